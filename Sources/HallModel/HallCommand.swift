@@ -1,0 +1,44 @@
+/// What people and devices ask of the hall.
+public enum HallCommand: Sendable, Equatable {
+    case issueTicket(category: String, priority: Bool)
+    case signIn(window: Int, clerk: String)
+    case signOut(window: Int)
+    case callNext(window: Int)
+    case recall(window: Int)
+    case noShow(window: Int)
+    /// Send the ticket in service back to the queue under another category and/or to one window.
+    case transfer(window: Int, toCategory: String?, toWindow: Int?)
+    case pause(window: Int)
+    case resume(window: Int)
+    case finish(window: Int, outcome: Outcome)
+    case rate(window: Int, level: RatingLevel)
+    /// Housekeeping only: rating timeouts and the midnight reset.
+    case tick
+
+    /// The window a command acts on, if any.
+    public var window: Int? {
+        switch self {
+        case .issueTicket, .tick: nil
+        case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
+             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .rate(let w, _):
+            w
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .issueTicket: "issue_ticket"
+        case .signIn: "sign_in"
+        case .signOut: "sign_out"
+        case .callNext: "call_next"
+        case .recall: "recall"
+        case .noShow: "no_show"
+        case .transfer: "transfer"
+        case .pause: "pause"
+        case .resume: "resume"
+        case .finish: "finish"
+        case .rate: "rate"
+        case .tick: "tick"
+        }
+    }
+}

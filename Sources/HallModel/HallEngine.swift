@@ -1,0 +1,255 @@
+import Foundation
+
+/// The pure queue engine and rating flow: `(state, command, now) -> events`.
+///
+/// `decide` never mutates; the caller applies the returned events (`HallState.apply`) after, or while,
+/// making them durable. A rejected command yields no events at all.
+public struct HallEngine: Sendable {
+    public let setup: HallSetup
+    public let calendar: BusinessCalendar
+
+    public init(setup: HallSetup) {
+        self.setup = setup
+        self.calendar = BusinessCalendar(identifier: setup.rules.timeZone)
+    }
+
+    /// Returns the events a command produces, or throws its `Rejection`.
+    /// Due housekeeping (rating timeouts, a new business day) comes first, so a late rating press
+    /// finds the wait already over whether or not a tick ran in between.
+    public func decide(_ state: HallState, _ command: HallCommand, now: Date) throws(Rejection) -> [HallEvent] {
+        var s = state
+        var out: [HallEvent] = []
+        func emit(_ e: HallEvent) {
+            s.apply(e)
+            out.append(e)
+        }
+        for e in housekeeping(s, now: now) { emit(e) }
+        let day = calendar.day(of: now)
+        func event(_ kind: EventKind) -> HallEvent { HallEvent(kind: kind, at: now, day: day) }
+
+        switch command {
+        case .tick:
+            break
+
+        case .issueTicket(let code, let priority):
+            guard let category = setup.category(code) else { throw .unknownCategory(code) }
+            let sequence = s.sequences[code, default: 0] + 1
+            let number = Ticket.number(prefix: category.prefix, sequence: sequence)
+            var e = event(.ticketIssued)
+            e.ticket = "\(day)/\(number)"
+            e.number = number
+            e.category = code
+            e.priority = priority
+            e.sequence = sequence
+            e.issuedAt = now
+            emit(e)
+
+        case .signIn(let w, let clerk):
+            _ = try windowConfig(w)
+            guard setup.clerk(clerk) != nil else { throw .unknownClerk(clerk) }
+            if let other = s.windows.values.first(where: { $0.clerk == clerk }) {
+                if other.number == w { throw .clerkAlreadySignedIn(clerk: clerk, window: w) }
+                throw .clerkAtOtherWindow(clerk: clerk, window: other.number)
+            }
+            let ws = s.window(w)
+            if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
+            if let previous = ws.clerk {
+                endAwaiting(ws, reason: "sign_out", now: now, day: day, emit: emit)
+                var replaced = event(.clerkSignedOut)
+                replaced.window = w
+                replaced.clerk = previous
+                replaced.reason = "replaced"
+                emit(replaced)
+            }
+            var e = event(.clerkSignedIn)
+            e.window = w
+            e.clerk = clerk
+            emit(e)
+
+        case .signOut(let w):
+            let ws = try staffed(s, w)
+            if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
+            endAwaiting(ws, reason: "sign_out", now: now, day: day, emit: emit)
+            var e = event(.clerkSignedOut)
+            e.window = w
+            e.clerk = ws.clerk
+            emit(e)
+
+        case .pause(let w):
+            let ws = try staffed(s, w)
+            if ws.paused { throw .windowPaused(window: w) }
+            if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
+            var e = event(.windowPaused)
+            e.window = w
+            e.clerk = ws.clerk
+            emit(e)
+
+        case .resume(let w):
+            let ws = try staffed(s, w)
+            if !ws.paused { throw .windowNotPaused(window: w) }
+            var e = event(.windowResumed)
+            e.window = w
+            e.clerk = ws.clerk
+            emit(e)
+
+        case .callNext(let w):
+            let config = try windowConfig(w)
+            let ws = try staffed(s, w)
+            if ws.paused { throw .windowPaused(window: w) }
+            if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
+            guard let next = s.candidates(for: config).first else { throw .queueEmpty(window: w) }
+            endAwaiting(ws, reason: "next_call", now: now, day: day, emit: emit)
+            var e = event(.ticketCalled)
+            e.window = w
+            e.clerk = ws.clerk
+            e.ticket = next.id
+            e.number = next.number
+            e.category = next.category
+            e.priority = next.priority
+            e.issuedAt = next.issuedAt
+            e.waitSeconds = now.timeIntervalSince(next.issuedAt)
+            emit(e)
+
+        case .recall(let w):
+            let ws = try staffed(s, w)
+            guard let serving = ws.serving else { throw .noTicketInService(window: w) }
+            if serving.recalls >= setup.rules.maxRecalls {
+                var e = ticketEvent(.ticketNoShow, serving, ws, now: now, day: day)
+                e.reason = "recall_limit"
+                e.recalls = serving.recalls
+                emit(e)
+            } else {
+                var e = ticketEvent(.ticketRecalled, serving, ws, now: now, day: day)
+                e.recalls = serving.recalls + 1
+                emit(e)
+            }
+
+        case .noShow(let w):
+            let ws = try staffed(s, w)
+            guard let serving = ws.serving else { throw .noTicketInService(window: w) }
+            var e = ticketEvent(.ticketNoShow, serving, ws, now: now, day: day)
+            e.reason = "manual"
+            e.recalls = serving.recalls
+            emit(e)
+
+        case .transfer(let w, let toCategory, let toWindow):
+            let ws = try staffed(s, w)
+            guard let serving = ws.serving else { throw .noTicketInService(window: w) }
+            guard toCategory != nil || toWindow != nil else { throw .transferTargetMissing }
+            if let c = toCategory, setup.category(c) == nil { throw .unknownCategory(c) }
+            if let target = toWindow {
+                _ = try windowConfig(target)
+                if target == w { throw .transferToSameWindow(window: w) }
+            }
+            var e = ticketEvent(.ticketTransferred, serving, ws, now: now, day: day)
+            e.toCategory = toCategory ?? serving.ticket.category
+            e.toWindow = toWindow
+            emit(e)
+
+        case .finish(let w, let outcome):
+            let ws = try staffed(s, w)
+            guard let serving = ws.serving else { throw .noTicketInService(window: w) }
+            var e = ticketEvent(.ticketFinished, serving, ws, now: now, day: day)
+            e.outcome = outcome
+            e.waitSeconds = max(0, serving.firstCalledAt.timeIntervalSince(serving.ticket.issuedAt))
+            e.serviceSeconds = max(0, now.timeIntervalSince(serving.lastCalledAt))
+            e.recalls = serving.recalls
+            e.deadline = now.addingTimeInterval(setup.rules.ratingTimeoutSeconds)
+            emit(e)
+
+        case .rate(let w, let level):
+            _ = try windowConfig(w)
+            let ws = s.window(w)
+            if ws.clerk == nil {
+                emit(ignored(w, level: level, reason: "no_clerk", ticket: nil, now: now, day: day))
+            } else if let a = ws.awaiting {
+                var e = event(.ticketRated)
+                e.window = w
+                e.ticket = a.ticket
+                e.number = a.number
+                e.clerk = a.clerk
+                e.category = a.category
+                e.servedDay = a.servedDay
+                e.level = level
+                emit(e)
+            } else if let last = ws.lastRated {
+                emit(ignored(w, level: level, reason: "duplicate", ticket: last, now: now, day: day))
+            } else {
+                emit(ignored(w, level: level, reason: "nothing_awaited", ticket: nil, now: now, day: day))
+            }
+        }
+        return out
+    }
+
+    // MARK: - Helpers
+
+    private func housekeeping(_ state: HallState, now: Date) -> [HallEvent] {
+        var s = state
+        var out: [HallEvent] = []
+        func emit(_ e: HallEvent) {
+            s.apply(e)
+            out.append(e)
+        }
+        for number in s.windows.keys.sorted() {
+            guard let ws = s.windows[number], let a = ws.awaiting, a.deadline <= now else { continue }
+            // The timeout is stamped with its deadline, not with the command that noticed it.
+            endAwaiting(ws, reason: "timeout", now: a.deadline, day: calendar.day(of: a.deadline), emit: emit)
+        }
+        let today = calendar.day(of: now)
+        if s.day != today {
+            var e = HallEvent(kind: .dayStarted, at: now, day: today)
+            e.expired = s.waiting.map(\.id)
+            e.carried = s.windows.keys.sorted().compactMap { s.windows[$0] }.map { w in
+                var w = w
+                w.lastRated = nil
+                return w
+            }
+            emit(e)
+        }
+        return out
+    }
+
+    private func endAwaiting(_ ws: WindowState, reason: String, now: Date, day: String, emit: (HallEvent) -> Void) {
+        guard let a = ws.awaiting else { return }
+        var e = HallEvent(kind: .ratingNotGiven, at: now, day: day)
+        e.window = ws.number
+        e.ticket = a.ticket
+        e.number = a.number
+        e.clerk = a.clerk
+        e.category = a.category
+        e.servedDay = a.servedDay
+        e.reason = reason
+        emit(e)
+    }
+
+    private func ignored(_ w: Int, level: RatingLevel, reason: String, ticket: String?, now: Date, day: String) -> HallEvent {
+        var e = HallEvent(kind: .ratingIgnored, at: now, day: day)
+        e.window = w
+        e.level = level
+        e.reason = reason
+        e.ticket = ticket
+        return e
+    }
+
+    private func ticketEvent(_ kind: EventKind, _ serving: Serving, _ ws: WindowState, now: Date, day: String) -> HallEvent {
+        var e = HallEvent(kind: kind, at: now, day: day)
+        e.window = ws.number
+        e.clerk = ws.clerk
+        e.ticket = serving.ticket.id
+        e.number = serving.ticket.number
+        e.category = serving.ticket.category
+        return e
+    }
+
+    private func windowConfig(_ w: Int) throws(Rejection) -> ServiceWindow {
+        guard let config = setup.window(w) else { throw .unknownWindow(w) }
+        return config
+    }
+
+    private func staffed(_ s: HallState, _ w: Int) throws(Rejection) -> WindowState {
+        _ = try windowConfig(w)
+        let ws = s.window(w)
+        guard ws.clerk != nil else { throw .noClerkSignedIn(window: w) }
+        return ws
+    }
+}

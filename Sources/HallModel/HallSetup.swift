@@ -1,0 +1,87 @@
+import Foundation
+
+/// A service category (业务类别) that tickets are taken for.
+public struct ServiceCategory: Codable, Sendable, Equatable {
+    public var code: String
+    public var name: String
+    /// Ticket prefix letter(s), e.g. "A" gives A001, A002 …
+    public var prefix: String
+    /// 一次性告知: the materials a citizen must bring.
+    public var checklist: [String]
+    /// 限时办结: the handling time limit of one service, in minutes.
+    public var timeLimitMinutes: Int
+
+    public init(code: String, name: String, prefix: String, checklist: [String] = [], timeLimitMinutes: Int = 30) {
+        self.code = code
+        self.name = name
+        self.prefix = prefix
+        self.checklist = checklist
+        self.timeLimitMinutes = timeLimitMinutes
+    }
+}
+
+/// A numbered counter window (窗口) and the categories it serves, highest priority first.
+public struct ServiceWindow: Codable, Sendable, Equatable {
+    public var number: Int
+    public var name: String
+    public var categories: [String]
+
+    public init(number: Int, name: String, categories: [String]) {
+        self.number = number
+        self.name = name
+        self.categories = categories
+    }
+}
+
+/// A clerk who can sign in at any window.
+public struct Clerk: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// The rules the queue and rating machines follow.
+public struct HallRules: Codable, Sendable, Equatable {
+    /// How long a window waits for a rating after finishing a ticket.
+    public var ratingTimeoutSeconds: Double
+    /// Recalls allowed for one call; the recall after the last one marks the ticket a no-show.
+    public var maxRecalls: Int
+    /// Time zone whose local midnight starts a new business day.
+    public var timeZone: String
+    /// Score of each level, index 0 = 非常不满意 … index 4 = 非常满意.
+    public var scoreWeights: [Double]
+
+    public init(ratingTimeoutSeconds: Double = 30, maxRecalls: Int = 3, timeZone: String = "Asia/Shanghai",
+                scoreWeights: [Double] = [0, 25, 50, 75, 100]) {
+        self.ratingTimeoutSeconds = ratingTimeoutSeconds
+        self.maxRecalls = maxRecalls
+        self.timeZone = timeZone
+        self.scoreWeights = scoreWeights
+    }
+}
+
+/// Everything the model needs to know about the hall; derived from the config file.
+public struct HallSetup: Codable, Sendable, Equatable {
+    public var name: String
+    public var categories: [ServiceCategory]
+    public var windows: [ServiceWindow]
+    public var clerks: [Clerk]
+    public var rules: HallRules
+
+    public init(name: String, categories: [ServiceCategory], windows: [ServiceWindow], clerks: [Clerk],
+                rules: HallRules = HallRules()) {
+        self.name = name
+        self.categories = categories
+        self.windows = windows
+        self.clerks = clerks
+        self.rules = rules
+    }
+
+    public func category(_ code: String) -> ServiceCategory? { categories.first { $0.code == code } }
+    public func window(_ number: Int) -> ServiceWindow? { windows.first { $0.number == number } }
+    public func clerk(_ id: String) -> Clerk? { clerks.first { $0.id == id } }
+}

@@ -1,0 +1,79 @@
+/// Why a command was refused. A refused command changes nothing.
+public enum Rejection: Error, Sendable, Equatable {
+    case unknownCategory(String)
+    case unknownWindow(Int)
+    case unknownClerk(String)
+    case noClerkSignedIn(window: Int)
+    case clerkAlreadySignedIn(clerk: String, window: Int)
+    case clerkAtOtherWindow(clerk: String, window: Int)
+    case windowPaused(window: Int)
+    case windowNotPaused(window: Int)
+    case ticketInService(ticket: String)
+    case noTicketInService(window: Int)
+    case queueEmpty(window: Int)
+    case transferTargetMissing
+    case transferToSameWindow(window: Int)
+
+    /// Stable machine-readable code for APIs and logs.
+    public var code: String {
+        switch self {
+        case .unknownCategory: "unknown_category"
+        case .unknownWindow: "unknown_window"
+        case .unknownClerk: "unknown_clerk"
+        case .noClerkSignedIn: "no_clerk_signed_in"
+        case .clerkAlreadySignedIn: "clerk_already_signed_in"
+        case .clerkAtOtherWindow: "clerk_at_other_window"
+        case .windowPaused: "window_paused"
+        case .windowNotPaused: "window_not_paused"
+        case .ticketInService: "ticket_in_service"
+        case .noTicketInService: "no_ticket_in_service"
+        case .queueEmpty: "queue_empty"
+        case .transferTargetMissing: "transfer_target_missing"
+        case .transferToSameWindow: "transfer_to_same_window"
+        }
+    }
+
+    /// True when the command named something that does not exist (as opposed to a wrong state).
+    public var isUnknownEntity: Bool {
+        switch self {
+        case .unknownCategory, .unknownWindow, .unknownClerk: true
+        default: false
+        }
+    }
+
+    public var messageZh: String {
+        switch self {
+        case .unknownCategory(let c): "没有业务类别 \(c)"
+        case .unknownWindow(let w): "没有 \(w) 号窗口"
+        case .unknownClerk(let c): "没有工作人员 \(c)"
+        case .noClerkSignedIn(let w): "\(w) 号窗口没有工作人员签到"
+        case .clerkAlreadySignedIn(let c, let w): "工作人员 \(c) 已在 \(w) 号窗口签到"
+        case .clerkAtOtherWindow(let c, let w): "工作人员 \(c) 已在 \(w) 号窗口签到，请先签退"
+        case .windowPaused(let w): "\(w) 号窗口已暂停服务"
+        case .windowNotPaused(let w): "\(w) 号窗口未暂停"
+        case .ticketInService(let t): "正在办理 \(t)，请先办结、过号或转移"
+        case .noTicketInService(let w): "\(w) 号窗口当前没有正在办理的号码"
+        case .queueEmpty(let w): "\(w) 号窗口没有等候的号码"
+        case .transferTargetMissing: "请指定转移的业务类别或窗口"
+        case .transferToSameWindow(let w): "不能转移到本窗口（\(w) 号）"
+        }
+    }
+
+    public var messageEn: String {
+        switch self {
+        case .unknownCategory(let c): "no service category \(c)"
+        case .unknownWindow(let w): "no window \(w)"
+        case .unknownClerk(let c): "no clerk \(c)"
+        case .noClerkSignedIn(let w): "no clerk is signed in at window \(w)"
+        case .clerkAlreadySignedIn(let c, let w): "clerk \(c) is already signed in at window \(w)"
+        case .clerkAtOtherWindow(let c, let w): "clerk \(c) is signed in at window \(w); sign out there first"
+        case .windowPaused(let w): "window \(w) is paused"
+        case .windowNotPaused(let w): "window \(w) is not paused"
+        case .ticketInService(let t): "ticket \(t) is in service: finish, no-show or transfer it first"
+        case .noTicketInService(let w): "window \(w) has no ticket in service"
+        case .queueEmpty(let w): "no ticket is waiting for window \(w)"
+        case .transferTargetMissing: "a transfer needs a category or a window"
+        case .transferToSameWindow(let w): "cannot transfer to the same window (\(w))"
+        }
+    }
+}

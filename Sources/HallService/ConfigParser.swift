@@ -1,0 +1,282 @@
+import Foundation
+import HallModel
+import Store
+import TOMLKit
+
+/// A list of config problems, so it can travel in a `Result`.
+public struct ConfigIssues: Error, Sendable {
+    public var issues: [ConfigIssue]
+}
+
+/// Turns TOML text into a `CounterdConfig`, checking every key's type and every cross-reference.
+/// It walks the TOML tree itself (rather than decoding) so each error names its key path and line.
+public enum ConfigParser {
+    public static func parse(_ text: String) -> Result<CounterdConfig, ConfigIssues> {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", line: e.source.begin.line,
+                                                               message: "TOML syntax: \(e.description)")]))
+        } catch {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", message: "TOML syntax: \(error)")]))
+        }
+        var r = Reader(lines: SourceLines(text: text))
+        let config = r.config(root)
+        if r.issues.isEmpty, let config { return .success(config) }
+        return .failure(ConfigIssues(issues: r.issues))
+    }
+}
+
+private struct Reader {
+    let lines: SourceLines
+    var issues: [ConfigIssue] = []
+
+    mutating func fail(_ path: String, _ message: String) {
+        issues.append(ConfigIssue(path: path, line: lines.line(of: path), message: message))
+    }
+
+    mutating func unknownKeys(_ table: TOMLTable, _ path: String, allowed: Set<String>) {
+        for key in table.keys where !allowed.contains(key) {
+            fail(path.isEmpty ? key : "\(path).\(key)", "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    mutating func table(_ t: TOMLTable, _ key: String, _ path: String, required: Bool) -> TOMLTable? {
+        guard let v = t[key] else {
+            if required { fail(path, "missing table [\(key)]") }
+            return nil
+        }
+        guard let table = v.table else {
+            fail(path, "must be a table, found \(v.type)")
+            return nil
+        }
+        return table
+    }
+
+    mutating func tables(_ t: TOMLTable, _ key: String) -> [TOMLTable] {
+        guard let v = t[key] else { return [] }
+        guard let array = v.array else {
+            fail(key, "must be an array of tables ([[\(key)]]), found \(v.type)")
+            return []
+        }
+        var out: [TOMLTable] = []
+        for (i, item) in array.enumerated() {
+            if let table = item.table { out.append(table) } else { fail("\(key)[\(i)]", "must be a table, found \(item.type)") }
+        }
+        return out
+    }
+
+    mutating func string(_ t: TOMLTable, _ key: String, _ path: String, default d: String? = nil) -> String? {
+        guard let v = t[key] else {
+            if d == nil { fail(path, "missing (a string)") }
+            return d
+        }
+        guard let s = v.string else {
+            fail(path, "must be a string, found \(v.type)")
+            return nil
+        }
+        return s
+    }
+
+    mutating func int(_ t: TOMLTable, _ key: String, _ path: String, default d: Int? = nil, range: ClosedRange<Int>) -> Int? {
+        guard let v = t[key] else {
+            if d == nil { fail(path, "missing (an integer)") }
+            return d
+        }
+        guard let i = v.int else {
+            fail(path, "must be an integer, found \(v.type)")
+            return nil
+        }
+        guard range.contains(i) else {
+            fail(path, "must be between \(range.lowerBound) and \(range.upperBound), found \(i)")
+            return nil
+        }
+        return i
+    }
+
+    mutating func number(_ t: TOMLTable, _ key: String, _ path: String, default d: Double, range: ClosedRange<Double>) -> Double? {
+        guard let v = t[key] else { return d }
+        guard let x = v.double ?? v.int.map(Double.init) else {
+            fail(path, "must be a number, found \(v.type)")
+            return nil
+        }
+        guard range.contains(x) else {
+            fail(path, "must be between \(range.lowerBound) and \(range.upperBound), found \(x)")
+            return nil
+        }
+        return x
+    }
+
+    mutating func strings(_ t: TOMLTable, _ key: String, _ path: String, required: Bool) -> [String]? {
+        guard let v = t[key] else {
+            if required { fail(path, "missing (an array of strings)") }
+            return required ? nil : []
+        }
+        guard let array = v.array else {
+            fail(path, "must be an array of strings, found \(v.type)")
+            return nil
+        }
+        var out: [String] = []
+        for (i, item) in array.enumerated() {
+            if let s = item.string { out.append(s) } else { fail("\(path)[\(i)]", "must be a string, found \(item.type)") }
+        }
+        return out
+    }
+
+    // MARK: Sections
+
+    mutating func config(_ root: TOMLTable) -> CounterdConfig? {
+        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens"])
+        let hallTable = table(root, "hall", "hall", required: true)
+        var name = "", rules = HallRules()
+        if let h = hallTable {
+            unknownKeys(h, "hall", allowed: ["name", "timezone", "rating_timeout_seconds", "max_recalls", "score_weights"])
+            name = string(h, "name", "hall.name") ?? ""
+            if let tz = string(h, "timezone", "hall.timezone", default: "Asia/Shanghai") {
+                if TimeZone(identifier: tz) == nil { fail("hall.timezone", "unknown time zone \"\(tz)\"") } else { rules.timeZone = tz }
+            }
+            if let t = number(h, "rating_timeout_seconds", "hall.rating_timeout_seconds", default: 30, range: 1...600) {
+                rules.ratingTimeoutSeconds = t
+            }
+            if let m = int(h, "max_recalls", "hall.max_recalls", default: 3, range: 0...10) { rules.maxRecalls = m }
+            if let v = h["score_weights"] {
+                let weights = v.array.map { $0.map { $0.double ?? $0.int.map(Double.init) } } ?? []
+                if weights.count == 5, weights.allSatisfy({ $0 != nil }) {
+                    rules.scoreWeights = weights.map { $0! }
+                } else {
+                    fail("hall.score_weights", "must be five numbers: the scores of 非常不满意, 不满意, 基本满意, 满意, 非常满意")
+                }
+            }
+        }
+
+        var server = ServerSettings()
+        if let s = table(root, "server", "server", required: false) {
+            unknownKeys(s, "server", allowed: ["host", "port"])
+            server.host = string(s, "host", "server.host", default: "127.0.0.1") ?? server.host
+            server.port = int(s, "port", "server.port", default: 8080, range: 1...65535) ?? server.port
+        }
+
+        var database = DatabaseSettings()
+        if let d = table(root, "database", "database", required: false) {
+            unknownKeys(d, "database", allowed: ["path", "synchronous"])
+            database.path = string(d, "path", "database.path", default: database.path) ?? database.path
+            if let s = string(d, "synchronous", "database.synchronous", default: "full") {
+                if let mode = SyncMode(rawValue: s) { database.sync = mode } else {
+                    fail("database.synchronous", "must be \"full\" or \"normal\", found \"\(s)\"")
+                }
+            }
+        }
+
+        let categories = categories(root)
+        let clerks = clerks(root)
+        let windows = windows(root, categories: categories)
+        let tokens = tokens(root, windows: windows)
+        if categories.isEmpty { fail("categories", "at least one [[categories]] is needed") }
+        if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
+        guard issues.isEmpty else { return nil }
+        return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules),
+                              server: server, database: database, tokens: tokens)
+    }
+
+    mutating func categories(_ root: TOMLTable) -> [ServiceCategory] {
+        var out: [ServiceCategory] = []
+        var codes = Set<String>(), prefixes = Set<String>()
+        for (i, t) in tables(root, "categories").enumerated() {
+            let p = "categories[\(i)]"
+            unknownKeys(t, p, allowed: ["code", "name", "prefix", "checklist", "time_limit_minutes"])
+            let code = string(t, "code", "\(p).code")
+            let name = string(t, "name", "\(p).name")
+            let prefix = string(t, "prefix", "\(p).prefix")
+            let checklist = strings(t, "checklist", "\(p).checklist", required: false)
+            let limit = int(t, "time_limit_minutes", "\(p).time_limit_minutes", default: 30, range: 1...1440)
+            if let code {
+                if code.isEmpty || !code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                    fail("\(p).code", "must be ASCII letters, digits, - or _ (it appears in URLs), found \"\(code)\"")
+                } else if !codes.insert(code).inserted {
+                    fail("\(p).code", "duplicate category code \"\(code)\"")
+                }
+            }
+            if let prefix {
+                if prefix.isEmpty || prefix.count > 2 || !prefix.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+                    fail("\(p).prefix", "must be one or two capital letters A–Z, found \"\(prefix)\"")
+                } else if !prefixes.insert(prefix).inserted {
+                    fail("\(p).prefix", "prefix \"\(prefix)\" is used by another category: ticket numbers would repeat")
+                }
+            }
+            if let code, let name, let prefix, let checklist, let limit {
+                out.append(ServiceCategory(code: code, name: name, prefix: prefix, checklist: checklist, timeLimitMinutes: limit))
+            }
+        }
+        return out
+    }
+
+    mutating func clerks(_ root: TOMLTable) -> [Clerk] {
+        var out: [Clerk] = []
+        var ids = Set<String>()
+        for (i, t) in tables(root, "clerks").enumerated() {
+            let p = "clerks[\(i)]"
+            unknownKeys(t, p, allowed: ["id", "name"])
+            guard let id = string(t, "id", "\(p).id"), let name = string(t, "name", "\(p).name") else { continue }
+            if id.isEmpty { fail("\(p).id", "must not be empty"); continue }
+            if !ids.insert(id).inserted { fail("\(p).id", "duplicate clerk id \"\(id)\""); continue }
+            out.append(Clerk(id: id, name: name))
+        }
+        return out
+    }
+
+    mutating func windows(_ root: TOMLTable, categories: [ServiceCategory]) -> [ServiceWindow] {
+        var out: [ServiceWindow] = []
+        var numbers = Set<Int>()
+        let known = Set(categories.map(\.code))
+        for (i, t) in tables(root, "windows").enumerated() {
+            let p = "windows[\(i)]"
+            unknownKeys(t, p, allowed: ["number", "name", "categories"])
+            let number = int(t, "number", "\(p).number", range: 1...9999)
+            let cats = strings(t, "categories", "\(p).categories", required: true)
+            if let number, !numbers.insert(number).inserted { fail("\(p).number", "duplicate window number \(number)") }
+            if let cats {
+                if cats.isEmpty { fail("\(p).categories", "a window must serve at least one category") }
+                for (j, c) in cats.enumerated() where !known.contains(c) {
+                    fail("\(p).categories[\(j)]", "unknown category \"\(c)\"")
+                }
+            }
+            if let number, let cats {
+                let name = string(t, "name", "\(p).name", default: "\(number)号窗口") ?? "\(number)号窗口"
+                out.append(ServiceWindow(number: number, name: name, categories: cats))
+            }
+        }
+        return out
+    }
+
+    mutating func tokens(_ root: TOMLTable, windows: [ServiceWindow]) -> [TokenEntry] {
+        var out: [TokenEntry] = []
+        var hashes = Set<String>()
+        for (i, t) in tables(root, "tokens").enumerated() {
+            let p = "tokens[\(i)]"
+            unknownKeys(t, p, allowed: ["role", "window", "sha256", "label"])
+            guard let roleText = string(t, "role", "\(p).role") else { continue }
+            guard let role = Role(rawValue: roleText) else {
+                fail("\(p).role", "must be one of kiosk, window, display, manager; found \"\(roleText)\"")
+                continue
+            }
+            var window: Int?
+            if role == .window {
+                window = int(t, "window", "\(p).window", range: 1...9999)
+                if let w = window, !windows.contains(where: { $0.number == w }) { fail("\(p).window", "no window \(w)") }
+            } else if t["window"] != nil {
+                fail("\(p).window", "only a token with role = \"window\" is bound to a window")
+            }
+            guard let hash = string(t, "sha256", "\(p).sha256") else { continue }
+            let lower = hash.lowercased()
+            if lower.count != 64 || !lower.allSatisfy({ $0.isHexDigit }) {
+                fail("\(p).sha256", "must be 64 hex digits (make one with `counterctl token hash`)")
+                continue
+            }
+            if !hashes.insert(lower).inserted { fail("\(p).sha256", "the same token is configured twice") }
+            let label = string(t, "label", "\(p).label", default: "") ?? ""
+            out.append(TokenEntry(role: role, window: window, sha256: lower, label: label))
+        }
+        return out
+    }
+}

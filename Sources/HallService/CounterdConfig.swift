@@ -1,0 +1,82 @@
+import Foundation
+import HallModel
+import Store
+
+/// Who a token speaks for.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    /// Takes tickets.
+    case kiosk
+    /// One window: its clerk console, caller keypad and evaluator.
+    case window
+    /// Read-only: hall state and the event stream.
+    case display
+    /// Reports, plus everything a display reads.
+    case manager
+}
+
+/// An API token as configured: only its SHA-256 is stored.
+public struct TokenEntry: Sendable, Equatable {
+    public var role: Role
+    public var window: Int?
+    public var sha256: String
+    public var label: String
+
+    public init(role: Role, window: Int? = nil, sha256: String, label: String = "") {
+        self.role = role
+        self.window = window
+        self.sha256 = sha256.lowercased()
+        self.label = label
+    }
+}
+
+public struct ServerSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+public struct DatabaseSettings: Sendable, Equatable {
+    public var path: String
+    public var sync: SyncMode
+
+    public init(path: String = "/var/lib/counterd/counterd.sqlite", sync: SyncMode = .full) {
+        self.path = path
+        self.sync = sync
+    }
+}
+
+/// The whole of /etc/counterd/counterd.toml.
+public struct CounterdConfig: Sendable {
+    public static let defaultPath = "/etc/counterd/counterd.toml"
+
+    public var setup: HallSetup
+    public var server: ServerSettings
+    public var database: DatabaseSettings
+    public var tokens: [TokenEntry]
+
+    public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
+                database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = []) {
+        self.setup = setup
+        self.server = server
+        self.database = database
+        self.tokens = tokens
+    }
+
+    /// Reads and validates a config file; throws `ConfigError` listing every problem.
+    public static func load(path: String) throws(ConfigError) -> CounterdConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, issues: [ConfigIssue(path: "", message: "cannot read file: \(error.localizedDescription)")])
+        }
+        switch ConfigParser.parse(text) {
+        case .success(let config): return config
+        case .failure(let issues): throw ConfigError(file: path, issues: issues.issues)
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import HallModel
+import Logging
+import Metrics
+import Store
+
+/// Why `Hall.execute` did not complete a command.
+public enum HallError: Error, Sendable {
+    /// The command is not valid in the current state (or names something unknown). Nothing changed.
+    case rejected(Rejection)
+    /// The events could not be committed. Nothing was acknowledged; the hall reloaded its state from the log.
+    case storage(String)
+}
+
+/// The one writer of the hall: serialises every command, decides it with the pure engine, commits the
+/// events, and only then publishes them. Commands that arrive while a commit is in flight are decided
+/// against the state that includes the pending events and committed together (group commit).
+public actor Hall {
+    public private(set) var setup: HallSetup
+    public private(set) var engine: HallEngine
+    public private(set) var state: HallState
+    public nonisolated let hub: EventHub
+    public nonisolated let store: EventStore
+    private let clock: any HallClock
+    private let logger: Logger
+
+    private struct Pending {
+        var events: [HallEvent]
+        var continuation: CheckedContinuation<[StoredEvent], any Error>
+    }
+    private var pending: [Pending] = []
+    private var committing = false
+    private var lastSeq: Int64
+
+    private let commitTimer = Metrics.Timer(label: "counterd_commit_seconds")
+    private let commitBatch = Recorder(label: "counterd_commit_batch_events")
+
+    /// Opens the hall on a store, rebuilding the live state from the log since the last day start.
+    public init(setup: HallSetup, store: EventStore, clock: any HallClock, hub: EventHub = EventHub(),
+                logger: Logger = Logger(label: "counterd.hall")) throws {
+        self.setup = setup
+        self.engine = HallEngine(setup: setup)
+        self.store = store
+        self.clock = clock
+        self.hub = hub
+        self.logger = logger
+        let events = try store.eventsSinceLastDayStart()
+        var state = HallState(setup: setup)
+        for e in events { state.apply(e.event) }
+        state.adopt(setup)
+        self.state = state
+        self.lastSeq = try store.lastSeq()
+        if !events.isEmpty {
+            logger.info("hall state restored from the log", metadata: [
+                "events": "\(events.count)", "day": "\(state.day)", "waiting": "\(state.waiting.count)"])
+        }
+    }
+
+    /// Runs a command. Returns its events once they are committed; throws `HallError` otherwise.
+    /// A rejected command leaves everything unchanged.
+    @discardableResult
+    public func execute(_ command: HallCommand, source: String = "api") async throws(HallError) -> [StoredEvent] {
+        let now = clock.now()
+        var events: [HallEvent]
+        do {
+            events = try engine.decide(state, command, now: now)
+        } catch {
+            Counter(label: "counterd_commands_rejected_total", dimensions: [("command", command.name), ("reason", error.code)]).increment()
+            logger.notice("command rejected", metadata: ["command": "\(command.name)", "window": "\(command.window.map(String.init) ?? "-")",
+                                                         "reason": "\(error.code)", "source": "\(source)"])
+            throw .rejected(error)
+        }
+        guard !events.isEmpty else { return [] }
+        for i in events.indices where events[i].source == nil { events[i].source = source }
+        for e in events { state.apply(e) }
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                pending.append(Pending(events: events, continuation: continuation))
+                if !committing {
+                    committing = true
+                    Task { await self.commitLoop() }
+                }
+            }
+        } catch let error as HallError {
+            throw error
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    /// Runs housekeeping (rating timeouts, the midnight reset) if any is due.
+    public func tick() async throws(HallError) {
+        try await execute(.tick, source: "clock")
+    }
+
+    /// When `tick` next has work to do.
+    public func nextDeadline() -> Date {
+        state.nextDeadline(calendar: engine.calendar, now: clock.now())
+    }
+
+    /// Ticks until cancelled: at the next deadline, and at least once a second.
+    public func runClock() async {
+        while !Task.isCancelled {
+            let wait = min(1.0, max(0.01, nextDeadline().timeIntervalSince(clock.now())))
+            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            if Task.isCancelled { break }
+            do { try await tick() } catch {
+                logger.error("housekeeping failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    public var now: Date { clock.now() }
+
+    // MARK: Commit
+
+    private func commitLoop() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            let events = batch.flatMap(\.events)
+            let start = ContinuousClock.now
+            do {
+                let stored = try await store.append(events)
+                commitTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+                commitBatch.record(events.count)
+                lastSeq = stored.last?.seq ?? lastSeq
+                var offset = 0
+                for p in batch {
+                    let mine = Array(stored[offset..<offset + p.events.count])
+                    offset += p.events.count
+                    p.continuation.resume(returning: mine)
+                }
+                // Effects only after the commit: subscribers never see an event that could be lost.
+                let cut = hub.publish(stored)
+                if cut > 0 {
+                    logger.warning("slow event subscribers cut off", metadata: ["count": "\(cut)"])
+                }
+            } catch {
+                logger.critical("commit failed; reloading hall state from the log", metadata: ["error": "\(error)"])
+                Counter(label: "counterd_commit_failures_total").increment()
+                // Everything decided after the failed batch built on it: fail those too.
+                let failed = batch + pending
+                pending = []
+                reload()
+                for p in failed { p.continuation.resume(throwing: HallError.storage("\(error)")) }
+            }
+        }
+        committing = false
+    }
+
+    private func reload() {
+        do {
+            var s = HallState(setup: setup)
+            for e in try store.eventsSinceLastDayStart() { s.apply(e.event) }
+            s.adopt(setup)
+            state = s
+            lastSeq = try store.lastSeq()
+        } catch {
+            logger.critical("cannot reload hall state from the log", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (s, atto) = components
+        return s * 1_000_000_000 + atto / 1_000_000_000
+    }
+}

@@ -1,0 +1,24 @@
+import Logging
+import ServiceLifecycle
+
+/// Runs the hall's clock (rating timeouts, midnight reset) under a ServiceGroup.
+public struct HallClockService: Service {
+    public let hall: Hall
+
+    public init(hall: Hall) { self.hall = hall }
+
+    public func run() async {
+        await cancelWhenGracefulShutdown { await hall.runClock() }
+    }
+}
+
+/// Runs the demo traffic generator under a ServiceGroup.
+public struct DemoTrafficService: Service {
+    public let traffic: DemoTraffic
+
+    public init(traffic: DemoTraffic) { self.traffic = traffic }
+
+    public func run() async {
+        await cancelWhenGracefulShutdown { await traffic.run() }
+    }
+}

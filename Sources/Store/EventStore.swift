@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import HallModel
+
+/// How hard SQLite works to make a commit survive power loss.
+public enum SyncMode: String, Sendable, CaseIterable {
+    /// fsync on every commit: an acknowledged event survives power loss. The default.
+    case full
+    /// fsync at checkpoints only: survives a process crash, may lose the last commits on power loss.
+    case normal
+}
+
+public enum StoreError: Error, CustomStringConvertible {
+    case corruptEvent(seq: Int64, reason: String)
+
+    public var description: String {
+        switch self {
+        case .corruptEvent(let seq, let reason): "event \(seq) cannot be decoded: \(reason)"
+        }
+    }
+}
+
+/// The window performance database: the append-only event log and its projections, in one SQLite file.
+public struct EventStore: Sendable {
+    /// The GRDB pool; WAL mode, so readers never block the single writer.
+    public let writer: DatabasePool
+    public let path: String
+
+    public init(path: String, sync: SyncMode = .full) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        let pragma = sync == .full ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(pragma)")
+        }
+        writer = try DatabasePool(path: path, configuration: config)
+        self.path = path
+        try Migrations.migrator.migrate(writer)
+    }
+
+    // MARK: Writing
+
+    /// Appends events and updates the projections in one transaction. Returns them with their sequence
+    /// numbers once the transaction is committed.
+    public func append(_ events: [HallEvent]) async throws -> [StoredEvent] {
+        guard !events.isEmpty else { return [] }
+        return try await writer.write { db in try Self.append(events, in: db) }
+    }
+
+    /// Synchronous `append`, for tools and benchmarks.
+    public func appendNow(_ events: [HallEvent]) throws -> [StoredEvent] {
+        guard !events.isEmpty else { return [] }
+        return try writer.write { db in try Self.append(events, in: db) }
+    }
+
+    static func append(_ events: [HallEvent], in db: Database) throws -> [StoredEvent] {
+        var seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO events (seq, at_ms, day, kind, ticket, window_no, clerk, category, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let encoder = EventCoding.encoder()
+        var stored: [StoredEvent] = []
+        stored.reserveCapacity(events.count)
+        for e in events {
+            seq += 1
+            let payload = String(decoding: try encoder.encode(e), as: UTF8.self)
+            try insert.execute(arguments: [seq, EventCoding.ms(e.at), e.day, e.kind.rawValue, e.ticket, e.window,
+                                           e.clerk, e.category, payload])
+            stored.append(StoredEvent(seq: seq, event: e))
+        }
+        try Projector(db: db).apply(events)
+        return stored
+    }
+
+    /// Recomputes `tickets` and `day_stats` from the log, in one transaction.
+    public func rebuildProjections() throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM tickets; DELETE FROM day_stats;")
+            var after: Int64 = 0
+            while true {
+                let batch = try Self.events(after: after, limit: 20_000, in: db)
+                guard let last = batch.last else { break }
+                try Projector(db: db).apply(batch.map(\.event))
+                after = last.seq
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    public func lastSeq() throws -> Int64 {
+        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0 }
+    }
+
+    /// Events with seq > `after`, oldest first.
+    public func events(after: Int64, limit: Int = 10_000) throws -> [StoredEvent] {
+        try writer.read { db in try Self.events(after: after, limit: limit, in: db) }
+    }
+
+    static func events(after: Int64, limit: Int, in db: Database) throws -> [StoredEvent] {
+        let decoder = EventCoding.decoder()
+        let rows = try Row.fetchAll(db, sql: "SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                                    arguments: [after, limit])
+        return try rows.map { row in
+            let seq: Int64 = row["seq"]
+            let payload: String = row["payload"]
+            do {
+                return StoredEvent(seq: seq, event: try decoder.decode(HallEvent.self, from: Data(payload.utf8)))
+            } catch {
+                throw StoreError.corruptEvent(seq: seq, reason: "\(error)")
+            }
+        }
+    }
+
+    /// The events from the most recent day_started on: enough to rebuild the live hall state.
+    public func eventsSinceLastDayStart() throws -> [StoredEvent] {
+        let start = try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events WHERE kind = ?",
+                               arguments: [EventKind.dayStarted.rawValue])
+        }
+        guard let start else { return try events(after: 0, limit: Int.max) }
+        return try events(after: start - 1, limit: Int.max)
+    }
+
+    /// Statistics summed per key over [from, to] (business days, inclusive).
+    public func totals(scope: StatsScope, from: String, to: String) throws -> [String: DayStats] {
+        try writer.read { db in
+            var totals: [String: DayStats] = [:]
+            let rows = try DayStatsRecord.fetchCursor(
+                db, sql: "SELECT * FROM day_stats WHERE scope = ? AND day >= ? AND day <= ?",
+                arguments: [scope.rawValue, from, to])
+            while let r = try rows.next() {
+                totals[r.key, default: DayStats()].merge(r.stats)
+            }
+            return totals
+        }
+    }
+
+    public func ticket(_ id: String) throws -> TicketRecord? {
+        try writer.read { db in try TicketRecord.fetchOne(db, key: id) }
+    }
+
+    public func tickets(day: String) throws -> [TicketRecord] {
+        try writer.read { db in
+            try TicketRecord.filter(Column("day") == day).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Every projection row, in a stable order: to compare an incremental result with a rebuild.
+    public func projectionSnapshot() throws -> ProjectionSnapshot {
+        try writer.read { db in
+            ProjectionSnapshot(
+                tickets: try TicketRecord.order(Column("id")).fetchAll(db),
+                dayStats: try DayStatsRecord.order(Column("scope"), Column("day"), Column("key")).fetchAll(db))
+        }
+    }
+
+    /// `PRAGMA integrity_check` plus the log's own invariant (sequence 1…N with no gap).
+    public func check() throws -> [String] {
+        try writer.read { db in
+            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi FROM events")!
+            let n: Int64 = row["n"], lo: Int64? = row["lo"], hi: Int64? = row["hi"]
+            if n > 0 && (lo != 1 || hi != n) {
+                problems.append("event log has gaps: \(n) events, seq \(lo ?? 0)…\(hi ?? 0)")
+            }
+            return problems
+        }
+    }
+}
+
+/// The projection tables as values.
+public struct ProjectionSnapshot: Equatable, Sendable {
+    public var tickets: [TicketRecord]
+    public var dayStats: [DayStatsRecord]
+}

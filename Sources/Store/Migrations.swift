@@ -1,0 +1,71 @@
+import GRDB
+
+/// Schema migrations. Each is frozen once shipped: change the schema only by adding a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-event-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY,
+                    at_ms INTEGER NOT NULL,
+                    day TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    ticket TEXT,
+                    window_no INTEGER,
+                    clerk TEXT,
+                    category TEXT,
+                    payload TEXT NOT NULL
+                );
+                CREATE INDEX events_kind_seq ON events(kind, seq);
+                CREATE INDEX events_ticket ON events(ticket) WHERE ticket IS NOT NULL;
+                -- The log is append-only: refuse edits at the database level too.
+                CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                """)
+        }
+        m.registerMigration("v1-projections") { db in
+            try db.execute(sql: """
+                CREATE TABLE tickets (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    day TEXT NOT NULL,
+                    number TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    priority INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    issued_at_ms INTEGER NOT NULL,
+                    called_at_ms INTEGER,
+                    finished_at_ms INTEGER,
+                    window_no INTEGER,
+                    clerk TEXT,
+                    outcome TEXT,
+                    wait_seconds REAL,
+                    service_seconds REAL,
+                    recalls INTEGER NOT NULL DEFAULT 0,
+                    transfers INTEGER NOT NULL DEFAULT 0,
+                    rating_state TEXT,
+                    rating INTEGER,
+                    rated_at_ms INTEGER
+                ) WITHOUT ROWID;
+                CREATE INDEX tickets_day ON tickets(day);
+                CREATE TABLE day_stats (
+                    scope TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    issued INTEGER NOT NULL, served INTEGER NOT NULL, no_shows INTEGER NOT NULL,
+                    transferred_out INTEGER NOT NULL,
+                    immediate INTEGER NOT NULL, promised INTEGER NOT NULL, joint INTEGER NOT NULL,
+                    reported INTEGER NOT NULL, replied INTEGER NOT NULL,
+                    r1 INTEGER NOT NULL, r2 INTEGER NOT NULL, r3 INTEGER NOT NULL, r4 INTEGER NOT NULL, r5 INTEGER NOT NULL,
+                    not_rated INTEGER NOT NULL, ignored_presses INTEGER NOT NULL,
+                    wait_sum REAL NOT NULL, wait_max REAL NOT NULL, wait_hist BLOB NOT NULL,
+                    service_sum REAL NOT NULL, service_max REAL NOT NULL, service_hist BLOB NOT NULL,
+                    PRIMARY KEY (scope, day, key)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import HallModel
+
+/// Keeps `tickets` and `day_stats` in step with the log, inside the transaction that appends.
+struct Projector {
+    let db: Database
+
+    func apply(_ events: [HallEvent]) throws {
+        var deltas: [StatsKey: DayStats] = [:]
+        for e in events {
+            try applyTicket(e)
+            for (key, change) in StatsProjection.changes(for: e) {
+                change(&deltas[key, default: DayStats()])
+            }
+        }
+        try mergeStats(deltas)
+    }
+
+    private func mergeStats(_ deltas: [StatsKey: DayStats]) throws {
+        let select = try db.cachedStatement(sql: "SELECT * FROM day_stats WHERE scope = ? AND day = ? AND key = ?")
+        for (key, delta) in deltas {
+            var stats = try DayStatsRecord.fetchOne(select, arguments: [key.scope.rawValue, key.day, key.key])?.stats
+                ?? DayStats()
+            stats.merge(delta)
+            try DayStatsRecord(key: key, stats: stats).save(db)
+        }
+    }
+
+    private func run(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    private func applyTicket(_ e: HallEvent) throws {
+        let at = EventCoding.ms(e.at)
+        switch e.kind {
+        case .ticketIssued:
+            guard let id = e.ticket else { return }
+            try run("""
+                INSERT INTO tickets (id, day, number, category, priority, status, issued_at_ms, recalls, transfers)
+                VALUES (?, ?, ?, ?, ?, 'waiting', ?, 0, 0)
+                """, [id, e.day, e.number ?? "", e.category ?? "", e.priority ?? false,
+                      EventCoding.ms(e.issuedAt ?? e.at)])
+        case .ticketCalled:
+            try run("""
+                UPDATE tickets SET status = 'called', window_no = ?, clerk = ?,
+                    called_at_ms = COALESCE(called_at_ms, ?) WHERE id = ?
+                """, [e.window, e.clerk, at, e.ticket])
+        case .ticketRecalled:
+            try run("UPDATE tickets SET recalls = ? WHERE id = ?", [e.recalls ?? 0, e.ticket])
+        case .ticketNoShow:
+            try run("UPDATE tickets SET status = 'no_show', window_no = ?, clerk = ?, finished_at_ms = ? WHERE id = ?",
+                    [e.window, e.clerk, at, e.ticket])
+        case .ticketTransferred:
+            try run("UPDATE tickets SET status = 'waiting', category = ?, transfers = transfers + 1 WHERE id = ?",
+                    [e.toCategory ?? e.category, e.ticket])
+        case .ticketFinished:
+            try run("""
+                UPDATE tickets SET status = 'served', window_no = ?, clerk = ?, category = ?, finished_at_ms = ?,
+                    outcome = ?, wait_seconds = ?, service_seconds = ?, rating_state = 'awaiting' WHERE id = ?
+                """, [e.window, e.clerk, e.category, at, e.outcome?.rawValue, e.waitSeconds, e.serviceSeconds, e.ticket])
+        case .ticketRated:
+            try run("UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ? WHERE id = ?",
+                    [e.level?.rawValue, at, e.ticket])
+        case .ratingNotGiven:
+            try run("UPDATE tickets SET rating_state = 'not_rated' WHERE id = ?", [e.ticket])
+        case .dayStarted:
+            for id in e.expired ?? [] {
+                try run("UPDATE tickets SET status = 'expired' WHERE id = ?", [id])
+            }
+        case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored:
+            break
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HallModel
+import HallService
+import Hummingbird
+import NIOCore
+import Prometheus
+import Store
+
+/// Everything the HTTP handlers need.
+public struct WebDependencies: Sendable {
+    public var hall: Hall
+    public var access: AccessControl
+    public var reports: Reports
+    public var registry: PrometheusCollectorRegistry?
+
+    public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil) {
+        self.hall = hall
+        self.access = access
+        self.reports = reports
+        self.registry = registry
+    }
+}
+
+enum JSON {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Reads a JSON body of at most 64 KiB; anything unreadable is a 400 or 415 with the API error shape.
+    static func body<T: Decodable>(_ type: T.Type, _ request: Request, allowEmpty: Bool = false) async throws -> T {
+        if let ct = request.headers[.contentType], !ct.lowercased().hasPrefix("application/json") {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", zh: "请求内容须为 JSON", en: "the body must be application/json")
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: 64 * 1024)
+        } catch {
+            throw APIError(.contentTooLarge, code: "body_too_large", zh: "请求内容过大", en: "request body too large")
+        }
+        var data = Data(buffer.readableBytesView)
+        if data.isEmpty && allowEmpty { data = Data("{}".utf8) }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw APIError.badRequest("malformed_json", zh: "请求内容不是有效的 JSON 或缺少字段", en: "malformed JSON body: \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing field \(key.stringValue)"
+        case DecodingError.typeMismatch(_, let c): "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.valueNotFound(_, let c): "null at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.dataCorrupted(let c):
+            c.codingPath.isEmpty ? "not JSON" : "invalid value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: "unreadable"
+        }
+    }
+}
+
+extension WebDependencies {
+    /// The principal behind the request's bearer token (or `?token=` for EventSource clients), if allowed.
+    func authorize(_ request: Request, _ permission: Permission) throws -> Principal {
+        var token: String?
+        if let auth = request.headers[.authorization] {
+            let parts = auth.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { token = String(parts[1]) }
+        }
+        if token == nil { token = request.uri.queryParameters.get("token") }
+        guard let token, let principal = access.principal(token: token) else { throw APIError.unauthorized }
+        guard access.allows(principal, permission) else { throw APIError.forbidden }
+        return principal
+    }
+
+    /// Runs a hall command, mapping its failures onto API errors.
+    func run(_ command: HallCommand, source: String) async throws -> [StoredEvent] {
+        do {
+            return try await hall.execute(command, source: source)
+        } catch {
+            switch error {
+            case .rejected(let r): throw APIError.rejected(r)
+            case .storage(let detail): throw APIError.storage(detail)
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HallModel
+import Hummingbird
+import NIOCore
+
+/// The API's one error shape: `{"error": {"code", "message_zh", "message_en"}}` with a 4xx/5xx status.
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var messageZh: String
+    public var messageEn: String
+
+    public init(_ status: HTTPResponse.Status, code: String, zh: String, en: String) {
+        self.status = status
+        self.code = code
+        self.messageZh = zh
+        self.messageEn = en
+    }
+
+    struct Body: Encodable {
+        struct Inner: Encodable {
+            var code: String
+            var message_zh: String
+            var message_en: String
+        }
+        var error: Inner
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(error: .init(code: code, message_zh: messageZh, message_en: messageEn))
+        let data = (try? JSONEncoder().encode(body)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func rejected(_ r: Rejection) -> APIError {
+        APIError(r.isUnknownEntity ? .notFound : .conflict, code: r.code, zh: r.messageZh, en: r.messageEn)
+    }
+
+    static func badRequest(_ code: String, zh: String, en: String) -> APIError {
+        APIError(.badRequest, code: code, zh: zh, en: en)
+    }
+
+    static let unauthorized = APIError(.unauthorized, code: "unauthorized", zh: "缺少或无效的访问令牌", en: "missing or invalid access token")
+    static let forbidden = APIError(.forbidden, code: "forbidden", zh: "此令牌无权执行该操作", en: "this token may not do that")
+    static let notFound = APIError(.notFound, code: "not_found", zh: "没有这个地址", en: "no such resource")
+    static func storage(_ detail: String) -> APIError {
+        APIError(.serviceUnavailable, code: "storage_unavailable", zh: "数据库暂时无法写入，操作未执行",
+                 en: "the database could not commit; nothing was done")
+    }
+}
+
+/// Turns every error into the API's JSON shape, so no handler can answer with an empty 500.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as APIError {
+            throw e
+        } catch let e as HTTPError {
+            switch e.status {
+            case .notFound: throw APIError.notFound
+            case .methodNotAllowed:
+                throw APIError(.methodNotAllowed, code: "method_not_allowed", zh: "不支持该请求方法", en: "method not allowed")
+            case .contentTooLarge:
+                throw APIError(.contentTooLarge, code: "body_too_large", zh: "请求内容过大", en: "request body too large")
+            default:
+                throw APIError(e.status, code: "http_\(e.status.code)", zh: "请求无效", en: e.body ?? e.status.reasonPhrase)
+            }
+        } catch {
+            context.logger.error("unhandled error in request", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            throw APIError(.internalServerError, code: "internal", zh: "服务器内部错误", en: "internal error")
+        }
+    }
+}

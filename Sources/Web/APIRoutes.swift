@@ -1,0 +1,162 @@
+import Foundation
+import HallModel
+import HallService
+import Hummingbird
+import NIOCore
+import Store
+
+/// Builds the router: JSON API, event stream, OpenAPI document and metrics.
+public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.middlewares.add(JSONErrorMiddleware())
+
+    router.get("/healthz") { _, _ in
+        try JSON.response(["status": "ok"])
+    }
+    router.get("/openapi.yaml") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "application/yaml; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+    }
+    router.get("/metrics") { _, _ in
+        var buffer: [UInt8] = []
+        deps.registry?.emit(into: &buffer)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+
+    let api = router.group("api")
+    api.get("state") { request, _ in
+        _ = try deps.authorize(request, .read)
+        let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+        return try JSON.response(HallView(setup: setup, state: state, now: now))
+    }
+    api.get("events") { request, context in
+        _ = try deps.authorize(request, .read)
+        return try EventStream.response(deps: deps, request: request, logger: context.logger)
+    }
+    api.post("tickets") { request, _ in
+        let principal = try deps.authorize(request, .takeTicket)
+        struct Body: Decodable {
+            var category: String
+            var priority: Bool?
+        }
+        let body = try await JSON.body(Body.self, request)
+        let events = try await deps.run(.issueTicket(category: body.category, priority: body.priority ?? false),
+                                        source: "kiosk:\(principal.label)")
+        guard let issued = events.last(where: { $0.event.kind == .ticketIssued })?.event, let id = issued.ticket else {
+            throw APIError(.internalServerError, code: "internal", zh: "服务器内部错误", en: "no ticket was issued")
+        }
+        let setup = await deps.hall.setup
+        let state = await deps.hall.state
+        let category = setup.category(body.category)
+        let ahead = state.waiting.prefix { $0.id != id }.filter { $0.category == body.category }.count
+        return try JSON.response(IssuedTicketView(
+            ticket: id, number: issued.number ?? "", category: body.category, category_name: category?.name ?? "",
+            priority: issued.priority ?? false, issued_at: issued.at, waiting_ahead: ahead,
+            checklist: category?.checklist ?? [],
+            windows: setup.windows.filter { $0.categories.contains(body.category) }.map(\.number)), status: .created)
+    }
+
+    let windows = api.group("windows")
+    func windowAction(_ path: String, _ make: @escaping @Sendable (Int, Request) async throws -> HallCommand) {
+        windows.post(":window/\(path)") { request, context in
+            let number = try await knownWindow(context, request, deps)
+            let command = try await make(number, request)
+            let events = try await deps.run(command, source: "console:\(number)")
+            let setup = await deps.hall.setup
+            let state = await deps.hall.state
+            return try JSON.response(CommandResult(
+                events: events.map(EventView.init),
+                window: setup.window(number).map { WindowView($0, state.window(number), setup: setup) }))
+        }
+    }
+    windowAction("sign-in") { w, request in
+        struct Body: Decodable { var clerk: String }
+        return .signIn(window: w, clerk: try await JSON.body(Body.self, request).clerk)
+    }
+    windowAction("sign-out") { w, _ in .signOut(window: w) }
+    windowAction("call-next") { w, _ in .callNext(window: w) }
+    windowAction("recall") { w, _ in .recall(window: w) }
+    windowAction("no-show") { w, _ in .noShow(window: w) }
+    windowAction("pause") { w, _ in .pause(window: w) }
+    windowAction("resume") { w, _ in .resume(window: w) }
+    windowAction("transfer") { w, request in
+        struct Body: Decodable {
+            var category: String?
+            var window: Int?
+        }
+        let body = try await JSON.body(Body.self, request)
+        return .transfer(window: w, toCategory: body.category, toWindow: body.window)
+    }
+    windowAction("finish") { w, request in
+        struct Body: Decodable { var outcome: String? }
+        let body = try await JSON.body(Body.self, request, allowEmpty: true)
+        guard let outcome = Outcome(rawValue: body.outcome ?? Outcome.immediate.rawValue) else {
+            throw APIError.badRequest("unknown_outcome", zh: "办件类型无效（immediate/promised/joint/reported/replied）",
+                                      en: "outcome must be one of immediate, promised, joint, reported, replied")
+        }
+        return .finish(window: w, outcome: outcome)
+    }
+    windows.post(":window/rating") { request, context in
+        let number = try await knownWindow(context, request, deps)
+        struct Body: Decodable { var level: Int }
+        let body = try await JSON.body(Body.self, request)
+        guard let level = RatingLevel(rawValue: body.level) else {
+            throw APIError.badRequest("invalid_level", zh: "评价等级须为 1 至 5", en: "level must be 1 (非常不满意) to 5 (非常满意)")
+        }
+        let events = try await deps.run(.rate(window: number, level: level), source: "web-evaluator:\(number)")
+        if let rated = events.last(where: { $0.event.kind == .ticketRated }) {
+            return try JSON.response(RatingResult(accepted: true, ticket: rated.event.ticket, level: level.rawValue,
+                                                  level_name: level.chineseName, events: events.map(EventView.init)), status: .created)
+        }
+        let reason = events.last(where: { $0.event.kind == .ratingIgnored })?.event.reason ?? "nothing_awaited"
+        switch reason {
+        case "duplicate":
+            throw APIError(.conflict, code: "rating_duplicate", zh: "该号码已评价，本次评价不计入", en: "this ticket is already rated; the press was not counted")
+        case "no_clerk":
+            throw APIError(.conflict, code: "rating_no_clerk", zh: "窗口无人签到，评价不计入", en: "no clerk is signed in; the press was not counted")
+        default:
+            throw APIError(.conflict, code: "rating_not_awaited", zh: "当前没有待评价的办件", en: "no service is awaiting a rating at this window")
+        }
+    }
+
+    api.get("reports/:scope") { request, context in
+        _ = try deps.authorize(request, .reports)
+        guard let scopeText = context.parameters.get("scope") else { throw APIError.notFound }
+        let scope: StatsScope? = switch scopeText {
+        case "windows": .window
+        case "clerks": .clerk
+        case "categories": .category
+        default: nil
+        }
+        guard let scope else {
+            throw APIError(.notFound, code: "unknown_report", zh: "报表须为 windows、clerks 或 categories",
+                           en: "report must be windows, clerks or categories")
+        }
+        let today = await deps.hall.state.day
+        let from = request.uri.queryParameters.get("from") ?? today
+        let to = request.uri.queryParameters.get("to") ?? from
+        do {
+            try deps.reports.validate(from: from, to: to)
+        } catch {
+            throw APIError.badRequest("invalid_range", zh: "日期范围无效（yyyy-MM-dd）", en: "\(error)")
+        }
+        let rows = try deps.reports.rows(scope, from: from, to: to)
+        return try JSON.response(ReportView(scope: scopeText, from: from, to: to, rows: rows))
+    }
+    return router
+}
+
+/// The window named in the path: any token may learn that it does not exist (404), only its own
+/// window's token may act on it (403 otherwise).
+private func knownWindow(_ context: BasicRequestContext, _ request: Request, _ deps: WebDependencies) async throws -> Int {
+    _ = try deps.authorize(request, .read)
+    guard let text = context.parameters.get("window"), let n = Int(text), await deps.hall.setup.window(n) != nil else {
+        let r = Rejection.unknownWindow(Int(context.parameters.get("window") ?? "") ?? 0)
+        throw APIError(.notFound, code: r.code, zh: r.messageZh, en: r.messageEn)
+    }
+    _ = try deps.authorize(request, .actAtWindow(n))
+    return n
+}

@@ -1,0 +1,137 @@
+import Foundation
+import HallModel
+
+/// JSON views of the hall for the API. Keys are snake_case.
+struct CategoryView: Encodable {
+    var code: String
+    var name: String
+    var prefix: String
+    var waiting: Int
+    var checklist: [String]
+    var time_limit_minutes: Int
+}
+
+struct ClerkView: Encodable {
+    var id: String
+    var name: String
+}
+
+struct TicketView: Encodable {
+    var ticket: String
+    var number: String
+    var category: String
+    var priority: Bool
+    var issued_at: Date
+    var directed_window: Int?
+    var transfers: Int
+}
+
+struct ServingView: Encodable {
+    var ticket: String
+    var number: String
+    var category: String
+    var first_called_at: Date
+    var last_called_at: Date
+    var recalls: Int
+}
+
+struct AwaitingView: Encodable {
+    var ticket: String
+    var number: String
+    var deadline: Date
+}
+
+struct WindowView: Encodable {
+    var number: Int
+    var name: String
+    var categories: [String]
+    var phase: String
+    var paused: Bool
+    var clerk: ClerkView?
+    var serving: ServingView?
+    var awaiting_rating: AwaitingView?
+
+    init(_ config: ServiceWindow, _ s: WindowState, setup: HallSetup) {
+        number = config.number
+        name = config.name
+        categories = config.categories
+        phase = s.phase
+        paused = s.paused
+        clerk = s.clerk.map { ClerkView(id: $0, name: setup.clerk($0)?.name ?? $0) }
+        serving = s.serving.map {
+            ServingView(ticket: $0.ticket.id, number: $0.ticket.number, category: $0.ticket.category,
+                        first_called_at: $0.firstCalledAt, last_called_at: $0.lastCalledAt, recalls: $0.recalls)
+        }
+        awaiting_rating = s.awaiting.map { AwaitingView(ticket: $0.ticket, number: $0.number, deadline: $0.deadline) }
+    }
+}
+
+struct HallView: Encodable {
+    var hall: String
+    var day: String
+    var now: Date
+    var categories: [CategoryView]
+    var windows: [WindowView]
+    var waiting: [TicketView]
+
+    init(setup: HallSetup, state: HallState, now: Date) {
+        hall = setup.name
+        day = state.day
+        self.now = now
+        let counts = state.waitingCounts
+        categories = setup.categories.map {
+            CategoryView(code: $0.code, name: $0.name, prefix: $0.prefix, waiting: counts[$0.code, default: 0],
+                         checklist: $0.checklist, time_limit_minutes: $0.timeLimitMinutes)
+        }
+        windows = setup.windows.map { WindowView($0, state.window($0.number), setup: setup) }
+        waiting = state.waiting.map {
+            TicketView(ticket: $0.id, number: $0.number, category: $0.category, priority: $0.priority,
+                       issued_at: $0.issuedAt, directed_window: $0.directedWindow, transfers: $0.transfers)
+        }
+    }
+}
+
+/// A stored event flattened: `seq` beside the event's own fields.
+struct EventView: Encodable {
+    var stored: StoredEvent
+
+    enum Keys: String, CodingKey { case seq }
+
+    func encode(to encoder: any Encoder) throws {
+        try stored.event.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(stored.seq, forKey: .seq)
+    }
+}
+
+struct IssuedTicketView: Encodable {
+    var ticket: String
+    var number: String
+    var category: String
+    var category_name: String
+    var priority: Bool
+    var issued_at: Date
+    var waiting_ahead: Int
+    var checklist: [String]
+    var windows: [Int]
+}
+
+struct CommandResult: Encodable {
+    var events: [EventView]
+    var window: WindowView?
+}
+
+struct RatingResult: Encodable {
+    var accepted: Bool
+    var ticket: String?
+    var level: Int
+    var level_name: String
+    var events: [EventView]
+}
+
+struct ReportView: Encodable {
+    var scope: String
+    var from: String
+    var to: String
+    var rows: [ReportRow]
+}

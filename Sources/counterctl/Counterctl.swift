@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import HallModel
+import HallService
+import Logging
+import Store
+
+@main
+struct Counterctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "counterctl",
+        abstract: "Reports, configuration checks and maintenance for counterd.",
+        discussion: """
+            Exit codes: 0 success, 1 failure, 64 usage error, 65 bad data (e.g. integrity check failed),
+            78 configuration error.
+            """,
+        subcommands: [ConfigCommand.self, ReportCommand.self, RebuildCommand.self, TokenCommand.self, CrashProbe.self])
+}
+
+/// Options that locate the config and the database.
+struct Location: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Config file.")
+    var config: String = CounterdConfig.defaultPath
+
+    @Option(help: "SQLite database; overrides [database] path in the config.")
+    var database: String?
+
+    func load() throws -> (CounterdConfig, EventStore) {
+        var cfg: CounterdConfig
+        do {
+            cfg = try CounterdConfig.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(78)
+        }
+        if let database { cfg.database.path = database }
+        guard FileManager.default.fileExists(atPath: cfg.database.path) else {
+            FileHandle.standardError.write(Data("no database at \(cfg.database.path)\n".utf8))
+            throw ExitCode(1)
+        }
+        return (cfg, try EventStore(path: cfg.database.path, sync: cfg.database.sync))
+    }
+}
+
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "config", abstract: "Check a config file.",
+                                                    subcommands: [Check.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Report every error in a config file, with key path and line.")
+
+        @Argument(help: "The config file.")
+        var file: String = CounterdConfig.defaultPath
+
+        func run() async throws {
+            do {
+                let cfg = try CounterdConfig.load(path: file)
+                print("\(file): ok — \(cfg.setup.name): \(cfg.setup.categories.count) categories, \(cfg.setup.windows.count) windows, "
+                      + "\(cfg.setup.clerks.count) clerks, \(cfg.tokens.count) tokens")
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                FileHandle.standardError.write(Data("\(error.issues.count) error(s)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
+    }
+}
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Per-window, per-clerk or per-category report.")
+
+    enum Scope: String, ExpressibleByArgument, CaseIterable {
+        case windows, clerks, categories
+        var statsScope: StatsScope {
+            switch self {
+            case .windows: .window
+            case .clerks: .clerk
+            case .categories: .category
+            }
+        }
+    }
+
+    @Argument(help: "windows, clerks or categories")
+    var scope: Scope
+
+    @Option(help: "First business day, yyyy-MM-dd (default: today).")
+    var from: String?
+
+    @Option(help: "Last business day, yyyy-MM-dd (default: --from).")
+    var to: String?
+
+    @Option(help: "table, csv or json")
+    var format: String = "table"
+
+    @OptionGroup var location: Location
+
+    func run() async throws {
+        guard let format = ReportFormatter.Format(rawValue: format) else {
+            throw ValidationError("--format must be table, csv or json")
+        }
+        let (cfg, store) = try location.load()
+        let today = BusinessCalendar(identifier: cfg.setup.rules.timeZone).day(of: Date())
+        let from = from ?? today
+        let to = to ?? from
+        let reports = Reports(store: store, setup: cfg.setup)
+        do {
+            try reports.validate(from: from, to: to)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let rows = try reports.rows(scope.statsScope, from: from, to: to)
+        if format == .table { print("\(cfg.setup.name)  \(from) — \(to)\n") }
+        print(try ReportFormatter.render(rows, format: format), terminator: "")
+    }
+}
+
+struct RebuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Recompute the projections (tickets, day_stats) from the event log.",
+        discussion: "Stop counterd first, or run with --check only: a rebuild takes the write lock for its whole transaction.")
+
+    @Flag(help: "Only report whether the stored projections equal a rebuild; change nothing.")
+    var check = false
+
+    @OptionGroup var location: Location
+
+    func run() async throws {
+        let (_, store) = try location.load()
+        let problems = try store.check()
+        for p in problems { FileHandle.standardError.write(Data("integrity: \(p)\n".utf8)) }
+        if check {
+            let before = try store.projectionSnapshot()
+            // Rebuild into a scratch copy so the real file is untouched.
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("counterd-check-\(getpid()).sqlite").path
+            defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + s) } }
+            try store.writer.backup(to: try EventStore(path: scratch).writer)
+            let copy = try EventStore(path: scratch)
+            try copy.rebuildProjections()
+            let equal = try copy.projectionSnapshot() == before
+            print(equal ? "projections equal a rebuild (\(before.tickets.count) tickets, \(before.dayStats.count) stats rows)"
+                        : "projections DIFFER from a rebuild: run `counterctl rebuild` with counterd stopped")
+            if !equal || !problems.isEmpty { throw ExitCode(65) }
+            return
+        }
+        let start = Date()
+        try store.rebuildProjections()
+        print("rebuilt projections from \(try store.lastSeq()) events in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+        if !problems.isEmpty { throw ExitCode(65) }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Make API tokens for the config.",
+                                                    subcommands: [Hash.self, New.self])
+
+    struct Hash: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the sha256 of a token, for [[tokens]] sha256 = …")
+        @Argument var token: String
+        func run() async throws { print(AccessControl.hash(token)) }
+    }
+
+    struct New: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a random token; prints the token and its config lines.")
+        @Option(help: "kiosk, window, display or manager") var role: String
+        @Option(help: "Window number, for role window.") var window: Int?
+
+        func run() async throws {
+            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be kiosk, window, display or manager") }
+            var rng = SystemRandomNumberGenerator()
+            let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+            let token = String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+            print("token (give this to the device or person; it is not stored): \(token)\n")
+            print("[[tokens]]\nrole = \"\(role)\"")
+            if let window { print("window = \(window)") }
+            print("sha256 = \"\(AccessControl.hash(token))\"")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import HallModel
+import HallService
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import Store
+import Web
+
+@main
+struct Counterd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "counterd",
+        abstract: "Service-hall counter daemon: queue, calling, ratings and the window performance database.")
+
+    @Option(name: .shortAndLong, help: "Config file (TOML).")
+    var config: String = CounterdConfig.defaultPath
+
+    @Option(help: "SQLite database file; overrides [database] path.")
+    var database: String?
+
+    @Option(help: "Listen address host:port; overrides [server].")
+    var listen: String?
+
+    @Flag(help: "Run the demo: simulated citizens, clerks and ratings drive the hall.")
+    var demo = false
+
+    @Option(help: "Demo speed: how many times faster than a real hall.")
+    var demoSpeed: Double = 10
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "counterd")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        var cfg: CounterdConfig
+        do {
+            cfg = try CounterdConfig.load(path: config)
+        } catch {
+            for issue in error.issues { logger.critical("config error: \(error.file): \(issue)") }
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        if let database { cfg.database.path = database }
+        if let listen {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+                throw ValidationError("--listen wants host:port, e.g. 127.0.0.1:8080")
+            }
+            cfg.server = ServerSettings(host: String(listen[..<colon]), port: port)
+        }
+
+        let dbURL = URL(fileURLWithPath: cfg.database.path)
+        try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let store = try EventStore(path: cfg.database.path, sync: cfg.database.sync)
+        let hall = try Hall(setup: cfg.setup, store: store, clock: SystemClock(), logger: Logger(label: "counterd.hall"))
+        let events = try store.lastSeq()
+        logger.info("database open", metadata: ["path": "\(cfg.database.path)", "synchronous": "\(cfg.database.sync.rawValue)",
+                                                "events": "\(events)"])
+
+        let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
+                                   reports: Reports(store: store, setup: cfg.setup), registry: registry)
+        let host = cfg.server.host
+        let hallName = cfg.setup.name
+        let isDemo = demo
+        let app = makeWebApplication(deps, host: host, port: cfg.server.port, logger: Logger(label: "counterd.http")) { port in
+            let base = "http://\(host):\(port)"
+            // The URLs are for the person who started the service: plain stdout, not the log.
+            print("""
+                counterd is running — \(hallName)
+                  API description  \(base)/openapi.yaml
+                  hall state       \(base)/api/state        (Authorization: Bearer <token>)
+                  event stream     \(base)/api/events
+                  reports          \(base)/api/reports/windows?from=YYYY-MM-DD&to=YYYY-MM-DD
+                  metrics          \(base)/metrics
+                """)
+            if isDemo {
+                print("""
+                  demo tokens: display=demo-display manager=demo-manager kiosk=demo-kiosk window N=demo-window-N
+                  try: curl -H 'Authorization: Bearer demo-manager' '\(base)/api/reports/windows'
+                """)
+            }
+            fflush(nil)
+        }
+        var services: [any Service] = [app, HallClockService(hall: hall)]
+        if demo {
+            services.append(DemoTrafficService(traffic: DemoTraffic(hall: hall, speed: demoSpeed)))
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        hall.hub.finishAll()
+        logger.info("counterd stopped")
+    }
+}
