@@ -98,6 +98,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "HallServiceTests",
+            dependencies: ["HallModel", "Store", "HallService"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "WebTests",
             dependencies: [
                 "HallModel", "Store", "HallService", "Web",

@@ -29,12 +29,12 @@ public struct EventStore: Sendable {
     public init(path: String, sync: SyncMode = .full) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
-        let pragma = sync == .full ? "FULL" : "NORMAL"
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(pragma)")
-        }
         writer = try DatabasePool(path: path, configuration: config)
         self.path = path
+        // DatabasePool sets synchronous = NORMAL on its writer when it enables WAL, after
+        // prepareDatabase runs; so the setting is made here, on the one writer connection, afterwards.
+        let pragma = sync == .full ? "FULL" : "NORMAL"
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(pragma)") }
         try Migrations.migrator.migrate(writer)
     }
 
@@ -88,6 +88,11 @@ public struct EventStore: Sendable {
     }
 
     // MARK: Reading
+
+    /// The synchronous level of the writer connection: 2 = FULL, 1 = NORMAL.
+    public func synchronousLevel() throws -> Int {
+        try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
 
     public func lastSeq() throws -> Int64 {
         try writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0 }

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import HallModel
+
+@Suite struct RatingFlowTests {
+    static func served() throws -> Driver {
+        var d = Driver()
+        try d.run(.signIn(window: 1, clerk: "c1"))
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        d.advance(120)
+        try d.run(.callNext(window: 1))
+        d.advance(300)
+        try d.run(.finish(window: 1, outcome: .immediate))
+        return d
+    }
+
+    @Test func ratingIsTiedToTicketWindowClerkAndCategory() throws {
+        var d = try Self.served()
+        let a = try #require(d.state.window(1).awaiting)
+        #expect(a.ticket == "2026-11-23/A001" && a.clerk == "c1" && a.deadline == d.now.addingTimeInterval(30))
+        d.advance(29.9)
+        let e = try d.run(.rate(window: 1, level: .verySatisfied))
+        #expect(e.count == 1)
+        #expect(e[0].kind == .ticketRated && e[0].ticket == "2026-11-23/A001" && e[0].window == 1)
+        #expect(e[0].clerk == "c1" && e[0].category == "hukou" && e[0].level == .verySatisfied && e[0].servedDay == "2026-11-23")
+    }
+
+    @Test func secondPressIsIgnoredAndCounted() throws {
+        var d = try Self.served()
+        try d.run(.rate(window: 1, level: .satisfied))
+        let again = try d.run(.rate(window: 1, level: .veryDissatisfied))
+        #expect(again.map(\.kind) == [.ratingIgnored] && again[0].reason == "duplicate")
+        #expect(d.log.filter { $0.kind == .ticketRated }.count == 1)
+    }
+
+    @Test func timeoutRecordsNotRatedAtTheDeadline() throws {
+        var d = try Self.served()
+        let deadline = d.state.window(1).awaiting!.deadline
+        #expect(d.state.nextDeadline(calendar: d.engine.calendar, now: d.now) == deadline)
+        d.advance(29)
+        #expect(try d.run(.tick).isEmpty)
+        d.advance(1)
+        let e = try d.run(.tick)
+        #expect(e.map(\.kind) == [.ratingNotGiven])
+        #expect(e[0].reason == "timeout" && e[0].at == deadline && e[0].ticket == "2026-11-23/A001")
+        #expect(d.state.window(1).awaiting == nil)
+    }
+
+    @Test func latePressWithoutATickIsNotAttributed() throws {
+        var d = try Self.served()
+        d.advance(31)
+        let e = try d.run(.rate(window: 1, level: .verySatisfied))
+        #expect(e.map(\.kind) == [.ratingNotGiven, .ratingIgnored])
+        #expect(e[0].reason == "timeout" && e[1].reason == "nothing_awaited" && e[1].ticket == nil)
+    }
+
+    @Test func callingNextEndsTheWait() throws {
+        var d = try Self.served()
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        let e = try d.run(.callNext(window: 1))
+        #expect(e.map(\.kind) == [.ratingNotGiven, .ticketCalled])
+        #expect(e[0].reason == "next_call" && e[0].ticket == "2026-11-23/A001")
+        // A press now belongs to nobody: the new ticket is still being served.
+        #expect(try d.run(.rate(window: 1, level: .satisfied)).first?.reason == "nothing_awaited")
+    }
+
+    @Test func configurableTimeout() throws {
+        var setup = Fixture.setup
+        setup.rules.ratingTimeoutSeconds = 90
+        var d = Driver(engine: HallEngine(setup: setup), state: HallState(setup: setup))
+        try d.run(.signIn(window: 1, clerk: "c1"))
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        try d.run(.callNext(window: 1))
+        try d.run(.finish(window: 1, outcome: .immediate))
+        d.advance(60)
+        #expect(try d.run(.rate(window: 1, level: .basicallySatisfied)).map(\.kind) == [.ticketRated])
+    }
+
+    @Test func ratingAfterMidnightCountsForTheDayOfService() throws {
+        var d = Driver()
+        d.now = Date(timeIntervalSince1970: 1_795_449_590)  // 23:59:50 Beijing
+        try d.run(.signIn(window: 1, clerk: "c1"))
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        try d.run(.callNext(window: 1))
+        try d.run(.finish(window: 1, outcome: .immediate))
+        d.advance(15)  // 00:00:05 next day
+        let e = try d.run(.rate(window: 1, level: .satisfied))
+        #expect(e.map(\.kind) == [.dayStarted, .ticketRated])
+        #expect(e[1].day == "2026-11-24" && e[1].servedDay == "2026-11-23")
+        let keys = StatsProjection.changes(for: e[1]).map(\.0)
+        #expect(keys.allSatisfy { $0.day == "2026-11-23" })
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import HallModel
+import HallService
+import Testing
+
+@Suite struct ConfigTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func theDemoConfigIsValid() throws {
+        let cfg = try CounterdConfig.load(path: Self.repo.appendingPathComponent("config/demo.toml").path)
+        #expect(cfg.setup.categories.count == 5 && cfg.setup.windows.count == 6)
+        #expect(cfg.setup.rules.timeZone == "Asia/Shanghai" && cfg.setup.rules.ratingTimeoutSeconds == 30)
+        #expect(cfg.server.host == "127.0.0.1" && cfg.database.sync == .full)
+        let access = AccessControl(tokens: cfg.tokens)
+        let w3 = try #require(access.principal(token: "demo-window-3"))
+        #expect(w3.role == .window && w3.window == 3)
+        #expect(access.allows(w3, .actAtWindow(3)) && !access.allows(w3, .actAtWindow(4)) && !access.allows(w3, .reports))
+        #expect(access.principal(token: "demo-window-33") == nil)
+    }
+
+    @Test func everyErrorIsReportedWithItsKeyAndLine() {
+        let text = """
+            [hall]
+            name = "大厅"
+            timezone = "Mars/Olympus"
+            rating_timout_seconds = 30
+
+            [server]
+            port = "8080"
+
+            [[categories]]
+            code = "hukou"
+            name = "户籍"
+            prefix = "A"
+
+            [[categories]]
+            code = "social"
+            name = "社保"
+            prefix = "A"
+
+            [[windows]]
+            number = 1
+            categories = ["hukou", "tax"]
+
+            [[tokens]]
+            role = "window"
+            window = 7
+            sha256 = "abc"
+            """
+        guard case .failure(let failure) = ConfigParser.parse(text) else {
+            Issue.record("a bad config was accepted")
+            return
+        }
+        let found = Set(failure.issues.map { "\($0.line.map(String.init) ?? "?") \($0.path)" })
+        #expect(found == [
+            "3 hall.timezone",
+            "4 hall.rating_timout_seconds",
+            "7 server.port",
+            "17 categories[1].prefix",
+            "21 windows[0].categories[1]",
+            "25 tokens[0].window",
+            "26 tokens[0].sha256",
+        ])
+        #expect(failure.issues.first { $0.path == "server.port" }?.message == "must be an integer, found string")
+    }
+
+    @Test func syntaxErrorsCarryTheirLine() {
+        guard case .failure(let failure) = ConfigParser.parse("[hall]\nname = \"x\"\nport = = 3\n") else {
+            Issue.record("a TOML syntax error was accepted")
+            return
+        }
+        #expect(failure.issues.count == 1 && failure.issues[0].line == 3)
+    }
+
+    @Test func missingSectionsAndEmptyHall() {
+        guard case .failure(let failure) = ConfigParser.parse("") else {
+            Issue.record("an empty config was accepted")
+            return
+        }
+        #expect(Set(failure.issues.map(\.path)) == ["hall", "categories", "windows"])
+    }
+
+    @Test func configCheckCommandExitsNonZeroWithTheMessages() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString).toml")
+        try "[hall]\nname = \"x\"\n[[windows]]\nnumber = 0\ncategories = []\n".write(to: dir, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("counterctl")
+        let p = Process()
+        p.executableURL = bin
+        p.arguments = ["config", "check", dir.path]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 78)
+        #expect(text.contains("line 4: windows[0].number: must be between 1 and 9999, found 0"))
+        #expect(text.contains("windows[0].categories: a window must serve at least one category"))
+        #expect(text.contains("categories: at least one [[categories]] is needed"))
+    }
+}
+
+@Suite struct TextTableTests {
+    @Test func cjkCountsTwoColumns() {
+        #expect(TextTable.displayWidth("abc") == 3)
+        #expect(TextTable.displayWidth("张敏") == 4)
+        #expect(TextTable.displayWidth("3号窗口") == 7)
+        #expect(TextTable.displayWidth("（全角）") == 8)
+        var t = TextTable(headers: ["名称", "n"], alignments: [.left, .right])
+        t.rows = [["张敏", "1"], ["Li Na", "22"]]
+        let lines = t.render().split(separator: "\n").map(String.init)
+        #expect(lines == ["名称    n", "-----  --", "张敏    1", "Li Na  22"])
+        #expect(Set(lines.map(TextTable.displayWidth)).count <= 2)
+    }
+
+    @Test func durationsAndPercents() {
+        #expect(ReportFormatter.duration(125) == "2:05")
+        #expect(ReportFormatter.duration(3725) == "1:02:05")
+        #expect(ReportFormatter.duration(nil) == "-")
+        #expect(ReportFormatter.percent(0.935) == "93.5%")
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import HallModel
+import HallService
+import Store
+import Testing
+
+@Suite struct EventStoreTests {
+    @Test func appendAssignsGapFreeSequencesAndRoundTrips() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try EventStore(path: dir.path("a.sqlite"))
+        var e = HallEvent(kind: .ticketIssued, at: StoreFixture.nine, day: "2026-11-23")
+        e.ticket = "2026-11-23/A001"
+        e.number = "A001"
+        e.category = "hukou"
+        e.sequence = 1
+        e.issuedAt = StoreFixture.nine
+        var f = HallEvent(kind: .ratingIgnored, at: StoreFixture.nine.addingTimeInterval(1.234), day: "2026-11-23")
+        f.window = 3
+        f.level = .dissatisfied
+        f.reason = "nothing_awaited"
+        let stored = try await store.append([e, f])
+        #expect(stored.map(\.seq) == [1, 2])
+        let more = try await store.append([f])
+        #expect(more.map(\.seq) == [3])
+        let back = try store.events(after: 0)
+        #expect(back.map(\.seq) == [1, 2, 3])
+        #expect(back[0].event == e && back[1].event == f)
+        #expect(try store.check().isEmpty)
+        let ticket = try #require(try store.ticket("2026-11-23/A001"))
+        #expect(ticket.status == "waiting" && ticket.number == "A001")
+        // WAL mode and FULL sync by default.
+        let (mode, sync) = try await store.writer.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode")!, try Int.fetchOne(db, sql: "PRAGMA synchronous")!)
+        }
+        #expect(mode == "wal" && sync == 2)
+        #expect(try store.synchronousLevel() == 2)
+        let normal = try EventStore(path: dir.path("n.sqlite"), sync: .normal)
+        #expect(try normal.synchronousLevel() == 1)
+    }
+
+    @Test func theLogRefusesEditsAndDeletes() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try EventStore(path: dir.path("a.sqlite"))
+        _ = try store.appendNow([HallEvent(kind: .dayStarted, at: StoreFixture.nine, day: "2026-11-23")])
+        #expect(throws: DatabaseError.self) { try store.writer.write { try $0.execute(sql: "DELETE FROM events") } }
+        #expect(throws: DatabaseError.self) { try store.writer.write { try $0.execute(sql: "UPDATE events SET kind = 'x'") } }
+        #expect(try store.lastSeq() == 1)
+    }
+
+    @Test func garbageInTheLogIsReportedNotCrashed() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try EventStore(path: dir.path("a.sqlite"))
+        try store.writer.write { db in
+            try db.execute(sql: "INSERT INTO events (seq, at_ms, day, kind, payload) VALUES (1, 0, 'x', 'x', '{not json')")
+        }
+        #expect(throws: StoreError.self) { try store.events(after: 0) }
+    }
+
+    @Test func migrationsAreIdempotentAcrossReopen() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        do {
+            let store = try EventStore(path: dir.path("a.sqlite"))
+            _ = try store.appendNow([HallEvent(kind: .dayStarted, at: StoreFixture.nine, day: "2026-11-23")])
+        }
+        let again = try EventStore(path: dir.path("a.sqlite"))
+        #expect(try again.lastSeq() == 1)
+        let applied = try again.writer.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
+        #expect(applied == ["v1-event-log", "v1-projections"])
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import HallModel
+import HallService
+import Store
+
+/// A fresh directory under /tmp for one test's SQLite files.
+struct TempDir {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("counterd-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+enum StoreFixture {
+    static let setup = HallSetup(
+        name: "测试大厅",
+        categories: [
+            ServiceCategory(code: "hukou", name: "户籍", prefix: "A"),
+            ServiceCategory(code: "social", name: "社保", prefix: "B"),
+            ServiceCategory(code: "tax", name: "税务", prefix: "C"),
+        ],
+        windows: [
+            ServiceWindow(number: 1, name: "1号窗口", categories: ["hukou", "social"]),
+            ServiceWindow(number: 2, name: "2号窗口", categories: ["social", "hukou"]),
+            ServiceWindow(number: 3, name: "3号窗口", categories: ["tax"]),
+        ],
+        clerks: [Clerk(id: "c1", name: "张敏"), Clerk(id: "c2", name: "李娜"), Clerk(id: "c3", name: "王强")])
+
+    /// 2026-11-23 09:00:00 Beijing.
+    static let nine = Date(timeIntervalSince1970: 1_795_395_600)
+
+    static func at(_ hhmmss: String) -> Date {
+        let p = hhmmss.split(separator: ":").map { Double($0)! }
+        return nine.addingTimeInterval((p[0] - 9) * 3600 + p[1] * 60 + (p.count > 2 ? p[2] : 0))
+    }
+
+    /// Directory holding the package's built executables (beside the test bundle).
+    static var binDir: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+}
