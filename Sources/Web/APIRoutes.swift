@@ -135,7 +135,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
             throw APIError(.notFound, code: "unknown_report", zh: "报表须为 windows、clerks 或 categories",
                            en: "report must be windows, clerks or categories")
         }
-        let today = await deps.hall.state.day
+        let today = await deps.hall.engine.calendar.day(of: deps.hall.now)
         let from = request.uri.queryParameters.get("from") ?? today
         let to = request.uri.queryParameters.get("to") ?? from
         do {

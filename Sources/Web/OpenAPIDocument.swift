@@ -84,29 +84,36 @@ paths:
               required: [clerk]
               properties:
                 clerk: {type: string}
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: &windowResponses
+        "200": {$ref: "#/components/responses/WindowResult"}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+        "503": {$ref: "#/components/responses/Error"}
   /api/windows/{window}/sign-out:
     post:
       operationId: signOut
       parameters: [{$ref: "#/components/parameters/Window"}]
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: *windowResponses
   /api/windows/{window}/call-next:
     post:
       operationId: callNext
       summary: Call the next ticket (green channel, then the window's category priority, then age)
       parameters: [{$ref: "#/components/parameters/Window"}]
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: *windowResponses
   /api/windows/{window}/recall:
     post:
       operationId: recall
       summary: Call the current ticket again; past the recall limit it becomes a no-show
       parameters: [{$ref: "#/components/parameters/Window"}]
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: *windowResponses
   /api/windows/{window}/no-show:
     post:
       operationId: noShow
       parameters: [{$ref: "#/components/parameters/Window"}]
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: *windowResponses
   /api/windows/{window}/transfer:
     post:
       operationId: transfer
@@ -121,17 +128,17 @@ paths:
               properties:
                 category: {type: string}
                 window: {type: integer}
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: *windowResponses
   /api/windows/{window}/pause:
     post:
       operationId: pause
       parameters: [{$ref: "#/components/parameters/Window"}]
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: *windowResponses
   /api/windows/{window}/resume:
     post:
       operationId: resume
       parameters: [{$ref: "#/components/parameters/Window"}]
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: *windowResponses
   /api/windows/{window}/finish:
     post:
       operationId: finish
@@ -145,7 +152,7 @@ paths:
               type: object
               properties:
                 outcome: {$ref: "#/components/schemas/Outcome"}
-      responses: {$ref: "#/components/x-window-responses"}
+      responses: *windowResponses
   /api/windows/{window}/rating:
     post:
       operationId: rate
@@ -259,14 +266,6 @@ components:
             properties:
               events: {type: array, items: {$ref: "#/components/schemas/Event"}}
               window: {$ref: "#/components/schemas/Window"}
-  x-window-responses:
-    "200": {$ref: "#/components/responses/WindowResult"}
-    "400": {$ref: "#/components/responses/Error"}
-    "401": {$ref: "#/components/responses/Error"}
-    "403": {$ref: "#/components/responses/Error"}
-    "404": {$ref: "#/components/responses/Error"}
-    "409": {$ref: "#/components/responses/Error"}
-    "503": {$ref: "#/components/responses/Error"}
   schemas:
     Error:
       type: object

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@Suite struct OpenAPITests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// (method, path) pairs listed under `paths:` in the document.
+    static func operations(_ yaml: String) -> [(String, String)] {
+        var out: [(String, String)] = []
+        var path: String?
+        for line in yaml.split(separator: "\n") {
+            if line.hasPrefix("  /") && line.hasSuffix(":") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let p = path, line.hasPrefix("    "), !line.hasPrefix("     "),
+                      let m = ["get", "post", "put", "delete"].first(where: { line == "    \($0):" }) {
+                out.append((m.uppercased(), p))
+            } else if line.hasPrefix("components:") {
+                break
+            }
+        }
+        return out
+    }
+
+    @Test func everyDocumentedOperationIsRouted() async throws {
+        try await TestServer.with { s in
+            let doc = try await s.call("GET", "/openapi.yaml", token: nil)
+            #expect(doc.status == 200 && doc.headers["content-type"]?.hasPrefix("application/yaml") == true)
+            let ops = Self.operations(doc.text)
+            #expect(ops.count == 17)
+            for (method, path) in ops where path != "/api/events" {
+                let concrete = path.replacingOccurrences(of: "{window}", with: "1").replacingOccurrences(of: "{scope}", with: "windows")
+                let token = concrete.hasPrefix("/api/windows") ? "t-window-1" : concrete.hasPrefix("/api/reports") ? "t-manager" : "t-kiosk"
+                let r = try await s.call(method, concrete, token: token, json: method == "POST" ? "{}" : nil)
+                #expect(r.errorCode != "not_found" && r.status != 405, "\(method) \(path) is documented but answered \(r.status)")
+            }
+            let (status, _) = try await RawHTTP.events(port: s.port, path: "/api/events?after=0", token: "t-display", count: 0)
+            #expect(status == 200)
+        }
+    }
+
+    /// An independent validator (openapi-spec-validator, from the test virtualenv that `make test` creates).
+    @Test func documentPassesAnIndependentValidator() async throws {
+        let python = Self.repo.appendingPathComponent(".venv/bin/python")
+        try #require(FileManager.default.isExecutableFile(atPath: python.path),
+                     "no test virtualenv at .venv: run `make test` (it creates it) before `swift test`")
+        try await TestServer.with { s in
+            let doc = try await s.call("GET", "/openapi.yaml", token: nil)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString).yaml")
+            try doc.body.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let p = Process()
+            p.executableURL = python
+            p.arguments = ["-m", "openapi_spec_validator", file.path]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            p.waitUntilExit()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(p.terminationStatus == 0, "\(text)")
+        }
+    }
+}
