@@ -43,6 +43,14 @@ public struct DurationHistogram: Sendable, Equatable, Codable {
         for i in counts.indices { counts[i] &+= other.counts[i] }
     }
 
+    /// Adds counts stored as `bytes` (little-endian UInt32s) without decoding them into a new value.
+    public mutating func merge(littleEndian raw: UnsafeRawBufferPointer) {
+        let n = min(counts.count, raw.count / 4)
+        counts.withUnsafeMutableBufferPointer { c in
+            for i in 0..<n { c[i] &+= UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+        }
+    }
+
     public var total: Int { counts.reduce(0) { $0 + Int($1) } }
 
     /// Nearest-rank quantile (q in 0…1) as a bucket's upper edge, capped at `maximum`; nil when empty.

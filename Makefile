@@ -1,0 +1,48 @@
+# counterd — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+# Debian packages the build needs (the design card's system packages).
+BUILD_PACKAGES := libsqlite3-dev libudev-dev
+# Debian packages the tests need besides those.
+TEST_PACKAGES := python3 python3-venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV := .venv
+
+.PHONY: deps test-deps build demo test bench clean
+
+## Install the Debian packages the build needs, only those that are missing.
+deps:
+	@missing=""; for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+## What the tests need on top: Python test peers in a git-ignored virtualenv.
+test-deps: deps
+	@if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then \
+	  echo "installing: $(TEST_PACKAGES)"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES); \
+	fi
+	@if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import openapi_spec_validator' >/dev/null 2>&1; then \
+	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+## Build, then run counterd with the demo config, a SQLite file under ./demo-data and simulated traffic.
+demo: build
+	@mkdir -p demo-data
+	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --demo
+
+## Install what the tests need, build everything and run the whole suite.
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Release-built benchmark; figures go in BENCHMARKS.md.
+bench: deps
+	$(SWIFT) build -c release --product counterd-bench
+	.build/release/counterd-bench
+
+clean:
+	rm -rf .build demo-data $(VENV)

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// The real counterd binary: demo mode end to end, shutdown on SIGTERM, refusal of a bad config.
+@Suite struct DaemonTests {
+    static let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func demoModeFillsReportsAndStopsCleanlyOnSIGTERM() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("counterd-daemon-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = Process()
+        p.executableURL = Self.bin.appendingPathComponent("counterd")
+        p.arguments = ["--config", Self.repo.appendingPathComponent("config/demo.toml").path,
+                       "--database", dir.appendingPathComponent("demo.sqlite").path,
+                       "--listen", "127.0.0.1:0", "--demo", "--demo-speed", "300", "--log-level", "warning"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        // The first line that names the state URL carries the bound port.
+        let port = try await RawHTTP.blocking { () -> Int in
+            var text = ""
+            while true {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { return 0 }
+                text += String(decoding: chunk, as: UTF8.self)
+                if let r = text.range(of: #"127\.0\.0\.1:(\d+)/api/state"#, options: .regularExpression) {
+                    let match = text[r]
+                    return Int(match.split(separator: ":")[1].split(separator: "/")[0]) ?? 0
+                }
+            }
+        }
+        try #require(port > 0, "counterd did not print its URL")
+        // At 300× a few seconds are a busy hall morning.
+        var served = 0
+        for _ in 0..<40 where served == 0 {
+            try await Task.sleep(for: .milliseconds(500))
+            let r = try await RawHTTP.request(port: port, "GET", "/api/reports/windows", token: "demo-manager")
+            served = (r.json["rows"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["served"] as? Int ?? 0) }
+        }
+        #expect(served > 0, "the demo served nobody")
+        let state = try await RawHTTP.request(port: port, "GET", "/api/state", token: "demo-display")
+        #expect(state.status == 200 && state.json["hall"] as? String == "示范区政务服务中心")
+
+        let start = Date()
+        kill(p.processIdentifier, SIGTERM)
+        try await RawHTTP.blocking { p.waitUntilExit() }
+        #expect(p.terminationStatus == 0 && p.terminationReason == .exit)
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test func refusesToStartOnABadConfig() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).toml")
+        try "[hall]\nname = 3\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let p = Process()
+        p.executableURL = Self.bin.appendingPathComponent("counterd")
+        p.arguments = ["--config", file.path, "--database", "/nonexistent/never.sqlite"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 78)
+        #expect(text.contains("line 2: hall.name: must be a string, found integer"))
+        #expect(text.contains("categories: at least one [[categories]] is needed"))
+    }
+}
