@@ -28,6 +28,20 @@ let package = Package(
     targets: [
         // 1. Pure values and state machines. No I/O.
         .target(name: "HallModel", swiftSettings: strict),
+        // 2. Wire formats, pure: decoders are total over any byte sequence.
+        .target(name: "Codecs", swiftSettings: strict),
+        // libudev, for discovery and hotplug (Debian: libudev-dev).
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        // 4. Transports, discovery, matching and the device supervisor.
+        .target(
+            name: "Devices",
+            dependencies: [
+                "HallModel", "Codecs", "CUdev",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         // 3. SQLite event log, projections and reports.
         .target(
             name: "Store",
@@ -38,7 +52,7 @@ let package = Package(
         .target(
             name: "HallService",
             dependencies: [
-                "HallModel", "Store",
+                "HallModel", "Store", "Devices",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -51,7 +65,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "HallModel", "Store", "HallService",
+                "HallModel", "Store", "HallService", "Devices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -63,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "counterd",
             dependencies: [
-                "HallModel", "Store", "HallService", "Web",
+                "HallModel", "Store", "HallService", "Web", "Devices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -76,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "counterctl",
             dependencies: [
-                "HallModel", "Store", "HallService",
+                "HallModel", "Store", "HallService", "Devices", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -100,6 +114,11 @@ let package = Package(
         .testTarget(
             name: "HallServiceTests",
             dependencies: ["HallModel", "Store", "HallService"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DevicesTests",
+            dependencies: ["Devices", "Codecs", "HallModel", "HallService", "Store"],
             swiftSettings: strict
         ),
         .testTarget(

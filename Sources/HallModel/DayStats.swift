@@ -104,7 +104,8 @@ public enum StatsProjection {
         case .ratingIgnored:
             add(.window, e.window.map(String.init), day: e.day)
             change = { $0.ignoredPresses += 1 }
-        case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled:
+        case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
+             .deviceConnected, .deviceLost:
             return []
         }
         return keys.map { ($0, change) }

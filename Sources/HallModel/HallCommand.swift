@@ -14,11 +14,14 @@ public enum HallCommand: Sendable, Equatable {
     case rate(window: Int, level: RatingLevel)
     /// Housekeeping only: rating timeouts and the midnight reset.
     case tick
+    /// A device came or went; recorded so outages stand next to the ratings they explain.
+    case deviceStatus(device: String, role: String, window: Int?, connected: Bool, detail: String)
 
     /// The window a command acts on, if any.
     public var window: Int? {
         switch self {
         case .issueTicket, .tick: nil
+        case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
              .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .rate(let w, _):
             w
@@ -39,6 +42,7 @@ public enum HallCommand: Sendable, Equatable {
         case .finish: "finish"
         case .rate: "rate"
         case .tick: "tick"
+        case .deviceStatus: "device_status"
         }
     }
 }

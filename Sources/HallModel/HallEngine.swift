@@ -31,6 +31,14 @@ public struct HallEngine: Sendable {
         case .tick:
             break
 
+        case .deviceStatus(let device, let role, let w, let connected, let detail):
+            var e = event(connected ? .deviceConnected : .deviceLost)
+            e.device = device
+            e.deviceRole = role
+            e.window = w
+            e.reason = detail
+            emit(e)
+
         case .issueTicket(let code, let priority):
             guard let category = setup.category(code) else { throw .unknownCategory(code) }
             let sequence = s.sequences[code, default: 0] + 1

@@ -18,6 +18,10 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case ratingNotGiven = "rating_not_given"
     /// A rating press that was not stored (duplicate, nothing awaited, no clerk): kept for audit.
     case ratingIgnored = "rating_ignored"
+    /// A counter device was opened, or came back.
+    case deviceConnected = "device_connected"
+    /// A counter device was unplugged, failed or stopped answering.
+    case deviceLost = "device_lost"
 }
 
 /// One hall event. A flat record: the fields a kind does not use stay nil and are not encoded.
@@ -49,6 +53,9 @@ public struct HallEvent: Codable, Sendable, Equatable {
     public var reason: String?
     /// Who or what sent the command: "api", "keypad:3", "demo" …
     public var source: String?
+    /// device_*: the configured device id and its role.
+    public var device: String?
+    public var deviceRole: String?
     /// day_started: window states carried over from the previous day.
     public var carried: [WindowState]?
     /// day_started: ids of tickets still waiting when the day ended.

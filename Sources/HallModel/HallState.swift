@@ -97,7 +97,7 @@ public struct HallState: Codable, Sendable, Equatable {
         case .ratingNotGiven:
             guard let w = e.window else { return }
             windows[w]?.awaiting = nil
-        case .ratingIgnored:
+        case .ratingIgnored, .deviceConnected, .deviceLost:
             break
         }
     }

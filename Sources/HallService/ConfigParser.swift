@@ -1,3 +1,4 @@
+import Devices
 import Foundation
 import HallModel
 import Store
@@ -127,7 +128,7 @@ private struct Reader {
     // MARK: Sections
 
     mutating func config(_ root: TOMLTable) -> CounterdConfig? {
-        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens"])
+        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens", "devices"])
         let hallTable = table(root, "hall", "hall", required: true)
         var name = "", rules = HallRules()
         if let h = hallTable {
@@ -152,9 +153,10 @@ private struct Reader {
 
         var server = ServerSettings()
         if let s = table(root, "server", "server", required: false) {
-            unknownKeys(s, "server", allowed: ["host", "port"])
+            unknownKeys(s, "server", allowed: ["host", "port", "runtime_dir"])
             server.host = string(s, "host", "server.host", default: "127.0.0.1") ?? server.host
             server.port = int(s, "port", "server.port", default: 8080, range: 1...65535) ?? server.port
+            server.runtimeDirectory = string(s, "runtime_dir", "server.runtime_dir", default: server.runtimeDirectory) ?? server.runtimeDirectory
         }
 
         var database = DatabaseSettings()
@@ -172,11 +174,12 @@ private struct Reader {
         let clerks = clerks(root)
         let windows = windows(root, categories: categories)
         let tokens = tokens(root, windows: windows)
+        let devices = devices(root, windows: windows)
         if categories.isEmpty { fail("categories", "at least one [[categories]] is needed") }
         if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
         guard issues.isEmpty else { return nil }
         return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules),
-                              server: server, database: database, tokens: tokens)
+                              server: server, database: database, tokens: tokens, devices: devices)
     }
 
     mutating func categories(_ root: TOMLTable) -> [ServiceCategory] {
@@ -245,6 +248,84 @@ private struct Reader {
                 let name = string(t, "name", "\(p).name", default: "\(number)号窗口") ?? "\(number)号窗口"
                 out.append(ServiceWindow(number: number, name: name, categories: cats))
             }
+        }
+        return out
+    }
+
+    mutating func devices(_ root: TOMLTable, windows: [ServiceWindow]) -> [DeviceBinding] {
+        var out: [DeviceBinding] = []
+        var ids = Set<String>()
+        var positions: [String: Int] = [:]
+        for (i, t) in tables(root, "devices").enumerated() {
+            let p = "devices[\(i)]"
+            unknownKeys(t, p, allowed: ["id", "role", "window", "transport", "udev_role", "id_path", "serial", "vid_pid", "path",
+                                        "host", "recording", "baud", "parity", "rs485_turnaround_ms", "address", "profile"])
+            guard let id = string(t, "id", "\(p).id") else { continue }
+            if id.isEmpty || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                fail("\(p).id", "must be ASCII letters, digits, - or _, found \"\(id)\"")
+                continue
+            }
+            if !ids.insert(id).inserted { fail("\(p).id", "duplicate device id \"\(id)\""); continue }
+            positions[id] = i
+            guard let roleText = string(t, "role", "\(p).role") else { continue }
+            guard let role = DeviceRole(rawValue: roleText) else {
+                fail("\(p).role", "must be one of \(DeviceRole.allCases.map(\.rawValue).joined(separator: ", ")); found \"\(roleText)\"")
+                continue
+            }
+            var window: Int?
+            if t["window"] != nil || [.evaluator, .caller, .windowDisplay].contains(role) {
+                window = int(t, "window", "\(p).window", range: 1...9999)
+                if let w = window, !windows.contains(where: { $0.number == w }) { fail("\(p).window", "no window \(w)") }
+            }
+            guard let transportText = string(t, "transport", "\(p).transport") else { continue }
+            guard let transport = TransportKind(rawValue: transportText) else {
+                fail("\(p).transport", "must be one of \(TransportKind.allCases.map(\.rawValue).joined(separator: ", ")); found \"\(transportText)\"")
+                continue
+            }
+            var match = DeviceMatch()
+            if let v = t["udev_role"] {
+                if let b = v.bool { match.udevRole = b } else { fail("\(p).udev_role", "must be true or false, found \(v.type)") }
+            }
+            if t["id_path"] != nil { match.idPath = string(t, "id_path", "\(p).id_path") }
+            if t["serial"] != nil { match.serial = string(t, "serial", "\(p).serial") }
+            if t["path"] != nil { match.path = string(t, "path", "\(p).path") }
+            if t["vid_pid"] != nil, let v = string(t, "vid_pid", "\(p).vid_pid") {
+                let parts = v.lowercased().split(separator: ":")
+                if parts.count == 2, parts.allSatisfy({ $0.count == 4 && $0.allSatisfy(\.isHexDigit) }) {
+                    match.vidPid = v.lowercased()
+                } else {
+                    fail("\(p).vid_pid", "must be VVVV:PPPP in hex, e.g. \"1a86:7523\"; found \"\(v)\"")
+                }
+            }
+            var settings = SerialSettings()
+            if let baud = int(t, "baud", "\(p).baud", default: 9600, range: 1...4_000_000) {
+                if SerialSettings.supportedBauds.contains(baud) { settings.baud = baud } else {
+                    fail("\(p).baud", "must be one of \(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))")
+                }
+            }
+            if let parity = string(t, "parity", "\(p).parity", default: "none") {
+                if let pv = Parity(rawValue: parity) { settings.parity = pv } else { fail("\(p).parity", "must be none, even or odd") }
+            }
+            settings.turnaroundMilliseconds = int(t, "rs485_turnaround_ms", "\(p).rs485_turnaround_ms", default: 0, range: 0...1000) ?? 0
+            let host = t["host"] != nil ? string(t, "host", "\(p).host") : nil
+            let recording = t["recording"] != nil ? string(t, "recording", "\(p).recording") : nil
+            let address = t["address"] != nil ? int(t, "address", "\(p).address", range: 0...255) : nil
+            let profile = t["profile"] != nil ? string(t, "profile", "\(p).profile") : nil
+            switch transport {
+            case .tcp:
+                if host == nil { fail("\(p).host", "a tcp device needs host = \"ADDRESS:PORT\"") }
+            case .replay:
+                if recording == nil { fail("\(p).recording", "a replay device needs recording = \"FILE\"") }
+            default:
+                if match.isEmpty {
+                    fail(p, "say how to find the device: udev_role = true, id_path, serial, vid_pid or path")
+                }
+            }
+            out.append(DeviceBinding(id: id, role: role, window: window, transport: transport, match: match, serial: settings,
+                                     host: host, recording: recording, address: address, profile: profile))
+        }
+        for (a, b) in DeviceMatcher.staticConflicts(out) {
+            fail("devices[\(positions[b] ?? 0)]", "matches every device that \"\(a)\" matches (or the reverse): a device must never serve two bindings; add id_path or serial to tell them apart")
         }
         return out
     }

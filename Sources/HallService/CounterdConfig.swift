@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import Devices
 import Store
 
 /// Who a token speaks for.
@@ -32,10 +33,13 @@ public struct TokenEntry: Sendable, Equatable {
 public struct ServerSettings: Sendable, Equatable {
     public var host: String
     public var port: Int
+    /// Where counterd keeps files for `counterctl` (device status).
+    public var runtimeDirectory: String
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, runtimeDirectory: String = "/run/counterd") {
         self.host = host
         self.port = port
+        self.runtimeDirectory = runtimeDirectory
     }
 }
 
@@ -57,13 +61,15 @@ public struct CounterdConfig: Sendable {
     public var server: ServerSettings
     public var database: DatabaseSettings
     public var tokens: [TokenEntry]
+    public var devices: [DeviceBinding]
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
-                database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = []) {
+                database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], devices: [DeviceBinding] = []) {
         self.setup = setup
         self.server = server
         self.database = database
         self.tokens = tokens
+        self.devices = devices
     }
 
     /// Reads and validates a config file; throws `ConfigError` listing every problem.

@@ -76,7 +76,7 @@ public struct EventStore: Sendable {
     /// Recomputes `tickets` and `day_stats` from the log, in one transaction.
     public func rebuildProjections() throws {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM tickets; DELETE FROM day_stats;")
+            try db.execute(sql: "DELETE FROM tickets; DELETE FROM day_stats; DELETE FROM month_stats;")
             var after: Int64 = 0
             while true {
                 let batch = try Self.events(after: after, limit: 20_000, in: db)
@@ -128,49 +128,29 @@ public struct EventStore: Sendable {
         return try events(after: start - 1, limit: Int.max)
     }
 
-    /// Statistics summed per key over [from, to] (business days, inclusive).
+    /// Statistics summed per key over [from, to] (business days, inclusive). Whole months come from the
+    /// monthly rollup, the days at either end from day_stats.
     public func totals(scope: StatsScope, from: String, to: String) throws -> [String: DayStats] {
-        // The hot path of every report: read columns by index and add histograms straight from the
-        // blobs, mutating the totals in place (a year of 100 windows is 36 500 rows).
-        try writer.read { db in
+        let split = StatsPeriods.split(from: from, to: to)
+        return try writer.read { db in
             var totals: [String: DayStats] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT key, issued, served, no_shows, transferred_out, immediate, promised, joint, reported, replied,
-                       r1, r2, r3, r4, r5, not_rated, ignored_presses, wait_sum, wait_max, service_sum, service_max,
-                       wait_hist, service_hist
-                FROM day_stats WHERE scope = ? AND day >= ? AND day <= ?
-                """, arguments: [scope.rawValue, from, to])
-            while let row = try rows.next() {
-                let key: String = row[0]
-                let ints = (1...16).map { row[$0] as Int }
-                let waitSum: Double = row[17], waitMax: Double = row[18], serviceSum: Double = row[19], serviceMax: Double = row[20]
-                try row.withUnsafeData(atIndex: 21) { waitHist in
-                    try row.withUnsafeData(atIndex: 22) { serviceHist in
-                        Self.accumulate(&totals[key, default: DayStats()], ints, waitSum, waitMax, serviceSum, serviceMax,
-                                        waitHist, serviceHist)
-                    }
-                }
+            if let (first, last) = split.months {
+                try StatsTable.month.sum(db, scope: scope.rawValue, from: first, to: last, into: &totals)
+            }
+            for (a, b) in split.days {
+                try StatsTable.day.sum(db, scope: scope.rawValue, from: a, to: b, into: &totals)
             }
             return totals
         }
     }
 
-    private static func accumulate(_ t: inout DayStats, _ v: [Int], _ waitSum: Double, _ waitMax: Double,
-                                   _ serviceSum: Double, _ serviceMax: Double, _ waitHist: Data?, _ serviceHist: Data?) {
-        t.issued += v[0]
-        t.served += v[1]
-        t.noShows += v[2]
-        t.transferredOut += v[3]
-        for i in 0..<5 { t.outcomes[i] += v[4 + i] }
-        for i in 0..<5 { t.ratings[i] += v[9 + i] }
-        t.notRated += v[14]
-        t.ignoredPresses += v[15]
-        t.waitSum += waitSum
-        t.waitMax = max(t.waitMax, waitMax)
-        t.serviceSum += serviceSum
-        t.serviceMax = max(t.serviceMax, serviceMax)
-        waitHist?.withUnsafeBytes { t.waitHistogram.merge(littleEndian: $0) }
-        serviceHist?.withUnsafeBytes { t.serviceHistogram.merge(littleEndian: $0) }
+    /// The same totals read from day_stats alone: the reference the rollup is tested against.
+    public func dailyTotals(scope: StatsScope, from: String, to: String) throws -> [String: DayStats] {
+        try writer.read { db in
+            var totals: [String: DayStats] = [:]
+            try StatsTable.day.sum(db, scope: scope.rawValue, from: from, to: to, into: &totals)
+            return totals
+        }
     }
 
     public func ticket(_ id: String) throws -> TicketRecord? {
@@ -188,7 +168,8 @@ public struct EventStore: Sendable {
         try writer.read { db in
             ProjectionSnapshot(
                 tickets: try TicketRecord.order(Column("id")).fetchAll(db),
-                dayStats: try DayStatsRecord.order(Column("scope"), Column("day"), Column("key")).fetchAll(db))
+                dayStats: try DayStatsRecord.order(Column("scope"), Column("day"), Column("key")).fetchAll(db),
+                monthStats: try DayStatsRecord.fetchAll(db, sql: "SELECT * FROM month_stats ORDER BY scope, day, key"))
         }
     }
 
@@ -210,4 +191,5 @@ public struct EventStore: Sendable {
 public struct ProjectionSnapshot: Equatable, Sendable {
     public var tickets: [TicketRecord]
     public var dayStats: [DayStatsRecord]
+    public var monthStats: [DayStatsRecord]
 }

@@ -1,4 +1,5 @@
 import GRDB
+import HallModel
 
 /// Schema migrations. Each is frozen once shipped: change the schema only by adding a new one.
 enum Migrations {
@@ -65,6 +66,39 @@ enum Migrations {
                     PRIMARY KEY (scope, day, key)
                 ) WITHOUT ROWID;
                 """)
+        }
+        m.registerMigration("v2-month-stats") { db in
+            // Monthly rollup of day_stats, so a year's report reads ~12 rows per key, not ~365.
+            // A rowid table: its rows (two ~570-byte histograms) are too big for a WITHOUT ROWID b-tree
+            // page and would spill into overflow pages.
+            try db.execute(sql: """
+                CREATE TABLE month_stats (
+                    scope TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    issued INTEGER NOT NULL, served INTEGER NOT NULL, no_shows INTEGER NOT NULL,
+                    transferred_out INTEGER NOT NULL,
+                    immediate INTEGER NOT NULL, promised INTEGER NOT NULL, joint INTEGER NOT NULL,
+                    reported INTEGER NOT NULL, replied INTEGER NOT NULL,
+                    r1 INTEGER NOT NULL, r2 INTEGER NOT NULL, r3 INTEGER NOT NULL, r4 INTEGER NOT NULL, r5 INTEGER NOT NULL,
+                    not_rated INTEGER NOT NULL, ignored_presses INTEGER NOT NULL,
+                    wait_sum REAL NOT NULL, wait_max REAL NOT NULL, wait_hist BLOB NOT NULL,
+                    service_sum REAL NOT NULL, service_max REAL NOT NULL, service_hist BLOB NOT NULL
+                );
+                CREATE UNIQUE INDEX month_stats_key ON month_stats(scope, day, key);
+                """)
+            // Roll up what day_stats already holds, histograms included.
+            var months: [StatsKey: DayStats] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT scope, day, key, \(StatsTable.valueColumns) FROM day_stats")
+            while let row = try rows.next() {
+                let scope = StatsScope(rawValue: row[0]) ?? .window
+                let day: String = row[1]
+                let key = StatsKey(scope: scope, key: row[2], day: String(day.prefix(7)))
+                try StatsTable.accumulate(&months[key, default: DayStats()], row: row, offset: 3)
+            }
+            for (key, stats) in months {
+                try StatsTable.month.save(db, scope: key.scope.rawValue, period: key.day, key: key.key, stats)
+            }
         }
         return m
     }

@@ -18,12 +18,19 @@ struct Projector {
     }
 
     private func mergeStats(_ deltas: [StatsKey: DayStats]) throws {
-        let select = try db.cachedStatement(sql: "SELECT * FROM day_stats WHERE scope = ? AND day = ? AND key = ?")
+        // Each day's delta also goes into its month's rollup.
+        var months: [StatsKey: DayStats] = [:]
         for (key, delta) in deltas {
-            var stats = try DayStatsRecord.fetchOne(select, arguments: [key.scope.rawValue, key.day, key.key])?.stats
-                ?? DayStats()
-            stats.merge(delta)
-            try DayStatsRecord(key: key, stats: stats).save(db)
+            var m = key
+            m.day = String(key.day.prefix(7))
+            months[m, default: DayStats()].merge(delta)
+        }
+        for (table, changes) in [(StatsTable.day, deltas), (StatsTable.month, months)] {
+            for (key, delta) in changes {
+                var stats = try table.fetch(db, scope: key.scope.rawValue, period: key.day, key: key.key) ?? DayStats()
+                stats.merge(delta)
+                try table.save(db, scope: key.scope.rawValue, period: key.day, key: key.key, stats)
+            }
         }
     }
 
@@ -68,7 +75,7 @@ struct Projector {
             for id in e.expired ?? [] {
                 try run("UPDATE tickets SET status = 'expired' WHERE id = ?", [id])
             }
-        case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored:
+        case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost:
             break
         }
     }

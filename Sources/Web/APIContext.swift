@@ -1,3 +1,4 @@
+import Devices
 import Foundation
 import HallModel
 import HallService
@@ -12,12 +13,15 @@ public struct WebDependencies: Sendable {
     public var access: AccessControl
     public var reports: Reports
     public var registry: PrometheusCollectorRegistry?
+    public var devices: HealthBoard?
 
-    public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil) {
+    public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil,
+                devices: HealthBoard? = nil) {
         self.hall = hall
         self.access = access
         self.reports = reports
         self.registry = registry
+        self.devices = devices
     }
 }
 

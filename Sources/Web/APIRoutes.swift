@@ -30,7 +30,11 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     api.get("state") { request, _ in
         _ = try deps.authorize(request, .read)
         let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
-        return try JSON.response(HallView(setup: setup, state: state, now: now))
+        return try JSON.response(HallView(setup: setup, state: state, now: now, devices: deps.devices?.all ?? []))
+    }
+    api.get("devices") { request, _ in
+        _ = try deps.authorize(request, .read)
+        return try JSON.response(["devices": deps.devices?.all ?? []])
     }
     api.get("events") { request, context in
         _ = try deps.authorize(request, .read)

@@ -1,3 +1,4 @@
+import Devices
 import Foundation
 import HallModel
 
@@ -73,8 +74,10 @@ struct HallView: Encodable {
     var categories: [CategoryView]
     var windows: [WindowView]
     var waiting: [TicketView]
+    var devices: [DeviceHealth]
 
-    init(setup: HallSetup, state: HallState, now: Date) {
+    init(setup: HallSetup, state: HallState, now: Date, devices: [DeviceHealth] = []) {
+        self.devices = devices
         hall = setup.name
         day = state.day
         self.now = now

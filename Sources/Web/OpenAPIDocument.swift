@@ -28,6 +28,20 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/HallState"}
         "401": {$ref: "#/components/responses/Error"}
+  /api/devices:
+    get:
+      operationId: getDevices
+      summary: Health of every configured device (state, since, last byte, errors, dropped frames)
+      responses:
+        "200":
+          description: Device health
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  devices: {type: array, items: {$ref: "#/components/schemas/DeviceHealth"}}
+        "401": {$ref: "#/components/responses/Error"}
   /api/events:
     get:
       operationId: streamEvents
@@ -291,7 +305,7 @@ components:
           type: string
           enum: [day_started, ticket_issued, clerk_signed_in, clerk_signed_out, window_paused, window_resumed,
                  ticket_called, ticket_recalled, ticket_no_show, ticket_transferred, ticket_finished, ticket_rated,
-                 rating_not_given, rating_ignored]
+                 rating_not_given, rating_ignored, device_connected, device_lost]
         at: {type: string, format: date-time}
         day: {type: string, format: date}
         ticket: {type: string}
@@ -352,6 +366,7 @@ components:
               checklist: {type: array, items: {type: string}}
               time_limit_minutes: {type: integer}
         windows: {type: array, items: {$ref: "#/components/schemas/Window"}}
+        devices: {type: array, items: {$ref: "#/components/schemas/DeviceHealth"}}
         waiting:
           type: array
           items:
@@ -364,6 +379,23 @@ components:
               issued_at: {type: string, format: date-time}
               directed_window: {type: integer}
               transfers: {type: integer}
+    DeviceHealth:
+      type: object
+      properties:
+        id: {type: string}
+        role: {type: string, enum: [evaluator, caller, window-display, hall-display, printer]}
+        window: {type: integer}
+        transport: {type: string}
+        address: {type: string}
+        state: {type: string, enum: [absent, connecting, connected, backoff, stopped]}
+        since: {type: string, format: date-time}
+        last_byte_at: {type: string, format: date-time}
+        bytes_in: {type: integer}
+        bytes_out: {type: integer}
+        errors: {type: integer}
+        dropped_frames: {type: integer}
+        connects: {type: integer}
+        last_error: {type: string}
     IssuedTicket:
       type: object
       properties:

@@ -14,7 +14,8 @@ struct Counterctl: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure, 64 usage error, 65 bad data (e.g. integrity check failed),
             78 configuration error.
             """,
-        subcommands: [ConfigCommand.self, ReportCommand.self, RebuildCommand.self, TokenCommand.self, CrashProbe.self])
+        subcommands: [ConfigCommand.self, ReportCommand.self, RebuildCommand.self, DevicesCommand.self, UdevRulesCommand.self,
+                      RecordCommand.self, TokenCommand.self, CrashProbe.self])
 }
 
 /// Options that locate the config and the database.

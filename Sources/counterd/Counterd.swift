@@ -1,4 +1,5 @@
 import ArgumentParser
+import Devices
 import Foundation
 import HallModel
 import HallService
@@ -31,6 +32,12 @@ struct Counterd: AsyncParsableCommand {
     @Option(help: "Demo speed: how many times faster than a real hall.")
     var demoSpeed: Double = 10
 
+    @Option(help: "Runtime directory for the device status file; overrides [server] runtime_dir.")
+    var runtimeDir: String?
+
+    @Flag(help: "Do not use libudev (fixed paths and TCP devices only).")
+    var noUdev = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -60,6 +67,7 @@ struct Counterd: AsyncParsableCommand {
             cfg.server = ServerSettings(host: String(listen[..<colon]), port: port)
         }
 
+        if let runtimeDir { cfg.server.runtimeDirectory = runtimeDir }
         let dbURL = URL(fileURLWithPath: cfg.database.path)
         try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let store = try EventStore(path: cfg.database.path, sync: cfg.database.sync)
@@ -68,8 +76,18 @@ struct Counterd: AsyncParsableCommand {
         logger.info("database open", metadata: ["path": "\(cfg.database.path)", "synchronous": "\(cfg.database.sync.rawValue)",
                                                 "events": "\(events)"])
 
+        let board = HealthBoard()
+        var statusPath: String?
+        do {
+            try FileManager.default.createDirectory(atPath: cfg.server.runtimeDirectory, withIntermediateDirectories: true)
+            statusPath = cfg.server.runtimeDirectory + "/devices.json"
+        } catch {
+            logger.warning("no runtime directory; `counterctl devices` will not see this process", metadata: [
+                "path": "\(cfg.server.runtimeDirectory)", "error": "\(error)"])
+        }
+        let devices = DeviceService(hall: hall, bindings: cfg.devices, statusPath: statusPath, useUdev: !noUdev, board: board)
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
-                                   reports: Reports(store: store, setup: cfg.setup), registry: registry)
+                                   reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board)
         let host = cfg.server.host
         let hallName = cfg.setup.name
         let isDemo = demo
@@ -92,7 +110,7 @@ struct Counterd: AsyncParsableCommand {
             }
             fflush(nil)
         }
-        var services: [any Service] = [app, HallClockService(hall: hall)]
+        var services: [any Service] = [app, HallClockService(hall: hall), devices]
         if demo {
             services.append(DemoTrafficService(traffic: DemoTraffic(hall: hall, speed: demoSpeed)))
         }

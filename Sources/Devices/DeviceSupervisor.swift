@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+
+/// A device came or went: the daemon turns this into a device_connected / device_lost event in the log.
+public struct DeviceStatusChange: Sendable, Equatable {
+    public var binding: DeviceBinding
+    public var connected: Bool
+    public var detail: String
+}
+
+/// One task per configured device: wait until it is present, open it, run its driver, and after any
+/// failure try again with exponential backoff (100 ms doubling to 10 s). A hotplug "add" skips the
+/// backoff, a "remove" closes the connection at once. A slow or dead device never blocks another.
+public actor DeviceSupervisor {
+    public nonisolated let board: HealthBoard
+    public nonisolated let bindings: [DeviceBinding]
+    private let matcher: DeviceMatcher
+    private let driverFor: @Sendable (DeviceBinding) -> any DeviceDriver
+    private let onChange: @Sendable (DeviceStatusChange) async -> Void
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    private var present: [String: UdevDevice] = [:]
+    private var connections: [String: any ByteConnection] = [:]
+    private var wake: Set<String> = []
+    /// Devices that matched more than one binding, by syspath.
+    public private(set) var ambiguous: [String: [String]] = [:]
+
+    public static let maxBackoff: Double = 10
+
+    public init(bindings: [DeviceBinding], board: HealthBoard = HealthBoard(),
+                driverFor: @escaping @Sendable (DeviceBinding) -> any DeviceDriver = { _ in CountingDriver() },
+                logger: Logger = Logger(label: "counterd.devices"),
+                now: @escaping @Sendable () -> Date = { Date() },
+                onChange: @escaping @Sendable (DeviceStatusChange) async -> Void = { _ in }) {
+        self.bindings = bindings
+        self.board = board
+        self.matcher = DeviceMatcher(bindings: bindings)
+        self.driverFor = driverFor
+        self.onChange = onChange
+        self.logger = logger
+        self.now = now
+        for b in bindings { board.register(DeviceHealth(binding: b, address: Self.describe(b), now: now())) }
+    }
+
+    static func describe(_ b: DeviceBinding) -> String {
+        switch b.transport {
+        case .tcp: "tcp \(b.host ?? "?")"
+        case .replay: "replay \(b.recording ?? "?")"
+        default: b.match.criteria.sorted().joined(separator: " ")
+        }
+    }
+
+    /// Runs every device task, plus udev enumeration and hotplug when `udev` is given, until cancelled.
+    public func run(udev: Udev?) async {
+        if let udev {
+            for d in udev.enumerate() { handle(UdevEvent(action: .add, device: d)) }
+        }
+        let hotplug = udev?.monitor()
+        if udev != nil && !Udev.daemonRunning {
+            logger.notice("no udev daemon is running here: hotplug events will not come; using enumeration and fixed paths")
+        }
+        await withTaskGroup(of: Void.self) { group in
+            if let hotplug {
+                group.addTask { [weak self] in
+                    for await event in hotplug { await self?.handle(event) }
+                }
+            }
+            for b in bindings {
+                group.addTask { [weak self] in await self?.supervise(b) }
+            }
+        }
+        for c in connections.values { c.close() }
+        for b in bindings { board.setState(b.id, .stopped) }
+    }
+
+    /// Feeds a hotplug event (from the monitor, or from a test).
+    public func handle(_ event: UdevEvent) {
+        let d = event.device
+        switch event.action {
+        case .add, .change, .bind:
+            switch matcher.match(d) {
+            case .none: break
+            case .bound(let b):
+                if present[b.id]?.syspath != d.syspath || event.action == .add {
+                    logger.info("device present", metadata: ["device": "\(b.id)", "node": "\(d.devnode ?? "-")", "action": "\(event.action.rawValue)"])
+                }
+                present[b.id] = d
+                wake.insert(b.id)
+            case .ambiguous(let ids):
+                if ambiguous[d.syspath] == nil {
+                    logger.error("device matches several bindings; using it for none", metadata: ["node": "\(d.devnode ?? d.syspath)", "bindings": "\(ids)"])
+                }
+                ambiguous[d.syspath] = ids
+            }
+        case .remove, .unbind:
+            for (id, p) in present where p.syspath == d.syspath {
+                present[id] = nil
+                logger.warning("device removed", metadata: ["device": "\(id)", "node": "\(d.devnode ?? "-")"])
+                connections[id]?.close()
+            }
+            ambiguous[d.syspath] = nil
+        case .other:
+            break
+        }
+    }
+
+    private func link(for b: DeviceBinding) -> (any ByteLink)? {
+        switch b.transport {
+        case .tcp:
+            guard let host = b.host else { return nil }
+            let parts = host.split(separator: ":")
+            return TCPLink(host: String(parts[0]), port: parts.count > 1 ? Int(parts[1]) ?? 9100 : 9100)
+        case .replay:
+            return b.recording.map { ReplayLink(path: $0) }
+        case .serial, .hidraw, .evdev, .usblp:
+            var node = present[b.id]?.devnode
+            // A fixed path works without udev (containers, built-in COM ports).
+            if node == nil, let p = b.match.path, FileManager.default.fileExists(atPath: p), b.match.criteria == ["path=\(p)"] {
+                node = p
+            }
+            guard let node else { return nil }
+            switch b.transport {
+            case .serial: return SerialLink(path: node, settings: b.serial, logger: logger)
+            case .hidraw: return NodeLink(path: node, kind: .hidraw, logger: logger)
+            case .evdev: return NodeLink(path: node, kind: .evdev, logger: logger)
+            default: return NodeLink(path: node, kind: .usblp, logger: logger)
+            }
+        }
+    }
+
+    private func takeWake(_ id: String) -> Bool { wake.remove(id) != nil }
+
+    private func setConnection(_ id: String, _ c: (any ByteConnection)?) { connections[id] = c }
+
+    /// Sleeps up to `seconds`, returning early when the device's wake flag is raised.
+    private func pause(_ id: String, _ seconds: Double) async {
+        var left = seconds
+        while left > 0 && !Task.isCancelled {
+            if takeWake(id) { return }
+            try? await Task.sleep(for: .milliseconds(20))
+            left -= 0.02
+        }
+    }
+
+    private func supervise(_ b: DeviceBinding) async {
+        var backoff = 0.1
+        let driver = driverFor(b)
+        let board = self.board
+        let context = DriverContext(binding: b, logger: logger) { update in board.apply(b.id, update) }
+        while !Task.isCancelled {
+            _ = takeWake(b.id)
+            guard let link = link(for: b) else {
+                board.setState(b.id, .absent)
+                await pause(b.id, 1)
+                continue
+            }
+            board.setState(b.id, .connecting)
+            board.update(b.id) { $0.address = link.address }
+            let connection: any ByteConnection
+            do {
+                connection = try await link.open()
+            } catch {
+                board.setState(b.id, .backoff, error: "\(error)")
+                logger.warning("cannot open device", metadata: ["device": "\(b.id)", "error": "\(error)", "retry_in": "\(backoff)s"])
+                await pause(b.id, backoff)
+                backoff = min(backoff * 2, Self.maxBackoff)
+                continue
+            }
+            setConnection(b.id, connection)
+            board.setState(b.id, .connected)
+            backoff = 0.1
+            logger.info("device connected", metadata: ["device": "\(b.id)", "address": "\(link.address)"])
+            await onChange(DeviceStatusChange(binding: b, connected: true, detail: link.address))
+            var reason = "connection ended"
+            do {
+                try await driver.run(connection, context: context)
+            } catch {
+                reason = "\(error)"
+            }
+            connection.close()
+            setConnection(b.id, nil)
+            if Task.isCancelled { break }
+            board.setState(b.id, .backoff, error: reason)
+            logger.warning("device lost", metadata: ["device": "\(b.id)", "reason": "\(reason)"])
+            await onChange(DeviceStatusChange(binding: b, connected: false, detail: reason))
+            await pause(b.id, backoff)
+            backoff = min(backoff * 2, Self.maxBackoff)
+        }
+    }
+}

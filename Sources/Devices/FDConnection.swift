@@ -1,0 +1,103 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A non-blocking file descriptor read through one shared epoll-driven dispatch queue: no thread per
+/// device. Closing cancels the source, which closes the descriptor.
+public final class FDConnection: ByteConnection {
+    static let queue = DispatchQueue(label: "counterd.devices.io")
+
+    public let inbound: AsyncThrowingStream<[UInt8], any Error>
+    private let continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    private let fd: Int32
+    private let source: SourceBox
+    private let readSize: Int
+    private let afterWrite: (@Sendable (Int32) async -> Void)?
+    private let closed = Mutex(false)
+
+    /// - Parameters:
+    ///   - readSize: bytes per read(2); for hidraw a read returns exactly one report.
+    ///   - afterWrite: runs after each write, e.g. an RS-485 turn-around delay.
+    public init(fd: Int32, readSize: Int = 4096, afterWrite: (@Sendable (Int32) async -> Void)? = nil) {
+        self.fd = fd
+        self.readSize = readSize
+        self.afterWrite = afterWrite
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        (inbound, continuation) = AsyncThrowingStream.makeStream(bufferingPolicy: .unbounded)
+        let raw = DispatchSource.makeReadSource(fileDescriptor: fd, queue: Self.queue)
+        source = SourceBox(raw)
+        raw.setCancelHandler { [fd] in _ = Glibc.close(fd) }
+        raw.setEventHandler { [weak self] in self?.drain() }
+        continuation.onTermination = { [weak self] _ in self?.close() }
+        raw.resume()
+    }
+
+    deinit { close() }
+
+    private func drain() {
+        var buffer = [UInt8](repeating: 0, count: readSize)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, readSize) }
+            if n > 0 {
+                continuation.yield(Array(buffer[0..<n]))
+                continue
+            }
+            if n == 0 {
+                finish(LinkError.endOfFile)
+                return
+            }
+            switch errno {
+            case EAGAIN, EWOULDBLOCK: return
+            case EINTR: continue
+            default:
+                finish(LinkError.readFailed(errno: errno))
+                return
+            }
+        }
+    }
+
+    private func finish(_ error: any Error) {
+        continuation.finish(throwing: error)
+        close()
+    }
+
+    public func write(_ bytes: [UInt8]) async throws {
+        var offset = 0
+        var waited = 0
+        while offset < bytes.count {
+            if closed.withLock({ $0 }) { throw LinkError.closed }
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                offset += n
+                continue
+            }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                // A device that does not drain for 2 s is treated as dead, not waited on forever.
+                waited += 1
+                if waited > 400 { throw LinkError.writeTimeout }
+                try await Task.sleep(for: .milliseconds(5))
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            throw LinkError.writeFailed(errno: n < 0 ? errno : EIO)
+        }
+        if let afterWrite { await afterWrite(fd) }
+    }
+
+    public func close() {
+        let wasOpen = closed.withLock { c in
+            defer { c = true }
+            return !c
+        }
+        guard wasOpen else { return }
+        source.source.cancel()
+        continuation.finish()
+    }
+}
+
+/// Dispatch sources are thread-safe to cancel from anywhere, but not marked Sendable.
+final class SourceBox: @unchecked Sendable {
+    let source: any DispatchSourceRead
+    init(_ source: any DispatchSourceRead) { self.source = source }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Metrics
+import Synchronization
+
+/// Every device's health, updated from driver callbacks without hopping onto an actor.
+public final class HealthBoard: Sendable {
+    private let entries = Mutex<[String: DeviceHealth]>([:])
+    private let now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date = { Date() }) { self.now = now }
+
+    public func register(_ h: DeviceHealth) { entries.withLock { $0[h.id] = h } }
+
+    public var all: [DeviceHealth] { entries.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
+
+    public func get(_ id: String) -> DeviceHealth? { entries.withLock { $0[id] } }
+
+    public func update(_ id: String, _ change: (inout DeviceHealth) -> Void) {
+        entries.withLock { e in
+            if var h = e[id] {
+                change(&h)
+                e[id] = h
+            }
+        }
+    }
+
+    public func setState(_ id: String, _ state: DeviceHealth.State, error: String? = nil) {
+        let t = now()
+        update(id) { h in
+            if h.state != state {
+                h.state = state
+                h.since = t
+            }
+            if let error {
+                h.errors += 1
+                h.lastError = error
+            }
+            if state == .connected { h.connects += 1 }
+        }
+        Gauge(label: "counterd_device_up", dimensions: [("device", id)]).record(state == .connected ? 1 : 0)
+        if error != nil { Counter(label: "counterd_device_errors_total", dimensions: [("device", id)]).increment() }
+    }
+
+    public func apply(_ id: String, _ u: HealthUpdate) {
+        let t = now()
+        update(id) { h in
+            switch u {
+            case .received(let n):
+                h.bytesIn += n
+                h.lastByteAt = t
+            case .sent(let n): h.bytesOut += n
+            case .droppedFrame: h.droppedFrames += 1
+            }
+        }
+        if case .droppedFrame = u { Counter(label: "counterd_device_dropped_frames_total", dimensions: [("device", id)]).increment() }
+    }
+
+    /// Writes the board as JSON, atomically, for `counterctl devices`.
+    public func write(to path: String) throws {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try e.encode(DeviceStatusFile(written: now(), devices: all))
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
+
+/// The file counterd keeps in its runtime directory and `counterctl devices` reads.
+public struct DeviceStatusFile: Codable, Sendable {
+    public var written: Date
+    public var devices: [DeviceHealth]
+
+    public static func read(path: String) throws -> DeviceStatusFile {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        return try d.decode(DeviceStatusFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}

@@ -1,0 +1,59 @@
+import Devices
+import Foundation
+import HallModel
+import Logging
+import ServiceLifecycle
+
+/// Runs the device supervisor under a ServiceGroup: discovery, hotplug, reconnects; records every device
+/// coming and going in the log through the Hall; keeps the status file `counterctl devices` reads.
+public struct DeviceService: Service {
+    public let supervisor: DeviceSupervisor
+    public let statusPath: String?
+    let useUdev: Bool
+    let logger: Logger
+
+    public init(hall: Hall, bindings: [DeviceBinding], statusPath: String?, useUdev: Bool = true,
+                board: HealthBoard = HealthBoard(), driverFor: @escaping @Sendable (DeviceBinding) -> any DeviceDriver = { _ in CountingDriver() },
+                logger: Logger = Logger(label: "counterd.devices")) {
+        self.supervisor = DeviceSupervisor(bindings: bindings, board: board, driverFor: driverFor, logger: logger, onChange: { change in
+            let b = change.binding
+            do {
+                try await hall.execute(.deviceStatus(device: b.id, role: b.role.rawValue, window: b.window,
+                                                     connected: change.connected, detail: change.detail), source: "device:\(b.id)")
+            } catch {
+                logger.error("cannot record device status", metadata: ["device": "\(b.id)", "error": "\(error)"])
+            }
+        })
+        self.statusPath = statusPath
+        self.useUdev = useUdev
+        self.logger = logger
+    }
+
+    public func run() async {
+        let udev = useUdev ? Udev() : nil
+        if useUdev && udev == nil { logger.error("libudev is not usable here: only fixed device paths and TCP devices will work") }
+        let board = supervisor.board
+        let path = statusPath
+        let logger = logger
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await supervisor.run(udev: udev) }
+                if let path {
+                    group.addTask {
+                        var warned = false
+                        while !Task.isCancelled {
+                            do {
+                                try board.write(to: path)
+                            } catch where !warned {
+                                logger.warning("cannot write device status file", metadata: ["path": "\(path)", "error": "\(error)"])
+                                warned = true
+                            } catch {}
+                            try? await Task.sleep(for: .seconds(1))
+                        }
+                    }
+                }
+            }
+        }
+        if let path { try? board.write(to: path) }
+    }
+}

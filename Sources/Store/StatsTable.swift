@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import HallModel
+
+/// Reading and writing the additive statistics tables (day_stats, and its monthly rollup month_stats,
+/// whose `day` column holds the month "2026-01").
+enum StatsTable: String {
+    case day = "day_stats"
+    case month = "month_stats"
+
+    static let valueColumns = """
+        issued, served, no_shows, transferred_out, immediate, promised, joint, reported, replied,
+        r1, r2, r3, r4, r5, not_rated, ignored_presses, wait_sum, wait_max, wait_hist, service_sum, service_max, service_hist
+        """
+
+    /// Adds the value columns of `row`, starting at column `offset`, to `t`, reading histograms straight from the blobs.
+    static func accumulate(_ t: inout DayStats, row: Row, offset o: Int) throws {
+        t.issued += row[o] as Int
+        t.served += row[o + 1] as Int
+        t.noShows += row[o + 2] as Int
+        t.transferredOut += row[o + 3] as Int
+        for i in 0..<5 { t.outcomes[i] += row[o + 4 + i] as Int }
+        for i in 0..<5 { t.ratings[i] += row[o + 9 + i] as Int }
+        t.notRated += row[o + 14] as Int
+        t.ignoredPresses += row[o + 15] as Int
+        t.waitSum += row[o + 16] as Double
+        t.waitMax = max(t.waitMax, row[o + 17] as Double)
+        t.serviceSum += row[o + 19] as Double
+        t.serviceMax = max(t.serviceMax, row[o + 20] as Double)
+        try row.withUnsafeData(atIndex: o + 18) { d in d?.withUnsafeBytes { t.waitHistogram.merge(littleEndian: $0) } }
+        try row.withUnsafeData(atIndex: o + 21) { d in d?.withUnsafeBytes { t.serviceHistogram.merge(littleEndian: $0) } }
+    }
+
+    func fetch(_ db: Database, scope: String, period: String, key: String) throws -> DayStats? {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.valueColumns) FROM \(rawValue) WHERE scope = ? AND day = ? AND key = ?"),
+                                   arguments: [scope, period, key])
+        guard let row else { return nil }
+        var s = DayStats()
+        try Self.accumulate(&s, row: row, offset: 0)
+        return s
+    }
+
+    func save(_ db: Database, scope: String, period: String, key: String, _ s: DayStats) throws {
+        let r = DayStatsRecord(key: StatsKey(scope: StatsScope(rawValue: scope) ?? .window, key: key, day: period), stats: s)
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO \(rawValue) (scope, day, key, \(Self.valueColumns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                scope, period, key, r.issued, r.served, r.noShows, r.transferredOut, r.immediate, r.promised, r.joint,
+                r.reported, r.replied, r.r1, r.r2, r.r3, r.r4, r.r5, r.notRated, r.ignoredPresses,
+                r.waitSum, r.waitMax, r.waitHist, r.serviceSum, r.serviceMax, r.serviceHist,
+            ])
+    }
+
+    /// Sums every row of `scope` with `day` in [from, to] into `totals`, keyed by `key`.
+    func sum(_ db: Database, scope: String, from: String, to: String, into totals: inout [String: DayStats]) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT key, \(Self.valueColumns) FROM \(rawValue) WHERE scope = ? AND day >= ? AND day <= ?",
+                                       arguments: [scope, from, to])
+        while let row = try rows.next() {
+            let key: String = row[0]
+            try Self.accumulate(&totals[key, default: DayStats()], row: row, offset: 1)
+        }
+    }
+}
