@@ -3,8 +3,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build needs (the design card's system packages).
 BUILD_PACKAGES := libsqlite3-dev libudev-dev
-# Debian packages the tests need besides those.
-TEST_PACKAGES := python3 python3-venv
+# Debian packages the tests need besides those: Python for the test peers, umockdev (+ its Python
+# bindings) to emulate udev devices, udev for `udevadm test` on the rules.
+TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
@@ -19,9 +20,12 @@ deps:
 
 ## What the tests need on top: Python test peers in a git-ignored virtualenv.
 test-deps: deps
-	@if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then \
-	  echo "installing: $(TEST_PACKAGES)"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES); \
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	@# The group the udev rules give devices to (the package's sysusers.d makes it on a real install).
+	@getent group counterd >/dev/null || $(SUDO) groupadd --system counterd
 	@if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import openapi_spec_validator' >/dev/null 2>&1; then \
 	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt; \
 	fi
@@ -32,12 +36,12 @@ build: deps
 ## Build, then run counterd with the demo config, a SQLite file under ./demo-data and simulated traffic.
 demo: build
 	@mkdir -p demo-data
-	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --demo
+	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --demo
 
 ## Install what the tests need, build everything and run the whole suite.
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
 
 ## Release-built benchmark; figures go in BENCHMARKS.md.
 bench: deps

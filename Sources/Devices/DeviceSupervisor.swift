@@ -23,6 +23,8 @@ public actor DeviceSupervisor {
     private var present: [String: UdevDevice] = [:]
     private var connections: [String: any ByteConnection] = [:]
     private var wake: Set<String> = []
+    /// Connections closed because udev said the device was removed.
+    private var unplugged: Set<String> = []
     /// Devices that matched more than one binding, by syspath.
     public private(set) var ambiguous: [String: [String]] = [:]
 
@@ -97,7 +99,10 @@ public actor DeviceSupervisor {
             for (id, p) in present where p.syspath == d.syspath {
                 present[id] = nil
                 logger.warning("device removed", metadata: ["device": "\(id)", "node": "\(d.devnode ?? "-")"])
-                connections[id]?.close()
+                if let c = connections[id] {
+                    unplugged.insert(id)
+                    c.close()
+                }
             }
             ambiguous[d.syspath] = nil
         case .other:
@@ -130,6 +135,8 @@ public actor DeviceSupervisor {
     }
 
     private func takeWake(_ id: String) -> Bool { wake.remove(id) != nil }
+
+    private func takeUnplugged(_ id: String) -> Bool { unplugged.remove(id) != nil }
 
     private func setConnection(_ id: String, _ c: (any ByteConnection)?) { connections[id] = c }
 
@@ -180,6 +187,7 @@ public actor DeviceSupervisor {
             }
             connection.close()
             setConnection(b.id, nil)
+            if takeUnplugged(b.id) { reason = "unplugged (udev remove)" }
             if Task.isCancelled { break }
             board.setState(b.id, .backoff, error: reason)
             logger.warning("device lost", metadata: ["device": "\(b.id)", "reason": "\(reason)"])

@@ -55,20 +55,23 @@ public final class HealthBoard: Sendable {
         if case .droppedFrame = u { Counter(label: "counterd_device_dropped_frames_total", dimensions: [("device", id)]).increment() }
     }
 
-    /// Writes the board as JSON, atomically, for `counterctl devices`.
-    public func write(to path: String) throws {
+    /// The devices as the status file's JSON (without the time written, so unchanged health encodes the same).
+    public func encoded() throws -> Data {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .iso8601
         e.keyEncodingStrategy = .convertToSnakeCase
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try e.encode(DeviceStatusFile(written: now(), devices: all))
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        return try e.encode(DeviceStatusFile(devices: all))
+    }
+
+    /// Writes the board as JSON, atomically, for `counterctl devices`.
+    public func write(to path: String) throws {
+        try encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }
 
 /// The file counterd keeps in its runtime directory and `counterctl devices` reads.
 public struct DeviceStatusFile: Codable, Sendable {
-    public var written: Date
     public var devices: [DeviceHealth]
 
     public static func read(path: String) throws -> DeviceStatusFile {

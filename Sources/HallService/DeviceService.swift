@@ -40,15 +40,21 @@ public struct DeviceService: Service {
                 group.addTask { await supervisor.run(udev: udev) }
                 if let path {
                     group.addTask {
+                        // Rewritten within 200 ms of any change, so `counterctl devices` is never stale for long.
+                        var last = Data()
                         var warned = false
                         while !Task.isCancelled {
                             do {
-                                try board.write(to: path)
+                                let data = try board.encoded()
+                                if data != last {
+                                    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+                                    last = data
+                                }
                             } catch where !warned {
                                 logger.warning("cannot write device status file", metadata: ["path": "\(path)", "error": "\(error)"])
                                 warned = true
                             } catch {}
-                            try? await Task.sleep(for: .seconds(1))
+                            try? await Task.sleep(for: .milliseconds(200))
                         }
                     }
                 }

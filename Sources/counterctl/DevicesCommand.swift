@@ -30,17 +30,16 @@ struct DevicesCommand: AsyncParsableCommand {
             return
         }
         let status = try DeviceStatusFile.read(path: path)
-        let age = Date().timeIntervalSince(status.written)
+        let now = Date()
         var t = TextTable(headers: ["设备", "角色", "窗口", "地址", "状态", "持续", "最后数据", "错误", "丢帧", "连接", "最后错误"],
                           alignments: [.left, .left, .right, .left, .left, .right, .right, .right, .right, .right, .left])
         for d in status.devices {
             t.rows.append([d.id, d.role, d.window.map(String.init) ?? "-", d.address, d.state.rawValue,
-                           ReportFormatter.duration(status.written.timeIntervalSince(d.since)),
-                           d.lastByteAt.map { ReportFormatter.duration(status.written.timeIntervalSince($0)) + " ago" } ?? "-",
+                           ReportFormatter.duration(now.timeIntervalSince(d.since)),
+                           d.lastByteAt.map { ReportFormatter.duration(now.timeIntervalSince($0)) + " ago" } ?? "-",
                            String(d.errors), String(d.droppedFrames), String(d.connects), d.lastError ?? ""])
         }
         print(t.render(), terminator: "")
-        if age > 5 { print("note: status written \(Int(age)) s ago — counterd may not be running") }
         if status.devices.contains(where: { $0.state != .connected }) { throw ExitCode(3) }
     }
 

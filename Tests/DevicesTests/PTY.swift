@@ -1,7 +1,7 @@
 import Foundation
 
 /// A real pseudo-terminal pair: the code under test opens `path`, the test plays the device on `master`.
-final class PTY {
+final class PTY: @unchecked Sendable {
     let master: Int32
     let path: String
 

@@ -12,7 +12,7 @@ import Testing
         pty.write(all)
         #expect(try await collect(c.inbound, count: 256) == all)
         try await c.write([0xFF, 0x68, 0x02, 0x02, 0x68, 0x01, 0x03, 0x04, 0x16, 0x0D, 0x0A, 0x11, 0x13])
-        #expect(pty.read(count: 13) == [0xFF, 0x68, 0x02, 0x02, 0x68, 0x01, 0x03, 0x04, 0x16, 0x0D, 0x0A, 0x11, 0x13])
+        #expect(try await offload { pty.read(count: 13) } == [0xFF, 0x68, 0x02, 0x02, 0x68, 0x01, 0x03, 0x04, 0x16, 0x0D, 0x0A, 0x11, 0x13])
         c.close()
     }
 
@@ -57,7 +57,7 @@ import Testing
         }
     }
 
-    @Test func holdersOfAPortAreFound() throws {
+    @Test func holdersOfAPortAreFound() async throws {
         // This process holds the pty master; another process holds a file we open in it.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("holder-\(UUID().uuidString)").path
         _ = FileManager.default.createFile(atPath: path, contents: Data())
@@ -69,7 +69,7 @@ import Testing
         defer { p.terminate() }
         var holders: [PortHolder] = []
         for _ in 0..<50 where holders.isEmpty {
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
             holders = PortHolders.find(path: path)
         }
         #expect(holders.map(\.pid) == [p.processIdentifier])

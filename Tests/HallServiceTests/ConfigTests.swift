@@ -80,21 +80,24 @@ import Testing
         #expect(Set(failure.issues.map(\.path)) == ["hall", "categories", "windows"])
     }
 
-    @Test func configCheckCommandExitsNonZeroWithTheMessages() throws {
+    @Test func configCheckCommandExitsNonZeroWithTheMessages() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString).toml")
         try "[hall]\nname = \"x\"\n[[windows]]\nnumber = 0\ncategories = []\n".write(to: dir, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: dir) }
         let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("counterctl")
-        let p = Process()
-        p.executableURL = bin
-        p.arguments = ["config", "check", dir.path]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationStatus == 78)
+        let (status, text) = try await offload { () throws -> (Int32, String) in
+            let p = Process()
+            p.executableURL = bin
+            p.arguments = ["config", "check", dir.path]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        #expect(status == 78)
         #expect(text.contains("line 4: windows[0].number: must be between 1 and 9999, found 0"))
         #expect(text.contains("windows[0].categories: a window must serve at least one category"))
         #expect(text.contains("categories: at least one [[categories]] is needed"))

@@ -14,7 +14,7 @@ import Testing
         var ticket: String
     }
 
-    @Test func sigkillNeverLosesAnAcknowledgedEvent() throws {
+    @Test func sigkillNeverLosesAnAcknowledgedEvent() async throws {
         let dir = try TempDir()
         defer { dir.remove() }
         let db = dir.path("crash.sqlite")
@@ -26,16 +26,20 @@ import Testing
         for round in 0..<rounds {
             let out = dir.path("acks-\(round).txt")
             _ = FileManager.default.createFile(atPath: out, contents: nil)
-            let p = Process()
-            p.executableURL = probe
-            p.arguments = ["_crash-probe", "--database", db]
-            p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32.random(in: 250_000...700_000, using: &rng))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            #expect(p.terminationReason == .uncaughtSignal)
+            let delay = UInt32.random(in: 250_000...700_000, using: &rng)
+            let killedBySignal = try await offload { () throws -> Bool in
+                let p = Process()
+                p.executableURL = probe
+                p.arguments = ["_crash-probe", "--database", db]
+                p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                usleep(delay)
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                return p.terminationReason == .uncaughtSignal
+            }
+            #expect(killedBySignal)
 
             let text = try String(contentsOfFile: out, encoding: .utf8)
             for line in text.split(separator: "\n") {
@@ -53,7 +57,7 @@ import Testing
             var logged: [Int64: Ack] = [:]
             for r in rows { logged[r["seq"]] = Ack(seq: r["seq"], kind: r["kind"], ticket: r["ticket"]) }
             for a in acked { #expect(logged[a.seq] == a, "acknowledged event \(a.seq) lost or changed in round \(round)") }
-            let duplicates = try store.writer.read { db in
+            let duplicates = try await store.writer.read { db in
                 try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM (SELECT ticket FROM events WHERE kind IN ('ticket_issued', 'ticket_rated', 'ticket_finished')
                     GROUP BY kind, ticket HAVING COUNT(*) > 1)

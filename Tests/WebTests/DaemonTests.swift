@@ -12,7 +12,7 @@ import Testing
         let p = Process()
         p.executableURL = Self.bin.appendingPathComponent("counterd")
         p.arguments = ["--config", Self.repo.appendingPathComponent("config/demo.toml").path,
-                       "--database", dir.appendingPathComponent("demo.sqlite").path,
+                       "--database", dir.appendingPathComponent("demo.sqlite").path, "--runtime-dir", dir.appendingPathComponent("run").path,
                        "--listen", "127.0.0.1:0", "--demo", "--demo-speed", "300", "--log-level", "warning"]
         let out = Pipe()
         p.standardOutput = out
@@ -51,20 +51,24 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 5)
     }
 
-    @Test func refusesToStartOnABadConfig() throws {
+    @Test func refusesToStartOnABadConfig() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).toml")
         try "[hall]\nname = 3\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let p = Process()
-        p.executableURL = Self.bin.appendingPathComponent("counterd")
-        p.arguments = ["--config", file.path, "--database", "/nonexistent/never.sqlite"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationStatus == 78)
+        let bin = Self.bin
+        let (status, text) = try await RawHTTP.blocking { () throws -> (Int32, String) in
+            let p = Process()
+            p.executableURL = bin.appendingPathComponent("counterd")
+            p.arguments = ["--config", file.path, "--database", "/nonexistent/never.sqlite"]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        #expect(status == 78)
         #expect(text.contains("line 2: hall.name: must be a string, found integer"))
         #expect(text.contains("categories: at least one [[categories]] is needed"))
     }

@@ -1,0 +1,176 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Devices
+
+/// A TCP "printer" on 127.0.0.1 that accepts connections and lets the test drop them or send bytes.
+final class FakeTCPDevice: @unchecked Sendable {
+    let listener: Int32
+    let port: Int
+    private let accepted = SharedFDs()
+
+    init() throws {
+        let l = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var on: Int32 = 1
+        setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(l, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(l, 8)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(l, $0, &len) } }
+        listener = l
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let box = accepted
+        Thread.detachNewThread {
+            while true {
+                let c = accept(l, nil, nil)
+                if c < 0 { return }
+                box.withLock { $0.append(c) }
+            }
+        }
+    }
+
+    var connections: Int { accepted.withLock { $0.count } }
+
+    func waitForConnections(_ n: Int, timeout: Double = 5) async -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if connections >= n { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    func send(_ bytes: [UInt8]) {
+        guard let c = accepted.withLock({ $0.last }) else { return }
+        _ = bytes.withUnsafeBytes { Glibc.send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    func dropLast() {
+        guard let c = accepted.withLock({ $0.last }) else { return }
+        shutdown(c, Int32(SHUT_RDWR))
+        close(c)
+    }
+
+    deinit {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+}
+
+final class SharedFDs: Sendable {
+    private let fds = Mutex<[Int32]>([])
+    func withLock<T>(_ body: (inout [Int32]) -> T) -> T { fds.withLock { body(&$0) } }
+}
+
+actor Changes {
+    var list: [DeviceStatusChange] = []
+    func add(_ c: DeviceStatusChange) { list.append(c) }
+    func count(_ id: String) -> Int { list.filter { $0.binding.id == id }.count }
+}
+
+func eventually(_ timeout: Double = 5, _ condition: () async -> Bool) async -> Bool {
+    let end = Date().addingTimeInterval(timeout)
+    while Date() < end {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return false
+}
+
+@Suite struct SupervisorTests {
+    @Test func droppedTCPPrinterIsReconnectedAndCounted() async throws {
+        let printer = try FakeTCPDevice()
+        let b = DeviceBinding(id: "printer-1", role: .printer, transport: .tcp, host: "127.0.0.1:\(printer.port)")
+        let changes = Changes()
+        let sup = DeviceSupervisor(bindings: [b], onChange: { await changes.add($0) })
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        #expect(await printer.waitForConnections(1))
+        #expect(await eventually { sup.board.get("printer-1")?.state == .connected })
+        // Garbage, then the far end goes away.
+        var rng = SystemRandomNumberGenerator()
+        printer.send((0..<65_536).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        #expect(await eventually { (sup.board.get("printer-1")?.bytesIn ?? 0) == 65_536 })
+        let dropped = Date()
+        printer.dropLast()
+        #expect(await printer.waitForConnections(2))
+        let reconnect = Date().timeIntervalSince(dropped)
+        #expect(await eventually { sup.board.get("printer-1")?.state == .connected && sup.board.get("printer-1")?.connects == 2 })
+        let h = try #require(sup.board.get("printer-1"))
+        #expect(h.errors == 1 && h.lastError?.contains("end of file") == true)
+        #expect(await changes.list.map(\.connected) == [true, false, true])
+        #expect(reconnect < 1, "reconnect took \(reconnect) s")
+    }
+
+    @Test func aDeadDeviceDelaysNobodyAndBacksOff() async throws {
+        // Nothing listens on this port: every connect is refused at once.
+        let deadPort = try { () throws -> Int in
+            let s = try FakeTCPDevice()
+            return s.port
+        }()
+        let live = try FakeTCPDevice()
+        let dead = DeviceBinding(id: "dead", role: .printer, transport: .tcp, host: "127.0.0.1:\(deadPort)")
+        let ok = DeviceBinding(id: "ok", role: .printer, transport: .tcp, host: "127.0.0.1:\(live.port)")
+        let pty = try PTY()
+        let serial = DeviceBinding(id: "display-1", role: .windowDisplay, window: 1, transport: .serial, match: DeviceMatch(path: pty.path))
+        let sup = DeviceSupervisor(bindings: [dead, ok, serial])
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        let start = Date()
+        #expect(await eventually(2) { sup.board.get("ok")?.state == .connected && sup.board.get("display-1")?.state == .connected })
+        #expect(Date().timeIntervalSince(start) < 1)
+        // Backoff doubles: about 0.1+0.2+0.4+0.8 s of waiting in the first 2 s, so a handful of attempts, not hundreds.
+        try await Task.sleep(for: .seconds(2))
+        let errors = sup.board.get("dead")?.errors ?? 0
+        #expect((3...8).contains(errors), "\(errors) attempts")
+        #expect(sup.board.get("dead")?.lastError?.contains("refused") == true)
+        // The serial display still takes bytes while the dead printer keeps failing.
+        pty.write([1, 2, 3])
+        #expect(await eventually { sup.board.get("display-1")?.bytesIn == 3 })
+    }
+
+    @Test func hotplugEventsDriveTheSerialDevice() async throws {
+        let pty = try PTY()
+        let b = DeviceBinding(id: "eval-2", role: .evaluator, window: 2, transport: .serial, match: DeviceMatch(idPath: "usb-0:1.2:1.0"))
+        let changes = Changes()
+        let sup = DeviceSupervisor(bindings: [b], onChange: { await changes.add($0) })
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(sup.board.get("eval-2")?.state == .absent)
+        let device = UdevDevice(syspath: "/sys/test/ttyUSB7", subsystem: "tty", devnode: pty.path,
+                                properties: ["ID_PATH": "usb-0:1.2:1.0", "DEVNAME": pty.path])
+        await sup.handle(UdevEvent(action: .add, device: device))
+        #expect(await eventually(1) { sup.board.get("eval-2")?.state == .connected })
+        await sup.handle(UdevEvent(action: .remove, device: device))
+        #expect(await eventually(1) { sup.board.get("eval-2")?.state == .absent })
+        let replug = Date()
+        await sup.handle(UdevEvent(action: .add, device: device))
+        #expect(await eventually(1) { sup.board.get("eval-2")?.connects == 2 })
+        #expect(Date().timeIntervalSince(replug) < 1)
+        let list = await changes.list
+        #expect(list.map(\.connected) == [true, false, true])
+        #expect(list[1].detail == "unplugged (udev remove)")
+    }
+
+    @Test func garbageAndEOFOnAPTYAreCountedNotFatal() async throws {
+        let pty = try PTY()
+        let b = DeviceBinding(id: "caller-1", role: .caller, window: 1, transport: .serial, match: DeviceMatch(path: pty.path))
+        let sup = DeviceSupervisor(bindings: [b])
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        #expect(await eventually { sup.board.get("caller-1")?.state == .connected })
+        pty.releaseSlave()
+        var rng = SystemRandomNumberGenerator()
+        let garbage = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        for chunk in stride(from: 0, to: garbage.count, by: 4096) { pty.write(Array(garbage[chunk..<min(chunk + 4096, garbage.count)])) }
+        #expect(await eventually { sup.board.get("caller-1")?.bytesIn == 100_000 })
+        pty.closeMaster()
+        #expect(await eventually { (sup.board.get("caller-1")?.errors ?? 0) >= 1 })
+        #expect(sup.board.get("caller-1")?.state != .connected)
+    }
+}
