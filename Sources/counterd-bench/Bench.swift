@@ -159,7 +159,7 @@ struct Bench {
         let median = projectionTimes[projectionTimes.count / 2]
         print("""
             (b) per-window report, \(windows) windows × \(days) days, \(first)…\(last)
-                from projections (day_stats): median \(fmt(median * 1000)) ms, worst \(fmt(projectionTimes.last! * 1000)) ms of 7 (includes p90 from histograms)
+                from projections (month_stats + day_stats): median \(fmt(median * 1000)) ms, worst \(fmt(projectionTimes.last! * 1000)) ms of 7 (includes p90 from histograms)
                 naive GROUP BY over events:   \(fmt(naiveSeconds * 1000)) ms (no percentiles)
                 ratio naive / projections = \(Int(naiveSeconds / median))×   (targets: ≤ 50 ms and ≥ 50×)
                 served agree: \(served) = \(naiveServed) \(served == naiveServed ? "✓" : "✗ MISMATCH")

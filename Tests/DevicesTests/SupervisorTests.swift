@@ -174,3 +174,41 @@ func eventually(_ timeout: Double = 5, _ condition: () async -> Bool) async -> B
         #expect(sup.board.get("caller-1")?.state != .connected)
     }
 }
+
+@Suite struct DevicesCommandTests {
+    @Test func counterctlDevicesShowsTheStatusFile() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let board = HealthBoard()
+        let b = DeviceBinding(id: "eval-3", role: .evaluator, window: 3, transport: .serial, match: DeviceMatch(idPath: "x"))
+        board.register(DeviceHealth(binding: b, address: "/dev/ttyUSB0 9600 8N1", now: Date()))
+        board.setState("eval-3", .backoff, error: "device closed the connection (end of file)")
+        board.apply("eval-3", .droppedFrame)
+        try board.write(to: dir.appendingPathComponent("devices.json").path)
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("counterctl")
+        func run(_ args: [String]) async throws -> (Int32, String) {
+            try await offload {
+                let p = Process()
+                p.executableURL = bin
+                p.arguments = args
+                let out = Pipe()
+                p.standardOutput = out
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                p.waitUntilExit()
+                return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            }
+        }
+        let (status, table) = try await run(["devices", "--runtime-dir", dir.path, "--config", "/nonexistent.toml"])
+        // Exit 3: a configured device is not connected.
+        #expect(status == 3)
+        #expect(table.contains("设备") && table.contains("eval-3") && table.contains("backoff") && table.contains("end of file"))
+        let (jsonStatus, json) = try await run(["devices", "--json", "--runtime-dir", dir.path, "--config", "/nonexistent.toml"])
+        #expect(jsonStatus == 0)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let device = (parsed?["devices"] as? [[String: Any]])?.first
+        #expect(device?["dropped_frames"] as? Int == 1 && device?["errors"] as? Int == 1 && device?["state"] as? String == "backoff")
+    }
+}

@@ -112,6 +112,21 @@ import Testing
         #expect(keys.map(\.keyAction) == [.down, .up])
     }
 
+    @Test func hidrawReportsArriveOneReadEach() async throws {
+        try Self.requireTools()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("hid-\(UUID().uuidString).rec")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try await Self.run("umockdev-run", ["-d", Self.fixtures.appendingPathComponent("hidraw-keypad.umockdev").path,
+                                                    "-s", "/dev/hidraw0=" + Self.fixtures.appendingPathComponent("hidraw-two-reports.script").path,
+                                                    "--", Self.bin.appendingPathComponent("counterctl").path, "record", "/dev/hidraw0",
+                                                    "--out", out.path, "--seconds", "1"])
+        #expect(r.status == 0, "\(r.err)")
+        let recording = try SessionRecording(text: String(contentsOf: out, encoding: .utf8))
+        #expect(recording.header["transport"] == "hidraw" && recording.header["vid_pid"] == "0483:5750")
+        // Report id 2, key 5 then key 3: one chunk per report.
+        #expect(recording.records.map(\.bytes) == [[0x02, 0x05, 0x00, 0x00], [0x02, 0x03, 0x00, 0x00]])
+    }
+
     @Test func udevRulesTagTheDeviceUnderUdevadmTest() async throws {
         try Self.requireTools()
         guard getuid() == 0 else {

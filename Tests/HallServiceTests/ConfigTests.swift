@@ -64,6 +64,62 @@ import Testing
         #expect(failure.issues.first { $0.path == "server.port" }?.message == "must be an integer, found string")
     }
 
+    @Test func devicesAreCheckedAndOverlapsRejected() {
+        let base = "[hall]\nname = \"x\"\n[[categories]]\ncode = \"a\"\nname = \"甲\"\nprefix = \"A\"\n[[windows]]\nnumber = 1\ncategories = [\"a\"]\n"
+        let good = base + """
+            [[devices]]
+            id = "eval-1"
+            role = "evaluator"
+            window = 1
+            transport = "serial"
+            id_path = "pci-0000:00:14.0-usb-0:1.1:1.0"
+            baud = 19200
+            parity = "even"
+            [[devices]]
+            id = "printer"
+            role = "printer"
+            transport = "tcp"
+            host = "10.0.0.5:9100"
+            """
+        guard case .success(let cfg) = ConfigParser.parse(good) else {
+            Issue.record("a good device config was rejected")
+            return
+        }
+        #expect(cfg.devices.count == 2 && cfg.devices[0].serial.baud == 19200 && cfg.devices[0].serial.parity == .even)
+        let bad = base + """
+            [[devices]]
+            id = "all-ch340"
+            role = "evaluator"
+            window = 1
+            transport = "serial"
+            vid_pid = "1a86:7523"
+            [[devices]]
+            id = "port-2"
+            role = "caller"
+            window = 1
+            transport = "serial"
+            vid_pid = "1a86:7523"
+            id_path = "usb-0:2"
+            [[devices]]
+            id = "nothing"
+            role = "caller"
+            window = 9
+            transport = "serial"
+            baud = 12345
+            [[devices]]
+            id = "p"
+            role = "printer"
+            transport = "tcp"
+            """
+        guard case .failure(let f) = ConfigParser.parse(bad) else {
+            Issue.record("overlapping devices were accepted")
+            return
+        }
+        let paths = Set(f.issues.map(\.path))
+        #expect(paths == ["devices[1]", "devices[2].window", "devices[2].baud", "devices[2]", "devices[3].host"])
+        #expect(f.issues.first { $0.path == "devices[1]" }?.message.contains("all-ch340") == true)
+    }
+
     @Test func syntaxErrorsCarryTheirLine() {
         guard case .failure(let failure) = ConfigParser.parse("[hall]\nname = \"x\"\nport = = 3\n") else {
             Issue.record("a TOML syntax error was accepted")
