@@ -36,7 +36,7 @@ build: deps
 ## Build, then run counterd with the demo config, a SQLite file under ./demo-data and simulated traffic.
 demo: build
 	@mkdir -p demo-data
-	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --demo
+	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles --demo
 
 ## Install what the tests need, build everything and run the whole suite.
 test: test-deps

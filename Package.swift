@@ -106,6 +106,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel"], swiftSettings: strict),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
             dependencies: ["HallModel", "Store", "HallService", .product(name: "GRDB", package: "GRDB.swift")],

@@ -82,10 +82,12 @@ public struct DeviceBinding: Sendable, Equatable, Codable {
     public var address: Int?
     /// Model profile for the drivers.
     public var profile: String?
+    /// Multi-drop bus: device address → window (Modbus evaluators, caller keypads on one line).
+    public var bus: [Int: Int]
 
     public init(id: String, role: DeviceRole, window: Int? = nil, transport: TransportKind, match: DeviceMatch = DeviceMatch(),
                 serial: SerialSettings = SerialSettings(), host: String? = nil, recording: String? = nil,
-                address: Int? = nil, profile: String? = nil) {
+                address: Int? = nil, profile: String? = nil, bus: [Int: Int] = [:]) {
         self.id = id
         self.role = role
         self.window = window
@@ -96,6 +98,14 @@ public struct DeviceBinding: Sendable, Equatable, Codable {
         self.recording = recording
         self.address = address
         self.profile = profile
+        self.bus = bus
+    }
+
+    /// Address → window for the drivers: the bus map, or the one address (default 1) at `window`.
+    public var addressWindows: [UInt8: Int] {
+        if !bus.isEmpty { return Dictionary(uniqueKeysWithValues: bus.map { (UInt8(clamping: $0.key), $0.value) }) }
+        guard let window else { return [:] }
+        return [UInt8(clamping: address ?? 1): window]
     }
 
     /// Whether this binding is found through udev (as opposed to a TCP host or a recording).

@@ -105,7 +105,7 @@ public enum StatsProjection {
             add(.window, e.window.map(String.init), day: e.day)
             change = { $0.ignoredPresses += 1 }
         case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
-             .deviceConnected, .deviceLost:
+             .deviceConnected, .deviceLost, .ticketParked, .ticketCalledBack:
             return []
         }
         return keys.map { ($0, change) }

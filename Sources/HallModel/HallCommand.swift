@@ -11,6 +11,10 @@ public enum HallCommand: Sendable, Equatable {
     case pause(window: Int)
     case resume(window: Int)
     case finish(window: Int, outcome: Outcome)
+    /// Hang (挂起) the ticket in service: set it aside at this window and serve others.
+    case park(window: Int)
+    /// Call the most recently parked ticket back into service.
+    case callBack(window: Int)
     case rate(window: Int, level: RatingLevel)
     /// Housekeeping only: rating timeouts and the midnight reset.
     case tick
@@ -23,7 +27,7 @@ public enum HallCommand: Sendable, Equatable {
         case .issueTicket, .tick: nil
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
-             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .rate(let w, _):
+             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .rate(let w, _), .park(let w), .callBack(let w):
             w
         }
     }
@@ -40,6 +44,8 @@ public enum HallCommand: Sendable, Equatable {
         case .pause: "pause"
         case .resume: "resume"
         case .finish: "finish"
+        case .park: "park"
+        case .callBack: "call_back"
         case .rate: "rate"
         case .tick: "tick"
         case .deviceStatus: "device_status"

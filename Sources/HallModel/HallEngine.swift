@@ -165,6 +165,19 @@ public struct HallEngine: Sendable {
             e.deadline = now.addingTimeInterval(setup.rules.ratingTimeoutSeconds)
             emit(e)
 
+        case .park(let w):
+            let ws = try staffed(s, w)
+            guard let serving = ws.serving else { throw .noTicketInService(window: w) }
+            emit(ticketEvent(.ticketParked, serving, ws, now: now, day: day))
+
+        case .callBack(let w):
+            let ws = try staffed(s, w)
+            if ws.paused { throw .windowPaused(window: w) }
+            if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
+            guard let parked = ws.parked.last else { throw .nothingParked(window: w) }
+            endAwaiting(ws, reason: "next_call", now: now, day: day, emit: emit)
+            emit(ticketEvent(.ticketCalledBack, parked, s.window(w), now: now, day: day))
+
         case .rate(let w, let level):
             _ = try windowConfig(w)
             let ws = s.window(w)

@@ -13,6 +13,8 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case ticketNoShow = "ticket_no_show"
     case ticketTransferred = "ticket_transferred"
     case ticketFinished = "ticket_finished"
+    case ticketParked = "ticket_parked"
+    case ticketCalledBack = "ticket_called_back"
     case ticketRated = "ticket_rated"
     /// The wait for a rating ended without one (timeout, next call, sign-out).
     case ratingNotGiven = "rating_not_given"

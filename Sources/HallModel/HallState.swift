@@ -97,6 +97,16 @@ public struct HallState: Codable, Sendable, Equatable {
         case .ratingNotGiven:
             guard let w = e.window else { return }
             windows[w]?.awaiting = nil
+        case .ticketParked:
+            guard let w = e.window, let serving = windows[w]?.serving else { return }
+            windows[w]?.serving = nil
+            windows[w]?.parked.append(serving)
+        case .ticketCalledBack:
+            guard let w = e.window, var serving = windows[w]?.parked.last else { return }
+            windows[w]?.parked.removeLast()
+            serving.lastCalledAt = e.at
+            windows[w]?.serving = serving
+            windows[w]?.lastRated = nil
         case .ratingIgnored, .deviceConnected, .deviceLost:
             break
         }

@@ -13,6 +13,7 @@ public enum Rejection: Error, Sendable, Equatable {
     case queueEmpty(window: Int)
     case transferTargetMissing
     case transferToSameWindow(window: Int)
+    case nothingParked(window: Int)
 
     /// Stable machine-readable code for APIs and logs.
     public var code: String {
@@ -30,6 +31,7 @@ public enum Rejection: Error, Sendable, Equatable {
         case .queueEmpty: "queue_empty"
         case .transferTargetMissing: "transfer_target_missing"
         case .transferToSameWindow: "transfer_to_same_window"
+        case .nothingParked: "nothing_parked"
         }
     }
 
@@ -56,6 +58,7 @@ public enum Rejection: Error, Sendable, Equatable {
         case .queueEmpty(let w): "\(w) 号窗口没有等候的号码"
         case .transferTargetMissing: "请指定转移的业务类别或窗口"
         case .transferToSameWindow(let w): "不能转移到本窗口（\(w) 号）"
+        case .nothingParked(let w): "\(w) 号窗口没有挂起的号码"
         }
     }
 
@@ -74,6 +77,7 @@ public enum Rejection: Error, Sendable, Equatable {
         case .queueEmpty(let w): "no ticket is waiting for window \(w)"
         case .transferTargetMissing: "a transfer needs a category or a window"
         case .transferToSameWindow(let w): "cannot transfer to the same window (\(w))"
+        case .nothingParked(let w): "window \(w) has no parked ticket"
         }
     }
 }

@@ -32,6 +32,13 @@ public struct WindowState: Codable, Sendable, Equatable {
     public var awaiting: AwaitingRating?
     /// The ticket rated last here, until the next call: a later press for it is a duplicate.
     public var lastRated: String?
+    /// Tickets hung up (挂起) at this window, oldest first; optional so older logs still decode.
+    public var parkedTickets: [Serving]?
+
+    public var parked: [Serving] {
+        get { parkedTickets ?? [] }
+        set { parkedTickets = newValue.isEmpty ? nil : newValue }
+    }
 
     public init(number: Int, clerk: String? = nil, paused: Bool = false, serving: Serving? = nil,
                 awaiting: AwaitingRating? = nil, lastRated: String? = nil) {

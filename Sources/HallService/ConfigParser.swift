@@ -259,7 +259,7 @@ private struct Reader {
         for (i, t) in tables(root, "devices").enumerated() {
             let p = "devices[\(i)]"
             unknownKeys(t, p, allowed: ["id", "role", "window", "transport", "udev_role", "id_path", "serial", "vid_pid", "path",
-                                        "host", "recording", "baud", "parity", "rs485_turnaround_ms", "address", "profile"])
+                                        "host", "recording", "baud", "parity", "rs485_turnaround_ms", "address", "profile", "bus"])
             guard let id = string(t, "id", "\(p).id") else { continue }
             if id.isEmpty || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
                 fail("\(p).id", "must be ASCII letters, digits, - or _, found \"\(id)\"")
@@ -273,7 +273,7 @@ private struct Reader {
                 continue
             }
             var window: Int?
-            if t["window"] != nil || [.evaluator, .caller, .windowDisplay].contains(role) {
+            if t["window"] != nil || ([.evaluator, .caller, .windowDisplay].contains(role) && t["bus"] == nil) {
                 window = int(t, "window", "\(p).window", range: 1...9999)
                 if let w = window, !windows.contains(where: { $0.number == w }) { fail("\(p).window", "no window \(w)") }
             }
@@ -311,6 +311,21 @@ private struct Reader {
             let recording = t["recording"] != nil ? string(t, "recording", "\(p).recording") : nil
             let address = t["address"] != nil ? int(t, "address", "\(p).address", range: 0...255) : nil
             let profile = t["profile"] != nil ? string(t, "profile", "\(p).profile") : nil
+            var bus: [Int: Int] = [:]
+            if let v = t["bus"] {
+                if let entries = v.array {
+                    for (j, entry) in entries.enumerated() {
+                        guard let e = entry.table, let a = int(e, "address", "\(p).bus[\(j)].address", range: 0...247),
+                              let w = int(e, "window", "\(p).bus[\(j)].window", range: 1...9999) else { continue }
+                        if !windows.contains(where: { $0.number == w }) { fail("\(p).bus[\(j)].window", "no window \(w)") }
+                        if bus[a] != nil { fail("\(p).bus[\(j)].address", "address \(a) is listed twice") }
+                        bus[a] = w
+                    }
+                } else {
+                    fail("\(p).bus", "must be an array like [{address = 1, window = 3}, …]")
+                }
+            }
+            if role == .evaluator && profile == nil { fail("\(p).profile", "an evaluator needs a profile (see profiles/)") }
             switch transport {
             case .tcp:
                 if host == nil { fail("\(p).host", "a tcp device needs host = \"ADDRESS:PORT\"") }
@@ -322,7 +337,7 @@ private struct Reader {
                 }
             }
             out.append(DeviceBinding(id: id, role: role, window: window, transport: transport, match: match, serial: settings,
-                                     host: host, recording: recording, address: address, profile: profile))
+                                     host: host, recording: recording, address: address, profile: profile, bus: bus))
         }
         for (a, b) in DeviceMatcher.staticConflicts(out) {
             fail("devices[\(positions[b] ?? 0)]", "matches every device that \"\(a)\" matches (or the reverse): a device must never serve two bindings; add id_path or serial to tell them apart")

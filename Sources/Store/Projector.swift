@@ -66,6 +66,10 @@ struct Projector {
                 UPDATE tickets SET status = 'served', window_no = ?, clerk = ?, category = ?, finished_at_ms = ?,
                     outcome = ?, wait_seconds = ?, service_seconds = ?, rating_state = 'awaiting' WHERE id = ?
                 """, [e.window, e.clerk, e.category, at, e.outcome?.rawValue, e.waitSeconds, e.serviceSeconds, e.ticket])
+        case .ticketParked:
+            try run("UPDATE tickets SET status = 'parked' WHERE id = ?", [e.ticket])
+        case .ticketCalledBack:
+            try run("UPDATE tickets SET status = 'called' WHERE id = ?", [e.ticket])
         case .ticketRated:
             try run("UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ? WHERE id = ?",
                     [e.level?.rawValue, at, e.ticket])

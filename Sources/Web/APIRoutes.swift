@@ -85,6 +85,8 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     windowAction("recall") { w, _ in .recall(window: w) }
     windowAction("no-show") { w, _ in .noShow(window: w) }
     windowAction("pause") { w, _ in .pause(window: w) }
+    windowAction("park") { w, _ in .park(window: w) }
+    windowAction("call-back") { w, _ in .callBack(window: w) }
     windowAction("resume") { w, _ in .resume(window: w) }
     windowAction("transfer") { w, request in
         struct Body: Decodable {

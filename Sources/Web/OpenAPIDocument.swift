@@ -148,6 +148,18 @@ paths:
       operationId: pause
       parameters: [{$ref: "#/components/parameters/Window"}]
       responses: *windowResponses
+  /api/windows/{window}/park:
+    post:
+      operationId: park
+      summary: Hang (挂起) the ticket in service; the window can serve others meanwhile
+      parameters: [{$ref: "#/components/parameters/Window"}]
+      responses: *windowResponses
+  /api/windows/{window}/call-back:
+    post:
+      operationId: callBack
+      summary: Call the most recently parked ticket back into service
+      parameters: [{$ref: "#/components/parameters/Window"}]
+      responses: *windowResponses
   /api/windows/{window}/resume:
     post:
       operationId: resume
@@ -304,7 +316,8 @@ components:
         kind:
           type: string
           enum: [day_started, ticket_issued, clerk_signed_in, clerk_signed_out, window_paused, window_resumed,
-                 ticket_called, ticket_recalled, ticket_no_show, ticket_transferred, ticket_finished, ticket_rated,
+                 ticket_called, ticket_recalled, ticket_no_show, ticket_transferred, ticket_finished, ticket_parked,
+                 ticket_called_back, ticket_rated,
                  rating_not_given, rating_ignored, device_connected, device_lost]
         at: {type: string, format: date-time}
         day: {type: string, format: date}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Devices
 import Foundation
 import HallModel
 import HallService
@@ -53,9 +54,15 @@ struct ConfigCommand: AsyncParsableCommand {
         @Argument(help: "The config file.")
         var file: String = CounterdConfig.defaultPath
 
+        @Option(help: "Directory of evaluator profiles.")
+        var profiles: String = "/usr/share/counterd/profiles"
+
         func run() async throws {
-            do {
+            do throws(ConfigError) {
                 let cfg = try CounterdConfig.load(path: file)
+                let (library, profileIssues) = ProfileLibrary.load(directory: profiles)
+                let issues = profileIssues + DriverFactory(hall: NoHall(), profiles: library).check(cfg.devices)
+                if !issues.isEmpty { throw ConfigError(file: file, issues: issues) }
                 print("\(file): ok — \(cfg.setup.name): \(cfg.setup.categories.count) categories, \(cfg.setup.windows.count) windows, "
                       + "\(cfg.setup.clerks.count) clerks, \(cfg.tokens.count) tokens")
             } catch {
@@ -177,4 +184,13 @@ struct TokenCommand: AsyncParsableCommand {
             print("sha256 = \"\(AccessControl.hash(token))\"")
         }
     }
+}
+
+/// `config check` needs the driver factory's checks, not a hall.
+struct NoHall: HallGateway {
+    func execute(_ command: HallCommand, source: String) async -> Result<[StoredEvent], GatewayError> { .failure(.storage("no hall")) }
+    func committedEvents() -> AsyncStream<StoredEvent> { AsyncStream { $0.finish() } }
+    func window(_ number: Int) async -> WindowState? { nil }
+    func waitingCount(window: Int) async -> Int { 0 }
+    func clerkName(_ id: String) async -> String? { nil }
 }

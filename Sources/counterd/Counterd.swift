@@ -35,6 +35,9 @@ struct Counterd: AsyncParsableCommand {
     @Option(help: "Runtime directory for the device status file; overrides [server] runtime_dir.")
     var runtimeDir: String?
 
+    @Option(help: "Directory of evaluator profiles.")
+    var profiles: String = "/usr/share/counterd/profiles"
+
     @Flag(help: "Do not use libudev (fixed paths and TCP devices only).")
     var noUdev = false
 
@@ -85,7 +88,16 @@ struct Counterd: AsyncParsableCommand {
             logger.warning("no runtime directory; `counterctl devices` will not see this process", metadata: [
                 "path": "\(cfg.server.runtimeDirectory)", "error": "\(error)"])
         }
-        let devices = DeviceService(hall: hall, bindings: cfg.devices, statusPath: statusPath, useUdev: !noUdev, board: board)
+        let (library, profileIssues) = ProfileLibrary.load(directory: profiles)
+        for issue in profileIssues { logger.error("profile error: \(issue)") }
+        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library)
+        let bindingIssues = factory.check(cfg.devices)
+        if !bindingIssues.isEmpty {
+            for issue in bindingIssues { logger.critical("config error: \(config): \(issue)") }
+            throw ExitCode(78)
+        }
+        let devices = DeviceService(hall: hall, bindings: cfg.devices, statusPath: statusPath, useUdev: !noUdev, board: board,
+                                    driverFor: { factory.driver(for: $0) })
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board)
         let host = cfg.server.host

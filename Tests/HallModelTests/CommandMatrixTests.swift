@@ -55,6 +55,8 @@ import Testing
         ("resume", .resume(window: 1)),
         ("finish", .finish(window: 1, outcome: .joint)),
         ("rate", .rate(window: 1, level: .verySatisfied)),
+        ("park", .park(window: 1)),
+        ("callBack", .callBack(window: 1)),
         ("tick", .tick),
     ]
 
@@ -82,6 +84,9 @@ import Testing
         "rate": [.events([.ratingIgnored]), .events([.ratingIgnored]), .events([.ratingIgnored]), .events([.ratingIgnored]),
                  .events([.ticketRated]), .events([.ratingIgnored])],
         "tick": Array(repeating: .events([]), count: 6),
+        "park": [noClerk, noTicket, noTicket, .events([.ticketParked]), noTicket, noTicket],
+        "callBack": [noClerk, .rejected("nothing_parked"), .rejected("window_paused"), inService,
+                     .rejected("nothing_parked"), .rejected("nothing_parked")],
     ]
 
     @Test(arguments: WindowPhase.allCases)

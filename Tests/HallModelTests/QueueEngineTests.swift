@@ -202,3 +202,32 @@ import Testing
         #expect(replay == d.state)
     }
 }
+
+@Suite struct ParkTests {
+    @Test func parkServeAnotherThenCallBack() throws {
+        var d = Driver()
+        try d.run(.signIn(window: 1, clerk: "c1"))
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        d.advance(60)
+        try d.run(.callNext(window: 1))                       // A001
+        d.advance(30)
+        #expect(try d.run(.park(window: 1)).map(\.kind) == [.ticketParked])
+        #expect(d.state.window(1).parked.map(\.ticket.number) == ["A001"] && d.state.window(1).serving == nil)
+        try d.run(.callNext(window: 1))                       // A002
+        #expect(d.reject(.callBack(window: 1)) == .ticketInService(ticket: "A002"))
+        try d.run(.finish(window: 1, outcome: .immediate))
+        d.advance(100)
+        // Calling back ends the rating wait of A002, like a call.
+        let back = try d.run(.callBack(window: 1))
+        #expect(back.map(\.kind) == [.ratingNotGiven, .ticketCalledBack] && back[1].number == "A001")
+        d.advance(50)
+        let fin = try d.run(.finish(window: 1, outcome: .promised))
+        // Waiting ended at the first call; service counts from the call back.
+        #expect(fin[0].waitSeconds == 60 && fin[0].serviceSeconds == 50)
+        #expect(d.state.window(1).parked.isEmpty)
+        var replay = HallState(setup: Fixture.setup)
+        for e in d.log { replay.apply(e) }
+        #expect(replay == d.state)
+    }
+}

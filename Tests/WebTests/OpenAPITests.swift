@@ -26,7 +26,7 @@ import Testing
             let doc = try await s.call("GET", "/openapi.yaml", token: nil)
             #expect(doc.status == 200 && doc.headers["content-type"]?.hasPrefix("application/yaml") == true)
             let ops = Self.operations(doc.text)
-            #expect(ops.count == 18)
+            #expect(ops.count == 20)
             for (method, path) in ops where path != "/api/events" {
                 let concrete = path.replacingOccurrences(of: "{window}", with: "1").replacingOccurrences(of: "{scope}", with: "windows")
                 let token = concrete.hasPrefix("/api/windows") ? "t-window-1" : concrete.hasPrefix("/api/reports") ? "t-manager" : "t-kiosk"

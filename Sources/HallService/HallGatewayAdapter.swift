@@ -1,0 +1,81 @@
+import Devices
+import HallModel
+
+/// Lets device drivers reach the Hall through the small `HallGateway` protocol.
+public struct HallGatewayAdapter: HallGateway {
+    public let hall: Hall
+
+    public init(hall: Hall) { self.hall = hall }
+
+    public func execute(_ command: HallCommand, source: String) async -> Result<[StoredEvent], GatewayError> {
+        do {
+            return .success(try await hall.execute(command, source: source))
+        } catch {
+            switch error {
+            case .rejected(let r): return .failure(.rejected(r))
+            case .storage(let s): return .failure(.storage(s))
+            }
+        }
+    }
+
+    public func committedEvents() -> AsyncStream<StoredEvent> { hall.hub.subscribe() }
+
+    public func window(_ number: Int) async -> WindowState? { await hall.state.windows[number] }
+
+    public func waitingCount(window: Int) async -> Int {
+        guard let config = await hall.setup.window(window) else { return 0 }
+        return await hall.state.candidates(for: config).count
+    }
+
+    public func clerkName(_ id: String) async -> String? { await hall.setup.clerk(id)?.name }
+}
+
+/// Picks the driver for each configured device from its role and profile.
+public struct DriverFactory: Sendable {
+    public let hall: any HallGateway
+    public let profiles: ProfileLibrary
+
+    public init(hall: any HallGateway, profiles: ProfileLibrary) {
+        self.hall = hall
+        self.profiles = profiles
+    }
+
+    public func driver(for b: DeviceBinding) -> any DeviceDriver {
+        switch b.role {
+        case .caller:
+            return CallerKeypadDriver(windows: b.addressWindows, hall: hall)
+        case .evaluator:
+            guard let name = b.profile, let profile = profiles.profiles[name] else { return CountingDriver() }
+            switch profile.kind {
+            case .modbus:
+                return ModbusEvaluatorBusDriver(profile: profile, bus: b.addressWindows, hall: hall, baud: b.serial.baud)
+            case .evdev, .hidraw:
+                guard let window = b.window else { return CountingDriver() }
+                return KeyEvaluatorDriver(profile: profile, window: window, hall: hall)
+            }
+        case .windowDisplay, .hallDisplay, .printer:
+            return CountingDriver()
+        }
+    }
+
+    /// Config problems only the profile library can see.
+    public func check(_ bindings: [DeviceBinding]) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        for (i, b) in bindings.enumerated() {
+            guard let name = b.profile else { continue }
+            guard let p = profiles.profiles[name] else {
+                issues.append(ConfigIssue(path: "devices[\(i)].profile", message: "no profile \"\(name)\" (have: \(profiles.profiles.keys.sorted().joined(separator: ", ")))"))
+                continue
+            }
+            let expected: TransportKind = switch p.kind {
+            case .evdev: .evdev
+            case .hidraw: .hidraw
+            case .modbus: .serial
+            }
+            if b.transport != expected && b.transport != .replay {
+                issues.append(ConfigIssue(path: "devices[\(i)].transport", message: "profile \(name) is for transport \(expected.rawValue)"))
+            }
+        }
+        return issues
+    }
+}
