@@ -77,13 +77,15 @@ import Testing
         let r = try await Self.run("umockdev-wrapper", ["/usr/bin/python3", Self.fixtures.appendingPathComponent("hotplug.py").path,
                                                   Self.bin.appendingPathComponent("counterd").path,
                                                   Self.fixtures.appendingPathComponent("hotplug.toml").path,
-                                                  Self.fixtures.appendingPathComponent("ch340-evaluator.umockdev").path, work.path])
+                                                  Self.fixtures.appendingPathComponent("ch340-evaluator.umockdev").path, work.path,
+                                                  Self.repo.appendingPathComponent("profiles").path])
         let line = r.out.split(separator: "\n").last.map(String.init) ?? ""
         let result = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
         let log = (try? String(contentsOf: work.appendingPathComponent("counterd.log"), encoding: .utf8)) ?? ""
         #expect(result["ok"] as? Bool == true, "\(r.err)\n\(log)")
         #expect(result["first_connect"] as? Bool == true)
-        #expect(result["bytes_in"] as? Int == 9)
+        // Holding register 0x10 = 3 (out of service) at unit 1: window 3 has no clerk signed in.
+        #expect(result["first_frame"] as? String == SessionRecording.hex(ModbusRTU.Request.writeSingle(unit: 1, address: 0x10, value: 3).bytes))
         #expect(result["lost_state"] as? String == "absent")
         #expect(result["reconnected"] as? Bool == true)
         #expect(result["device_events"] as? [String] == ["device_connected", "device_lost", "device_connected"])

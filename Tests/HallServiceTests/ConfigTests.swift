@@ -73,6 +73,7 @@ import Testing
             window = 1
             transport = "serial"
             id_path = "pci-0000:00:14.0-usb-0:1.1:1.0"
+            profile = "modbus-rtu-evaluator"
             baud = 19200
             parity = "even"
             [[devices]]
@@ -116,7 +117,7 @@ import Testing
             return
         }
         let paths = Set(f.issues.map(\.path))
-        #expect(paths == ["devices[1]", "devices[2].window", "devices[2].baud", "devices[2]", "devices[3].host"])
+        #expect(paths == ["devices[0].profile", "devices[1]", "devices[2].window", "devices[2].baud", "devices[2]", "devices[3].host"])
         #expect(f.issues.first { $0.path == "devices[1]" }?.message.contains("all-ch340") == true)
     }
 

@@ -10,7 +10,7 @@ import gi
 gi.require_version("UMockdev", "1.0")
 from gi.repository import UMockdev
 
-counterd, config, fixture, workdir = sys.argv[1:5]
+counterd, config, fixture, workdir, profiles = sys.argv[1:6]
 description = open(fixture).read()
 syspath = "/sys" + description.split("\n")[0][3:].strip()
 db = os.path.join(workdir, "hotplug.sqlite")
@@ -22,7 +22,7 @@ tb.add_from_string(description)
 env = dict(os.environ, UMOCKDEV_DIR=tb.get_root_dir())
 log = open(os.path.join(workdir, "counterd.log"), "w")
 proc = subprocess.Popen([counterd, "--config", config, "--database", db, "--runtime-dir", rundir,
-                         "--listen", "127.0.0.1:0", "--log-level", "info"], env=env, stdout=log, stderr=log)
+                         "--listen", "127.0.0.1:0", "--log-level", "info", "--profiles", profiles], env=env, stdout=log, stderr=log)
 result = {"ok": False}
 
 
@@ -47,11 +47,18 @@ def wait_for(pred, timeout):
 try:
     first = wait_for(lambda s: s.get("eval-3", {}).get("state") == "connected", 15)
     result["first_connect"] = first is not None
-    # Bytes from the keypad reach counterd (the emulated tty is a pty; this is its device side).
+    # The Modbus driver talks to the keypad: its first frame is the prompt for a window with no clerk.
+    # (The emulated tty is a pty; this is its device side.)
     fd = tb.get_dev_fd("/dev/ttyUSB0")
-    os.write(fd, bytes([0xFF, 0x68, 0x02, 0x02, 0x68, 0x01, 0x0C, 0x0D, 0x16]))
-    got = wait_for(lambda s: s.get("eval-3", {}).get("bytes_in", 0) >= 9, 5)
-    result["bytes_in"] = got["eval-3"]["bytes_in"] if got else 0
+    os.set_blocking(fd, False)
+    first = b""
+    end = time.monotonic() + 5
+    while len(first) < 8 and time.monotonic() < end:
+        try:
+            first += os.read(fd, 64)
+        except BlockingIOError:
+            time.sleep(0.01)
+    result["first_frame"] = first[:8].hex()
 
     # Unplug. umockdev cannot remove and re-create a pty-backed node under the same name, so the node
     # stays while udev says "remove" and later "add": counterd must act on the events, not on the node.
