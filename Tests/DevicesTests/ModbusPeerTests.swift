@@ -1,0 +1,188 @@
+import Codecs
+import Foundation
+import HallModel
+import HallService
+import Store
+import Testing
+@testable import Devices
+
+/// The Modbus evaluator driver against pymodbus playing three keypads on one RS-485 line (a pty pair,
+/// 8N1): addresses 1 and 2 answer, address 3 is dead.
+@Suite struct ModbusPeerTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    final class Peer: @unchecked Sendable {
+        let process = Process()
+        let input = Pipe()
+        let output = Pipe()
+        var port = ""
+
+        init() throws {
+            let python = ModbusPeerTests.repo.appendingPathComponent(".venv/bin/python")
+            guard FileManager.default.isExecutableFile(atPath: python.path) else {
+                throw POSIXError(.ENOENT)
+            }
+            process.executableURL = python
+            process.arguments = [ModbusPeerTests.repo.appendingPathComponent("Tests/Fixtures/modbus/evaluators.py").path, "1,2"]
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        func line() -> [String: Any] {
+            var data = Data()
+            while true {
+                let byte = output.fileHandleForReading.readData(ofLength: 1)
+                if byte.isEmpty || byte == Data("\n".utf8) { break }
+                data += byte
+            }
+            return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        }
+
+        func send(_ command: String) { input.fileHandleForWriting.write(Data((command + "\n").utf8)) }
+
+        struct Unit: Sendable {
+            var reads = 0
+            var prompts: [Int] = []
+            var name: [Int] = []
+        }
+
+        func unit(_ u: Int) -> Unit {
+            send("state")
+            let all = line() as? [String: [String: Any]] ?? [:]
+            let d = all[String(u)] ?? [:]
+            return Unit(reads: d["reads"] as? Int ?? 0, prompts: d["prompts"] as? [Int] ?? [], name: d["name"] as? [Int] ?? [])
+        }
+
+        deinit {
+            send("quit")
+            process.terminate()
+        }
+    }
+
+    @Test func pollsPressesPromptsAndSurvivesADeadAddress() async throws {
+        let peer: Peer
+        do { peer = try Peer() } catch {
+            Issue.record("no test virtualenv with pymodbus at .venv: run `make test`, which creates it")
+            return
+        }
+        let port = try await offload { peer.line()["port"] as? String ?? "" }
+        try #require(port.hasPrefix("/dev/pts/"))
+        let (library, problems) = ProfileLibrary.load(directory: Self.repo.appendingPathComponent("profiles").path)
+        #expect(problems.isEmpty)
+        let profile = try #require(library.profiles["modbus-rtu-evaluator"])
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("modbus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let setup = HallSetup(name: "m", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
+                              windows: (1...3).map { ServiceWindow(number: $0, name: "\($0)", categories: ["a"]) },
+                              clerks: [Clerk(id: "c1", name: "张敏"), Clerk(id: "c2", name: "李娜")])
+        let hall = try Hall(setup: setup, store: try EventStore(path: dir.appendingPathComponent("m.sqlite").path), clock: SystemClock())
+        try await hall.execute(.signIn(window: 1, clerk: "c1"))
+        try await hall.execute(.signIn(window: 2, clerk: "c2"))
+        let b = DeviceBinding(id: "bus-a", role: .evaluator, transport: .serial, match: DeviceMatch(path: port),
+                              serial: SerialSettings(baud: 9600), profile: profile.id, bus: [1: 1, 2: 2, 3: 3])
+        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library)
+        let sup = DeviceSupervisor(bindings: [b], driverFor: { factory.driver(for: $0) })
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+
+        func unit(_ u: Int) async -> Peer.Unit { (try? await offload { peer.unit(u) }) ?? Peer.Unit() }
+        func prompts(_ u: Int) async -> [Int] { await unit(u).prompts }
+        func events(_ kind: EventKind) throws -> [HallEvent] { try hall.store.events(after: 0).map(\.event).filter { $0.kind == kind } }
+
+        // Both live keypads are polled and set idle (a clerk is on duty at their windows).
+        let polled = await eventually(5) {
+            let one = await unit(1).reads
+            let two = await unit(2).reads
+            return one > 2 && two > 2
+        }
+        #expect(polled)
+        let idle = await prompts(1)
+        #expect(idle.first == 0)
+
+        // Finish at window 1: "please rate" and the clerk's name in GB2312.
+        try await hall.execute(.issueTicket(category: "a", priority: false))
+        try await hall.execute(.callNext(window: 1))
+        try await hall.execute(.finish(window: 1, outcome: .immediate))
+        #expect(await eventually(3) { await prompts(1).last == 1 })
+        let name = await unit(1).name
+        #expect(name.prefix(3) == [0xD5C5, 0xC3F4, 0])
+
+        // A press: one rating, then "thank you" — only after the commit.
+        peer.send("press 1 5")
+        #expect(await eventually(3) { (try? events(.ticketRated).count) == 1 })
+        #expect(try events(.ticketRated).first?.level == .verySatisfied && events(.ticketRated).first?.window == 1)
+        #expect(await eventually(3) { await prompts(1).last == 2 })
+        // A second press for the same ticket is a duplicate, not a rating.
+        peer.send("press 1 1")
+        #expect(await eventually(3) { (try? events(.ratingIgnored).contains { $0.reason == "duplicate" }) == true })
+        // A press at window 2, where nothing is awaited: no rating.
+        peer.send("press 2 3")
+        #expect(await eventually(3) { (try? events(.ratingIgnored).contains { $0.window == 2 && $0.reason == "nothing_awaited" }) == true })
+        // Three presses between two polls: one rating, two duplicates.
+        try await hall.execute(.issueTicket(category: "a", priority: false))
+        try await hall.execute(.callNext(window: 2))
+        try await hall.execute(.finish(window: 2, outcome: .immediate))
+        peer.send("jump 2 3 4")
+        #expect(await eventually(3) { (try? events(.ticketRated).count) == 2 })
+        // A restarted keypad (counter back to 0) is not a press.
+        peer.send("restart 1")
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(try events(.ticketRated).count == 2 && events(.ticketRated).last?.level == .satisfied)
+        #expect(try events(.ratingIgnored).count == 2)
+
+        // The dead address 3 never starves the others: address 1 is still polled many times a second.
+        let before = await unit(1).reads
+        try await Task.sleep(for: .seconds(1))
+        let after = await unit(1).reads
+        #expect(after - before >= 5, "only \(after - before) polls of address 1 in 1 s")
+        #expect(sup.board.get("bus-a")?.state == .connected)
+    }
+}
+
+extension ModbusPeerTests {
+    @Test func unplugWhileAwaitingThenReplugAndPressGivesExactlyOneRating() async throws {
+        let peer: Peer
+        do { peer = try Peer() } catch {
+            Issue.record("no test virtualenv with pymodbus at .venv: run `make test`, which creates it")
+            return
+        }
+        let port = try await offload { peer.line()["port"] as? String ?? "" }
+        let (library, _) = ProfileLibrary.load(directory: Self.repo.appendingPathComponent("profiles").path)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("modbus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let setup = HallSetup(name: "m", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
+                              windows: [ServiceWindow(number: 1, name: "1", categories: ["a"])], clerks: [Clerk(id: "c1", name: "张敏")])
+        let hall = try Hall(setup: setup, store: try EventStore(path: dir.appendingPathComponent("m.sqlite").path), clock: SystemClock())
+        try await hall.execute(.signIn(window: 1, clerk: "c1"))
+        // Found through udev by its port; here the udev events are fed by hand.
+        let b = DeviceBinding(id: "bus-a", role: .evaluator, transport: .serial, match: DeviceMatch(idPath: "usb-0:1.4:1.0"),
+                              profile: "modbus-rtu-evaluator", bus: [1: 1])
+        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library)
+        let sup = DeviceSupervisor(bindings: [b], driverFor: { factory.driver(for: $0) })
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        let device = UdevDevice(syspath: "/sys/test/ttyUSB4", subsystem: "tty", devnode: port, properties: ["ID_PATH": "usb-0:1.4:1.0"])
+        await sup.handle(UdevEvent(action: .add, device: device))
+        #expect(await eventually(3) { sup.board.get("bus-a")?.state == .connected })
+        func rated() throws -> [HallEvent] { try hall.store.events(after: 0).map(\.event).filter { $0.kind == .ticketRated } }
+
+        try await hall.execute(.issueTicket(category: "a", priority: false))
+        try await hall.execute(.callNext(window: 1))
+        try await hall.execute(.finish(window: 1, outcome: .immediate))
+        await sup.handle(UdevEvent(action: .remove, device: device))
+        #expect(await eventually(3) { sup.board.get("bus-a")?.state == .absent })
+        await sup.handle(UdevEvent(action: .add, device: device))
+        #expect(await eventually(3) { sup.board.get("bus-a")?.connects == 2 })
+        // Let the driver take its first reading (the baseline) before the press.
+        try await Task.sleep(for: .milliseconds(300))
+        peer.send("press 1 4")
+        #expect(await eventually(3) { (try? rated().count) == 1 })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try rated().count == 1 && rated().first?.level == .satisfied)
+    }
+}
