@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "counterd-bench",
             dependencies: [
-                "HallModel", "Store", "HallService",
+                "HallModel", "Store", "HallService", "Devices", "Codecs",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -23,6 +23,9 @@ struct Bench {
         if only == nil || only == "report" {
             try report(dir: dir, windows: 100, days: Int(value(args, "--days") ?? "") ?? 365)
         }
+        if only == nil || only == "keypress" {
+            try await KeypressBench.run(dir: dir, evaluators: Int(value(args, "--evaluators") ?? "") ?? 300, rounds: 5)
+        }
     }
 
     static func value(_ args: [String], _ name: String) -> String? {

@@ -6,7 +6,6 @@ import Testing
 /// press → stored → "thank you"; SIGKILL right after that acknowledgement → the rating survives.
 @Suite struct DaemonRatingTests {
     static let repo = DaemonTests.repo
-    static let bin = DaemonTests.bin
 
     /// pymodbus keypads (Tests/Fixtures/modbus/evaluators.py) driven through stdin.
     final class Keypads: @unchecked Sendable {
@@ -48,27 +47,9 @@ import Testing
     }
 
     static func startDaemon(config: URL, dir: URL) async throws -> (Process, Int) {
-        let p = Process()
-        p.executableURL = bin.appendingPathComponent("counterd")
-        p.arguments = ["--config", config.path, "--database", dir.appendingPathComponent("hall.sqlite").path,
-                       "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev",
-                       "--profiles", repo.appendingPathComponent("profiles").path, "--log-level", "warning"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let port = try await RawHTTP.blocking { () -> Int in
-            var text = ""
-            while true {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { return 0 }
-                text += String(decoding: chunk, as: UTF8.self)
-                if let r = text.range(of: #"127\.0\.0\.1:(\d+)/api/state"#, options: .regularExpression) {
-                    return Int(text[r].split(separator: ":")[1].split(separator: "/")[0]) ?? 0
-                }
-            }
-        }
-        return (p, port)
+        try await Daemon.start(["--config", config.path, "--database", dir.appendingPathComponent("hall.sqlite").path,
+                                "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev",
+                                "--profiles", repo.appendingPathComponent("profiles").path, "--log-level", "warning"])
     }
 
     @Test func aRatingAcknowledgedByThankYouSurvivesSIGKILL() async throws {

@@ -9,29 +9,11 @@ import Testing
     @Test func demoModeFillsReportsAndStopsCleanlyOnSIGTERM() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("counterd-daemon-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let p = Process()
-        p.executableURL = Self.bin.appendingPathComponent("counterd")
-        p.arguments = ["--config", Self.repo.appendingPathComponent("config/demo.toml").path,
-                       "--database", dir.appendingPathComponent("demo.sqlite").path, "--runtime-dir", dir.appendingPathComponent("run").path,
-                       "--listen", "127.0.0.1:0", "--demo", "--demo-speed", "300", "--log-level", "warning"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let (p, port) = try await Daemon.start([
+            "--config", Self.repo.appendingPathComponent("config/demo.toml").path,
+            "--database", dir.appendingPathComponent("demo.sqlite").path, "--runtime-dir", dir.appendingPathComponent("run").path,
+            "--listen", "127.0.0.1:0", "--demo", "--demo-speed", "300", "--log-level", "warning"])
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        // The first line that names the state URL carries the bound port.
-        let port = try await RawHTTP.blocking { () -> Int in
-            var text = ""
-            while true {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { return 0 }
-                text += String(decoding: chunk, as: UTF8.self)
-                if let r = text.range(of: #"127\.0\.0\.1:(\d+)/api/state"#, options: .regularExpression) {
-                    let match = text[r]
-                    return Int(match.split(separator: ":")[1].split(separator: "/")[0]) ?? 0
-                }
-            }
-        }
         try #require(port > 0, "counterd did not print its URL")
         // At 300× a few seconds are a busy hall morning.
         var served = 0

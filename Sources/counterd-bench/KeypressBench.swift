@@ -1,0 +1,92 @@
+import Codecs
+import Devices
+import Foundation
+import HallModel
+import HallService
+import Logging
+import Store
+import Synchronization
+
+/// Key press → rating committed, with many evaluators on their own pseudo-terminals pressing at random.
+/// Each evaluator is a keyboard-emulating keypad (evdev bytes) on a pty, read by the real driver; the
+/// latency runs from the press bytes being written to the Hall publishing the committed ticket_rated.
+enum KeypressBench {
+    static func run(dir: String, evaluators n: Int, rounds: Int) async throws {
+        let setup = HallSetup(
+            name: "bench", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
+            windows: (1...n).map { ServiceWindow(number: $0, name: "\($0)", categories: ["a"]) },
+            clerks: (1...n).map { Clerk(id: "c\($0)", name: "\($0)") })
+        let path = dir + "/keypress.sqlite"
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+        let hall = try Hall(setup: setup, store: try EventStore(path: path, sync: .full), clock: SystemClock())
+        for w in 1...n { try await hall.execute(.signIn(window: w, clerk: "c\(w)")) }
+        for _ in 0..<(n * rounds) { try await hall.execute(.issueTicket(category: "a", priority: false)) }
+
+        let gateway = HallGatewayAdapter(hall: hall)
+        let profile = EvaluatorProfile(id: "f8-f12", name: "bench", kind: .evdev, keys: [66: .verySatisfied, 67: .satisfied])
+        var masters: [Int32] = []
+        var drivers: [Task<Void, Never>] = []
+        let board = HealthBoard()
+        for w in 1...n {
+            var m: Int32 = 0, s: Int32 = 0
+            var name = [CChar](repeating: 0, count: 128)
+            guard openpty(&m, &s, &name, nil, nil) == 0 else { throw POSIXError(.EMFILE) }
+            let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let connection = try await SerialLink(path: slavePath).open()
+            close(s)
+            masters.append(m)
+            let binding = DeviceBinding(id: "eval-\(w)", role: .evaluator, window: w, transport: .evdev)
+            board.register(DeviceHealth(binding: binding, address: slavePath, now: Date()))
+            let context = DriverContext(binding: binding, logger: Logger(label: "bench")) { board.apply("eval-\(w)", $0) }
+            let driver = KeyEvaluatorDriver(profile: profile, window: w, hall: gateway)
+            drivers.append(Task { try? await driver.run(connection, context: context) })
+        }
+        let committed = Mutex<[Int: ContinuousClock.Instant]>([:])
+        let events = hall.hub.subscribe()
+        let watcher = Task {
+            for await e in events where e.event.kind == .ticketRated {
+                if let w = e.event.window { committed.withLock { $0[w] = ContinuousClock.now } }
+            }
+        }
+        var latencies: [Double] = []
+        var rng = SystemRandomNumberGenerator()
+        let press = InputEvent(type: 1, code: 66, value: 1).bytes + InputEvent(type: 0, code: 0, value: 0).bytes
+            + InputEvent(type: 1, code: 66, value: 0).bytes
+        for _ in 0..<rounds {
+            for w in 1...n {
+                try await hall.execute(.callNext(window: w))
+                try await hall.execute(.finish(window: w, outcome: .immediate))
+            }
+            committed.withLock { $0.removeAll() }
+            // Every evaluator presses once at a random moment within one second.
+            let order = (1...n).map { ($0, Double.random(in: 0..<1, using: &rng)) }.sorted { $0.1 < $1.1 }
+            let start = ContinuousClock.now
+            var sent: [Int: ContinuousClock.Instant] = [:]
+            for (w, at) in order {
+                let due = start + .milliseconds(Int(at * 1000))
+                if ContinuousClock.now < due { try await Task.sleep(until: due, clock: .continuous) }
+                sent[w] = ContinuousClock.now
+                _ = press.withUnsafeBytes { write(masters[w - 1], $0.baseAddress, $0.count) }
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while committed.withLock({ $0.count }) < n && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let got = committed.withLock { $0 }
+            for (w, t) in got {
+                if let s = sent[w] { latencies.append(Double((t - s).components.attoseconds) / 1e15 + Double((t - s).components.seconds) * 1000) }
+            }
+        }
+        watcher.cancel()
+        for d in drivers { d.cancel() }
+        latencies.sort()
+        func q(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        print("""
+
+            (c) key press → rating committed, \(n) evaluators on pty pairs, \(rounds) rounds, each evaluator pressing once a round
+                at a random moment within 1 s, synchronous=FULL
+                samples \(latencies.count) of \(n * rounds); p50 \(String(format: "%.2f", q(0.5))) ms, p99 \(String(format: "%.2f", q(0.99))) ms, \
+            max \(String(format: "%.2f", latencies.last ?? .nan)) ms (evdev over a pty: no serial wire time to subtract)
+            """)
+    }
+}
