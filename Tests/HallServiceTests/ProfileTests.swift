@@ -1,0 +1,34 @@
+import Devices
+import Foundation
+import HallModel
+import HallService
+import Testing
+
+@Suite struct ProfileTests {
+    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("profiles").path
+
+    @Test func everyShippedProfileLoads() throws {
+        let (library, issues) = ProfileLibrary.load(directory: Self.dir)
+        #expect(issues.isEmpty, "\(issues)")
+        #expect(Set(library.profiles.keys) == ["evdev-4key-f9-f12", "evdev-5key-f8-f12", "evdev-digits-1-5", "hid-report2-byte1", "modbus-rtu-evaluator"])
+        let four = try #require(library.profiles["evdev-4key-f9-f12"])
+        // A four-key device can never produce 非常不满意.
+        #expect(four.levels == [.verySatisfied, .satisfied, .basicallySatisfied, .dissatisfied])
+        #expect(four.keys[67] == .verySatisfied && four.keys[88] == .dissatisfied)
+        let five = try #require(library.profiles["evdev-5key-f8-f12"])
+        #expect(five.levels == Set(RatingLevel.allCases) && five.keys[66] == .verySatisfied && five.keys[88] == .veryDissatisfied)
+        let hid = try #require(library.profiles["hid-report2-byte1"])
+        #expect(hid.reportID == 2 && hid.keyOffset == 0 && hid.values[5] == .verySatisfied)
+        let modbus = try #require(library.profiles["modbus-rtu-evaluator"])
+        #expect(modbus.promptRegister == 0x10 && modbus.nameRegister == 0x20 && modbus.nameRegisters == 16 && modbus.values[1] == .veryDissatisfied)
+    }
+
+    @Test func badProfilesSayWhy() {
+        guard case .failure(let f) = ProfileLibrary.parse("[profile]\nid = \"x\"\nkind = \"evdev\"\n[keys]\nKEY_NOPE = 5\nKEY_F1 = 9\n") else {
+            Issue.record("a bad profile loaded")
+            return
+        }
+        #expect(Set(f.issues.map(\.path)) == ["keys.KEY_NOPE", "keys.KEY_F1", "profile"])
+    }
+}
