@@ -61,6 +61,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // 8. Simulated devices speaking the real wire protocols on pseudo-terminals: demo mode and tests.
+        .target(name: "Simulators", dependencies: ["Codecs"], swiftSettings: strict),
         // 5. HTTP API, server-sent events and pages.
         .target(
             name: "Web",
@@ -77,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "counterd",
             dependencies: [
-                "HallModel", "Store", "HallService", "Web", "Devices",
+                "HallModel", "Store", "HallService", "Web", "Devices", "Simulators", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -119,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DevicesTests",
-            dependencies: ["Devices", "Codecs", "HallModel", "HallService", "Store"],
+            dependencies: ["Devices", "Codecs", "HallModel", "HallService", "Store", "Simulators"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -121,3 +121,50 @@ public enum ModbusRTU {
         Double((Double(bytes) + 3.5) * Double(bitsPerChar)) / Double(baud)
     }
 }
+
+extension ModbusRTU {
+    /// Slave side: parses a request from the start of `bytes` (for simulators). Returns the request and
+    /// the bytes it used; `.needMore` until a whole frame is there.
+    public static func parseRequest(_ bytes: [UInt8]) -> Result<(Request, Int), DecodeError> {
+        guard bytes.count >= 8 else { return .failure(.needMore) }
+        let unit = bytes[0]
+        let address = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
+        let word = UInt16(bytes[4]) << 8 | UInt16(bytes[5])
+        var length = 8
+        let request: Request
+        switch bytes[1] {
+        case Function.readHoldingRegisters.rawValue: request = .readHolding(unit: unit, address: address, count: word)
+        case Function.readInputRegisters.rawValue: request = .readInput(unit: unit, address: address, count: word)
+        case Function.writeSingleRegister.rawValue: request = .writeSingle(unit: unit, address: address, value: word)
+        case Function.writeMultipleRegisters.rawValue:
+            guard bytes.count >= 7 else { return .failure(.needMore) }
+            let byteCount = Int(bytes[6])
+            guard byteCount == Int(word) * 2, word <= 123 else { return .failure(.malformed) }
+            length = 9 + byteCount
+            guard bytes.count >= length else { return .failure(.needMore) }
+            let values = (0..<Int(word)).map { UInt16(bytes[7 + 2 * $0]) << 8 | UInt16(bytes[8 + 2 * $0]) }
+            request = .writeMultiple(unit: unit, address: address, values: values)
+        default:
+            return .failure(.wrongFunction(bytes[1]))
+        }
+        let crc = UInt16(bytes[length - 2]) | UInt16(bytes[length - 1]) << 8
+        guard crc16(bytes[0..<(length - 2)]) == crc else { return .failure(.badCRC) }
+        return .success((request, length))
+    }
+
+    /// Slave side: the normal response to `request` (registers for reads).
+    public static func response(to request: Request, registers: [UInt16] = []) -> [UInt8] {
+        switch request.function {
+        case .readHoldingRegisters, .readInputRegisters:
+            var pdu: [UInt8] = [request.unit, request.function.rawValue, UInt8(registers.count * 2)]
+            for r in registers { pdu += [UInt8(r >> 8), UInt8(r & 0xFF)] }
+            return withCRC(pdu)
+        case .writeSingleRegister:
+            return withCRC([request.unit, 0x06, UInt8(request.address >> 8), UInt8(request.address & 0xFF),
+                            UInt8(request.values[0] >> 8), UInt8(request.values[0] & 0xFF)])
+        case .writeMultipleRegisters:
+            return withCRC([request.unit, 0x10, UInt8(request.address >> 8), UInt8(request.address & 0xFF),
+                            UInt8(request.count >> 8), UInt8(request.count & 0xFF)])
+        }
+    }
+}

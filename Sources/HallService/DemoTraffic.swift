@@ -2,16 +2,39 @@ import Foundation
 import HallModel
 import Logging
 
+/// How the demo's clerks and citizens act: straight through Hall commands, or by pressing keys on
+/// simulated devices that counterd drives through its real drivers.
+public protocol DemoActions: Sendable {
+    func call(window: Int) async
+    func finish(window: Int) async
+    func rate(window: Int, level: RatingLevel) async
+}
+
+/// Demo actions as Hall commands, for a demo without simulated devices.
+public struct HallDemoActions: DemoActions {
+    public let hall: Hall
+
+    public init(hall: Hall) { self.hall = hall }
+
+    public func call(window: Int) async { _ = try? await hall.execute(.callNext(window: window), source: "demo") }
+    public func finish(window: Int) async {
+        let outcome: Outcome = Int.random(in: 0..<10) < 8 ? .immediate : Outcome.allCases.randomElement()!
+        _ = try? await hall.execute(.finish(window: window, outcome: outcome), source: "demo")
+    }
+    public func rate(window: Int, level: RatingLevel) async { _ = try? await hall.execute(.rate(window: window, level: level), source: "demo") }
+}
+
 /// The demo's hall day: citizens take tickets, clerks call and finish them, citizens rate.
-/// It sends the same commands as people and devices do, through the Hall, so reports fill for real.
 public struct DemoTraffic: Sendable {
     public let hall: Hall
+    public let actions: any DemoActions
     /// How many times faster than a real hall the demo runs.
     public let speed: Double
     private let logger: Logger
 
-    public init(hall: Hall, speed: Double = 10, logger: Logger = Logger(label: "counterd.demo")) {
+    public init(hall: Hall, actions: (any DemoActions)? = nil, speed: Double = 10, logger: Logger = Logger(label: "counterd.demo")) {
         self.hall = hall
+        self.actions = actions ?? HallDemoActions(hall: hall)
         self.speed = speed
         self.logger = logger
     }
@@ -20,6 +43,9 @@ public struct DemoTraffic: Sendable {
         var finishAt: Date?
         var rateAt: Date?
         var rateLevel: RatingLevel?
+        /// The awaited ticket this plan was made for.
+        var ratingFor: String?
+        var pressed = false
     }
 
     public func run() async {
@@ -43,30 +69,37 @@ public struct DemoTraffic: Sendable {
             for w in setup.windows {
                 let ws = state.window(w.number)
                 var plan = plans[w.number] ?? Plan()
-                if ws.clerk == nil { continue }
+                defer { plans[w.number] = plan }
+                guard ws.clerk != nil else { continue }
                 if ws.serving != nil {
                     if plan.finishAt == nil {
                         plan.finishAt = now.addingTimeInterval(Double.random(in: 60...420, using: &rng) / speed)
                     } else if let f = plan.finishAt, f <= now {
-                        let outcome: Outcome = Int.random(in: 0..<10, using: &rng) < 8 ? .immediate : Outcome.allCases.randomElement(using: &rng)!
-                        if (try? await hall.execute(.finish(window: w.number, outcome: outcome), source: "demo")) != nil {
-                            plan.finishAt = nil
-                            // Nine in ten citizens rate, a few seconds after the service.
-                            if Int.random(in: 0..<10, using: &rng) < 9 {
-                                plan.rateAt = now.addingTimeInterval(Double.random(in: 2...8, using: &rng))
-                                plan.rateLevel = Self.level(using: &rng)
-                            }
-                        }
+                        plan.finishAt = nil
+                        await actions.finish(window: w.number)
                     }
-                } else if ws.awaiting != nil, let r = plan.rateAt, r <= now, let level = plan.rateLevel {
-                    _ = try? await hall.execute(.rate(window: w.number, level: level), source: "demo")
-                    plan.rateAt = nil
-                } else if ws.awaiting == nil || plan.rateAt == nil {
-                    if !ws.paused, !state.candidates(for: w).isEmpty, Int.random(in: 0..<4, using: &rng) == 0 {
-                        _ = try? await hall.execute(.callNext(window: w.number), source: "demo")
-                    }
+                    continue
                 }
-                plans[w.number] = plan
+                if let awaited = ws.awaiting {
+                    if plan.ratingFor != awaited.ticket {
+                        // Nine in ten citizens rate, a few seconds after the service.
+                        plan.ratingFor = awaited.ticket
+                        plan.pressed = false
+                        let rates = Int.random(in: 0..<10, using: &rng) < 9
+                        plan.rateAt = rates ? now.addingTimeInterval(Double.random(in: 2...8, using: &rng)) : nil
+                        plan.rateLevel = Self.level(using: &rng)
+                    }
+                    if let r = plan.rateAt, r <= now, let level = plan.rateLevel {
+                        plan.rateAt = nil
+                        plan.pressed = true
+                        await actions.rate(window: w.number, level: level)
+                    }
+                    // Leave the citizen time to press, and the press time to be stored, before the next call.
+                    if plan.rateAt != nil || plan.pressed { continue }
+                }
+                if !ws.paused, !state.candidates(for: w).isEmpty, Int.random(in: 0..<4, using: &rng) == 0 {
+                    await actions.call(window: w.number)
+                }
             }
         }
     }

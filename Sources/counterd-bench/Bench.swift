@@ -24,7 +24,9 @@ struct Bench {
             try report(dir: dir, windows: 100, days: Int(value(args, "--days") ?? "") ?? 365)
         }
         if only == nil || only == "keypress" {
-            try await KeypressBench.run(dir: dir, evaluators: Int(value(args, "--evaluators") ?? "") ?? 300, rounds: 5)
+            let n = Int(value(args, "--evaluators") ?? "") ?? 300
+            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, background: false)
+            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, background: true)
         }
     }
 

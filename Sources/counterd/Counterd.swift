@@ -90,6 +90,16 @@ struct Counterd: AsyncParsableCommand {
         }
         let (library, profileIssues) = ProfileLibrary.load(directory: profiles)
         for issue in profileIssues { logger.error("profile error: \(issue)") }
+        // The demo's hardware is simulated on pseudo-terminals and found like any fixed-path device. It needs
+        // the Modbus evaluator profile; without it the demo drives the hall with plain commands.
+        var demoDevices: DemoDevices?
+        if demo && library.profiles["modbus-rtu-evaluator"] != nil {
+            let sim = try DemoDevices(windows: cfg.setup.windows.map(\.number))
+            cfg.devices += sim.bindings
+            demoDevices = sim
+        } else if demo {
+            logger.warning("no modbus-rtu-evaluator profile in \(profiles): the demo runs without simulated devices")
+        }
         let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library)
         let bindingIssues = factory.check(cfg.devices)
         if !bindingIssues.isEmpty {
@@ -124,7 +134,7 @@ struct Counterd: AsyncParsableCommand {
         }
         var services: [any Service] = [app, HallClockService(hall: hall), devices]
         if demo {
-            services.append(DemoTrafficService(traffic: DemoTraffic(hall: hall, speed: demoSpeed)))
+            services.append(DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed)))
         }
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },

@@ -12,17 +12,27 @@ import Testing
         let (p, port) = try await Daemon.start([
             "--config", Self.repo.appendingPathComponent("config/demo.toml").path,
             "--database", dir.appendingPathComponent("demo.sqlite").path, "--runtime-dir", dir.appendingPathComponent("run").path,
-            "--listen", "127.0.0.1:0", "--demo", "--demo-speed", "300", "--log-level", "warning"])
+            "--listen", "127.0.0.1:0", "--demo", "--demo-speed", "300", "--log-level", "warning",
+            "--profiles", Self.repo.appendingPathComponent("profiles").path])
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         try #require(port > 0, "counterd did not print its URL")
-        // At 300× a few seconds are a busy hall morning.
-        var served = 0
-        for _ in 0..<40 where served == 0 {
+        // At 300× a few seconds are a busy hall morning. The demo's clerks press caller keys and its
+        // citizens press evaluator keys on simulated devices, read by counterd's real drivers.
+        var served = 0, rated = 0
+        for _ in 0..<60 where rated == 0 {
             try await Task.sleep(for: .milliseconds(500))
             let r = try await RawHTTP.request(port: port, "GET", "/api/reports/windows", token: "demo-manager")
-            served = (r.json["rows"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["served"] as? Int ?? 0) }
+            let rows = r.json["rows"] as? [[String: Any]] ?? []
+            served = rows.reduce(0) { $0 + ($1["served"] as? Int ?? 0) }
+            rated = rows.reduce(0) { $0 + ($1["rated"] as? Int ?? 0) }
         }
         #expect(served > 0, "the demo served nobody")
+        #expect(rated > 0, "no rating came through the simulated evaluators")
+        let devices = try await RawHTTP.request(port: port, "GET", "/api/devices", token: "demo-display")
+        let states = Dictionary(uniqueKeysWithValues: (devices.json["devices"] as? [[String: Any]] ?? []).map {
+            ($0["id"] as? String ?? "", $0["state"] as? String ?? "")
+        })
+        #expect(states == ["demo-callers": "connected", "demo-evaluators": "connected"])
         let state = try await RawHTTP.request(port: port, "GET", "/api/state", token: "demo-display")
         #expect(state.status == 200 && state.json["hall"] as? String == "示范区政务服务中心")
 

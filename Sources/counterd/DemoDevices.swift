@@ -1,0 +1,29 @@
+import Codecs
+import Devices
+import HallModel
+import HallService
+import Simulators
+
+/// The demo's counter hardware: a line of caller keypads and an RS-485 line of Modbus evaluators, one
+/// address per window, simulated on pseudo-terminals and driven by counterd's real drivers.
+struct DemoDevices: DemoActions {
+    let callers: SimulatedCallerBus
+    let evaluators: SimulatedModbusEvaluators
+    let bindings: [DeviceBinding]
+
+    init(windows: [Int]) throws {
+        let addresses = windows.map { UInt8(clamping: $0) }
+        callers = try SimulatedCallerBus(addresses: addresses)
+        evaluators = try SimulatedModbusEvaluators(units: addresses)
+        let bus = Dictionary(uniqueKeysWithValues: windows.map { ($0, $0) })
+        bindings = [
+            DeviceBinding(id: "demo-callers", role: .caller, transport: .serial, match: DeviceMatch(path: callers.path), bus: bus),
+            DeviceBinding(id: "demo-evaluators", role: .evaluator, transport: .serial, match: DeviceMatch(path: evaluators.path),
+                          profile: "modbus-rtu-evaluator", bus: bus),
+        ]
+    }
+
+    func call(window: Int) async { callers.press(.call, address: UInt8(clamping: window)) }
+    func finish(window: Int) async { callers.press(.evaluate, address: UInt8(clamping: window)) }
+    func rate(window: Int, level: RatingLevel) async { evaluators.press(unit: UInt8(clamping: window), key: UInt16(level.rawValue)) }
+}
