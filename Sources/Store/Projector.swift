@@ -27,9 +27,7 @@ struct Projector {
         }
         for (table, changes) in [(StatsTable.day, deltas), (StatsTable.month, months)] {
             for (key, delta) in changes {
-                var stats = try table.fetch(db, scope: key.scope.rawValue, period: key.day, key: key.key) ?? DayStats()
-                stats.merge(delta)
-                try table.save(db, scope: key.scope.rawValue, period: key.day, key: key.key, stats)
+                try table.add(db, scope: key.scope.rawValue, period: key.day, key: key.key, delta)
             }
         }
     }

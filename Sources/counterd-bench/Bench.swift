@@ -27,6 +27,8 @@ struct Bench {
             let n = Int(value(args, "--evaluators") ?? "") ?? 300
             try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, background: false)
             try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, background: true)
+            // The same at synchronous=NORMAL, to tell fsync cost from the in-process path.
+            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, background: false, sync: .normal)
         }
     }
 

@@ -11,20 +11,34 @@ import Synchronization
 /// Each evaluator is a keyboard-emulating keypad (evdev bytes) on a pty, read by the real driver; the
 /// latency runs from the press bytes being written to the Hall publishing the committed ticket_rated.
 enum KeypressBench {
-    static func run(dir: String, evaluators n: Int, rounds: Int, background: Bool) async throws {
+    static func run(dir: String, evaluators n: Int, rounds: Int, background: Bool, sync: SyncMode = .full) async throws {
         let setup = HallSetup(
             name: "bench", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
             windows: (1...n).map { ServiceWindow(number: $0, name: "\($0)", categories: ["a"]) },
             clerks: (1...n).map { Clerk(id: "c\($0)", name: "\($0)") })
         let path = dir + "/keypress.sqlite"
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
-        let store = try EventStore(path: path, sync: .full)
+        let store = try EventStore(path: path, sync: sync)
         let hall = try Hall(setup: setup, store: store, clock: SystemClock())
         let checkpointer = background ? Task { await store.checkpointLoop() } : nil
         defer { checkpointer?.cancel() }
         for w in 1...n { try await hall.execute(.signIn(window: w, clerk: "c\(w)")) }
-        for _ in 0..<(n * rounds) { try await hall.execute(.issueTicket(category: "a", priority: false)) }
+        for _ in 0..<(n * rounds + 50) { try await hall.execute(.issueTicket(category: "a", priority: false)) }
 
+        // Baseline: one command at a time, straight into the Hall (no device, no concurrency).
+        var single: [Double] = []
+        for w in 1...min(n, 50) {
+            try await hall.execute(.callNext(window: w))
+            try await hall.execute(.finish(window: w, outcome: .immediate))
+            let t = ContinuousClock.now
+            try await hall.execute(.rate(window: w, level: .satisfied))
+            let d = ContinuousClock.now - t
+            single.append(Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000)
+            try await hall.execute(.signOut(window: w))
+            try await hall.execute(.signIn(window: w, clerk: "c\(w)"))
+        }
+        single.sort()
+        let baseline = String(format: "one rate command alone: p50 %.2f ms, max %.2f ms", single[single.count / 2], single.last ?? 0)
         let gateway = HallGatewayAdapter(hall: hall)
         let profile = EvaluatorProfile(id: "f8-f12", name: "bench", kind: .evdev, keys: [66: .verySatisfied, 67: .satisfied])
         var masters: [Int32] = []
@@ -87,9 +101,10 @@ enum KeypressBench {
         print("""
 
             (c) key press → rating committed, \(n) evaluators on pty pairs, \(rounds) rounds, each evaluator pressing once a round
-                at a random moment within 1 s, synchronous=FULL, WAL checkpoints \(background ? "in the background" : "automatic (in commits)")
+                at a random moment within 1 s, synchronous=\(sync.rawValue.uppercased()), WAL checkpoints \(background ? "in the background" : "automatic (in commits)")
                 samples \(latencies.count) of \(n * rounds); p50 \(String(format: "%.2f", q(0.5))) ms, p99 \(String(format: "%.2f", q(0.99))) ms, \
             max \(String(format: "%.2f", latencies.last ?? .nan)) ms (evdev over a pty: no serial wire time to subtract)
+                \(baseline)
             """)
     }
 }
