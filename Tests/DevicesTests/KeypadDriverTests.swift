@@ -1,6 +1,7 @@
 import Codecs
 import Foundation
 import HallModel
+import Simulators
 import HallService
 import Store
 import Testing
@@ -122,5 +123,32 @@ import Testing
         #expect(try rated().map(\.level) == [.dissatisfied])
         #expect(try ignored().last?.reason == "duplicate")
         #expect(await eventually { board.get("eval-1")?.droppedFrames == 1 })
+    }
+}
+
+extension KeypadDriverTests {
+    /// The simulated evdev and HID evaluators against the real driver and the shipped profiles.
+    @Test(arguments: ["evdev-5key-f8-f12", "hid-report2-byte1"])
+    func simulatedKeyEvaluatorsRateThroughTheirProfiles(_ profileID: String) async throws {
+        let (hall, dir) = try Self.hall()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let (library, _) = ProfileLibrary.load(directory: repo.appendingPathComponent("profiles").path)
+        let profile = try #require(library.profiles[profileID])
+        let sim = try SimulatedKeyEvaluator(kind: profile.kind == .evdev ? .evdev : .hid(reportID: 2, offset: 0, length: 3))
+        let connection = try await SerialLink(path: sim.path).open()
+        let binding = DeviceBinding(id: "sim", role: .evaluator, window: 1, transport: profile.kind == .evdev ? .evdev : .hidraw)
+        let context = DriverContext(binding: binding, logger: .init(label: "t")) { _ in }
+        let running = Task { try await KeyEvaluatorDriver(profile: profile, window: 1, hall: HallGatewayAdapter(hall: hall)).run(connection, context: context) }
+        defer { running.cancel(); connection.close() }
+        try await hall.execute(.signIn(window: 1, clerk: "c1"))
+        try await hall.execute(.issueTicket(category: "a", priority: false))
+        try await hall.execute(.callNext(window: 1))
+        try await hall.execute(.finish(window: 1, outcome: .immediate))
+        // evdev: KEY_F9 (67) is 满意 in the 5-key profile; HID: value 4 is 满意.
+        await sim.press(profile.kind == .evdev ? 67 : 4)
+        func rated() throws -> [HallEvent] { try hall.store.events(after: 0).map(\.event).filter { $0.kind == .ticketRated } }
+        #expect(await eventually { (try? rated().count) == 1 })
+        #expect(try rated().first?.level == .satisfied)
     }
 }
