@@ -25,6 +25,8 @@ public actor DeviceSupervisor {
     private var wake: Set<String> = []
     /// Connections closed because udev said the device was removed.
     private var unplugged: Set<String> = []
+    /// Set once the devices present at start have been enumerated (or there was nothing to enumerate).
+    public private(set) var enumerated = false
     /// Devices that matched more than one binding, by syspath.
     public private(set) var ambiguous: [String: [String]] = [:]
 
@@ -58,6 +60,7 @@ public actor DeviceSupervisor {
         if let udev {
             for d in udev.enumerate() { handle(UdevEvent(action: .add, device: d)) }
         }
+        enumerated = true
         let hotplug = udev?.monitor()
         if udev != nil && !Udev.daemonRunning {
             logger.notice("no udev daemon is running here: hotplug events will not come; using enumeration and fixed paths")

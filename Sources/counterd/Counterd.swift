@@ -110,6 +110,7 @@ struct Counterd: AsyncParsableCommand {
                                     driverFor: { factory.driver(for: $0) })
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board)
+        let started = Started()
         let host = cfg.server.host
         let hallName = cfg.setup.name
         let isDemo = demo
@@ -131,8 +132,19 @@ struct Counterd: AsyncParsableCommand {
                 """)
             }
             fflush(nil)
+            await started.set()
         }
-        var services: [any Service] = [app, HallClockService(hall: hall), devices]
+        let systemd = SystemdService(notifier: SystemdNotifier(), hall: hall, ready: {
+            let listening = await started.value
+            let enumerated = await devices.supervisor.enumerated
+            return listening && enumerated
+        }, status: {
+            let state = await hall.state
+            let open = state.windows.values.filter { $0.clerk != nil }.count
+            let up = board.all.filter { $0.state == .connected }.count
+            return "\(open) windows open, \(state.waiting.count) waiting, \(up)/\(board.all.count) devices connected"
+        })
+        var services: [any Service] = [app, HallClockService(hall: hall), devices, systemd]
         if demo {
             services.append(DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed)))
         }
@@ -144,4 +156,10 @@ struct Counterd: AsyncParsableCommand {
         hall.hub.finishAll()
         logger.info("counterd stopped")
     }
+}
+
+/// Set once the HTTP server listens.
+actor Started {
+    private(set) var value = false
+    func set() { value = true }
 }
