@@ -11,7 +11,7 @@ import Synchronization
 /// Each evaluator is a keyboard-emulating keypad (evdev bytes) on a pty, read by the real driver; the
 /// latency runs from the press bytes being written to the Hall publishing the committed ticket_rated.
 enum KeypressBench {
-    static func run(dir: String, evaluators n: Int, rounds: Int, background: Bool, sync: SyncMode = .full) async throws {
+    static func run(dir: String, evaluators n: Int, rounds: Int, background: Bool, sync: SyncMode = .full, spread: Double = 1) async throws {
         let setup = HallSetup(
             name: "bench", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
             windows: (1...n).map { ServiceWindow(number: $0, name: "\($0)", categories: ["a"]) },
@@ -75,8 +75,8 @@ enum KeypressBench {
                 try await hall.execute(.finish(window: w, outcome: .immediate))
             }
             committed.withLock { $0.removeAll() }
-            // Every evaluator presses once at a random moment within one second.
-            let order = (1...n).map { ($0, Double.random(in: 0..<1, using: &rng)) }.sorted { $0.1 < $1.1 }
+            // Every evaluator presses once at a random moment within `spread` seconds.
+            let order = (1...n).map { ($0, Double.random(in: 0..<spread, using: &rng)) }.sorted { $0.1 < $1.1 }
             let start = ContinuousClock.now
             var sent: [Int: ContinuousClock.Instant] = [:]
             for (w, at) in order {
@@ -101,7 +101,7 @@ enum KeypressBench {
         print("""
 
             (c) key press → rating committed, \(n) evaluators on pty pairs, \(rounds) rounds, each evaluator pressing once a round
-                at a random moment within 1 s, synchronous=\(sync.rawValue.uppercased()), WAL checkpoints \(background ? "in the background" : "automatic (in commits)")
+                at a random moment within \(Int(spread)) s (\(Int(Double(n) / spread)) presses/s), synchronous=\(sync.rawValue.uppercased()), WAL checkpoints \(background ? "in the background" : "automatic (in commits)")
                 samples \(latencies.count) of \(n * rounds); p50 \(String(format: "%.2f", q(0.5))) ms, p99 \(String(format: "%.2f", q(0.99))) ms, \
             max \(String(format: "%.2f", latencies.last ?? .nan)) ms (evdev over a pty: no serial wire time to subtract)
                 \(baseline)

@@ -63,13 +63,16 @@ import Testing
         p.executableURL = Daemon.bin.appendingPathComponent("counterd")
         p.arguments = ["--config", DaemonTests.repo.appendingPathComponent("config/demo.toml").path,
                        "--database", dir.appendingPathComponent("c.sqlite").path, "--runtime-dir", dir.appendingPathComponent("run").path,
-                       "--listen", "127.0.0.1:0", "--log-level", "warning"]
+                       "--listen", "127.0.0.1:0", "--log-level", "info"]
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = path
         env["WATCHDOG_USEC"] = "400000"
+        env["JOURNAL_STREAM"] = "8:12345"
         p.environment = env
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        let journal = dir.appendingPathComponent("journal.txt")
+        _ = FileManager.default.createFile(atPath: journal.path, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: journal)
         try p.run()
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         let messages = try await RawHTTP.blocking { () -> [String] in
@@ -98,5 +101,10 @@ import Testing
         try await RawHTTP.blocking { p.waitUntilExit() }
         #expect(stopping.hasPrefix("STOPPING=1"))
         #expect(p.terminationStatus == 0)
+        // Journald form: every line starts with a syslog priority, none with a timestamp of our own.
+        let lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0.hasPrefix("<") && $0.dropFirst().first?.isNumber == true && $0.dropFirst(2).first == ">" }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("<6>counterd: database open") })
     }
 }
