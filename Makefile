@@ -9,7 +9,14 @@ TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 ud
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
-.PHONY: deps test-deps build demo test bench clean
+.PHONY: deps test-deps build demo test bench clean install
+
+# Installation layout (FHS). `make install` installs already-built binaries from $(BINDIR):
+# `swift build -c release` first, or BINDIR=.build/debug for a test install.
+PREFIX ?= /usr
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+BINDIR ?= .build/release
 
 ## Install the Debian packages the build needs, only those that are missing.
 deps:
@@ -50,3 +57,26 @@ bench: deps
 
 clean:
 	rm -rf .build demo-data $(VENV)
+
+## Install binaries, units, udev rules, sysusers/tmpfiles snippets, profiles, example config and completions.
+install:
+	@test -x $(BINDIR)/counterd -a -x $(BINDIR)/counterctl || { echo "no binaries in $(BINDIR): run 'swift build -c release' first"; exit 1; }
+	install -D -m 0755 $(BINDIR)/counterd $(DESTDIR)$(PREFIX)/bin/counterd
+	install -D -m 0755 $(BINDIR)/counterctl $(DESTDIR)$(PREFIX)/bin/counterctl
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/bin/counterd|$(PREFIX)/bin/counterd|; s|/usr/share/counterd|$(PREFIX)/share/counterd|; s|/etc/counterd|$(SYSCONFDIR)/counterd|' \
+	  systemd/counterd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/counterd.service
+	install -D -m 0644 systemd/counterd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterd.conf
+	install -D -m 0644 systemd/counterd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/counterd.conf
+	install -D -m 0644 udev/62-counterd.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/62-counterd.rules
+	install -d $(DESTDIR)$(PREFIX)/share/counterd/profiles
+	install -m 0644 profiles/*.toml $(DESTDIR)$(PREFIX)/share/counterd/profiles/
+	install -D -m 0644 config/demo.toml $(DESTDIR)$(PREFIX)/share/doc/counterd/counterd.toml.example
+	install -D -m 0644 udev/61-counterd-devices.rules.example $(DESTDIR)$(PREFIX)/share/doc/counterd/61-counterd-devices.rules.example
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/counterd/README.md
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/counterd
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	$(BINDIR)/counterctl --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/counterctl
+	$(BINDIR)/counterctl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_counterctl
+	$(BINDIR)/counterctl --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/counterctl.fish
