@@ -31,6 +31,9 @@ public actor DeviceSupervisor {
     public private(set) var ambiguous: [String: [String]] = [:]
 
     public static let maxBackoff: Double = 10
+    /// A connection must last this long before the backoff starts again from 100 ms: a device that
+    /// accepts and drops at once must not reconnect (and log an outage) ten times a second.
+    public static let stableSeconds: Double = 5
 
     public init(bindings: [DeviceBinding], board: HealthBoard = HealthBoard(),
                 driverFor: @escaping @Sendable (DeviceBinding) -> any DeviceDriver = { _ in CountingDriver() },
@@ -179,7 +182,7 @@ public actor DeviceSupervisor {
             }
             setConnection(b.id, connection)
             board.setState(b.id, .connected)
-            backoff = 0.1
+            let connectedAt = ContinuousClock.now
             logger.info("device connected", metadata: ["device": "\(b.id)", "address": "\(link.address)"])
             await onChange(DeviceStatusChange(binding: b, connected: true, detail: link.address))
             var reason = "connection ended"
@@ -190,6 +193,7 @@ public actor DeviceSupervisor {
             }
             connection.close()
             setConnection(b.id, nil)
+            if ContinuousClock.now - connectedAt >= .seconds(Self.stableSeconds) { backoff = 0.1 }
             if takeUnplugged(b.id) { reason = "unplugged (udev remove)" }
             if Task.isCancelled { break }
             board.setState(b.id, .backoff, error: reason)

@@ -22,8 +22,6 @@ public struct NodeLink: ByteLink {
 
     /// _IOW('E', 0x90, int)
     static let EVIOCGRAB: UInt = 0x4004_4590
-    /// _IOR('H', 0x03, struct hidraw_devinfo)
-    static let HIDIOCGRAWINFO: UInt = 0x8008_4803
 
     public func open() async throws -> any ByteConnection {
         let flags = kind == .evdev ? O_RDONLY : O_RDWR
@@ -45,16 +43,5 @@ public struct NodeLink: ByteLink {
         case .usblp:
             return FDConnection(fd: fd, readSize: 1024)
         }
-    }
-
-    /// Bus type and VID:PID of a hidraw node.
-    public static func hidrawInfo(path: String) -> (bus: UInt32, vendor: UInt16, product: UInt16)? {
-        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { Glibc.close(fd) }
-        var info = [UInt8](repeating: 0, count: 8)
-        guard info.withUnsafeMutableBytes({ ioctl(fd, HIDIOCGRAWINFO, $0.baseAddress!) }) == 0 else { return nil }
-        let bus = UInt32(info[0]) | UInt32(info[1]) << 8 | UInt32(info[2]) << 16 | UInt32(info[3]) << 24
-        return (bus, UInt16(info[4]) | UInt16(info[5]) << 8, UInt16(info[6]) | UInt16(info[7]) << 8)
     }
 }

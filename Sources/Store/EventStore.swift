@@ -38,22 +38,6 @@ public struct EventStore: Sendable {
         try Migrations.migrator.migrate(writer)
     }
 
-    /// Checkpoints the WAL from a connection of its own, every `interval`, until cancelled, and meanwhile
-    /// turns off SQLite's automatic checkpoint, which otherwise runs (with its fsync of the database file)
-    /// inside whichever commit crosses 1 000 WAL pages: a rating press would wait for it.
-    public func checkpointLoop(interval: Duration = .milliseconds(500)) async {
-        do {
-            try await writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-            let checkpointer = try DatabaseQueue(path: path)
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                // PASSIVE never waits for readers or the writer; what it cannot copy now, it copies next time.
-                _ = try? await checkpointer.writeWithoutTransaction { try $0.checkpoint(.passive) }
-            }
-        } catch {}
-        try? await writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
-    }
-
     // MARK: Writing
 
     /// Appends events and updates the projections in one transaction. Returns them with their sequence

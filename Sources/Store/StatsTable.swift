@@ -43,11 +43,19 @@ enum StatsTable: String {
             ])
     }
 
-    /// Adds `delta` to a row in place. Counters and sums are added by SQL (an upsert); the histogram
-    /// blobs are read and rewritten only when the delta has durations in them (finished tickets), so the
-    /// commonest events — ratings, tickets issued — never move the two 572-byte blobs.
+    /// Adds `delta` to a row in place. Counters and sums are added by SQL (an upsert). The histogram blobs
+    /// are merged only when the delta has durations in them (finished tickets): then the stored ones are
+    /// read first and the merged blobs written by the same upsert. Other events never touch them.
     func add(_ db: Database, scope: String, period: String, key: String, _ d: DayStats) throws {
-        let empty = Data(DurationHistogram().bytes)
+        var wait = d.waitHistogram, service = d.serviceHistogram
+        let mergesHistograms = wait.total > 0 || service.total > 0
+        if mergesHistograms,
+           let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT wait_hist, service_hist FROM \(rawValue) WHERE scope = ? AND day = ? AND key = ?"),
+                                      arguments: [scope, period, key]) {
+            try row.withUnsafeData(atIndex: 0) { $0?.withUnsafeBytes { wait.merge(littleEndian: $0) } }
+            try row.withUnsafeData(atIndex: 1) { $0?.withUnsafeBytes { service.merge(littleEndian: $0) } }
+        }
+        let histograms = mergesHistograms ? ", wait_hist = excluded.wait_hist, service_hist = excluded.service_hist" : ""
         try db.cachedStatement(sql: """
             INSERT INTO \(rawValue) (scope, day, key, \(Self.valueColumns))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -59,28 +67,13 @@ enum StatsTable: String {
                 r1 = r1 + excluded.r1, r2 = r2 + excluded.r2, r3 = r3 + excluded.r3, r4 = r4 + excluded.r4, r5 = r5 + excluded.r5,
                 not_rated = not_rated + excluded.not_rated, ignored_presses = ignored_presses + excluded.ignored_presses,
                 wait_sum = wait_sum + excluded.wait_sum, wait_max = max(wait_max, excluded.wait_max),
-                service_sum = service_sum + excluded.service_sum, service_max = max(service_max, excluded.service_max)
+                service_sum = service_sum + excluded.service_sum, service_max = max(service_max, excluded.service_max)\(histograms)
             """).execute(arguments: [
                 scope, period, key, d.issued, d.served, d.noShows, d.transferredOut,
                 d.outcomes[0], d.outcomes[1], d.outcomes[2], d.outcomes[3], d.outcomes[4],
                 d.ratings[0], d.ratings[1], d.ratings[2], d.ratings[3], d.ratings[4], d.notRated, d.ignoredPresses,
-                d.waitSum, d.waitMax, Data(d.waitHistogram.bytes), d.serviceSum, d.serviceMax, Data(d.serviceHistogram.bytes),
+                d.waitSum, d.waitMax, Data(wait.bytes), d.serviceSum, d.serviceMax, Data(service.bytes),
             ])
-        guard d.waitHistogram.total > 0 || d.serviceHistogram.total > 0 else { return }
-        // A row that was just inserted already holds the delta's histograms; only an existing one needs the merge.
-        // Postgres-style "was it an insert" is not available, so the merge reads back and compares counts:
-        // served counts one per histogram entry, so the stored histograms are merged when they hold fewer.
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT served, wait_hist, service_hist FROM \(rawValue) WHERE scope = ? AND day = ? AND key = ?"),
-                                   arguments: [scope, period, key])
-        guard let row else { return }
-        var wait = DurationHistogram(bytes: (row["wait_hist"] as Data?) ?? empty)
-        var service = DurationHistogram(bytes: (row["service_hist"] as Data?) ?? empty)
-        let served: Int = row["served"]
-        guard wait.total < served else { return }
-        wait.merge(d.waitHistogram)
-        service.merge(d.serviceHistogram)
-        try db.cachedStatement(sql: "UPDATE \(rawValue) SET wait_hist = ?, service_hist = ? WHERE scope = ? AND day = ? AND key = ?")
-            .execute(arguments: [Data(wait.bytes), Data(service.bytes), scope, period, key])
     }
 
     /// Sums every row of `scope` with `day` in [from, to] into `totals`, keyed by `key`.

@@ -26,12 +26,11 @@ struct Bench {
         if only == nil || only == "keypress" {
             let n = Int(value(args, "--evaluators") ?? "") ?? 300
             // A busy hall: every evaluator rates within the same 10 s (30 presses/s) …
-            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 3, background: false, spread: 10)
+            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 3, spread: 10)
             // … and a stress burst: all 300 within one second.
-            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, background: false)
-            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, background: true)
+            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5)
             // The same at synchronous=NORMAL, to tell fsync cost from the in-process path.
-            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, background: false, sync: .normal)
+            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, sync: .normal)
         }
     }
 

@@ -11,7 +11,7 @@ import Synchronization
 /// Each evaluator is a keyboard-emulating keypad (evdev bytes) on a pty, read by the real driver; the
 /// latency runs from the press bytes being written to the Hall publishing the committed ticket_rated.
 enum KeypressBench {
-    static func run(dir: String, evaluators n: Int, rounds: Int, background: Bool, sync: SyncMode = .full, spread: Double = 1) async throws {
+    static func run(dir: String, evaluators n: Int, rounds: Int, sync: SyncMode = .full, spread: Double = 1) async throws {
         let setup = HallSetup(
             name: "bench", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
             windows: (1...n).map { ServiceWindow(number: $0, name: "\($0)", categories: ["a"]) },
@@ -20,8 +20,6 @@ enum KeypressBench {
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
         let store = try EventStore(path: path, sync: sync)
         let hall = try Hall(setup: setup, store: store, clock: SystemClock())
-        let checkpointer = background ? Task { await store.checkpointLoop() } : nil
-        defer { checkpointer?.cancel() }
         for w in 1...n { try await hall.execute(.signIn(window: w, clerk: "c\(w)")) }
         for _ in 0..<(n * rounds + 50) { try await hall.execute(.issueTicket(category: "a", priority: false)) }
 
@@ -101,7 +99,7 @@ enum KeypressBench {
         print("""
 
             (c) key press → rating committed, \(n) evaluators on pty pairs, \(rounds) rounds, each evaluator pressing once a round
-                at a random moment within \(Int(spread)) s (\(Int(Double(n) / spread)) presses/s), synchronous=\(sync.rawValue.uppercased()), WAL checkpoints \(background ? "in the background" : "automatic (in commits)")
+                at a random moment within \(Int(spread)) s (\(Int(Double(n) / spread)) presses/s), synchronous=\(sync.rawValue.uppercased())
                 samples \(latencies.count) of \(n * rounds); p50 \(String(format: "%.2f", q(0.5))) ms, p99 \(String(format: "%.2f", q(0.99))) ms, \
             max \(String(format: "%.2f", latencies.last ?? .nan)) ms (evdev over a pty: no serial wire time to subtract)
                 \(baseline)

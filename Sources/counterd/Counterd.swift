@@ -123,22 +123,17 @@ struct Counterd: AsyncParsableCommand {
         let isDemo = demo
         let app = makeWebApplication(deps, host: host, port: cfg.server.port, logger: Logger(label: "counterd.http")) { port in
             let base = "http://\(host):\(port)"
-            // The URLs are for the person who started the service: plain stdout, not the log.
-            print("""
-                counterd is running — \(hallName)
-                  API description  \(base)/openapi.yaml
-                  hall state       \(base)/api/state        (Authorization: Bearer <token>)
-                  event stream     \(base)/api/events
-                  reports          \(base)/api/reports/windows?from=YYYY-MM-DD&to=YYYY-MM-DD
-                  metrics          \(base)/metrics
-                """)
+            // Notice level, so the URLs show at the default log level and in the journal alike.
+            logger.notice("counterd is running — \(hallName)")
+            logger.notice("API description  \(base)/openapi.yaml")
+            logger.notice("hall state       \(base)/api/state  (Authorization: Bearer <token>)")
+            logger.notice("event stream     \(base)/api/events")
+            logger.notice("reports          \(base)/api/reports/windows?from=YYYY-MM-DD&to=YYYY-MM-DD")
+            logger.notice("metrics          \(base)/metrics")
             if isDemo {
-                print("""
-                  demo tokens: display=demo-display manager=demo-manager kiosk=demo-kiosk window N=demo-window-N
-                  try: curl -H 'Authorization: Bearer demo-manager' '\(base)/api/reports/windows'
-                """)
+                logger.notice("demo tokens: display=demo-display manager=demo-manager kiosk=demo-kiosk window N=demo-window-N")
+                logger.notice("try: curl -H 'Authorization: Bearer demo-manager' '\(base)/api/reports/windows'")
             }
-            fflush(nil)
             await started.set()
         }
         let systemd = SystemdService(notifier: SystemdNotifier(), hall: hall, ready: {

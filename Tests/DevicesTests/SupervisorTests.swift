@@ -9,7 +9,8 @@ final class FakeTCPDevice: @unchecked Sendable {
     let port: Int
     private let accepted = SharedFDs()
 
-    init() throws {
+    /// - Parameter hangUpAtOnce: close every connection as soon as it is accepted (a flapping device).
+    init(hangUpAtOnce: Bool = false) throws {
         let l = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var on: Int32 = 1
         setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -29,6 +30,10 @@ final class FakeTCPDevice: @unchecked Sendable {
                 let c = accept(l, nil, nil)
                 if c < 0 { return }
                 box.withLock { $0.append(c) }
+                if hangUpAtOnce {
+                    shutdown(c, Int32(SHUT_RDWR))
+                    close(c)
+                }
             }
         }
     }
@@ -104,6 +109,20 @@ func eventually(_ timeout: Double = 5, _ condition: () async -> Bool) async -> B
         #expect(h.errors == 1 && h.lastError?.contains("end of file") == true)
         #expect(await changes.list.map(\.connected) == [true, false, true])
         #expect(reconnect < 1, "reconnect took \(reconnect) s")
+    }
+
+    /// A device that accepts and hangs up at once must not reconnect — and log an outage — ten times a second.
+    @Test func aFlappingDeviceBacksOffToo() async throws {
+        let flapping = try FakeTCPDevice(hangUpAtOnce: true)
+        let b = DeviceBinding(id: "flap", role: .printer, transport: .tcp, host: "127.0.0.1:\(flapping.port)")
+        let changes = Changes()
+        let sup = DeviceSupervisor(bindings: [b], onChange: { await changes.add($0) })
+        let run = Task { await sup.run(udev: nil) }
+        try await Task.sleep(for: .seconds(2))
+        run.cancel()
+        // Waits of 0.1, 0.2, 0.4, 0.8 s fit in 2 s: about five connections, not twenty.
+        #expect((3...7).contains(flapping.connections), "\(flapping.connections) connections in 2 s")
+        #expect(await changes.count("flap") <= 2 * flapping.connections)
     }
 
     @Test func aDeadDeviceDelaysNobodyAndBacksOff() async throws {

@@ -49,7 +49,7 @@ import Testing
     static func startDaemon(config: URL, dir: URL) async throws -> (Process, Int) {
         try await Daemon.start(["--config", config.path, "--database", dir.appendingPathComponent("hall.sqlite").path,
                                 "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev",
-                                "--profiles", repo.appendingPathComponent("profiles").path, "--log-level", "warning"])
+                                "--profiles", repo.appendingPathComponent("profiles").path, "--log-level", "notice"])
     }
 
     @Test func aRatingAcknowledgedByThankYouSurvivesSIGKILL() async throws {

@@ -12,7 +12,7 @@ import Testing
         let (p, port) = try await Daemon.start([
             "--config", Self.repo.appendingPathComponent("config/demo.toml").path,
             "--database", dir.appendingPathComponent("demo.sqlite").path, "--runtime-dir", dir.appendingPathComponent("run").path,
-            "--listen", "127.0.0.1:0", "--demo", "--demo-speed", "300", "--log-level", "warning",
+            "--listen", "127.0.0.1:0", "--demo", "--demo-speed", "300", "--log-level", "notice",
             "--profiles", Self.repo.appendingPathComponent("profiles").path])
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         try #require(port > 0, "counterd did not print its URL")

@@ -21,7 +21,7 @@ public struct CallerKeypadDriver: DeviceDriver {
         self.numberSeconds = numberSeconds
     }
 
-    public func command(for action: CallerAction, window: Int) async -> HallCommand? {
+    public func command(for action: CallerAction, window: Int) async -> HallCommand {
         switch action {
         case .call: return .callNext(window: window)
         case .recall: return .recall(window: window)
@@ -79,7 +79,7 @@ public struct CallerKeypadDriver: DeviceDriver {
                         try await connection.write(raw)
                         continue
                     }
-                    guard let command = await command(for: action, window: window) else { continue }
+                    let command = await command(for: action, window: window)
                     let result = await hall.execute(command, source: "caller:\(context.binding.id):\(frame.address)")
                     // The echo acknowledges the frame once the Hall has answered (committed or refused).
                     try await connection.write(raw)

@@ -127,7 +127,7 @@ public struct ModbusEvaluatorBusDriver: DeviceDriver {
                         context.logger.info("extra presses counted as duplicates", metadata: [
                             "device": "\(context.binding.id)", "address": "\(address)", "count": "\(duplicates)"])
                     }
-                    guard let level = profile.values[UInt8(truncatingIfNeeded: key)], key <= 255 else {
+                    guard key <= 255, let level = profile.values[UInt8(key)] else {
                         context.droppedFrame("address \(address): key \(key) is not in profile \(profile.id)")
                         continue
                     }
