@@ -31,3 +31,41 @@ enum Daemon {
         return (p, port)
     }
 }
+
+/// Runs a program to completion off the Swift concurrency pool and captures what it prints.
+enum Command {
+    struct Output: Sendable {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    static func run(_ executable: URL, _ arguments: [String]) async throws -> Output {
+        try await RawHTTP.blocking {
+            let p = Process()
+            p.executableURL = executable
+            p.arguments = arguments
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            // Both pipes drain while the program runs, so a talkative one cannot stall on a full pipe.
+            let errors = Collected()
+            Thread {
+                errors.data = err.fileHandleForReading.readDataToEndOfFile()
+                errors.done.signal()
+            }.start()
+            let o = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            errors.done.wait()
+            return Output(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
+                          err: String(decoding: errors.data, as: UTF8.self))
+        }
+    }
+
+    /// Written by one thread, read after the semaphore: the signal orders the two.
+    private final class Collected: @unchecked Sendable {
+        var data = Data()
+        let done = DispatchSemaphore(value: 0)
+    }
+}

@@ -47,20 +47,10 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).toml")
         try "[hall]\nname = 3\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let bin = Self.bin
-        let (status, text) = try await RawHTTP.blocking { () throws -> (Int32, String) in
-            let p = Process()
-            p.executableURL = bin.appendingPathComponent("counterd")
-            p.arguments = ["--config", file.path, "--database", "/nonexistent/never.sqlite"]
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
-        #expect(status == 78)
+        let r = try await Command.run(Self.bin.appendingPathComponent("counterd"),
+                                      ["--config", file.path, "--database", "/nonexistent/never.sqlite"])
+        let text = r.err
+        #expect(r.status == 78)
         #expect(text.contains("line 2: hall.name: must be a string, found integer"))
         #expect(text.contains("categories: at least one [[categories]] is needed"))
     }

@@ -7,19 +7,10 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("install-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let repo = DaemonTests.repo
-        let (status, output) = try await RawHTTP.blocking { () -> (Int32, String) in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["make", "--no-print-directory", "-C", repo.path, "install", "BINDIR=\(Daemon.bin.path)",
-                           "DESTDIR=\(root.path)", "PREFIX=/usr/local"]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        let made = try await Command.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                         ["make", "--no-print-directory", "-C", repo.path, "install", "BINDIR=\(Daemon.bin.path)",
+                                          "DESTDIR=\(root.path)", "PREFIX=/usr/local"])
+        let (status, output) = (made.status, made.out + made.err)
         #expect(status == 0, "\(output)")
         let files = Set((FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []))
         for f in ["usr/local/bin/counterd", "usr/local/bin/counterctl", "usr/local/lib/systemd/system/counterd.service",
@@ -32,17 +23,9 @@ import Testing
         let unit = try String(contentsOf: root.appendingPathComponent("usr/local/lib/systemd/system/counterd.service"), encoding: .utf8)
         #expect(unit.contains("ExecStart=/usr/local/bin/counterd --config /etc/counterd/counterd.toml --runtime-dir /run/counterd --profiles /usr/local/share/counterd/profiles"))
         // The installed tool checks the installed example against the installed profiles.
-        let check = try await RawHTTP.blocking { () -> Int32 in
-            let p = Process()
-            p.executableURL = root.appendingPathComponent("usr/local/bin/counterctl")
-            p.arguments = ["config", "check", root.appendingPathComponent("usr/local/share/doc/counterd/counterd.toml.example").path,
-                           "--profiles", root.appendingPathComponent("usr/local/share/counterd/profiles").path]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            return p.terminationStatus
-        }
+        let check = try await Command.run(root.appendingPathComponent("usr/local/bin/counterctl"), [
+            "config", "check", root.appendingPathComponent("usr/local/share/doc/counterd/counterd.toml.example").path,
+            "--profiles", root.appendingPathComponent("usr/local/share/counterd/profiles").path]).status
         #expect(check == 0)
         let completion = try String(contentsOf: root.appendingPathComponent("usr/local/share/bash-completion/completions/counterctl"), encoding: .utf8)
         #expect(completion.contains("udev-rules") && completion.contains("report"))

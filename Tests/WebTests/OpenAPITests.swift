@@ -48,16 +48,8 @@ import Testing
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString).yaml")
             try doc.body.write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            let p = Process()
-            p.executableURL = python
-            p.arguments = ["-m", "openapi_spec_validator", file.path]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = out
-            try p.run()
-            p.waitUntilExit()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(p.terminationStatus == 0, "\(text)")
+            let r = try await Command.run(python, ["-m", "openapi_spec_validator", file.path])
+            #expect(r.status == 0, "\(r.out)\(r.err)")
         }
     }
 }

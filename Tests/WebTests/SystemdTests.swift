@@ -6,18 +6,8 @@ import Testing
     static let unit = DaemonTests.repo.appendingPathComponent("systemd/counterd.service")
 
     static func run(_ args: [String]) async throws -> (Int32, String, String) {
-        try await RawHTTP.blocking {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-            p.arguments = args
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            try p.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-        }
+        let r = try await Command.run(URL(fileURLWithPath: "/usr/bin/systemd-analyze"), args)
+        return (r.status, r.out, r.err)
     }
 
     @Test func unitVerifiesWithNothingOnStderr() async throws {
