@@ -54,6 +54,8 @@ struct DevicesCommand: AsyncParsableCommand {
         var binding: String?
         var ambiguous: [String]?
         var held_by: [String]?
+        /// hidraw nodes: bus and VID:PID from the kernel (HIDIOCGRAWINFO).
+        var hid: String?
     }
 
     func printScan(bindings: [DeviceBinding]) throws {
@@ -70,6 +72,9 @@ struct DevicesCommand: AsyncParsableCommand {
             case .none: break
             case .bound(let b): row.binding = b.id
             case .ambiguous(let ids): row.ambiguous = ids
+            }
+            if d.subsystem == "hidraw", let node = d.devnode {
+                row.hid = NodeLink.hidrawInfo(path: node)?.description
             }
             if d.subsystem == "tty", let node = d.devnode {
                 let holders = PortHolders.find(path: node)

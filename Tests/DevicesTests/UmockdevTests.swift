@@ -129,6 +129,19 @@ import Testing
         #expect(recording.records.map(\.bytes) == [[0x02, 0x05, 0x00, 0x00], [0x02, 0x03, 0x00, 0x00]])
     }
 
+    @Test func hidrawInfoComesFromTheKernel() async throws {
+        try Self.requireTools()
+        let r = try await Self.run("umockdev-run", ["-d", Self.fixtures.appendingPathComponent("hidraw-keypad.umockdev").path,
+                                                    "-i", "/dev/hidraw0=" + Self.fixtures.appendingPathComponent("hidraw-keypad.ioctl").path,
+                                                    "--", Self.bin.appendingPathComponent("counterctl").path, "devices", "--scan", "--json",
+                                                    "--config", "/nonexistent.toml"])
+        #expect(r.status == 0, "\(r.err)")
+        let rows = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]] ?? []
+        let hid = rows.first { $0["node"] as? String == "/dev/hidraw0" }
+        // The ioctl record answers HIDIOCGRAWINFO with bus 3 (USB), 0483:5750.
+        #expect(hid?["hid"] as? String == "usb:0483:5750")
+    }
+
     @Test func udevRulesTagTheDeviceUnderUdevadmTest() async throws {
         try Self.requireTools()
         guard getuid() == 0 else {
