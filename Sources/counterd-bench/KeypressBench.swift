@@ -103,6 +103,37 @@ enum KeypressBench {
                 samples \(latencies.count) of \(n * rounds); p50 \(String(format: "%.2f", q(0.5))) ms, p99 \(String(format: "%.2f", q(0.99))) ms, \
             max \(String(format: "%.2f", latencies.last ?? .nan)) ms (evdev over a pty: no serial wire time to subtract)
                 \(baseline)
+                \(machineFloor(dir: dir))
             """)
+    }
+
+    /// What this machine alone costs, for reading the tail: a WAL commit at FULL waits for one fsync,
+    /// and every hop between threads waits for a wake-up.
+    static func machineFloor(dir: String) -> String {
+        let path = dir + "/fsync-probe"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        defer { close(fd); unlink(path) }
+        let page = [UInt8](repeating: 0x55, count: 4096)
+        var fsyncs: [Double] = []
+        for _ in 0..<500 {
+            let t = ContinuousClock.now
+            _ = page.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            fsync(fd)
+            fsyncs.append(milliseconds(ContinuousClock.now - t))
+        }
+        var wakes: [Double] = []
+        for _ in 0..<1000 {
+            let t = ContinuousClock.now
+            usleep(1000)
+            wakes.append(milliseconds(ContinuousClock.now - t) - 1)
+        }
+        fsyncs.sort()
+        wakes.sort()
+        return String(format: "this machine: 4 KiB write + fsync p50 %.2f ms, p99 %.2f ms; 1 ms sleep overshoot p50 %.2f ms, p99 %.2f ms",
+                      fsyncs[250], fsyncs[495], wakes[500], wakes[990])
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 }
