@@ -13,14 +13,19 @@ public struct DeviceStatusChange: Sendable, Equatable {
 /// backoff, a "remove" closes the connection at once. A slow or dead device never blocks another.
 public actor DeviceSupervisor {
     public nonisolated let board: HealthBoard
-    public nonisolated let bindings: [DeviceBinding]
-    private let matcher: DeviceMatcher
-    private let driverFor: @Sendable (DeviceBinding) -> any DeviceDriver
+    /// The configured devices, in config order; replaced by `reconfigure`.
+    public private(set) var bindings: [DeviceBinding]
+    private var matcher: DeviceMatcher
+    private var driverFor: @Sendable (DeviceBinding) -> any DeviceDriver
     private let onChange: @Sendable (DeviceStatusChange) async -> Void
     private let logger: Logger
     private let now: @Sendable () -> Date
 
     private var present: [String: UdevDevice] = [:]
+    /// Every device udev has shown us, by syspath: a binding added by a reload finds its device here.
+    private var seen: [String: UdevDevice] = [:]
+    private var tasks: [String: Task<Void, Never>] = [:]
+    private var running = false
     private var connections: [String: any ByteConnection] = [:]
     private var wake: Set<String> = []
     /// Connections closed because udev said the device was removed.
@@ -68,18 +73,65 @@ public actor DeviceSupervisor {
         if udev != nil && !Udev.daemonRunning {
             logger.notice("no udev daemon is running here: hotplug events will not come; using enumeration and fixed paths")
         }
-        await withTaskGroup(of: Void.self) { group in
-            if let hotplug {
-                group.addTask { [weak self] in
-                    for await event in hotplug { await self?.handle(event) }
-                }
-            }
-            for b in bindings {
-                group.addTask { [weak self] in await self?.supervise(b) }
+        let listener = hotplug.map { events in
+            Task { [weak self] in
+                for await event in events { await self?.handle(event) }
             }
         }
-        for c in connections.values { c.close() }
+        running = true
+        for b in bindings { start(b) }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        running = false
+        listener?.cancel()
+        await stop(Array(tasks.keys))
         for b in bindings { board.setState(b.id, .stopped) }
+    }
+
+    /// Replaces the configured devices: removed and changed ones are stopped (their drivers run their
+    /// stop step), added and changed ones start, and the rest keep their connections untouched.
+    /// `restart` names bindings to restart although they compare equal (their profile changed).
+    @discardableResult
+    public func reconfigure(_ newBindings: [DeviceBinding], restart: Set<String> = [],
+                            driverFor: (@Sendable (DeviceBinding) -> any DeviceDriver)? = nil) async -> (added: [String], removed: [String], changed: [String]) {
+        let old = Dictionary(bindings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let new = Dictionary(newBindings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let removed = old.keys.filter { new[$0] == nil }.sorted()
+        let added = new.keys.filter { old[$0] == nil }.sorted()
+        let changed = new.keys.filter { id in old[id].map { $0 != new[id] || restart.contains(id) } ?? false }.sorted()
+        await stop(removed + changed)
+        for id in removed {
+            present[id] = nil
+            board.unregister(id)
+            logger.notice("device removed from the config", metadata: ["device": "\(id)"])
+        }
+        bindings = newBindings
+        matcher = DeviceMatcher(bindings: newBindings)
+        if let driverFor { self.driverFor = driverFor }
+        for id in changed { present[id] = nil }
+        // Devices already plugged in are matched again for the new and changed bindings.
+        for d in seen.values.sorted(by: { $0.syspath < $1.syspath }) {
+            if case .bound(let b) = matcher.match(d), added.contains(b.id) || changed.contains(b.id) { present[b.id] = d }
+        }
+        for b in newBindings where added.contains(b.id) || changed.contains(b.id) {
+            board.register(DeviceHealth(binding: b, address: Self.describe(b), now: now()))
+            if running { start(b) }
+            logger.notice(added.contains(b.id) ? "device added to the config" : "device changed in the config", metadata: ["device": "\(b.id)"])
+        }
+        return (added, removed, changed)
+    }
+
+    private func start(_ b: DeviceBinding) {
+        tasks[b.id] = Task { [weak self] in await self?.supervise(b) }
+    }
+
+    /// Cancels the devices' tasks and waits for them: each closes its connection on the way out.
+    private func stop(_ ids: [String]) async {
+        let stopping = ids.compactMap { id in tasks.removeValue(forKey: id) }
+        for t in stopping { t.cancel() }
+        for t in stopping { await t.value }
+        for id in ids { connections.removeValue(forKey: id)?.close() }
     }
 
     /// Feeds a hotplug event (from the monitor, or from a test).
@@ -87,6 +139,7 @@ public actor DeviceSupervisor {
         let d = event.device
         switch event.action {
         case .add, .change, .bind:
+            seen[d.syspath] = d
             switch matcher.match(d) {
             case .none: break
             case .bound(let b):
@@ -102,6 +155,7 @@ public actor DeviceSupervisor {
                 ambiguous[d.syspath] = ids
             }
         case .remove, .unbind:
+            seen[d.syspath] = nil
             for (id, p) in present where p.syspath == d.syspath {
                 present[id] = nil
                 logger.warning("device removed", metadata: ["device": "\(id)", "node": "\(d.devnode ?? "-")"])

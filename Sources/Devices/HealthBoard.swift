@@ -11,6 +11,9 @@ public final class HealthBoard: Sendable {
 
     public func register(_ h: DeviceHealth) { entries.withLock { $0[h.id] = h } }
 
+    /// Forgets a device that is no longer configured.
+    public func unregister(_ id: String) { entries.withLock { $0[id] = nil } }
+
     public var all: [DeviceHealth] { entries.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
 
     public func get(_ id: String) -> DeviceHealth? { entries.withLock { $0[id] } }

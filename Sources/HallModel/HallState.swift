@@ -24,9 +24,14 @@ public struct HallState: Codable, Sendable, Equatable {
         for w in setup.windows { windows[w.number] = WindowState(number: w.number) }
     }
 
-    /// Adds closed windows that the setup has and the state lacks (a window added to the config).
+    /// Adds closed windows that the setup has and the state lacks (a window added to the config), and drops
+    /// idle windows it no longer has (one removed from it). A removed window still in use stays.
     public mutating func adopt(_ setup: HallSetup) {
         for w in setup.windows where windows[w.number] == nil { windows[w.number] = WindowState(number: w.number) }
+        let configured = Set(setup.windows.map(\.number))
+        for (number, w) in windows where !configured.contains(number) {
+            if w.clerk == nil && w.serving == nil && w.awaiting == nil && w.parked.isEmpty { windows[number] = nil }
+        }
     }
 
     public func window(_ number: Int) -> WindowState { windows[number] ?? WindowState(number: number) }

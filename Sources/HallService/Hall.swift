@@ -112,6 +112,25 @@ public actor Hall {
 
     public var now: Date { clock.now() }
 
+    /// Adopts a new setup (a reloaded config) without touching the queue: new windows start closed,
+    /// renamed clerks and categories show their new names, and rules apply from the next command.
+    /// Refused, with every reason, when it would strand a ticket or a signed-in clerk; nothing changes then.
+    public func reconfigure(_ newSetup: HallSetup) -> SetupChange {
+        let change = SetupChange(from: setup, to: newSetup, state: state)
+        guard change.conflicts.isEmpty else { return change }
+        setup = newSetup
+        engine = HallEngine(setup: newSetup)
+        state.adopt(newSetup)
+        return change
+    }
+
+    /// Waits until every decided command is committed (or failed): the last step of a graceful stop.
+    public func drain() async {
+        while committing || !pending.isEmpty {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     // MARK: Commit
 
     private func commitLoop() async {

@@ -6,23 +6,37 @@ import Hummingbird
 import NIOCore
 import Prometheus
 import Store
+import Synchronization
 
 /// Everything the HTTP handlers need.
 public struct WebDependencies: Sendable {
     public var hall: Hall
-    public var access: AccessControl
-    public var reports: Reports
     public var registry: PrometheusCollectorRegistry?
     public var devices: HealthBoard?
+    /// Tokens and report setup, replaced as a whole by a config reload; every copy sees the change.
+    private let live: LiveSettings
+
+    public var access: AccessControl { live.withLock { $0.access } }
+    public var reports: Reports { live.withLock { $0.reports } }
 
     public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil,
                 devices: HealthBoard? = nil) {
         self.hall = hall
-        self.access = access
-        self.reports = reports
+        self.live = LiveSettings((access, reports))
         self.registry = registry
         self.devices = devices
     }
+
+    /// Applies a reloaded config's tokens and setup to every request from now on.
+    public func reconfigure(access: AccessControl, reports: Reports) {
+        live.withLock { $0 = (access, reports) }
+    }
+}
+
+final class LiveSettings: Sendable {
+    private let value: Mutex<(access: AccessControl, reports: Reports)>
+    init(_ v: (access: AccessControl, reports: Reports)) { value = Mutex(v) }
+    func withLock<T>(_ body: (inout (access: AccessControl, reports: Reports)) -> T) -> T { value.withLock { body(&$0) } }
 }
 
 enum JSON {

@@ -69,15 +69,8 @@ struct Counterd: AsyncParsableCommand {
             for issue in error.issues { logger.critical("config error: \(error.file): \(issue)") }
             throw ExitCode(78)  // EX_CONFIG
         }
-        if let database { cfg.database.path = database }
-        if let listen {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-                throw ValidationError("--listen wants host:port, e.g. 127.0.0.1:8080")
-            }
-            cfg.server = ServerSettings(host: String(listen[..<colon]), port: port)
-        }
-
-        if let runtimeDir { cfg.server.runtimeDirectory = runtimeDir }
+        let overrides = try commandLineOverrides()
+        overrides(&cfg)
         let dbURL = URL(fileURLWithPath: cfg.database.path)
         try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let store = try EventStore(path: cfg.database.path, sync: cfg.database.sync)
@@ -146,7 +139,13 @@ struct Counterd: AsyncParsableCommand {
             let up = board.all.filter { $0.state == .connected }.count
             return "\(open) windows open, \(state.waiting.count) waiting, \(up)/\(board.all.count) devices connected"
         })
-        var services: [any Service] = [app, HallClockService(hall: hall), devices, systemd]
+        let reloader = ConfigReloader(
+            path: config, profilesDirectory: profiles, overrides: overrides, extraBindings: demoDevices?.bindings ?? [],
+            current: cfg, profiles: library, hall: hall, devices: devices, web: deps, notifier: SystemdNotifier(),
+            logger: Logger(label: "counterd.config"))
+        // A graceful stop runs these backwards: the demo and reloads stop first, then the devices (evaluators
+        // set out of service while the HTTP API still answers), and the HTTP server last.
+        var services: [any Service] = [app, HallClockService(hall: hall), devices, systemd, ReloadService(reloader: reloader)]
         if demo {
             services.append(DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed)))
         }
@@ -155,8 +154,30 @@ struct Counterd: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+        // Commands already decided are committed before the process goes: an acknowledged event is never lost.
+        await hall.drain()
         hall.hub.finishAll()
         logger.info("counterd stopped")
+    }
+}
+
+extension Counterd {
+    /// The command line's overrides of the config file, applied again to every reloaded config.
+    func commandLineOverrides() throws -> @Sendable (inout CounterdConfig) -> Void {
+        var listenAt: ServerSettings?
+        if let listen {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+                throw ValidationError("--listen wants host:port, e.g. 127.0.0.1:8080")
+            }
+            listenAt = ServerSettings(host: String(listen[..<colon]), port: port)
+        }
+        let server = listenAt
+        let database = self.database, runtimeDir = self.runtimeDir
+        return { cfg in
+            if let database { cfg.database.path = database }
+            if let server { cfg.server = ServerSettings(host: server.host, port: server.port, runtimeDirectory: cfg.server.runtimeDirectory) }
+            if let runtimeDir { cfg.server.runtimeDirectory = runtimeDir }
+        }
     }
 }
 

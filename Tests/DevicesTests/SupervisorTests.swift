@@ -176,6 +176,33 @@ func eventually(_ timeout: Double = 5, _ condition: () async -> Bool) async -> B
         #expect(list[1].detail == "unplugged (udev remove)")
     }
 
+    @Test func reconfigureKeepsUnchangedDevicesAndRestartsOnlyChangedOnes() async throws {
+        let keep = try PTY(), change = try PTY(), moved = try PTY(), remove = try PTY(), add = try PTY()
+        let kept = DeviceBinding(id: "kept", role: .caller, window: 1, transport: .serial, match: DeviceMatch(path: keep.path))
+        let changed = DeviceBinding(id: "changed", role: .caller, window: 2, transport: .serial, match: DeviceMatch(path: change.path))
+        let removed = DeviceBinding(id: "removed", role: .caller, window: 3, transport: .serial, match: DeviceMatch(path: remove.path))
+        let sup = DeviceSupervisor(bindings: [kept, changed, removed])
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        #expect(await eventually { ["kept", "changed", "removed"].allSatisfy { sup.board.get($0)?.state == .connected } })
+        let keptSince = sup.board.get("kept")?.since
+
+        var changedNow = changed
+        changedNow.match = DeviceMatch(path: moved.path)
+        let added = DeviceBinding(id: "added", role: .caller, window: 4, transport: .serial, match: DeviceMatch(path: add.path))
+        let result = await sup.reconfigure([kept, changedNow, added])
+        #expect(result.added == ["added"] && result.removed == ["removed"] && result.changed == ["changed"])
+        let settled = await eventually { sup.board.get("added")?.state == .connected && sup.board.get("changed")?.address.contains(moved.path) == true }
+        #expect(settled, "\(sup.board.all)")
+        #expect(sup.board.get("changed")?.state == .connected)
+        #expect(sup.board.get("removed") == nil, "a device left in the health board after leaving the config")
+        // The unchanged device kept its one connection: same state since, no reconnect.
+        #expect(sup.board.get("kept")?.connects == 1 && sup.board.get("kept")?.since == keptSince)
+        keep.write([7, 7])
+        #expect(await eventually { sup.board.get("kept")?.bytesIn == 2 })
+        #expect(await sup.bindings.map(\.id) == ["kept", "changed", "added"])
+    }
+
     @Test func garbageAndEOFOnAPTYAreCountedNotFatal() async throws {
         let pty = try PTY()
         let b = DeviceBinding(id: "caller-1", role: .caller, window: 1, transport: .serial, match: DeviceMatch(path: pty.path))

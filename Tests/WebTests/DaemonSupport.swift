@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Starting the real counterd binary and learning the port it bound (it prints its URLs on stdout).
 enum Daemon {
@@ -7,6 +8,12 @@ enum Daemon {
     /// Starts counterd with `arguments`; returns the process and its HTTP port (0 if it logged none: the
     /// URLs are logged at notice level, so `--log-level` must be notice or lower).
     static func start(_ arguments: [String]) async throws -> (Process, Int) {
+        let (p, port, _) = try await startLogged(arguments)
+        return (p, port)
+    }
+
+    /// Like `start`, and keeps everything the daemon logs for the test to read.
+    static func startLogged(_ arguments: [String]) async throws -> (Process, Int, DaemonLog) {
         let p = Process()
         p.executableURL = bin.appendingPathComponent("counterd")
         p.arguments = arguments
@@ -14,22 +21,41 @@ enum Daemon {
         p.standardOutput = FileHandle.nullDevice
         p.standardError = out
         try p.run()
+        let log = DaemonLog()
         let port = try await RawHTTP.blocking { () -> Int in
-            var text = ""
             while true {
                 let chunk = out.fileHandleForReading.availableData
                 if chunk.isEmpty { return 0 }
-                text += String(decoding: chunk, as: UTF8.self)
+                let text = log.append(chunk)
                 if let r = text.range(of: #"127\.0\.0\.1:(\d+)/api/state"#, options: .regularExpression) {
                     // Keep draining the log so a chatty daemon never blocks on a full pipe.
                     let handle = out.fileHandleForReading
-                    Thread.detachNewThread { while !handle.availableData.isEmpty {} }
+                    Thread.detachNewThread {
+                        while true {
+                            let more = handle.availableData
+                            if more.isEmpty { break }
+                            _ = log.append(more)
+                        }
+                    }
                     return Int(text[r].split(separator: ":")[1].split(separator: "/")[0]) ?? 0
                 }
             }
         }
-        return (p, port)
+        return (p, port, log)
     }
+}
+
+/// What a daemon started by the tests has logged so far.
+final class DaemonLog: Sendable {
+    private let text = Mutex("")
+
+    func append(_ data: Data) -> String {
+        text.withLock { $0 += String(decoding: data, as: UTF8.self); return $0 }
+    }
+
+    var all: String { text.withLock { $0 } }
+
+    func count(_ needle: String) -> Int { all.components(separatedBy: needle).count - 1 }
 }
 
 /// Runs a program to completion off the Swift concurrency pool and captures what it prints.

@@ -146,6 +146,16 @@ public struct ModbusEvaluatorBusDriver: DeviceDriver {
             }
             try? await Task.sleep(for: .milliseconds(profile.pollIntervalMilliseconds))
         }
+        if Task.isCancelled && !master.isClosed {
+            // Stopping (service stop, or the device left the config): the keypads say 暂停服务 instead
+            // of inviting ratings nobody will store. Detached, because this task's sleeps no longer wait.
+            let stop = addresses.map { prompt($0, .outOfService) }
+            let perRequest = min(timeout, 0.2)
+            await Task.detached {
+                for request in stop { _ = try? await master.transact(request, timeout: perRequest) }
+            }.value
+            context.logger.info("evaluators set out of service", metadata: ["device": "\(context.binding.id)", "count": "\(stop.count)"])
+        }
         throw LinkError.endOfFile
     }
 

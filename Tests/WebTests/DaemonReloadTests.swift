@@ -1,0 +1,113 @@
+import Foundation
+import HallService
+import Testing
+
+/// SIGHUP and SIGTERM against the real counterd binary, with a pymodbus evaluator on a pty as the device
+/// that must survive a reload untouched and be set out of service by a stop.
+@Suite struct DaemonReloadTests {
+    static func config(port: String, windows: [Int], categories: [String], clerks: [String], extraTokens: String = "",
+                       broken: Bool = false) -> String {
+        var text = "[hall]\nname = \"reload hall\"\n"
+        for c in categories { text += "[[categories]]\ncode = \"\(c)\"\nname = \"类\(c)\"\nprefix = \"\(c.uppercased())\"\n" }
+        for w in windows { text += "[[windows]]\nnumber = \(w)\ncategories = [\(categories.map { "\"\($0)\"" }.joined(separator: ", "))]\n" }
+        for c in clerks { text += "[[clerks]]\nid = \"\(c)\"\nname = \"职员\(c)\"\n" }
+        text += """
+            [[tokens]]
+            role = "window"
+            window = 1
+            sha256 = "\(AccessControl.hash("t-w1"))"
+            [[tokens]]
+            role = "kiosk"
+            sha256 = "\(AccessControl.hash("t-kiosk"))"
+            [[tokens]]
+            role = "display"
+            sha256 = "\(AccessControl.hash("t-display"))"
+            \(extraTokens)
+            [[devices]]
+            id = "bus-a"
+            role = "evaluator"
+            transport = "serial"
+            path = "\(port)"
+            profile = "modbus-rtu-evaluator"
+            bus = [{address = 1, window = 1}]
+
+            """
+        if broken { text += "[[windows]\nnumber = \n" }
+        return text
+    }
+
+    @Test func reloadAppliesChangesKeepsQueueAndDeviceRefusesBadConfigsAndStopDrains() async throws {
+        let keypads: DaemonRatingTests.Keypads
+        do { keypads = try DaemonRatingTests.Keypads() } catch {
+            Issue.record("no test virtualenv with pymodbus at .venv: run `make test`, which creates it")
+            return
+        }
+        let announced = try await RawHTTP.blocking { keypads.line() }
+        let port = ((try? JSONSerialization.jsonObject(with: Data(announced.utf8))) as? [String: String])?["port"] ?? ""
+        try #require(port.hasPrefix("/dev/pts/"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("counterd.toml")
+        func write(_ text: String) throws { try text.write(to: file, atomically: true, encoding: .utf8) }
+        try write(Self.config(port: port, windows: [1], categories: ["a"], clerks: ["c1"]))
+
+        let (daemon, http, log) = try await Daemon.startLogged([
+            "--config", file.path, "--database", dir.appendingPathComponent("hall.sqlite").path,
+            "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev",
+            "--profiles", DaemonTests.repo.appendingPathComponent("profiles").path, "--log-level", "info"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        try #require(http > 0, "counterd did not start: \(log.all)")
+        func post(_ path: String, _ token: String, _ json: String = "{}") async throws -> Int {
+            try await RawHTTP.request(port: http, "POST", path, token: token, json: json).status
+        }
+        func state() async throws -> [String: Any] { try await RawHTTP.request(port: http, "GET", "/api/state", token: "t-display").json }
+        #expect(try await post("/api/windows/1/sign-in", "t-w1", #"{"clerk":"c1"}"#) == 200)
+        #expect(try await post("/api/tickets", "t-kiosk", #"{"category":"a"}"#) == 201)
+        #expect(try await post("/api/tickets", "t-kiosk", #"{"category":"a"}"#) == 201)
+        #expect(await eventually(5) { log.count("device connected") == 1 })
+
+        // 1. A good change: a window, a category, a clerk and a token more; the device line is unchanged.
+        try write(Self.config(port: port, windows: [1, 2], categories: ["a", "b"], clerks: ["c1", "c2"], extraTokens: """
+            [[tokens]]
+            role = "window"
+            window = 2
+            sha256 = "\(AccessControl.hash("t-w2"))"
+            """))
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(await eventually(5) { log.count("config reloaded") == 1 }, "\(log.all)")
+        let after = try await state()
+        let windows = after["windows"] as? [[String: Any]] ?? []
+        #expect(windows.compactMap { $0["number"] as? Int }.sorted() == [1, 2])
+        #expect((windows.first { $0["number"] as? Int == 1 }?["clerk"] as? [String: Any])?["id"] as? String == "c1", "the clerk on duty was dropped")
+        #expect((after["waiting"] as? [[String: Any]])?.count == 2, "the queue did not survive the reload")
+        #expect(try await post("/api/windows/2/sign-in", "t-w2", #"{"clerk":"c2"}"#) == 200, "the new token or clerk is not in force")
+        #expect(try await post("/api/tickets", "t-kiosk", #"{"category":"b"}"#) == 201, "the new category is not in force")
+        #expect(log.count("device connected") == 1 && log.count("device lost") == 0, "the unchanged device was reconnected")
+
+        // 2. A config that does not parse is refused with its reason; the running config stays.
+        try write(Self.config(port: port, windows: [1, 2], categories: ["a", "b"], clerks: ["c1", "c2"], broken: true))
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(await eventually(5) { log.count("config reload refused; the running config stays") == 1 })
+        #expect(try await post("/api/windows/2/sign-out", "t-w2") == 200, "a refused reload changed the tokens")
+
+        // 3. A config that would strand waiting tickets (category a removed) is refused, nothing applied.
+        try write(Self.config(port: port, windows: [1, 2, 3], categories: ["b"], clerks: ["c1", "c2"]))
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(await eventually(5) { log.count("config reload refused; the running config stays") == 2 })
+        #expect(log.all.contains("category a is removed but 2 ticket(s) of it are waiting"))
+        #expect((try await state()["windows"] as? [[String: Any]])?.count == 2, "a refused reload added window 3")
+        #expect(daemon.isRunning)
+
+        // 4. SIGTERM: the evaluator is told "out of service" (3) and the process exits 0 within 5 s.
+        let start = Date()
+        kill(daemon.processIdentifier, SIGTERM)
+        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        let took = Date().timeIntervalSince(start)
+        #expect(daemon.terminationStatus == 0 && daemon.terminationReason == .exit)
+        #expect(took < 5, "stop took \(took) s")
+        let prompts = try await RawHTTP.blocking { keypads.prompts() }
+        #expect(prompts.last == 3, "the evaluator's last prompt was \(prompts), not out of service")
+        #expect(log.all.contains("evaluators set out of service"))
+    }
+}
