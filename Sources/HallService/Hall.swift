@@ -150,6 +150,7 @@ public actor Hall {
                     offset += p.events.count
                     p.continuation.resume(returning: mine)
                 }
+                for e in events { HallMetrics.record(e) }
                 // Effects only after the commit: subscribers never see an event that could be lost.
                 let cut = hub.publish(stored)
                 if cut > 0 {

@@ -19,6 +19,8 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
     }
     router.get("/metrics") { _, _ in
+        let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+        HallMetrics.recordQueues(setup: setup, state: state, now: now)
         var buffer: [UInt8] = []
         deps.registry?.emit(into: &buffer)
         var headers = HTTPFields()

@@ -99,6 +99,16 @@ import Testing
         #expect((try await state()["windows"] as? [[String: Any]])?.count == 2, "a refused reload added window 3")
         #expect(daemon.isRunning)
 
+        // The figures an administrator graphs, at /metrics.
+        let metrics = try await RawHTTP.request(port: http, "GET", "/metrics", token: nil).text
+        for line in [#"counterd_tickets_issued_total{category="a"} 2"#, #"counterd_tickets_issued_total{category="b"} 1"#,
+                     #"counterd_queue_length{category="a"} 2.0"#, #"counterd_queue_length{category="b"} 1.0"#,
+                     #"counterd_device_up{device="bus-a"} 1.0"#, "counterd_windows_open 1.0"] {
+            #expect(metrics.contains(line + "\n"), "no \(line) in /metrics")
+        }
+        #expect(metrics.contains(#"counterd_queue_longest_wait_seconds{category="a"}"#))
+        #expect(metrics.contains("counterd_commit_seconds_bucket{le="))
+
         // 4. SIGTERM: the evaluator is told "out of service" (3) and the process exits 0 within 5 s.
         let start = Date()
         kill(daemon.processIdentifier, SIGTERM)
