@@ -12,11 +12,12 @@ struct Counterctl: AsyncParsableCommand {
         commandName: "counterctl",
         abstract: "Reports, configuration checks and maintenance for counterd.",
         discussion: """
-            Exit codes: 0 success, 1 failure, 64 usage error, 65 bad data (e.g. integrity check failed),
-            78 configuration error.
+            Exit codes: 0 success; 1 failure (no database, cannot write, counterd not answering); 3 not running
+            (status) or a device not connected (devices); 64 usage error; 65 bad data (integrity check failed,
+            projections differ, ambiguous device); 78 configuration error.
             """,
-        subcommands: [ConfigCommand.self, ReportCommand.self, RebuildCommand.self, DevicesCommand.self, UdevRulesCommand.self,
-                      RecordCommand.self, TokenCommand.self, CrashProbe.self])
+        subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self,
+                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, TokenCommand.self, CrashProbe.self])
 }
 
 /// Options that locate the config and the database.
@@ -57,17 +58,34 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(help: "Directory of evaluator profiles.")
         var profiles: String = "/usr/share/counterd/profiles"
 
+        @Flag(help: "Print JSON: {file, ok, issues: [{path, line, message}], …}.")
+        var json = false
+
         func run() async throws {
             do throws(ConfigError) {
                 let cfg = try CounterdConfig.load(path: file)
                 let (library, profileIssues) = ProfileLibrary.load(directory: profiles)
                 let issues = profileIssues + DriverFactory(hall: NoHall(), profiles: library).check(cfg.devices)
                 if !issues.isEmpty { throw ConfigError(file: file, issues: issues) }
+                if json {
+                    printJSON(["file": file, "ok": true, "issues": [Any](), "hall": cfg.setup.name, "categories": cfg.setup.categories.count,
+                               "windows": cfg.setup.windows.count, "clerks": cfg.setup.clerks.count, "tokens": cfg.tokens.count,
+                               "devices": cfg.devices.count])
+                    return
+                }
                 print("\(file): ok — \(cfg.setup.name): \(cfg.setup.categories.count) categories, \(cfg.setup.windows.count) windows, "
                       + "\(cfg.setup.clerks.count) clerks, \(cfg.tokens.count) tokens")
             } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
-                FileHandle.standardError.write(Data("\(error.issues.count) error(s)\n".utf8))
+                if json {
+                    printJSON(["file": file, "ok": false, "issues": error.issues.map { issue -> [String: Any] in
+                        var o: [String: Any] = ["path": issue.path, "message": issue.message]
+                        if let line = issue.line { o["line"] = line }
+                        return o
+                    }])
+                } else {
+                    FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                    FileHandle.standardError.write(Data("\(error.issues.count) error(s)\n".utf8))
+                }
                 throw ExitCode(78)
             }
         }
@@ -100,10 +118,13 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "table, csv or json")
     var format: String = "table"
 
+    @Flag(help: "Print JSON (the same as --format json).")
+    var json = false
+
     @OptionGroup var location: Location
 
     func run() async throws {
-        guard let format = ReportFormatter.Format(rawValue: format) else {
+        guard let format = ReportFormatter.Format(rawValue: json ? "json" : format) else {
             throw ValidationError("--format must be table, csv or json")
         }
         let (cfg, store) = try location.load()
@@ -131,6 +152,9 @@ struct RebuildCommand: AsyncParsableCommand {
     @Flag(help: "Only report whether the stored projections equal a rebuild; change nothing.")
     var check = false
 
+    @Flag(help: "Print JSON (with --check): {equal, tickets, stats_rows, integrity_problems}.")
+    var json = false
+
     @OptionGroup var location: Location
 
     func run() async throws {
@@ -146,8 +170,12 @@ struct RebuildCommand: AsyncParsableCommand {
             let copy = try EventStore(path: scratch)
             try copy.rebuildProjections()
             let equal = try copy.projectionSnapshot() == before
-            print(equal ? "projections equal a rebuild (\(before.tickets.count) tickets, \(before.dayStats.count) stats rows)"
+            if json {
+                printJSON(["equal": equal, "tickets": before.tickets.count, "stats_rows": before.dayStats.count, "integrity_problems": problems])
+            } else {
+                print(equal ? "projections equal a rebuild (\(before.tickets.count) tickets, \(before.dayStats.count) stats rows)"
                         : "projections DIFFER from a rebuild: run `counterctl rebuild` with counterd stopped")
+            }
             if !equal || !problems.isEmpty { throw ExitCode(65) }
             return
         }
@@ -193,4 +221,10 @@ struct NoHall: HallGateway {
     func window(_ number: Int) async -> WindowState? { nil }
     func waitingCount(window: Int) async -> Int { 0 }
     func clerkName(_ id: String) async -> String? { nil }
+}
+
+/// One JSON object on stdout, keys sorted.
+func printJSON(_ object: [String: Any]) {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+    print(String(decoding: data, as: UTF8.self))
 }

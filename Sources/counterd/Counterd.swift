@@ -114,7 +114,9 @@ struct Counterd: AsyncParsableCommand {
         let host = cfg.server.host
         let hallName = cfg.setup.name
         let isDemo = demo
+        let bound = Listening()
         let app = makeWebApplication(deps, host: host, port: cfg.server.port, logger: Logger(label: "counterd.http")) { port in
+            await bound.set(port)
             let base = "http://\(host):\(port)"
             // Notice level, so the URLs show at the default log level and in the journal alike.
             logger.notice("counterd is running — \(hallName)")
@@ -146,6 +148,15 @@ struct Counterd: AsyncParsableCommand {
         // A graceful stop runs these backwards: the demo and reloads stop first, then the devices (evaluators
         // set out of service while the HTTP API still answers), and the HTTP server last.
         var services: [any Service] = [app, HallClockService(hall: hall), devices, systemd, ReloadService(reloader: reloader)]
+        if statusPath != nil {
+            let startedAt = Date(), configPath = config, database = cfg.database.path, port = cfg.server.port
+            services.append(StatusFileService(path: cfg.server.runtimeDirectory + "/status.json") {
+                let (setup, state, now) = await (hall.setup, hall.state, hall.now)
+                return ServiceStatus.make(setup: setup, state: state, now: now, pid: getpid(), startedAt: startedAt, config: configPath,
+                                          database: database, listen: "\(host):\(await bound.port ?? port)",
+                                          events: (try? store.lastSeq()) ?? 0)
+            })
+        }
         if demo {
             services.append(DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed)))
         }
@@ -179,6 +190,12 @@ extension Counterd {
             if let runtimeDir { cfg.server.runtimeDirectory = runtimeDir }
         }
     }
+}
+
+/// The port the HTTP server bound (the config may say 0).
+actor Listening {
+    private(set) var port: Int?
+    func set(_ p: Int) { port = p }
 }
 
 /// Set once the HTTP server listens.

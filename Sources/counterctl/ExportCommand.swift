@@ -1,0 +1,212 @@
+import ArgumentParser
+import Foundation
+import HallModel
+import HallService
+import Store
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export tickets, the event log or a report for a range of business days.",
+        discussion: """
+            CSV is UTF-8 with a byte-order mark (so Excel and WPS show Chinese correctly) and CRLF line ends;
+            --no-bom leaves the mark out. jsonl writes one JSON object a line; events in jsonl are the log's
+            own records ({"seq":…,"event":{…}}), the form to archive or to feed another system.
+            A progress line goes to stderr when it is a terminal and the output is a file.
+            Exit codes: 0 done, 1 failure, 64 bad arguments, 78 configuration error.
+            """)
+
+    enum What: String, ExpressibleByArgument, CaseIterable {
+        case tickets, events, windows, clerks, categories
+    }
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, jsonl, json
+    }
+
+    @Argument(help: "tickets, events, windows, clerks or categories")
+    var what: What
+
+    @Option(help: "First business day, yyyy-MM-dd (default: today).")
+    var from: String?
+
+    @Option(help: "Last business day, yyyy-MM-dd (default: --from).")
+    var to: String?
+
+    @Option(help: "csv, jsonl (tickets and events) or json (reports)")
+    var format: Format = .csv
+
+    @Option(name: .shortAndLong, help: "Output file (default: standard output).")
+    var output: String?
+
+    @Flag(help: "No UTF-8 byte-order mark at the start of CSV.")
+    var noBom = false
+
+    @OptionGroup var location: Location
+
+    func validate() throws {
+        if format == .json && (what == .tickets || what == .events) { throw ValidationError("json is for reports; use jsonl for \(what.rawValue)") }
+        if format == .jsonl && !(what == .tickets || what == .events) { throw ValidationError("jsonl is for tickets and events; use csv or json for reports") }
+    }
+
+    func run() async throws {
+        let (cfg, store) = try location.load()
+        let today = BusinessCalendar(identifier: cfg.setup.rules.timeZone).day(of: Date())
+        let from = from ?? today
+        let to = to ?? from
+        do {
+            try Reports(store: store, setup: cfg.setup).validate(from: from, to: to)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let sink = try Sink(path: output)
+        if format == .csv && !noBom { sink.write("\u{FEFF}") }
+        let progress = Progress(enabled: output != nil && isatty(2) == 1)
+        switch what {
+        case .tickets: try exportTickets(store: store, setup: cfg.setup, from: from, to: to, sink: sink, progress: progress)
+        case .events: try exportEvents(store: store, from: from, to: to, sink: sink, progress: progress)
+        case .windows, .clerks, .categories:
+            let scope: StatsScope = what == .windows ? .window : what == .clerks ? .clerk : .category
+            let rows = try Reports(store: store, setup: cfg.setup).rows(scope, from: from, to: to)
+            sink.write(try ReportFormatter.render(rows, format: format == .csv ? .csv : .json))
+            progress.done(rows.count)
+        }
+        try sink.close()
+    }
+
+    static let ticketColumns = ["day", "number", "category", "category_name", "priority", "status", "issued_at", "called_at",
+                                "finished_at", "window", "clerk", "clerk_name", "outcome", "wait_s", "service_s", "recalls",
+                                "transfers", "rating_state", "rating", "rating_name", "rated_at", "ticket_id"]
+
+    func exportTickets(store: EventStore, setup: HallSetup, from: String, to: String, sink: Sink, progress: Progress) throws {
+        let total = try store.ticketCount(fromDay: from, toDay: to)
+        let zone = TimeZone(identifier: setup.rules.timeZone) ?? .current
+        func time(_ ms: Int64?) -> String { ms.map { CSV.localTime(ms: $0, zone: zone) } ?? "" }
+        if format == .csv { sink.write(CSV.line(Self.ticketColumns)) }
+        var done = 0
+        try store.forEachTicket(fromDay: from, toDay: to) { batch in
+            for t in batch {
+                let level = t.rating.flatMap(RatingLevel.init(rawValue:))
+                if format == .csv {
+                    sink.write(CSV.line([
+                        t.day, t.number, t.category, setup.category(t.category)?.name ?? "", t.priority ? "1" : "0", t.status,
+                        time(t.issuedAtMs), time(t.calledAtMs), time(t.finishedAtMs), t.windowNo.map(String.init) ?? "",
+                        t.clerk ?? "", t.clerk.flatMap { setup.clerk($0)?.name } ?? "", t.outcome ?? "",
+                        t.waitSeconds.map { String(format: "%.0f", $0) } ?? "", t.serviceSeconds.map { String(format: "%.0f", $0) } ?? "",
+                        String(t.recalls), String(t.transfers), t.ratingState ?? "", t.rating.map(String.init) ?? "",
+                        level?.chineseName ?? "", time(t.ratedAtMs), t.id]))
+                } else {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    sink.write(String(decoding: try encoder.encode(t), as: UTF8.self) + "\n")
+                }
+            }
+            done += batch.count
+            progress.show(done, of: total)
+        }
+        progress.done(done)
+    }
+
+    func exportEvents(store: EventStore, from: String, to: String, sink: Sink, progress: Progress) throws {
+        guard let range = try store.eventRange(fromDay: from, toDay: to) else {
+            if format == .csv { sink.write(CSV.line(["seq", "at_ms", "kind", "event"])) }
+            progress.done(0)
+            return
+        }
+        let total = Int(range.through - range.after)
+        if format == .csv { sink.write(CSV.line(["seq", "at_ms", "kind", "event"])) }
+        var done = 0
+        try store.forEachEventRow(after: range.after, through: range.through) { rows in
+            for r in rows {
+                if format == .csv {
+                    let kind = (try? JSONSerialization.jsonObject(with: Data(r.json.utf8)) as? [String: Any])?["kind"] as? String ?? ""
+                    sink.write(CSV.line([String(r.seq), String(r.atMs), kind, r.json]))
+                } else {
+                    sink.write("{\"seq\":\(r.seq),\"event\":\(r.json)}\n")
+                }
+            }
+            done += rows.count
+            progress.show(done, of: total)
+        }
+        progress.done(done)
+    }
+}
+
+/// Where an export goes: a file (written to a temporary name and renamed at the end, so a failed export
+/// never leaves half a file under the asked name) or standard output.
+final class Sink {
+    private let handle: FileHandle
+    private let path: String?
+    private let temporary: String?
+    private var buffer = Data()
+
+    init(path: String?) throws {
+        self.path = path
+        if let path {
+            let tmp = path + ".part"
+            guard FileManager.default.createFile(atPath: tmp, contents: nil) else {
+                FileHandle.standardError.write(Data("cannot write \(tmp)\n".utf8))
+                throw ExitCode(1)
+            }
+            temporary = tmp
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp))
+        } else {
+            temporary = nil
+            handle = .standardOutput
+        }
+    }
+
+    func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
+    private func flush() {
+        handle.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        flush()
+        guard let path, let temporary else { return }
+        try handle.close()
+        _ = try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    }
+}
+
+/// "导出 12000/50000 (24%)" on one terminal line.
+struct Progress {
+    let enabled: Bool
+
+    func show(_ done: Int, of total: Int) {
+        guard enabled, total > 0 else { return }
+        let percent = done * 100 / total
+        let width = 30
+        let filled = width * done / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        FileHandle.standardError.write(Data("\r导出 export \(bar) \(done)/\(total) (\(percent)%)".utf8))
+    }
+
+    func done(_ count: Int) {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K导出完成 exported \(count) rows\n".utf8)) }
+    }
+}
+
+enum CSV {
+    static func field(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    static func line(_ cells: [String]) -> String { cells.map(field).joined(separator: ",") + "\r\n" }
+
+    /// Local time as "yyyy-MM-dd HH:mm:ss", the form Excel and WPS read as a date.
+    static func localTime(ms: Int64, zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(ms) / 1000))
+        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)):\(two(c.second))"
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import HallService
+import Testing
+
+/// counterctl status and export against a running counterd and its real database file.
+@Suite struct CounterctlTests {
+    static let counterctl = Daemon.bin.appendingPathComponent("counterctl")
+
+    static func config(dir: URL) throws -> URL {
+        let file = dir.appendingPathComponent("counterd.toml")
+        try """
+            [hall]
+            name = "导出测试大厅"
+            [[categories]]
+            code = "hukou"
+            name = "户籍, \\"迁移\\""
+            prefix = "A"
+            [[windows]]
+            number = 1
+            categories = ["hukou"]
+            [[clerks]]
+            id = "c1"
+            name = "张敏"
+            [[tokens]]
+            role = "window"
+            window = 1
+            sha256 = "\(AccessControl.hash("t-w1"))"
+            [[tokens]]
+            role = "kiosk"
+            sha256 = "\(AccessControl.hash("t-kiosk"))"
+            [database]
+            path = "\(dir.appendingPathComponent("hall.sqlite").path)"
+            [server]
+            runtime_dir = "\(dir.appendingPathComponent("run").path)"
+            """.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func statusAndExportsFromALiveHall() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try Self.config(dir: dir)
+        let ctl = { (args: [String]) in try await Command.run(Self.counterctl, args + ["--config", config.path]) }
+
+        let stopped = try await ctl(["status"])
+        #expect(stopped.status == 3 && stopped.out.contains("not running"), "\(stopped)")
+
+        let (daemon, http) = try await Daemon.start(["--config", config.path, "--listen", "127.0.0.1:0", "--no-udev", "--log-level", "notice"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        try #require(http > 0)
+        func post(_ path: String, _ token: String, _ json: String = "{}") async throws -> Int {
+            try await RawHTTP.request(port: http, "POST", path, token: token, json: json).status
+        }
+        #expect(try await post("/api/windows/1/sign-in", "t-w1", #"{"clerk":"c1"}"#) == 200)
+        for _ in 0..<3 { #expect(try await post("/api/tickets", "t-kiosk", #"{"category":"hukou"}"#) == 201) }
+        #expect(try await post("/api/windows/1/call-next", "t-w1") == 200)
+        #expect(try await post("/api/windows/1/finish", "t-w1") == 200)
+        #expect(try await post("/api/windows/1/rating", "t-w1", #"{"level":2}"#) == 201)
+        #expect(try await post("/api/windows/1/call-next", "t-w1") == 200)
+
+        // status: the queue and the window as the administrator sees them.
+        var running = try await ctl(["status"])
+        for _ in 0..<30 where !running.out.contains("A002") {
+            try await Task.sleep(for: .milliseconds(200))
+            running = try await ctl(["status"])
+        }
+        #expect(running.status == 0, "\(running)")
+        #expect(running.out.contains("导出测试大厅") && running.out.contains("张敏") && running.out.contains("A002"), "\(running.out)")
+        let json = try await ctl(["status", "--json"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        #expect(parsed?["running"] as? Bool == true)
+        let status = parsed?["status"] as? [String: Any]
+        #expect((status?["queues"] as? [[String: Any]])?.first?["waiting"] as? Int == 1)
+        #expect((status?["windows"] as? [[String: Any]])?.first?["state"] as? String == "serving")
+
+        // export tickets: CSV with a BOM and CRLF, read back by Python's csv module.
+        let csvFile = dir.appendingPathComponent("tickets.csv")
+        let exported = try await ctl(["export", "tickets", "-o", csvFile.path])
+        #expect(exported.status == 0, "\(exported)")
+        let bytes = try Data(contentsOf: csvFile)
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "no UTF-8 BOM")
+        #expect(!FileManager.default.fileExists(atPath: csvFile.path + ".part"))
+        let check = try await Command.run(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", """
+            import csv, json, sys
+            rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+            print(json.dumps([[r["number"], r["category_name"], r["status"], r["clerk_name"], r["rating"], r["rating_name"]] for r in rows], ensure_ascii=False))
+            """, csvFile.path])
+        let table = try JSONSerialization.jsonObject(with: Data(check.out.utf8)) as? [[String]]
+        #expect(table == [["A001", "户籍, \"迁移\"", "served", "张敏", "2", "不满意"],
+                          ["A002", "户籍, \"迁移\"", "called", "张敏", "", ""],
+                          ["A003", "户籍, \"迁移\"", "waiting", "", "", ""]], "\(check)")
+
+        // export events as JSON lines: every event of the day, in order, as the log holds it.
+        let events = try await ctl(["export", "events", "--format", "jsonl"])
+        let lines = events.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let seqs = lines.compactMap { $0["seq"] as? Int }
+        #expect(!seqs.isEmpty && seqs == Array(1...seqs.count), "events not gap-free from 1: \(seqs)")
+        let kinds = lines.compactMap { ($0["event"] as? [String: Any])?["kind"] as? String }
+        #expect(kinds.first == "day_started" && kinds.filter { $0 == "ticket_issued" }.count == 3 && kinds.contains("ticket_rated"))
+
+        // export a report as CSV; a bad range is a usage error.
+        let report = try await ctl(["export", "windows", "--no-bom"])
+        #expect(report.status == 0 && report.out.hasPrefix("rank,key,name,served"), "\(report)")
+        #expect(try await ctl(["export", "tickets", "--from", "2026-13-01"]).status == 64)
+        #expect(try await ctl(["export", "events", "--format", "json"]).status == 64)
+
+        // --json on the other read commands.
+        let checked = try await Command.run(Self.counterctl, ["config", "check", config.path, "--json",
+                                                              "--profiles", DaemonTests.repo.appendingPathComponent("profiles").path])
+        #expect((try? JSONSerialization.jsonObject(with: Data(checked.out.utf8)) as? [String: Any])?["ok"] as? Bool == true, "\(checked)")
+        try "[hall]\nname = 3\n".write(to: dir.appendingPathComponent("bad.toml"), atomically: true, encoding: .utf8)
+        let bad = try await Command.run(Self.counterctl, ["config", "check", dir.appendingPathComponent("bad.toml").path, "--json"])
+        let badJSON = try? JSONSerialization.jsonObject(with: Data(bad.out.utf8)) as? [String: Any]
+        #expect(bad.status == 78 && badJSON?["ok"] as? Bool == false && !((badJSON?["issues"] as? [Any]) ?? []).isEmpty, "\(bad)")
+        let reportJSON = try await ctl(["report", "windows", "--json"])
+        let reportRows = try? JSONSerialization.jsonObject(with: Data(reportJSON.out.utf8)) as? [[String: Any]]
+        #expect(reportRows?.count == 1 && reportRows?.first?["ratings"] as? [Int] == [0, 1, 0, 0, 0], "\(reportJSON)")
+
+        // After a stop the status file is gone and status says so.
+        kill(daemon.processIdentifier, SIGTERM)
+        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        let after = try await ctl(["status", "--json"])
+        #expect(after.status == 3)
+        #expect((try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as? [String: Any])?["running"] as? Bool == false)
+    }
+}
