@@ -5,11 +5,11 @@ SWIFT ?= swift
 BUILD_PACKAGES := libsqlite3-dev libudev-dev
 # Debian packages the tests need besides those: Python for the test peers, umockdev (+ its Python
 # bindings) to emulate udev devices, udev for `udevadm test` on the rules, systemd for systemd-analyze.
-TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd
+TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd lintian fakeroot
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
-.PHONY: deps test-deps build demo test bench clean install
+.PHONY: deps test-deps build demo test bench clean install deb
 
 # Installation layout (FHS). `make install` installs already-built binaries from $(BINDIR):
 # `swift build -c release` first, or BINDIR=.build/debug for a test install.
@@ -55,8 +55,15 @@ bench: deps
 	$(SWIFT) build -c release --product counterd-bench
 	.build/release/counterd-bench
 
+## Debian package: release binaries with the Swift runtime linked in (they run without a Swift toolchain),
+## then packaging/build-deb.sh; the .deb lands in dist/. Check it with `lintian dist/*.deb`.
+deb: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product counterd
+	$(SWIFT) build -c release --static-swift-stdlib --product counterctl
+	packaging/build-deb.sh .build/release dist
+
 clean:
-	rm -rf .build demo-data $(VENV)
+	rm -rf .build demo-data dist $(VENV)
 
 ## Install binaries, units, udev rules, sysusers/tmpfiles snippets, profiles, example config and completions.
 install:
@@ -77,6 +84,6 @@ install:
 	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/counterd
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	$(BINDIR)/counterctl --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/counterctl
+	$(BINDIR)/counterctl --generate-completion-script bash | sed '1{/^#!/d}' > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/counterctl
 	$(BINDIR)/counterctl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_counterctl
 	$(BINDIR)/counterctl --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/counterctl.fish

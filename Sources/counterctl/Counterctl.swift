@@ -16,6 +16,7 @@ struct Counterctl: AsyncParsableCommand {
             (status) or a device not connected (devices); 64 usage error; 65 bad data (integrity check failed,
             projections differ, ambiguous device); 78 configuration error.
             """,
+        version: CounterdVersion.version,
         subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self,
                       DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, TokenCommand.self, CrashProbe.self])
 }

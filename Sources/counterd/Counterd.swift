@@ -15,7 +15,8 @@ import Web
 struct Counterd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "counterd",
-        abstract: "Service-hall counter daemon: queue, calling, ratings and the window performance database.")
+        abstract: "Service-hall counter daemon: queue, calling, ratings and the window performance database.",
+        version: CounterdVersion.version)
 
     @Option(name: .shortAndLong, help: "Config file (TOML).")
     var config: String = CounterdConfig.defaultPath
