@@ -108,6 +108,14 @@ public struct DeviceBinding: Sendable, Equatable, Codable {
         return [UInt8(clamping: address ?? 1): window]
     }
 
+    /// Screen address → window for display drivers; window 0 is a hall screen (every screen of a
+    /// hall-display binding is one).
+    public var screens: [UInt8: Int] {
+        var map = addressWindows
+        if map.isEmpty, role == .hallDisplay { map = [UInt8(clamping: address ?? 1): 0] }
+        return role == .hallDisplay ? map.mapValues { _ in 0 } : map
+    }
+
     /// Whether this binding is found through udev (as opposed to a TCP host or a recording).
     public var usesUdev: Bool { transport.subsystem != nil }
 }

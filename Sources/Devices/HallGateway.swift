@@ -10,6 +10,8 @@ public protocol HallGateway: Sendable {
     /// Tickets a window could call now.
     func waitingCount(window: Int) async -> Int
     func clerkName(_ id: String) async -> String?
+    /// The hall's names and numbers: windows, categories, clerks.
+    func setup() async -> HallSetup
 }
 
 public enum GatewayError: Error, Sendable, Equatable {

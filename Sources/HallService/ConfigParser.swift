@@ -128,7 +128,7 @@ private struct Reader {
     // MARK: Sections
 
     mutating func config(_ root: TOMLTable) -> CounterdConfig? {
-        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens", "devices"])
+        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens", "devices", "display", "voice"])
         let hallTable = table(root, "hall", "hall", required: true)
         var name = "", rules = HallRules()
         if let h = hallTable {
@@ -175,11 +175,13 @@ private struct Reader {
         let windows = windows(root, categories: categories)
         let tokens = tokens(root, windows: windows)
         let devices = devices(root, windows: windows)
+        let display = display(root)
+        let voice = voice(root)
         if categories.isEmpty { fail("categories", "at least one [[categories]] is needed") }
         if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
         guard issues.isEmpty else { return nil }
         return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules),
-                              server: server, database: database, tokens: tokens, devices: devices)
+                              server: server, database: database, tokens: tokens, devices: devices, display: display, voice: voice)
     }
 
     mutating func categories(_ root: TOMLTable) -> [ServiceCategory] {
@@ -252,6 +254,42 @@ private struct Reader {
         return out
     }
 
+    mutating func display(_ root: TOMLTable) -> DisplayTemplates {
+        var t = DisplayTemplates()
+        guard let d = table(root, "display", "display", required: false) else { return t }
+        let keys: [(String, WritableKeyPath<DisplayTemplates, String>)] = [
+            ("call", \.call), ("call_short", \.callShort), ("hall_call", \.hallCall), ("idle", \.idle),
+            ("idle_no_clerk", \.idleNoClerk), ("closed", \.closed), ("hall_idle", \.hallIdle), ("voice", \.voice)]
+        unknownKeys(d, "display", allowed: Set(keys.map(\.0)))
+        for (key, path) in keys where d[key] != nil {
+            guard let v = string(d, key, "display.\(key)") else { continue }
+            let unknown = DisplayTemplates.unknownPlaceholders(v)
+            if !unknown.isEmpty {
+                fail("display.\(key)", "unknown placeholder {\(unknown[0])} (known: \(DisplayTemplates.placeholders.sorted().map { "{\($0)}" }.joined(separator: " ")))")
+            }
+            t[keyPath: path] = v
+        }
+        return t
+    }
+
+    mutating func voice(_ root: TOMLTable) -> VoiceSettings {
+        var v = VoiceSettings()
+        guard let t = table(root, "voice", "voice", required: false) else { return v }
+        unknownKeys(t, "voice", allowed: ["enabled", "device", "pack", "player", "gap_ms"])
+        if let e = t["enabled"] {
+            if let b = e.bool { v.enabled = b } else { fail("voice.enabled", "must be true or false, found \(e.type)") }
+        }
+        v.device = string(t, "device", "voice.device", default: v.device) ?? v.device
+        v.pack = string(t, "pack", "voice.pack", default: v.pack) ?? v.pack
+        if let p = t["player"] {
+            if let words = p.array?.compactMap(\.string), words.count == p.array?.count, !words.isEmpty { v.player = words } else {
+                fail("voice.player", "must be a list of strings, e.g. [\"aplay\", \"-q\", \"-D\", \"{device}\", \"{file}\"]")
+            }
+        }
+        v.gapMilliseconds = int(t, "gap_ms", "voice.gap_ms", default: v.gapMilliseconds, range: 0...5000) ?? v.gapMilliseconds
+        return v
+    }
+
     mutating func devices(_ root: TOMLTable, windows: [ServiceWindow]) -> [DeviceBinding] {
         var out: [DeviceBinding] = []
         var ids = Set<String>()
@@ -315,9 +353,12 @@ private struct Reader {
             if let v = t["bus"] {
                 if let entries = v.array {
                     for (j, entry) in entries.enumerated() {
-                        guard let e = entry.table, let a = int(e, "address", "\(p).bus[\(j)].address", range: 0...247),
-                              let w = int(e, "window", "\(p).bus[\(j)].window", range: 1...9999) else { continue }
-                        if !windows.contains(where: { $0.number == w }) { fail("\(p).bus[\(j)].window", "no window \(w)") }
+                        guard let e = entry.table, let a = int(e, "address", "\(p).bus[\(j)].address", range: 0...247) else { continue }
+                        // A hall screen (window 0, or no window on a hall-display line) shares the line with window screens.
+                        let hallScreen = role == .hallDisplay && e["window"] == nil
+                        guard let w = hallScreen ? 0 : int(e, "window", "\(p).bus[\(j)].window", range: role == .windowDisplay ? 0...9999 : 1...9999)
+                        else { continue }
+                        if w != 0 && !windows.contains(where: { $0.number == w }) { fail("\(p).bus[\(j)].window", "no window \(w)") }
                         if bus[a] != nil { fail("\(p).bus[\(j)].address", "address \(a) is listed twice") }
                         bus[a] = w
                     }
@@ -326,6 +367,9 @@ private struct Reader {
                 }
             }
             if role == .evaluator && profile == nil { fail("\(p).profile", "an evaluator needs a profile (see profiles/)") }
+            if (role == .windowDisplay || role == .hallDisplay) && profile == nil {
+                fail("\(p).profile", "a display needs a profile (see profiles/display-*.toml)")
+            }
             switch transport {
             case .tcp:
                 if host == nil { fail("\(p).host", "a tcp device needs host = \"ADDRESS:PORT\"") }

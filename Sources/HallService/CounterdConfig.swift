@@ -62,14 +62,20 @@ public struct CounterdConfig: Sendable {
     public var database: DatabaseSettings
     public var tokens: [TokenEntry]
     public var devices: [DeviceBinding]
+    /// The wording of screens and voice.
+    public var display: DisplayTemplates
+    public var voice: VoiceSettings
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
-                database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], devices: [DeviceBinding] = []) {
+                database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], devices: [DeviceBinding] = [],
+                display: DisplayTemplates = DisplayTemplates(), voice: VoiceSettings = VoiceSettings()) {
         self.setup = setup
         self.server = server
         self.database = database
         self.tokens = tokens
         self.devices = devices
+        self.display = display
+        self.voice = voice
     }
 
     /// Reads and validates a config file; throws `ConfigError` listing every problem.
@@ -84,5 +90,28 @@ public struct CounterdConfig: Sendable {
         case .success(let config): return config
         case .failure(let issues): throw ConfigError(file: path, issues: issues.issues)
         }
+    }
+}
+
+/// Voice calling: `[voice]` in the config.
+public struct VoiceSettings: Sendable, Equatable {
+    /// Voice can be off per hall.
+    public var enabled: Bool
+    /// ALSA device for the player, e.g. "default" or "plughw:1,0".
+    public var device: String
+    /// Directory of clips (digits, letters, 请, 号, 到, 号窗口, 办理 …), generated or recorded.
+    public var pack: String
+    /// The command that plays one WAV file; {device} and {file} are filled in.
+    public var player: [String]
+    /// Silence between clips.
+    public var gapMilliseconds: Int
+
+    public init(enabled: Bool = true, device: String = "default", pack: String = "/usr/share/counterd/voice",
+                player: [String] = ["aplay", "-q", "-D", "{device}", "{file}"], gapMilliseconds: Int = 60) {
+        self.enabled = enabled
+        self.device = device
+        self.pack = pack
+        self.player = player
+        self.gapMilliseconds = gapMilliseconds
     }
 }

@@ -28,16 +28,20 @@ public struct HallGatewayAdapter: HallGateway {
     }
 
     public func clerkName(_ id: String) async -> String? { await hall.setup.clerk(id)?.name }
+
+    public func setup() async -> HallSetup { await hall.setup }
 }
 
 /// Picks the driver for each configured device from its role and profile.
 public struct DriverFactory: Sendable {
     public let hall: any HallGateway
     public let profiles: ProfileLibrary
+    public let templates: DisplayTemplates
 
-    public init(hall: any HallGateway, profiles: ProfileLibrary) {
+    public init(hall: any HallGateway, profiles: ProfileLibrary, templates: DisplayTemplates = DisplayTemplates()) {
         self.hall = hall
         self.profiles = profiles
+        self.templates = templates
     }
 
     public func driver(for b: DeviceBinding) -> any DeviceDriver {
@@ -53,7 +57,10 @@ public struct DriverFactory: Sendable {
                 guard let window = b.window else { return CountingDriver() }
                 return KeyEvaluatorDriver(profile: profile, window: window, hall: hall)
             }
-        case .windowDisplay, .hallDisplay, .printer:
+        case .windowDisplay, .hallDisplay:
+            guard let name = b.profile, let profile = profiles.displays[name] else { return CountingDriver() }
+            return DisplayBusDriver(profile: profile, screens: b.screens, templates: templates, hall: hall, baud: b.serial.baud)
+        case .printer:
             return CountingDriver()
         }
     }
@@ -63,6 +70,16 @@ public struct DriverFactory: Sendable {
         var issues: [ConfigIssue] = []
         for (i, b) in bindings.enumerated() {
             guard let name = b.profile else { continue }
+            if b.role == .windowDisplay || b.role == .hallDisplay {
+                if profiles.displays[name] == nil {
+                    issues.append(ConfigIssue(path: "devices[\(i)].profile", message: "no display profile \"\(name)\" (have: \(profiles.displays.keys.sorted().joined(separator: ", ")))"))
+                } else if ![.serial, .tcp, .replay].contains(b.transport) {
+                    issues.append(ConfigIssue(path: "devices[\(i)].transport", message: "a display is on serial or tcp"))
+                } else if b.screens.isEmpty {
+                    issues.append(ConfigIssue(path: "devices[\(i)]", message: "say which screens: window (+ address), or bus = [{address = 1, window = 3}, …]"))
+                }
+                continue
+            }
             guard let p = profiles.profiles[name] else {
                 issues.append(ConfigIssue(path: "devices[\(i)].profile", message: "no profile \"\(name)\" (have: \(profiles.profiles.keys.sorted().joined(separator: ", ")))"))
                 continue

@@ -7,8 +7,12 @@ import TOMLKit
 /// The evaluator profiles in a directory (profiles/ in the repo, /usr/share/counterd/profiles installed).
 public struct ProfileLibrary: Sendable {
     public var profiles: [String: EvaluatorProfile]
+    public var displays: [String: DisplayProfile]
 
-    public init(profiles: [String: EvaluatorProfile] = [:]) { self.profiles = profiles }
+    public init(profiles: [String: EvaluatorProfile] = [:], displays: [String: DisplayProfile] = [:]) {
+        self.profiles = profiles
+        self.displays = displays
+    }
 
     /// Loads every *.toml in `directory`; a bad file is an issue naming the file and key.
     public static func load(directory: String) -> (ProfileLibrary, [ConfigIssue]) {
@@ -17,7 +21,19 @@ public struct ProfileLibrary: Sendable {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".toml") }.sorted()
         for file in files {
             let path = directory + "/" + file
-            switch parse((try? String(contentsOfFile: path, encoding: .utf8)) ?? "") {
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if (try? TOMLTable(string: text))?["profile"]?.table?["kind"]?.string == "display" {
+                switch parseDisplay(text) {
+                case .success(let d):
+                    if library.displays[d.id] != nil || library.profiles[d.id] != nil {
+                        issues.append(ConfigIssue(path: file, message: "duplicate profile id \(d.id)"))
+                    }
+                    library.displays[d.id] = d
+                case .failure(let e): issues += e.issues.map { ConfigIssue(path: "\(file): \($0.path)", line: $0.line, message: $0.message) }
+                }
+                continue
+            }
+            switch parse(text) {
             case .success(let p):
                 if library.profiles[p.id] != nil { issues.append(ConfigIssue(path: file, message: "duplicate profile id \(p.id)")) }
                 library.profiles[p.id] = p
@@ -73,5 +89,56 @@ public struct ProfileLibrary: Sendable {
         }
         if profile.levels.isEmpty { fail("profile", "maps no key to a level") }
         return issues.isEmpty ? .success(profile) : .failure(ConfigIssues(issues: issues))
+    }
+
+    /// A display profile: `[profile] kind = "display"`, `wire` = qsystem | strip | alphasign | modbus-led.
+    public static func parseDisplay(_ text: String) -> Result<DisplayProfile, ConfigIssues> {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", message: "TOML syntax: \(error)")]))
+        }
+        var issues: [ConfigIssue] = []
+        func fail(_ path: String, _ m: String) { issues.append(ConfigIssue(path: path, message: m)) }
+        guard let p = root["profile"]?.table, let id = p["id"]?.string else {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile", message: "needs [profile] with id")]))
+        }
+        let allowed: Set<String> = ["id", "name", "kind", "wire", "charset", "width", "overflow", "min_gap_ms", "refresh_seconds",
+                                    "checksum", "alpha_type", "alpha_mode", "digits", "value_register", "segment_register",
+                                    "timeout_ms", "retries"]
+        for key in p.keys where !allowed.contains(key) { fail("profile.\(key)", "unknown key") }
+        guard let wireText = p["wire"]?.string, let wire = DisplayProfile.Wire(rawValue: wireText) else {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile.wire", message: "must be one of \(DisplayProfile.Wire.allCases.map(\.rawValue).joined(separator: ", "))")]))
+        }
+        var d = DisplayProfile(id: id, name: p["name"]?.string, wire: wire)
+        if let c = p["charset"]?.string {
+            if let cs = DisplayCharset(rawValue: c) { d.charset = cs } else { fail("profile.charset", "must be ascii or gbk") }
+        }
+        if let o = p["overflow"]?.string {
+            if let ov = DisplayOverflow(rawValue: o) { d.overflow = ov } else { fail("profile.overflow", "must be scroll or truncate") }
+        }
+        if let c = p["checksum"]?.string {
+            if let ck = StripScreenFrame.Checksum(rawValue: c) { d.checksum = ck } else {
+                fail("profile.checksum", "must be one of \(StripScreenFrame.Checksum.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let v = p[key] else { return nil }
+            guard let i = v.int, range.contains(i) else { fail("profile.\(key)", "must be a whole number in \(range)"); return nil }
+            return i
+        }
+        if let v = int("width", 1...512) { d.width = v }
+        if let v = int("min_gap_ms", 0...10_000) { d.minimumGapMilliseconds = v }
+        if let v = int("refresh_seconds", 1...86_400) { d.refreshSeconds = v }
+        if let v = int("digits", 1...16) { d.digits = v }
+        if let v = int("value_register", 0...65535) { d.valueRegister = UInt16(v) }
+        if let v = int("segment_register", 0...65535) { d.segmentRegister = UInt16(v) }
+        if let v = int("timeout_ms", 1...5_000) { d.timeoutMilliseconds = v }
+        if let v = int("retries", 1...10) { d.retries = v }
+        if let t = p["alpha_type"]?.string { d.alphaType = t }
+        if let m = p["alpha_mode"]?.string {
+            let modes: [String: AlphaSignFrame.Mode?] = ["none": nil, "hold": .hold, "rotate": .rotate, "flash": .flash, "roll-up": .rollUp, "auto": .automode]
+            if let mode = modes[m] { d.alphaMode = mode } else { fail("profile.alpha_mode", "must be one of \(modes.keys.sorted().joined(separator: ", "))") }
+        }
+        return issues.isEmpty ? .success(d) : .failure(ConfigIssues(issues: issues))
     }
 }

@@ -222,6 +222,7 @@ struct NoHall: HallGateway {
     func window(_ number: Int) async -> WindowState? { nil }
     func waitingCount(window: Int) async -> Int { 0 }
     func clerkName(_ id: String) async -> String? { nil }
+    func setup() async -> HallSetup { HallSetup(name: "", categories: [], windows: [], clerks: []) }
 }
 
 /// One JSON object on stdout, keys sorted.

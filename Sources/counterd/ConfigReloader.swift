@@ -55,7 +55,7 @@ actor ConfigReloader {
         overrides(&cfg)
         cfg.devices += extraBindings
         let (library, profileIssues) = ProfileLibrary.load(directory: profilesDirectory)
-        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library)
+        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display)
         let bindingIssues = factory.check(cfg.devices).map { "\(path): \($0)" }
         if !bindingIssues.isEmpty { return refuse(bindingIssues + profileIssues.map { "profile: \($0)" }) }
         for issue in profileIssues { logger.error("profile error: \(issue)") }
@@ -65,7 +65,10 @@ actor ConfigReloader {
 
         // Evaluators whose profile file changed restart with it even if their binding is the same.
         let restart = Set(cfg.devices.compactMap { b -> String? in
-            guard let p = b.profile, profiles.profiles[p] != library.profiles[p] else { return nil }
+            let isDisplay = b.role == .windowDisplay || b.role == .hallDisplay
+            // Screens carry the wording: new templates restart them.
+            if isDisplay && cfg.display != current.display { return b.id }
+            guard let p = b.profile, profiles.profiles[p] != library.profiles[p] || profiles.displays[p] != library.displays[p] else { return nil }
             return b.id
         })
         let devicesChange = await devices.supervisor.reconfigure(cfg.devices, restart: restart, driverFor: { factory.driver(for: $0) })

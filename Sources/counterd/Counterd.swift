@@ -101,7 +101,7 @@ struct Counterd: AsyncParsableCommand {
         } else if demo {
             logger.warning("no modbus-rtu-evaluator profile in \(profiles): the demo runs without simulated devices")
         }
-        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library)
+        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display)
         let bindingIssues = factory.check(cfg.devices)
         if !bindingIssues.isEmpty {
             for issue in bindingIssues { logger.critical("config error: \(config): \(issue)") }

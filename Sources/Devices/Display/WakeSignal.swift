@@ -1,0 +1,50 @@
+import Synchronization
+
+/// Wakes one waiting task early, or lets its wait time out: how a driver loop sleeps until either new
+/// work arrives or its next deadline passes.
+final class WakeSignal: Sendable {
+    private struct State {
+        var raised = false
+        var waiter: CheckedContinuation<Void, Never>?
+        var generation = 0
+    }
+    private let state = Mutex(State())
+
+    func raise() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if let w = s.waiter {
+                s.waiter = nil
+                return w
+            }
+            s.raised = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    /// Returns when raised (at once if it was raised since the last wait) or after `seconds`.
+    func wait(seconds: Double) async {
+        if state.withLock({ s in defer { s.raised = false }; return s.raised }) { return }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let generation = state.withLock { s -> Int? in
+                if s.raised {
+                    s.raised = false
+                    return nil
+                }
+                s.generation += 1
+                s.waiter = c
+                return s.generation
+            }
+            guard let generation else { return c.resume() }
+            Task { [self] in
+                try? await Task.sleep(for: .microseconds(Int(max(0, seconds) * 1_000_000)))
+                let expired = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                    guard s.generation == generation, let w = s.waiter else { return nil }
+                    s.waiter = nil
+                    return w
+                }
+                expired?.resume()
+            }
+        }
+    }
+}
