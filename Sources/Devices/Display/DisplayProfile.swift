@@ -65,14 +65,20 @@ public struct DisplayProfile: Sendable, Equatable {
         self.retries = retries
     }
 
-    /// The text a screen of this profile gets for `content`, by the documented rule: the full text when it
-    /// fits or the screen scrolls; otherwise the short form (e.g. "A012→3"); otherwise the short form cut
-    /// at the last whole character that fits.
+    /// The text a screen of this profile gets for `content`, by the documented rule: the full text when
+    /// its charset can show it and it fits (or the screen scrolls); otherwise the short form ("A012-3");
+    /// otherwise the short form cut at the last whole character that fits. What the charset still lacks
+    /// becomes '?' when encoded.
     public func fit(_ content: ScreenContent) -> String {
-        if overflow == .scroll || DisplayText.cells(content.text) <= width { return content.text }
+        if shows(content.text) && (overflow == .scroll || DisplayText.cells(content.text) <= width) { return content.text }
         let short = content.short ?? content.text
-        if DisplayText.cells(short) <= width { return short }
+        if overflow == .scroll || DisplayText.cells(short) <= width { return short }
         return DisplayText.truncate(short, width: width)
+    }
+
+    /// Whether every character of `text` exists in the profile's charset.
+    public func shows(_ text: String) -> Bool {
+        !DisplayText.encode(text, charset: charset, replacement: 0).contains(0)
     }
 
     /// What goes on the wire to show `content` on the screen at `address`.

@@ -10,7 +10,7 @@ public struct DisplayTemplates: Sendable, Equatable {
     public var hallIdle: String
     public var voice: String
 
-    public init(call: String = "请{ticket}号到{window}号窗口", callShort: String = "{ticket}→{window}",
+    public init(call: String = "请{ticket}号到{window}号窗口", callShort: String = "{ticket}-{window}",
                 hallCall: String = "请{ticket}号到{window}号窗口", idle: String = "{window}号窗口 {clerk} 欢迎您",
                 idleNoClerk: String = "{window}号窗口", closed: String = "{window}号窗口 暂停服务",
                 hallIdle: String = "{hall} 欢迎您", voice: String = "请{ticket}号到{window}号窗口办理") {
