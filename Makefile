@@ -5,7 +5,7 @@ SWIFT ?= swift
 BUILD_PACKAGES := libsqlite3-dev libudev-dev
 # Debian packages the tests need besides those: Python for the test peers, umockdev (+ its Python
 # bindings) to emulate udev devices, udev for `udevadm test` on the rules, systemd for systemd-analyze.
-TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd lintian fakeroot
+TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd lintian fakeroot chromium fonts-wqy-zenhei espeak-ng alsa-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
@@ -33,7 +33,7 @@ test-deps: deps
 	fi
 	@# The group the udev rules give devices to (the package's sysusers.d makes it on a real install).
 	@getent group counterd >/dev/null || $(SUDO) groupadd --system counterd
-	@if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import openapi_spec_validator, pymodbus, serial, importlib.util; assert importlib.util.find_spec("alphasign")' >/dev/null 2>&1; then \
+	@if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import openapi_spec_validator, pymodbus, serial, importlib.util; assert importlib.util.find_spec("alphasign") and importlib.util.find_spec("websocket")' >/dev/null 2>&1; then \
 	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt; \
 	fi
 

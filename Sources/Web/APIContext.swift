@@ -18,25 +18,36 @@ public struct WebDependencies: Sendable {
 
     public var access: AccessControl { live.withLock { $0.access } }
     public var reports: Reports { live.withLock { $0.reports } }
+    public var templates: DisplayTemplates { live.withLock { $0.templates } }
 
     public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil,
-                devices: HealthBoard? = nil) {
+                devices: HealthBoard? = nil, templates: DisplayTemplates = DisplayTemplates()) {
         self.hall = hall
-        self.live = LiveSettings((access, reports))
+        self.live = LiveSettings(Live(access: access, reports: reports, templates: templates))
         self.registry = registry
         self.devices = devices
     }
 
-    /// Applies a reloaded config's tokens and setup to every request from now on.
-    public func reconfigure(access: AccessControl, reports: Reports) {
-        live.withLock { $0 = (access, reports) }
+    /// Applies a reloaded config's tokens, setup and wording to every request from now on.
+    public func reconfigure(access: AccessControl, reports: Reports, templates: DisplayTemplates? = nil) {
+        live.withLock { l in
+            l.access = access
+            l.reports = reports
+            if let templates { l.templates = templates }
+        }
     }
 }
 
+struct Live: Sendable {
+    var access: AccessControl
+    var reports: Reports
+    var templates: DisplayTemplates
+}
+
 final class LiveSettings: Sendable {
-    private let value: Mutex<(access: AccessControl, reports: Reports)>
-    init(_ v: (access: AccessControl, reports: Reports)) { value = Mutex(v) }
-    func withLock<T>(_ body: (inout (access: AccessControl, reports: Reports)) -> T) -> T { value.withLock { body(&$0) } }
+    private let value: Mutex<Live>
+    init(_ v: Live) { value = Mutex(v) }
+    func withLock<T>(_ body: (inout Live) -> T) -> T { value.withLock { body(&$0) } }
 }
 
 enum JSON {

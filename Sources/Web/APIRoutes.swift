@@ -28,6 +28,24 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
     }
 
+    // Browser displays (Chromium in kiosk mode): the page is static; its data needs a token in ?token=.
+    @Sendable func displayPage(_ layout: DisplayPages.Layout, _ request: Request, window: Int? = nil) -> Response {
+        let calls = request.uri.queryParameters.get("calls").flatMap(Int.init) ?? 8
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        let html = DisplayPages.html(layout: layout, window: window, templates: deps.templates, calls: max(1, min(calls, 30)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+    router.get("/display/hall") { request, _ in displayPage(.hall, request) }
+    router.get("/display/tv") { request, _ in displayPage(.tv, request) }
+    router.get("/display/window/:window") { request, context in
+        guard let w = context.parameters.get("window", as: Int.self) else {
+            throw APIError.badRequest("invalid_window", zh: "窗口号无效", en: "window must be a number")
+        }
+        return displayPage(.window, request, window: w)
+    }
+
     let api = router.group("api")
     api.get("state") { request, _ in
         _ = try deps.authorize(request, .read)

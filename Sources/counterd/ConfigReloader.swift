@@ -72,7 +72,7 @@ actor ConfigReloader {
             return b.id
         })
         let devicesChange = await devices.supervisor.reconfigure(cfg.devices, restart: restart, driverFor: { factory.driver(for: $0) })
-        web.reconfigure(access: AccessControl(tokens: cfg.tokens), reports: Reports(store: hall.store, setup: cfg.setup))
+        web.reconfigure(access: AccessControl(tokens: cfg.tokens), reports: Reports(store: hall.store, setup: cfg.setup), templates: cfg.display)
 
         if cfg.server != current.server {
             logger.warning("config reload: the [server] section changed; it takes effect at the next restart")

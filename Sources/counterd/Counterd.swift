@@ -110,7 +110,8 @@ struct Counterd: AsyncParsableCommand {
         let devices = DeviceService(hall: hall, bindings: cfg.devices, statusPath: statusPath, useUdev: !noUdev, board: board,
                                     driverFor: { factory.driver(for: $0) })
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
-                                   reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board)
+                                   reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
+                                   templates: cfg.display)
         let started = Started()
         let host = cfg.server.host
         let hallName = cfg.setup.name
