@@ -28,10 +28,16 @@ public struct DeviceHealth: Sendable, Codable, Equatable {
     public var lastError: String?
 
     public init(binding: DeviceBinding, address: String, now: Date) {
-        id = binding.id
-        role = binding.role.rawValue
-        window = binding.window
-        transport = binding.transport.rawValue
+        self.init(id: binding.id, role: binding.role.rawValue, window: binding.window, transport: binding.transport.rawValue,
+                  address: address, now: now)
+    }
+
+    /// For outputs that are not configured devices, such as the voice's sound card.
+    public init(id: String, role: String, window: Int? = nil, transport: String, address: String, now: Date) {
+        self.id = id
+        self.role = role
+        self.window = window
+        self.transport = transport
         self.address = address
         state = .absent
         since = now

@@ -18,7 +18,7 @@ struct Counterctl: AsyncParsableCommand {
             """,
         version: CounterdVersion.version,
         subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self,
-                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, TokenCommand.self, CrashProbe.self])
+                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self, CrashProbe.self])
 }
 
 /// Options that locate the config and the database.

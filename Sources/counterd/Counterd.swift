@@ -150,6 +150,12 @@ struct Counterd: AsyncParsableCommand {
         // A graceful stop runs these backwards: the demo and reloads stop first, then the devices (evaluators
         // set out of service while the HTTP API still answers), and the HTTP server last.
         var services: [any Service] = [app, HallClockService(hall: hall), devices, systemd, ReloadService(reloader: reloader)]
+        if cfg.voice.enabled {
+            services.append(VoiceAnnouncer(settings: cfg.voice, hub: hall.hub, workDirectory: cfg.server.runtimeDirectory + "/voice",
+                                           board: board, templates: { deps.templates }))
+        } else {
+            logger.info("voice calling is off ([voice] enabled = false)")
+        }
         if statusPath != nil {
             let startedAt = Date(), configPath = config, database = cfg.database.path, port = cfg.server.port
             services.append(StatusFileService(path: cfg.server.runtimeDirectory + "/status.json") {
