@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "counterd-bench",
             dependencies: [
-                "HallModel", "Store", "HallService", "Devices", "Codecs",
+                "HallModel", "Store", "HallService", "Devices", "Codecs", "Simulators", "Web",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

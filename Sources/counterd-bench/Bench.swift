@@ -23,6 +23,9 @@ struct Bench {
         if only == nil || only == "report" {
             try report(dir: dir, windows: 100, days: Int(value(args, "--days") ?? "") ?? 365)
         }
+        if only == nil || only == "display" {
+            try await DisplayBench.run(dir: dir, calls: Int(value(args, "--calls") ?? "") ?? 200)
+        }
         if only == nil || only == "keypress" {
             let n = Int(value(args, "--evaluators") ?? "") ?? 300
             // A busy hall: every evaluator rates within the same 10 s (30 presses/s) …
