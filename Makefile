@@ -43,7 +43,9 @@ build: deps
 ## Build, then run counterd with the demo config, a SQLite file under ./demo-data and simulated traffic.
 demo: build
 	@mkdir -p demo-data
-	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles --demo
+	@if command -v espeak-ng >/dev/null && [ ! -f demo-data/voice/请.wav ]; then .build/debug/counterctl voice-pack demo-data/voice; fi
+	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles \
+	  --voice-pack demo-data/voice --demo
 
 ## Install what the tests need, build everything and run the whole suite.
 test: test-deps
@@ -79,6 +81,9 @@ install:
 	install -d $(DESTDIR)$(PREFIX)/share/counterd/profiles
 	install -m 0644 profiles/*.toml $(DESTDIR)$(PREFIX)/share/counterd/profiles/
 	install -D -m 0644 config/demo.toml $(DESTDIR)$(PREFIX)/share/doc/counterd/counterd.toml.example
+	@# The default voice pack, spoken by espeak-ng; recorded clips of the same names can replace it.
+	@if command -v espeak-ng >/dev/null; then $(BINDIR)/counterctl voice-pack $(DESTDIR)$(PREFIX)/share/counterd/voice; \
+	else echo "espeak-ng is not installed: no voice pack (counterctl voice-pack DIR makes one later)"; fi
 	install -D -m 0644 udev/61-counterd-devices.rules.example $(DESTDIR)$(PREFIX)/share/doc/counterd/61-counterd-devices.rules.example
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/counterd/README.md
 	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/counterd

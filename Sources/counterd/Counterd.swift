@@ -39,6 +39,9 @@ struct Counterd: AsyncParsableCommand {
     @Option(help: "Directory of evaluator profiles.")
     var profiles: String = "/usr/share/counterd/profiles"
 
+    @Option(help: "Directory of voice clips; overrides [voice] pack.")
+    var voicePack: String?
+
     @Flag(help: "Do not use libudev (fixed paths and TCP devices only).")
     var noUdev = false
 
@@ -95,7 +98,7 @@ struct Counterd: AsyncParsableCommand {
         // the Modbus evaluator profile; without it the demo drives the hall with plain commands.
         var demoDevices: DemoDevices?
         if demo && library.profiles["modbus-rtu-evaluator"] != nil {
-            let sim = try DemoDevices(windows: cfg.setup.windows.map(\.number))
+            let sim = try DemoDevices(windows: cfg.setup.windows.map(\.number), withScreens: library.displays["display-strip-gbk"] != nil)
             cfg.devices += sim.bindings
             demoDevices = sim
         } else if demo {
@@ -127,6 +130,7 @@ struct Counterd: AsyncParsableCommand {
             logger.notice("event stream     \(base)/api/events")
             logger.notice("reports          \(base)/api/reports/windows?from=YYYY-MM-DD&to=YYYY-MM-DD")
             logger.notice("metrics          \(base)/metrics")
+            logger.notice("hall screen      \(base)/display/hall?token=<display token>   (also /display/tv, /display/window/N)")
             if isDemo {
                 logger.notice("demo tokens: display=demo-display manager=demo-manager kiosk=demo-kiosk window N=demo-window-N")
                 logger.notice("try: curl -H 'Authorization: Bearer demo-manager' '\(base)/api/reports/windows'")
@@ -191,8 +195,9 @@ extension Counterd {
             listenAt = ServerSettings(host: String(listen[..<colon]), port: port)
         }
         let server = listenAt
-        let database = self.database, runtimeDir = self.runtimeDir
+        let database = self.database, runtimeDir = self.runtimeDir, voicePack = self.voicePack
         return { cfg in
+            if let voicePack { cfg.voice.pack = voicePack }
             if let database { cfg.database.path = database }
             if let server { cfg.server = ServerSettings(host: server.host, port: server.port, runtimeDirectory: cfg.server.runtimeDirectory) }
             if let runtimeDir { cfg.server.runtimeDirectory = runtimeDir }

@@ -9,18 +9,31 @@ import Simulators
 struct DemoDevices: DemoActions {
     let callers: SimulatedCallerBus
     let evaluators: SimulatedModbusEvaluators
+    /// Window strip screens and one hall screen (address 99) on an RS-485 line.
+    let screens: SimulatedDisplayBus?
     let bindings: [DeviceBinding]
 
-    init(windows: [Int]) throws {
+    init(windows: [Int], withScreens: Bool) throws {
         let addresses = windows.map { UInt8(clamping: $0) }
         callers = try SimulatedCallerBus(addresses: addresses)
         evaluators = try SimulatedModbusEvaluators(units: addresses)
         let bus = Dictionary(uniqueKeysWithValues: windows.map { ($0, $0) })
-        bindings = [
+        var bindings = [
             DeviceBinding(id: "demo-callers", role: .caller, transport: .serial, match: DeviceMatch(path: callers.path), bus: bus),
             DeviceBinding(id: "demo-evaluators", role: .evaluator, transport: .serial, match: DeviceMatch(path: evaluators.path),
                           profile: "modbus-rtu-evaluator", bus: bus),
         ]
+        if withScreens {
+            let line = try SimulatedDisplayBus(wire: .strip)
+            var screensBus = bus
+            screensBus[99] = 0
+            bindings.append(DeviceBinding(id: "demo-screens", role: .windowDisplay, transport: .serial, match: DeviceMatch(path: line.path),
+                                          profile: "display-strip-gbk", bus: screensBus))
+            screens = line
+        } else {
+            screens = nil
+        }
+        self.bindings = bindings
     }
 
     func call(window: Int) async { callers.press(.call, address: UInt8(clamping: window)) }

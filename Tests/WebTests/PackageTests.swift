@@ -25,7 +25,8 @@ import Testing
                      "./lib/udev/rules.d/62-counterd.rules", "./usr/lib/sysusers.d/counterd.conf", "./usr/lib/tmpfiles.d/counterd.conf",
                      "./usr/share/counterd/profiles/modbus-rtu-evaluator.toml", "./usr/share/doc/counterd/counterd.toml.example",
                      "./usr/share/doc/counterd/copyright", "./usr/share/doc/counterd/changelog.gz",
-                     "./usr/share/bash-completion/completions/counterctl"] {
+                     "./usr/share/bash-completion/completions/counterctl", "./usr/share/counterd/voice/请.wav",
+                     "./usr/share/counterd/profiles/display-strip-gbk.toml"] {
             #expect(contents.contains(" \(path)\n"), "the package lacks \(path)")
         }
         #expect(!contents.contains("./etc/counterd/counterd.toml"), "the package must not ship a config with demo tokens")

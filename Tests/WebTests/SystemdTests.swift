@@ -25,6 +25,17 @@ import Testing
         #expect(err.isEmpty, "systemd-analyze verify: \(err)")
     }
 
+    /// The kiosk-browser user unit for display and kiosk PCs (chromium is installed by `make test`).
+    @Test func displayUserUnitVerifies() async throws {
+        let unit = Self.unit.deletingLastPathComponent().appendingPathComponent("counterd-display.service")
+        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("xdg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: runtime) }
+        let r = try await Command.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                      ["XDG_RUNTIME_DIR=\(runtime.path)", "systemd-analyze", "verify", "--user", unit.path])
+        #expect(r.status == 0 && r.err.isEmpty, "systemd-analyze verify --user: \(r.err)")
+    }
+
     @Test func exposureIsAtMostOnePointFive() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "systemd-analyze missing: run `make test`")
         let (_, out, err) = try await Self.run(["security", "--offline=true", Self.unit.path])
