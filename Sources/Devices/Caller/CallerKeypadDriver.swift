@@ -49,7 +49,7 @@ public struct CallerKeypadDriver: DeviceDriver {
             var pendingCount: [Int: Task<Void, Never>] = [:]
             for await stored in events {
                 let e = stored.event
-                guard [.ticketCalled, .ticketRecalled].contains(e.kind), let w = e.window, let address = byWindow[w] else { continue }
+                guard [.ticketCalled, .ticketRecalled, .ticketCalledBack].contains(e.kind), let w = e.window, let address = byWindow[w] else { continue }
                 try? await connection.write(CallerFrame.showTicket(address: address, number: e.number ?? "").bytes)
                 pendingCount[w]?.cancel()
                 pendingCount[w] = Task {

@@ -1,0 +1,44 @@
+/// What the answers to DLE EOT 1, 2 and 4 say. Each answer is one byte with bit 1 and bit 4 set and
+/// bits 0 and 7 clear (`0xx1xx10`); a byte without that pattern is not a status answer.
+public struct PrinterStatus: Sendable, Equatable {
+    public var offline = false
+    public var coverOpen = false
+    public var paperNearEnd = false
+    public var paperOut = false
+    /// DLE EOT 2 bit 6: an error occurred (autocutter jam or an unrecoverable error).
+    public var cutterError = false
+    /// DLE EOT 2 bit 5: printing stopped because the paper ran out.
+    public var stoppedForPaper = false
+
+    public init() {}
+
+    /// True when the byte has the fixed bits of a DLE EOT answer.
+    public static func isStatusByte(_ b: UInt8) -> Bool { b & 0b1001_0011 == 0b0001_0010 }
+
+    /// Reads the three answers; nil when any is not a status byte.
+    public static func decode(printer: UInt8, offlineCause: UInt8, paper: UInt8) -> PrinterStatus? {
+        guard isStatusByte(printer), isStatusByte(offlineCause), isStatusByte(paper) else { return nil }
+        var s = PrinterStatus()
+        s.offline = printer & 0x08 != 0
+        s.coverOpen = offlineCause & 0x04 != 0
+        s.stoppedForPaper = offlineCause & 0x20 != 0
+        s.cutterError = offlineCause & 0x40 != 0
+        s.paperNearEnd = paper & 0x0C != 0
+        s.paperOut = paper & 0x60 != 0 || s.stoppedForPaper
+        return s
+    }
+
+    /// Whether a ticket can be printed now: paper near its end still prints (it is a warning).
+    public var canPrint: Bool { !offline && !coverOpen && !paperOut && !cutterError }
+
+    /// What is wrong, in Chinese first, for the kiosk and the log; empty when nothing is.
+    public var problems: [(zh: String, en: String)] {
+        var out: [(String, String)] = []
+        if coverOpen { out.append(("打印机盖未关", "cover open")) }
+        if paperOut { out.append(("打印纸已用完", "paper out")) }
+        if cutterError { out.append(("切纸刀故障", "cutter error")) }
+        if offline && out.isEmpty { out.append(("打印机离线", "printer offline")) }
+        if paperNearEnd && !paperOut { out.append(("打印纸即将用完", "paper near end")) }
+        return out
+    }
+}

@@ -1,0 +1,105 @@
+/// The printed queue ticket (排队小票): pure layout to ESC/POS bytes for 58 mm (32 columns of font A)
+/// and 80 mm (48 columns) paper, a CJK character counting as two columns.
+public struct TicketLayout: Sendable, Equatable {
+    public var hall: String
+    public var number: String
+    public var category: String
+    /// e.g. "请到 1、2 号窗口办理"
+    public var windowHint: String
+    /// Local time the ticket was issued, as printed.
+    public var issuedAt: String
+    public var waitingAhead: Int
+    /// 一次性告知: the materials the citizen needs.
+    public var checklist: [String]
+    /// Rating by phone: a URL with the ticket's token; nil prints no QR code.
+    public var qrURL: String?
+    public var barcode: String?
+    public var columns: Int
+    /// Whether the printer model needs FS & to print GB18030 (most Chinese printers do).
+    public var chineseMode: Bool
+    public var partialCut: Bool
+
+    public init(hall: String, number: String, category: String, windowHint: String, issuedAt: String, waitingAhead: Int,
+                checklist: [String] = [], qrURL: String? = nil, barcode: String? = nil, columns: Int = 48,
+                chineseMode: Bool = true, partialCut: Bool = true) {
+        self.hall = hall
+        self.number = number
+        self.category = category
+        self.windowHint = windowHint
+        self.issuedAt = issuedAt
+        self.waitingAhead = waitingAhead
+        self.checklist = checklist
+        self.qrURL = qrURL
+        self.barcode = barcode
+        self.columns = columns
+        self.chineseMode = chineseMode
+        self.partialCut = partialCut
+    }
+
+    /// Columns a character takes in font A.
+    public static func width(_ c: Character) -> Int { c.isASCII ? 1 : 2 }
+
+    /// Splits `text` into lines of at most `columns`, never inside a character; continuation lines get `indent`.
+    public static func wrap(_ text: String, columns: Int, indent: Int = 0) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for c in text {
+            let w = width(c)
+            if used + w > columns && !line.isEmpty {
+                lines.append(line)
+                line = String(repeating: " ", count: indent)
+                used = indent
+            }
+            line.append(c)
+            used += w
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    public var bytes: [UInt8] {
+        var p = EscPos()
+        let zh = chineseMode
+        p.initialize()
+        // State the character mode every time: printers differ on their power-up default.
+        if zh { p.chineseMode(true) } else { p.codePage(0) }
+        p.align(.center)
+        p.bold(true)
+        for l in Self.wrap(hall, columns: columns) { p.text(l + "\n", chinese: zh) }
+        p.bold(false)
+        p.text(String(repeating: "-", count: columns) + "\n", chinese: zh)
+        p.text(category + "\n", chinese: zh)
+        // The number as large as the paper allows: 4× on 80 mm, 3× on 58 mm.
+        let scale = columns >= 48 ? 4 : 3
+        p.size(width: scale, height: scale)
+        p.bold(true)
+        p.text(number + "\n", chinese: zh)
+        p.bold(false)
+        p.size(width: 1, height: 1)
+        for l in Self.wrap(windowHint, columns: columns) { p.text(l + "\n", chinese: zh) }
+        p.text("您前面还有 \(waitingAhead) 人等候\n", chinese: zh)
+        p.text("取号时间 \(issuedAt)\n", chinese: zh)
+        if !checklist.isEmpty {
+            p.align(.left)
+            p.text(String(repeating: "-", count: columns) + "\n", chinese: zh)
+            p.bold(true)
+            p.text("请备齐以下材料（一次性告知）：\n", chinese: zh)
+            p.bold(false)
+            for (i, item) in checklist.enumerated() {
+                let prefix = "\(i + 1). "
+                for l in Self.wrap(prefix + item, columns: columns, indent: prefix.count) { p.text(l + "\n", chinese: zh) }
+            }
+            p.align(.center)
+        }
+        if let qrURL {
+            p.text("\n", chinese: zh)
+            p.qr(qrURL, moduleSize: columns >= 48 ? 6 : 4, level: .m)
+            p.text("扫码评价本次服务\n", chinese: zh)
+        }
+        if let barcode { p.code128(barcode) }
+        if zh { p.chineseMode(false) }
+        p.cut(partial: partialCut)
+        return p.bytes
+    }
+}
