@@ -52,14 +52,22 @@ public struct DisplayBusDriver: DeviceDriver {
             submit(window == 0 ? .hall : .window(window), window == 0 ? planner.hallIdle : planner.rest(window: window, state: await hall.window(window)))
         }
         let watcher = Task {
+            var planner = planner
+            var plannedAt = ContinuousClock.now
             for await stored in events {
                 let e = stored.event
                 guard let w = e.window, [.ticketCalled, .ticketRecalled, .ticketCalledBack, .ticketFinished, .ticketNoShow, .ticketParked,
                                          .ticketTransferred, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed].contains(e.kind)
                 else { continue }
-                // Names come from the current setup, so a reloaded config shows at once.
-                let planner = ScreenPlanner(setup: await hall.setup(), templates: templates)
-                for (target, content) in planner.contents(for: e, window: await hall.window(w)) { submit(target, content) }
+                let isCall = [.ticketCalled, .ticketRecalled, .ticketCalledBack].contains(e.kind)
+                // Names come from the hall's setup, read again every few seconds (a reloaded config) but not on
+                // the path of a call: a call needs nothing but the event itself.
+                if !isCall && ContinuousClock.now - plannedAt > .seconds(2) {
+                    planner = ScreenPlanner(setup: await hall.setup(), templates: templates)
+                    plannedAt = ContinuousClock.now
+                }
+                let state = isCall ? nil : await hall.window(w)
+                for (target, content) in planner.contents(for: e, window: state) { submit(target, content) }
             }
         }
         defer { watcher.cancel() }
