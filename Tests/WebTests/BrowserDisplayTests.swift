@@ -59,35 +59,8 @@ import Testing
         let artifacts = DaemonTests.repo.appendingPathComponent(".build/test-artifacts")
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let config = dir.appendingPathComponent("counterd.toml")
-        try """
-            [hall]
-            name = "页面测试大厅"
-            [[categories]]
-            code = "a"
-            name = "户籍办理"
-            prefix = "A"
-            [[windows]]
-            number = 1
-            name = "1号窗口"
-            categories = ["a"]
-            [[windows]]
-            number = 2
-            name = "2号窗口"
-            categories = ["a"]
-            [[clerks]]
-            id = "c1"
-            name = "张敏"
-            [[tokens]]
-            role = "window"
-            window = 1
-            sha256 = "\(AccessControl.hash("t-w1"))"
-            [[tokens]]
-            role = "kiosk"
-            sha256 = "\(AccessControl.hash("t-kiosk"))"
-            [[tokens]]
-            role = "display"
-            sha256 = "\(AccessControl.hash("t-display"))"
-            """.write(to: config, atomically: true, encoding: .utf8)
+        try TestHall.toml(name: "页面测试大厅", windows: [1, 2], categories: [("a", "户籍办理", "A")], tokens: ["t-w1", "t-kiosk", "t-display"],
+                          windowNames: true).write(to: config, atomically: true, encoding: .utf8)
         func start(_ listen: String) async throws -> (Process, Int) {
             try await Daemon.start(["--config", config.path, "--database", dir.appendingPathComponent("hall.sqlite").path,
                                     "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", listen, "--no-udev",

@@ -8,31 +8,12 @@ import Testing
 
     static func config(dir: URL) throws -> URL {
         let file = dir.appendingPathComponent("counterd.toml")
-        try """
-            [hall]
-            name = "导出测试大厅"
-            [[categories]]
-            code = "hukou"
-            name = "户籍, \\"迁移\\""
-            prefix = "A"
-            [[windows]]
-            number = 1
-            categories = ["hukou"]
-            [[clerks]]
-            id = "c1"
-            name = "张敏"
-            [[tokens]]
-            role = "window"
-            window = 1
-            sha256 = "\(AccessControl.hash("t-w1"))"
-            [[tokens]]
-            role = "kiosk"
-            sha256 = "\(AccessControl.hash("t-kiosk"))"
+        try TestHall.toml(name: "导出测试大厅", categories: [("hukou", "户籍, \"迁移\"", "A")], extra: """
             [database]
             path = "\(dir.appendingPathComponent("hall.sqlite").path)"
             [server]
             runtime_dir = "\(dir.appendingPathComponent("run").path)"
-            """.write(to: file, atomically: true, encoding: .utf8)
+            """).write(to: file, atomically: true, encoding: .utf8)
         return file
     }
 

@@ -65,37 +65,8 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("counterd.toml")
-        try """
-            [hall]
-            name = "rating hall"
-            [[categories]]
-            code = "a"
-            name = "甲"
-            prefix = "A"
-            [[windows]]
-            number = 1
-            categories = ["a"]
-            [[clerks]]
-            id = "c1"
-            name = "张敏"
-            [[tokens]]
-            role = "window"
-            window = 1
-            sha256 = "\(AccessControl.hash("t-w1"))"
-            [[tokens]]
-            role = "kiosk"
-            sha256 = "\(AccessControl.hash("t-kiosk"))"
-            [[tokens]]
-            role = "manager"
-            sha256 = "\(AccessControl.hash("t-manager"))"
-            [[devices]]
-            id = "bus-a"
-            role = "evaluator"
-            transport = "serial"
-            path = "\(port)"
-            profile = "modbus-rtu-evaluator"
-            bus = [{address = 1, window = 1}]
-            """.write(to: config, atomically: true, encoding: .utf8)
+        try TestHall.toml(name: "rating hall", tokens: ["t-w1", "t-kiosk", "t-manager"], extra: TestHall.evaluatorLine(port: port))
+            .write(to: config, atomically: true, encoding: .utf8)
 
         let (first, firstPort) = try await Self.startDaemon(config: config, dir: dir)
         var http = firstPort

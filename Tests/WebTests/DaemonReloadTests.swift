@@ -5,35 +5,11 @@ import Testing
 /// SIGHUP and SIGTERM against the real counterd binary, with a pymodbus evaluator on a pty as the device
 /// that must survive a reload untouched and be set out of service by a stop.
 @Suite struct DaemonReloadTests {
-    static func config(port: String, windows: [Int], categories: [String], clerks: [String], extraTokens: String = "",
+    static func config(port: String, windows: [Int], categories: [String], clerks: [String], extraTokens: [String] = [],
                        broken: Bool = false) -> String {
-        var text = "[hall]\nname = \"reload hall\"\n"
-        for c in categories { text += "[[categories]]\ncode = \"\(c)\"\nname = \"类\(c)\"\nprefix = \"\(c.uppercased())\"\n" }
-        for w in windows { text += "[[windows]]\nnumber = \(w)\ncategories = [\(categories.map { "\"\($0)\"" }.joined(separator: ", "))]\n" }
-        for c in clerks { text += "[[clerks]]\nid = \"\(c)\"\nname = \"职员\(c)\"\n" }
-        text += """
-            [[tokens]]
-            role = "window"
-            window = 1
-            sha256 = "\(AccessControl.hash("t-w1"))"
-            [[tokens]]
-            role = "kiosk"
-            sha256 = "\(AccessControl.hash("t-kiosk"))"
-            [[tokens]]
-            role = "display"
-            sha256 = "\(AccessControl.hash("t-display"))"
-            \(extraTokens)
-            [[devices]]
-            id = "bus-a"
-            role = "evaluator"
-            transport = "serial"
-            path = "\(port)"
-            profile = "modbus-rtu-evaluator"
-            bus = [{address = 1, window = 1}]
-
-            """
-        if broken { text += "[[windows]\nnumber = \n" }
-        return text
+        TestHall.toml(name: "reload hall", windows: windows, categories: categories.map { ($0, "类\($0)", $0.uppercased()) },
+                      clerks: clerks.map { ($0, "职员\($0)") }, tokens: ["t-w1", "t-kiosk", "t-display"] + extraTokens,
+                      extra: TestHall.evaluatorLine(port: port) + (broken ? "[[windows]\nnumber = \n" : ""))
     }
 
     @Test func reloadAppliesChangesKeepsQueueAndDeviceRefusesBadConfigsAndStopDrains() async throws {
@@ -68,12 +44,7 @@ import Testing
         #expect(await eventually(5) { log.count("device connected") == 1 })
 
         // 1. A good change: a window, a category, a clerk and a token more; the device line is unchanged.
-        try write(Self.config(port: port, windows: [1, 2], categories: ["a", "b"], clerks: ["c1", "c2"], extraTokens: """
-            [[tokens]]
-            role = "window"
-            window = 2
-            sha256 = "\(AccessControl.hash("t-w2"))"
-            """))
+        try write(Self.config(port: port, windows: [1, 2], categories: ["a", "b"], clerks: ["c1", "c2"], extraTokens: ["t-w2"]))
         kill(daemon.processIdentifier, SIGHUP)
         #expect(await eventually(5) { log.count("config reloaded") == 1 }, "\(log.all)")
         let after = try await state()

@@ -1,4 +1,5 @@
 import Foundation
+import HallService
 import Synchronization
 
 /// Starting the real counterd binary and learning the port it bound (it prints its URLs on stdout).
@@ -93,5 +94,37 @@ enum Command {
     private final class Collected: @unchecked Sendable {
         var data = Data()
         let done = DispatchSemaphore(value: 0)
+    }
+}
+
+/// The TOML of a small hall for daemon tests: one category "a" (prefix A) unless told otherwise, the
+/// windows and clerks given, and tokens by name — "t-w1" is window 1's, "t-kiosk", "t-display" and
+/// "t-manager" the other roles'.
+enum TestHall {
+    static func toml(name: String, windows: [Int] = [1], categories: [(code: String, name: String, prefix: String)] = [("a", "甲", "A")],
+                     clerks: [(id: String, name: String)] = [("c1", "张敏")], tokens: [String] = ["t-w1", "t-kiosk"],
+                     windowNames: Bool = false, extra: String = "") -> String {
+        var text = "[hall]\nname = \"\(name)\"\n"
+        for c in categories {
+            text += "[[categories]]\ncode = \"\(c.code)\"\nname = \"\(c.name.replacingOccurrences(of: "\"", with: "\\\""))\"\nprefix = \"\(c.prefix)\"\n"
+        }
+        let codes = categories.map { "\"\($0.code)\"" }.joined(separator: ", ")
+        for w in windows { text += "[[windows]]\nnumber = \(w)\n\(windowNames ? "name = \"\(w)号窗口\"\n" : "")categories = [\(codes)]\n" }
+        for c in clerks { text += "[[clerks]]\nid = \"\(c.id)\"\nname = \"\(c.name)\"\n" }
+        for t in tokens {
+            let role: String
+            if t.hasPrefix("t-w"), let w = Int(t.dropFirst(3)) {
+                text += "[[tokens]]\nrole = \"window\"\nwindow = \(w)\nsha256 = \"\(AccessControl.hash(t))\"\n"
+                continue
+            }
+            role = String(t.dropFirst(2))
+            text += "[[tokens]]\nrole = \"\(role)\"\nsha256 = \"\(AccessControl.hash(t))\"\n"
+        }
+        return text + extra
+    }
+
+    /// A Modbus evaluator line on `port` with address 1 at window 1.
+    static func evaluatorLine(port: String) -> String {
+        "[[devices]]\nid = \"bus-a\"\nrole = \"evaluator\"\ntransport = \"serial\"\npath = \"\(port)\"\nprofile = \"modbus-rtu-evaluator\"\nbus = [{address = 1, window = 1}]\n"
     }
 }
