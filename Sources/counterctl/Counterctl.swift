@@ -21,6 +21,27 @@ struct Counterctl: AsyncParsableCommand {
                       DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self, CrashProbe.self])
 }
 
+/// --from and --to, in business days of the hall's time zone.
+struct DayRange: ParsableArguments {
+    @Option(help: "First business day, yyyy-MM-dd (default: today).")
+    var from: String?
+
+    @Option(help: "Last business day, yyyy-MM-dd (default: --from).")
+    var to: String?
+
+    /// The range with its defaults filled in; a bad date or order is a usage error (exit 64).
+    func resolve(_ reports: Reports) throws -> (from: String, to: String) {
+        let from = from ?? BusinessCalendar(identifier: reports.setup.rules.timeZone).day(of: Date())
+        let to = to ?? from
+        do {
+            try reports.validate(from: from, to: to)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return (from, to)
+    }
+}
+
 /// Options that locate the config and the database.
 struct Location: ParsableArguments {
     @Option(name: .shortAndLong, help: "Config file.")
@@ -110,11 +131,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Argument(help: "windows, clerks or categories")
     var scope: Scope
 
-    @Option(help: "First business day, yyyy-MM-dd (default: today).")
-    var from: String?
-
-    @Option(help: "Last business day, yyyy-MM-dd (default: --from).")
-    var to: String?
+    @OptionGroup var days: DayRange
 
     @Option(help: "table, csv or json")
     var format: String = "table"
@@ -129,15 +146,8 @@ struct ReportCommand: AsyncParsableCommand {
             throw ValidationError("--format must be table, csv or json")
         }
         let (cfg, store) = try location.load()
-        let today = BusinessCalendar(identifier: cfg.setup.rules.timeZone).day(of: Date())
-        let from = from ?? today
-        let to = to ?? from
         let reports = Reports(store: store, setup: cfg.setup)
-        do {
-            try reports.validate(from: from, to: to)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let (from, to) = try days.resolve(reports)
         let rows = try reports.rows(scope.statsScope, from: from, to: to)
         if format == .table { print("\(cfg.setup.name)  \(from) — \(to)\n") }
         print(try ReportFormatter.render(rows, format: format), terminator: "")

@@ -27,11 +27,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Argument(help: "tickets, events, windows, clerks or categories")
     var what: What
 
-    @Option(help: "First business day, yyyy-MM-dd (default: today).")
-    var from: String?
-
-    @Option(help: "Last business day, yyyy-MM-dd (default: --from).")
-    var to: String?
+    @OptionGroup var days: DayRange
 
     @Option(help: "csv, jsonl (tickets and events) or json (reports)")
     var format: Format = .csv
@@ -51,14 +47,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (cfg, store) = try location.load()
-        let today = BusinessCalendar(identifier: cfg.setup.rules.timeZone).day(of: Date())
-        let from = from ?? today
-        let to = to ?? from
-        do {
-            try Reports(store: store, setup: cfg.setup).validate(from: from, to: to)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let (from, to) = try days.resolve(Reports(store: store, setup: cfg.setup))
         let sink = try Sink(path: output)
         if format == .csv && !noBom { sink.write("\u{FEFF}") }
         let progress = Progress(enabled: output != nil && isatty(2) == 1)
