@@ -56,6 +56,7 @@ enum DisplayPages {
   th { color: var(--muted); font-weight: 400; font-size: 3vh; }
   .hall #calls td { font-size: 8vh; }
   .hall #calls td.num { color: var(--accent); }
+  #calls tr.done td { opacity: .55; }
   .hall main, .tv main { padding: 1vh 2vw; }
   #waiting { display: flex; flex-wrap: wrap; gap: 1vh 3vw; font-size: 3.6vh; padding: 1vh 2vw; background: #08172c; position: fixed; bottom: 0; left: 0; right: 0; }
   #waiting b { color: var(--accent); }
@@ -88,6 +89,20 @@ function serving() {
   return (state ? state.windows : []).filter(w => w.serving)
     .sort((a, b) => Date.parse(b.serving.last_called_at) - Date.parse(a.serving.last_called_at));
 }
+// The last calls, newest first: tickets being served now, and calls seen on the stream since the page
+// opened (a finished ticket stays on the list until newer calls push it off).
+const history = new Map();
+function remember(number, window, at) {
+  const key = number + "@" + window, t = Date.parse(at) || Date.now();
+  if (!history.has(key) || history.get(key).at < t) history.set(key, { number, window, at: t });
+  if (history.size > 60) [...history.entries()].sort((a, b) => a[1].at - b[1].at).slice(0, history.size - 60).forEach(([k]) => history.delete(k));
+}
+function recentCalls() {
+  for (const w of serving()) remember(w.serving.number, w.number, w.serving.last_called_at);
+  const names = new Map((state ? state.windows : []).map(w => [w.number, w]));
+  return [...history.values()].filter(c => names.has(c.window)).sort((a, b) => b.at - a.at)
+    .map(c => ({ ...c, w: names.get(c.window), current: (names.get(c.window).serving || {}).number === c.number }));
+}
 function render() {
   if (!state) return;
   document.getElementById("title").textContent = state.hall;
@@ -101,8 +116,8 @@ function render() {
       `<div id="clerk">${esc(w.name)}${w.clerk ? " · " + esc(w.clerk.name) : ""}</div>`;
     if (lastCall && lastCall.window === C.window) document.getElementById("current").classList.add("flash");
   } else {
-    const rows = serving().slice(0, C.calls).map(w =>
-      `<tr data-window="${w.number}"><td class="num">${esc(w.serving.number)}</td><td>${esc(w.name)}</td></tr>`).join("");
+    const rows = recentCalls().slice(0, C.calls).map(c =>
+      `<tr data-window="${c.window}" data-number="${esc(c.number)}" class="${c.current ? "current" : "done"}"><td class="num">${esc(c.number)}</td><td>${esc(c.w.name)}</td></tr>`).join("");
     const table = `<table id="calls"><thead><tr><th>号码 Number</th><th>窗口 Window</th></tr></thead><tbody>${rows}</tbody></table>`;
     if (C.layout === "tv") {
       const top = serving()[0];
@@ -113,7 +128,7 @@ function render() {
       main.innerHTML = table;
     }
     if (lastCall) {
-      const row = document.querySelector(`#calls tr[data-window="${lastCall.window}"]`);
+      const row = document.querySelector(`#calls tr[data-window="${lastCall.window}"][data-number="${lastCall.number}"]`);
       if (row) row.classList.add("flash");
       const big = document.getElementById("latest-number");
       if (big) big.classList.add("flash");
@@ -142,7 +157,12 @@ function connect() {
   // EventSource reconnects by itself (resuming with Last-Event-ID); the state is fetched again on reopen.
   es.onerror = () => { needRefresh = true; setStatus(false); };
   for (const kind of ["ticket_called", "ticket_recalled", "ticket_called_back"]) {
-    es.addEventListener(kind, e => { const d = JSON.parse(e.data); lastCall = { window: d.window, number: d.number }; later(); });
+    es.addEventListener(kind, e => {
+      const d = JSON.parse(e.data);
+      lastCall = { window: d.window, number: d.number };
+      remember(d.number, d.window, d.at);
+      later();
+    });
   }
   for (const kind of ["ticket_issued", "ticket_finished", "ticket_no_show", "ticket_transferred", "ticket_parked", "clerk_signed_in",
                       "clerk_signed_out", "window_paused", "window_resumed", "day_started"]) {

@@ -108,6 +108,9 @@ import Testing
         #expect(try await post("/api/windows/1/call-next", "t-w1") == 200)
         let again = try await browser.send(##"wait 10 document.querySelector("#calls tbody").innerText.includes("A002") && document.getElementById("status").className === """##)
         #expect(again["ok"] as? Bool == true, "after the restart the page did not show A002: \(again)")
+        // The last calls, newest first: A002 being served, A001 (finished) below it, dimmed.
+        let list = try await browser.send(##"eval [...document.querySelectorAll("#calls tbody tr")].map(r => r.dataset.number + ":" + (r.classList.contains("current") ? "current" : "done")).join(",")"##)
+        #expect(list["value"] as? String == "A002:current,A001:done", "\(list)")
 
         _ = try await browser.send("open \(base)/display/window/1?token=t-display 1080 1920")
         let window = try await browser.send(#"wait 5 document.getElementById("current") && document.getElementById("current").textContent"#)
