@@ -17,6 +17,7 @@ PREFIX ?= /usr
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 BINDIR ?= .build/release
+MANGEN ?= .build/debug/generate-manual
 
 ## Install the Debian packages the build needs, only those that are missing.
 deps:
@@ -50,6 +51,7 @@ demo: build
 ## Install what the tests need, build everything and run the whole suite.
 test: test-deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual
 	$(SWIFT) test --skip-build --no-parallel
 
 ## Release-built benchmark; figures go in BENCHMARKS.md.
@@ -92,3 +94,9 @@ install:
 	$(BINDIR)/counterctl --generate-completion-script bash | sed '1{/^#!/d}' > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/counterctl
 	$(BINDIR)/counterctl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_counterctl
 	$(BINDIR)/counterctl --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/counterctl.fish
+	@# Manual pages from the commands' own help, by swift-argument-parser's generate-manual.
+	@test -x $(MANGEN) || $(SWIFT) build --product generate-manual >/dev/null
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	$(MANGEN) $(BINDIR)/counterd --output-directory $(DESTDIR)$(PREFIX)/share/man/man1 --date 2026-11-23 --authors "counterd maintainers"
+	$(MANGEN) $(BINDIR)/counterctl --output-directory $(DESTDIR)$(PREFIX)/share/man/man1 --date 2026-11-23 --authors "counterd maintainers"
+	gzip -9nf $(DESTDIR)$(PREFIX)/share/man/man1/counterd.1 $(DESTDIR)$(PREFIX)/share/man/man1/counterctl.1

@@ -17,7 +17,8 @@ import Testing
                   "usr/local/lib/sysusers.d/counterd.conf", "usr/local/lib/tmpfiles.d/counterd.conf",
                   "usr/local/lib/udev/rules.d/62-counterd.rules", "usr/local/share/counterd/profiles/modbus-rtu-evaluator.toml",
                   "usr/local/share/doc/counterd/counterd.toml.example", "usr/local/share/bash-completion/completions/counterctl",
-                  "usr/local/share/zsh/vendor-completions/_counterctl", "etc/counterd"] {
+                  "usr/local/share/zsh/vendor-completions/_counterctl", "usr/local/share/man/man1/counterctl.1.gz",
+                  "usr/local/share/man/man1/counterd.1.gz", "etc/counterd"] {
             #expect(files.contains(f), "missing \(f)")
         }
         let unit = try String(contentsOf: root.appendingPathComponent("usr/local/lib/systemd/system/counterd.service"), encoding: .utf8)
