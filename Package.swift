@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HallServiceTests",
-            dependencies: ["HallModel", "Store", "HallService"],
+            dependencies: ["HallModel", "Store", "HallService", "Devices", "Codecs"],
             swiftSettings: strict
         ),
         .testTarget(

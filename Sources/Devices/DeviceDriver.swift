@@ -19,6 +19,8 @@ public struct DriverContext: Sendable {
     }
 
     public func received(_ count: Int) { report(.received(count)) }
+    /// Sets (or with nil clears) what the device reports as wrong.
+    public func warn(_ message: String?) { report(.warning(message)) }
     public func sent(_ count: Int) { report(.sent(count)) }
     /// A frame that could not be decoded (bad checksum, garbage, truncated).
     public func droppedFrame(_ why: String) {
@@ -31,6 +33,7 @@ public enum HealthUpdate: Sendable {
     case received(Int)
     case sent(Int)
     case droppedFrame
+    case warning(String?)
 }
 
 /// A driver that only reads and counts: for devices whose protocol driver is not configured yet, and for

@@ -53,6 +53,7 @@ public final class HealthBoard: Sendable {
                 h.lastByteAt = t
             case .sent(let n): h.bytesOut += n
             case .droppedFrame: h.droppedFrames += 1
+            case .warning(let w): h.warning = w
             }
         }
         if case .droppedFrame = u { Counter(label: "counterd_device_dropped_frames_total", dimensions: [("device", id)]).increment() }

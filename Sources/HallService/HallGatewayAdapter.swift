@@ -61,7 +61,7 @@ public struct DriverFactory: Sendable {
             guard let name = b.profile, let profile = profiles.displays[name] else { return CountingDriver() }
             return DisplayBusDriver(profile: profile, screens: b.screens, templates: templates, hall: hall, baud: b.serial.baud)
         case .printer:
-            return CountingDriver()
+            return PrinterDriver()
         }
     }
 

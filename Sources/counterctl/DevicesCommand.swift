@@ -31,13 +31,13 @@ struct DevicesCommand: AsyncParsableCommand {
         }
         let status = try DeviceStatusFile.read(path: path)
         let now = Date()
-        var t = TextTable(headers: ["设备", "角色", "窗口", "地址", "状态", "持续", "最后数据", "错误", "丢帧", "连接", "最后错误"],
-                          alignments: [.left, .left, .right, .left, .left, .right, .right, .right, .right, .right, .left])
+        var t = TextTable(headers: ["设备", "角色", "窗口", "地址", "状态", "持续", "最后数据", "错误", "丢帧", "连接", "警告", "最后错误"],
+                          alignments: [.left, .left, .right, .left, .left, .right, .right, .right, .right, .right, .left, .left])
         for d in status.devices {
             t.rows.append([d.id, d.role, d.window.map(String.init) ?? "-", d.address, d.state.rawValue,
                            ReportFormatter.duration(now.timeIntervalSince(d.since)),
                            d.lastByteAt.map { ReportFormatter.duration(now.timeIntervalSince($0)) + " ago" } ?? "-",
-                           String(d.errors), String(d.droppedFrames), String(d.connects), d.lastError ?? ""])
+                           String(d.errors), String(d.droppedFrames), String(d.connects), d.warning ?? "", d.lastError ?? ""])
         }
         print(t.render(), terminator: "")
         if status.devices.contains(where: { $0.state != .connected }) { throw ExitCode(3) }

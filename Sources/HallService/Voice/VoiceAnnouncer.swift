@@ -106,14 +106,23 @@ public struct VoiceAnnouncer: Service {
     static func play(_ file: String, settings: VoiceSettings) async -> Bool {
         let words = settings.player.map { $0.replacingOccurrences(of: "{device}", with: settings.device).replacingOccurrences(of: "{file}", with: file) }
         guard let program = words.first else { return false }
+        // A thread of its own waits for the player: the Process object stays alive until it has exited, and
+        // the Swift concurrency pool is not blocked for the seconds an announcement takes.
         return await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
-            p.arguments = program.hasPrefix("/") ? Array(words.dropFirst()) : words
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            p.terminationHandler = { c.resume(returning: $0.terminationStatus == 0) }
-            do { try p.run() } catch { c.resume(returning: false) }
+            Thread.detachNewThread {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
+                p.arguments = program.hasPrefix("/") ? Array(words.dropFirst()) : words
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                do {
+                    try p.run()
+                    p.waitUntilExit()
+                    c.resume(returning: p.terminationStatus == 0)
+                } catch {
+                    c.resume(returning: false)
+                }
+            }
         }
     }
 }
