@@ -67,6 +67,11 @@ import Testing
         #expect(!texts.contains { $0.contains("A005") || $0.contains("A006") || $0 == "A002-3" }, "\(texts)")
         #expect(Set(texts).isSubset(of: ["1???", "2???", "3???", "??????", "A001-3", "A002-1", "A003-2", "A004-1"]), "\(texts)")
         #expect(screens.garbage == 0)
+
+        // Stopping: every screen is told its window is closed (an ASCII board shows the short form, the window number).
+        run.cancel()
+        let closed = await eventually(5) { screens.showing[1] == "1" && screens.showing[2] == "2" && screens.showing[3] == "3" }
+        #expect(closed, "after the stop the screens show \(screens.showing)")
     }
 
     @Test func aDeadModbusScreenDelaysNobodyAndShowsInHealth() async throws {
@@ -102,6 +107,5 @@ import Testing
             try await hall.execute(.finish(window: 1, outcome: .immediate))
             try await hall.execute(.finish(window: 3, outcome: .immediate))
         }
-        #expect(screens.frames.allSatisfy { $0.address != 3 }, "the dead screen answered")
     }
 }

@@ -19,6 +19,8 @@ public struct VoiceAnnouncer: Service {
     let logger: Logger
 
     public static let healthID = "voice"
+    /// An announcement not started within this time after its call is dropped.
+    public static let maxDelay: Duration = .seconds(60)
 
     public init(settings: VoiceSettings, hub: EventHub, workDirectory: String, board: HealthBoard?,
                 logger: Logger = Logger(label: "counterd.voice"), templates: @escaping @Sendable () -> DisplayTemplates) {
@@ -54,7 +56,7 @@ public struct VoiceAnnouncer: Service {
         board?.register(DeviceHealth(id: Self.healthID, role: "speaker", transport: "alsa", address: settings.device, now: Date()))
         board?.setState(Self.healthID, pack.isEmpty ? .absent : .connected)
         try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
-        let (queue, feed) = AsyncStream<(seq: Int64, file: String, text: String)>.makeStream(bufferingPolicy: .unbounded)
+        let (queue, feed) = AsyncStream<(seq: Int64, file: String, text: String, at: ContinuousClock.Instant)>.makeStream(bufferingPolicy: .unbounded)
         let events = hub.subscribe()
         let settings = self.settings, templates = self.templates, logger = self.logger, board = self.board, dir = workDirectory
         await cancelWhenGracefulShutdown {
@@ -71,7 +73,7 @@ public struct VoiceAnnouncer: Service {
                             let file = dir + "/announce-\(stored.seq).wav"
                             try Data(audio.bytes).write(to: URL(fileURLWithPath: file))
                             let text = DisplayTemplates.render(template, ["ticket": number, "window": String(window)])
-                            feed.yield((stored.seq, file, text))
+                            feed.yield((stored.seq, file, text, ContinuousClock.now))
                         } catch {
                             logger.error("cannot build the announcement", metadata: ["ticket": "\(number)", "error": "\(error)"])
                         }
@@ -81,6 +83,13 @@ public struct VoiceAnnouncer: Service {
                 group.addTask {
                     var failing = false
                     for await job in queue {
+                        // A call spoken minutes late misleads: when playback falls that far behind, skip it.
+                        if ContinuousClock.now - job.at > Self.maxDelay {
+                            try? FileManager.default.removeItem(atPath: job.file)
+                            logger.warning("announcement skipped: too late", metadata: ["text": "\(job.text)", "seq": "\(job.seq)"])
+                            Counter(label: "counterd_voice_announcements_total", dimensions: [("result", "skipped")]).increment()
+                            continue
+                        }
                         let ok = await Self.play(job.file, settings: settings)
                         try? FileManager.default.removeItem(atPath: job.file)
                         Counter(label: "counterd_voice_announcements_total", dimensions: [("result", ok ? "played" : "failed")]).increment()
