@@ -91,16 +91,18 @@ function serving() {
 }
 // The last calls, newest first: tickets being served now, and calls seen on the stream since the page
 // opened (a finished ticket stays on the list until newer calls push it off).
+// Times in the API have whole seconds: calls within one second keep the order they were seen in (n).
 const history = new Map();
+let seen = 0;
 function remember(number, window, at) {
   const key = number + "@" + window, t = Date.parse(at) || Date.now();
-  if (!history.has(key) || history.get(key).at < t) history.set(key, { number, window, at: t });
+  if (!history.has(key) || history.get(key).at < t) history.set(key, { number, window, at: t, n: ++seen });
   if (history.size > 60) [...history.entries()].sort((a, b) => a[1].at - b[1].at).slice(0, history.size - 60).forEach(([k]) => history.delete(k));
 }
 function recentCalls() {
-  for (const w of serving()) remember(w.serving.number, w.number, w.serving.last_called_at);
+  for (const w of serving().reverse()) remember(w.serving.number, w.number, w.serving.last_called_at);
   const names = new Map((state ? state.windows : []).map(w => [w.number, w]));
-  return [...history.values()].filter(c => names.has(c.window)).sort((a, b) => b.at - a.at)
+  return [...history.values()].filter(c => names.has(c.window)).sort((a, b) => b.at - a.at || b.n - a.n)
     .map(c => ({ ...c, w: names.get(c.window), current: (names.get(c.window).serving || {}).number === c.number }));
 }
 function render() {
