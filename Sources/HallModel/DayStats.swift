@@ -97,7 +97,12 @@ public enum StatsProjection {
         case .ticketRated:
             all(day: e.servedDay ?? e.day)
             let index = (e.level ?? .basicallySatisfied).rawValue - 1
-            change = { $0.ratings[index] += 1 }
+            // A late rating (by ticket, after the window's wait ended) replaces the rating_not_given counted then.
+            let late = e.reason == "late"
+            change = {
+                $0.ratings[index] += 1
+                if late { $0.notRated -= 1 }
+            }
         case .ratingNotGiven:
             all(day: e.servedDay ?? e.day)
             change = { $0.notRated += 1 }
@@ -105,7 +110,7 @@ public enum StatsProjection {
             add(.window, e.window.map(String.init), day: e.day)
             change = { $0.ignoredPresses += 1 }
         case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
-             .deviceConnected, .deviceLost, .ticketParked, .ticketCalledBack:
+             .deviceConnected, .deviceLost, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided:
             return []
         }
         return keys.map { ($0, change) }

@@ -1,6 +1,17 @@
+import Foundation
+
 /// What people and devices ask of the hall.
 public enum HallCommand: Sendable, Equatable {
     case issueTicket(category: String, priority: Bool)
+    /// Print-before-issue, step 1: take the next number without putting it in the queue.
+    case reserveTicket(category: String, priority: Bool)
+    /// Step 2 after the printer took the ticket: the reserved number joins the queue.
+    case confirmTicket(ticket: String)
+    /// Step 2 when the ticket could not be printed: the number is voided, with the reason.
+    case voidTicket(ticket: String, reason: String)
+    /// A rating for one ticket (phone via the ticket's QR link, or a window tablet). `served` is the
+    /// ticket's stored record (looked up by the caller), nil when the store does not have it.
+    case rateTicket(ticket: String, level: RatingLevel, served: ServedTicket?)
     case signIn(window: Int, clerk: String)
     case signOut(window: Int)
     case callNext(window: Int)
@@ -24,7 +35,7 @@ public enum HallCommand: Sendable, Equatable {
     /// The window a command acts on, if any.
     public var window: Int? {
         switch self {
-        case .issueTicket, .tick: nil
+        case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket: nil
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
              .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .rate(let w, _), .park(let w), .callBack(let w):
@@ -35,6 +46,10 @@ public enum HallCommand: Sendable, Equatable {
     public var name: String {
         switch self {
         case .issueTicket: "issue_ticket"
+        case .reserveTicket: "reserve_ticket"
+        case .confirmTicket: "confirm_ticket"
+        case .voidTicket: "void_ticket"
+        case .rateTicket: "rate_ticket"
         case .signIn: "sign_in"
         case .signOut: "sign_out"
         case .callNext: "call_next"
@@ -50,5 +65,31 @@ public enum HallCommand: Sendable, Equatable {
         case .tick: "tick"
         case .deviceStatus: "device_status"
         }
+    }
+}
+
+/// What the store knows about a served ticket, for a rating that arrives by ticket rather than at the window.
+public struct ServedTicket: Sendable, Equatable {
+    public var ticket: String
+    public var number: String
+    public var window: Int
+    public var clerk: String
+    public var category: String
+    /// Business day the service finished on.
+    public var servedDay: String
+    public var finishedAt: Date
+    /// Already rated (committed): a second rating is a duplicate.
+    public var rated: Bool
+
+    public init(ticket: String, number: String, window: Int, clerk: String, category: String, servedDay: String,
+                finishedAt: Date, rated: Bool) {
+        self.ticket = ticket
+        self.number = number
+        self.window = window
+        self.clerk = clerk
+        self.category = category
+        self.servedDay = servedDay
+        self.finishedAt = finishedAt
+        self.rated = rated
     }
 }

@@ -52,6 +52,77 @@ public struct HallEngine: Sendable {
             e.issuedAt = now
             emit(e)
 
+        case .reserveTicket(let code, let priority):
+            guard let category = setup.category(code) else { throw .unknownCategory(code) }
+            let sequence = s.sequences[code, default: 0] + 1
+            let number = Ticket.number(prefix: category.prefix, sequence: sequence)
+            var e = event(.ticketReserved)
+            e.ticket = "\(day)/\(number)"
+            e.number = number
+            e.category = code
+            e.priority = priority
+            e.sequence = sequence
+            e.issuedAt = now
+            emit(e)
+
+        case .confirmTicket(let id):
+            guard let r = s.reserved.first(where: { $0.id == id }) else { throw .notReserved(ticket: id) }
+            var e = event(.ticketIssued)
+            e.ticket = r.id
+            e.number = r.number
+            e.category = r.category
+            e.priority = r.priority
+            e.sequence = Int(r.number.drop { !$0.isNumber })
+            // The wait counts from the moment the citizen holds the paper.
+            e.issuedAt = now
+            emit(e)
+
+        case .voidTicket(let id, let reason):
+            guard let r = s.reserved.first(where: { $0.id == id }) else { throw .notReserved(ticket: id) }
+            var e = event(.ticketVoided)
+            e.ticket = r.id
+            e.number = r.number
+            e.category = r.category
+            e.reason = reason
+            emit(e)
+
+        case .rateTicket(let id, let level, let served):
+            // Still awaited at its window: exactly the keypad's rating, which ends the wait there.
+            if let ws = s.windows.values.sorted(by: { $0.number < $1.number }).first(where: { $0.awaiting?.ticket == id }),
+               let a = ws.awaiting {
+                var e = event(.ticketRated)
+                e.window = ws.number
+                e.ticket = a.ticket
+                e.number = a.number
+                e.clerk = a.clerk
+                e.category = a.category
+                e.servedDay = a.servedDay
+                e.level = level
+                emit(e)
+                break
+            }
+            guard let served else { throw .ticketNotServed(ticket: id) }
+            if served.rated || s.ratedByTicket.contains(id) {
+                var e = ignored(served.window, level: level, reason: "duplicate", ticket: id, now: now, day: day)
+                e.number = served.number
+                emit(e)
+                break
+            }
+            if now.timeIntervalSince(served.finishedAt) > setup.rules.ticketRatingHours * 3600 {
+                throw .ratingPeriodOver(ticket: served.number)
+            }
+            // The window's wait ended without a rating (rating_not_given); this one replaces it in the figures.
+            var e = event(.ticketRated)
+            e.window = served.window
+            e.ticket = served.ticket
+            e.number = served.number
+            e.clerk = served.clerk
+            e.category = served.category
+            e.servedDay = served.servedDay
+            e.level = level
+            e.reason = "late"
+            emit(e)
+
         case .signIn(let w, let clerk):
             _ = try windowConfig(w)
             guard setup.clerk(clerk) != nil else { throw .unknownClerk(clerk) }

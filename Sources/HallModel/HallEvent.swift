@@ -4,6 +4,10 @@ import Foundation
 public enum EventKind: String, Codable, Sendable, CaseIterable {
     case dayStarted = "day_started"
     case ticketIssued = "ticket_issued"
+    /// A kiosk took the next number and is printing it; it joins the queue with ticket_issued once printed.
+    case ticketReserved = "ticket_reserved"
+    /// A reserved number that was never printed (printer fault, interrupted): it never joins the queue.
+    case ticketVoided = "ticket_voided"
     case clerkSignedIn = "clerk_signed_in"
     case clerkSignedOut = "clerk_signed_out"
     case windowPaused = "window_paused"

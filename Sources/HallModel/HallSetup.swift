@@ -54,9 +54,12 @@ public struct HallRules: Codable, Sendable, Equatable {
     public var timeZone: String
     /// Score of each level, index 0 = 非常不满意 … index 4 = 非常满意.
     public var scoreWeights: [Double]
+    /// How long after a service ends a rating by ticket (the QR code's phone page) is still accepted.
+    public var ticketRatingHours: Double
 
     public init(ratingTimeoutSeconds: Double = 30, maxRecalls: Int = 3, timeZone: String = "Asia/Shanghai",
-                scoreWeights: [Double] = [0, 25, 50, 75, 100]) {
+                scoreWeights: [Double] = [0, 25, 50, 75, 100], ticketRatingHours: Double = 24) {
+        self.ticketRatingHours = ticketRatingHours
         self.ratingTimeoutSeconds = ratingTimeoutSeconds
         self.maxRecalls = maxRecalls
         self.timeZone = timeZone

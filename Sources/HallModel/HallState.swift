@@ -9,9 +9,16 @@ public struct HallState: Codable, Sendable, Equatable {
     /// Waiting tickets in issue order.
     public var waiting: [Ticket]
     public var windows: [Int: WindowState]
+    /// Numbers taken by a kiosk and being printed: not in the queue until confirmed.
+    public var reserved: [Ticket]
+    /// Tickets rated by ticket (phone, tablet) since the day started, committed or not: the store's
+    /// `rated` flag only knows the committed ones.
+    public var ratedByTicket: Set<String>
 
     public init(day: String = "", sequences: [String: Int] = [:], waiting: [Ticket] = [],
-                windows: [Int: WindowState] = [:]) {
+                windows: [Int: WindowState] = [:], reserved: [Ticket] = [], ratedByTicket: Set<String> = []) {
+        self.reserved = reserved
+        self.ratedByTicket = ratedByTicket
         self.day = day
         self.sequences = sequences
         self.waiting = waiting
@@ -43,14 +50,25 @@ public struct HallState: Codable, Sendable, Equatable {
             day = e.day
             sequences = [:]
             waiting = []
+            reserved = []
+            ratedByTicket = []
             var carried: [Int: WindowState] = [:]
             for w in e.carried ?? [] { carried[w.number] = w }
             windows = carried
         case .ticketIssued:
             guard let id = e.ticket, let number = e.number, let category = e.category else { return }
-            sequences[category] = e.sequence ?? (sequences[category, default: 0] + 1)
+            // max: a reserved number confirmed after a later one was reserved must not move the sequence back.
+            sequences[category] = max(sequences[category, default: 0], e.sequence ?? (sequences[category, default: 0] + 1))
+            reserved.removeAll { $0.id == id }
             waiting.append(Ticket(id: id, number: number, day: e.day, category: category,
                                   priority: e.priority ?? false, issuedAt: e.issuedAt ?? e.at))
+        case .ticketReserved:
+            guard let id = e.ticket, let number = e.number, let category = e.category else { return }
+            sequences[category] = max(sequences[category, default: 0], e.sequence ?? (sequences[category, default: 0] + 1))
+            reserved.append(Ticket(id: id, number: number, day: e.day, category: category,
+                                   priority: e.priority ?? false, issuedAt: e.issuedAt ?? e.at))
+        case .ticketVoided:
+            reserved.removeAll { $0.id == e.ticket }
         case .clerkSignedIn:
             guard let w = e.window else { return }
             var s = window(w)
@@ -96,7 +114,9 @@ public struct HallState: Codable, Sendable, Equatable {
                 ticket: id, number: e.number ?? "", clerk: e.clerk ?? "", category: e.category ?? "",
                 servedDay: e.day, since: e.at, deadline: e.deadline ?? e.at)
         case .ticketRated:
+            if let id = e.ticket { ratedByTicket.insert(id) }
             guard let w = e.window else { return }
+            if windows[w]?.awaiting?.ticket != e.ticket { return }
             windows[w]?.awaiting = nil
             windows[w]?.lastRated = e.ticket
         case .ratingNotGiven:

@@ -14,6 +14,12 @@ public enum Rejection: Error, Sendable, Equatable {
     case transferTargetMissing
     case transferToSameWindow(window: Int)
     case nothingParked(window: Int)
+    /// confirm/void of a ticket that is not reserved (already confirmed, voided, or from another day).
+    case notReserved(ticket: String)
+    /// A rating by ticket (phone or tablet) for a ticket that was never served.
+    case ticketNotServed(ticket: String)
+    /// A rating by ticket after the configured period for phone ratings.
+    case ratingPeriodOver(ticket: String)
 
     /// Stable machine-readable code for APIs and logs.
     public var code: String {
@@ -32,6 +38,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .transferTargetMissing: "transfer_target_missing"
         case .transferToSameWindow: "transfer_to_same_window"
         case .nothingParked: "nothing_parked"
+        case .notReserved: "not_reserved"
+        case .ticketNotServed: "ticket_not_served"
+        case .ratingPeriodOver: "rating_period_over"
         }
     }
 
@@ -59,6 +68,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .transferTargetMissing: "请指定转移的业务类别或窗口"
         case .transferToSameWindow(let w): "不能转移到本窗口（\(w) 号）"
         case .nothingParked(let w): "\(w) 号窗口没有挂起的号码"
+        case .notReserved(let t): "号码 \(t) 不在待出票状态"
+        case .ticketNotServed(let t): "号码 \(t) 尚未办结，暂不能评价"
+        case .ratingPeriodOver(let t): "号码 \(t) 的评价期限已过"
         }
     }
 
@@ -78,6 +90,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .transferTargetMissing: "a transfer needs a category or a window"
         case .transferToSameWindow(let w): "cannot transfer to the same window (\(w))"
         case .nothingParked(let w): "window \(w) has no parked ticket"
+        case .notReserved(let t): "ticket \(t) is not waiting to be printed"
+        case .ticketNotServed(let t): "ticket \(t) has not been served yet"
+        case .ratingPeriodOver(let t): "the rating period of ticket \(t) is over"
         }
     }
 }

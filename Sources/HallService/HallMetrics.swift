@@ -19,6 +19,8 @@ public enum HallMetrics {
             Counter(label: "counterd_ratings_total", dimensions: [("level", e.level.map { String($0.rawValue) } ?? "-")]).increment()
         case .ratingNotGiven:
             Counter(label: "counterd_ratings_not_given_total").increment()
+        case .ticketVoided:
+            Counter(label: "counterd_tickets_voided_total", dimensions: [("reason", e.reason ?? "-")]).increment()
         case .ratingIgnored:
             Counter(label: "counterd_rating_presses_ignored_total", dimensions: [("reason", e.reason ?? "-")]).increment()
         default:

@@ -77,7 +77,8 @@ struct Projector {
             for id in e.expired ?? [] {
                 try run("UPDATE tickets SET status = 'expired' WHERE id = ?", [id])
             }
-        case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost:
+        case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost,
+             .ticketReserved, .ticketVoided:
             break
         }
     }
