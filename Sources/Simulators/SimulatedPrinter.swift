@@ -1,8 +1,12 @@
 import Codecs
+import Dispatch
+import Foundation
 import Synchronization
 
-/// An ESC/POS receipt printer on a pseudo-terminal: answers DLE EOT 1, 2 and 4 from its paper and cover
-/// state, and keeps every other byte as printed data.
+/// An ESC/POS receipt printer, on a pseudo-terminal (`SimulatedPrinter()`) or as a network printer on
+/// 127.0.0.1 (`SimulatedPrinter.network()`, raw port-9100 style): answers DLE EOT 1, 2 and 4 from its
+/// paper and cover state, in the order the bytes arrive as a real printer does, and keeps every other byte
+/// as printed data. It can drop the connection in the middle of a ticket or right after a cut.
 public final class SimulatedPrinter: Sendable {
     public struct State: Sendable, Equatable {
         public var paperNearEnd = false
@@ -11,28 +15,81 @@ public final class SimulatedPrinter: Sendable {
         public var cutterError = false
         /// A printer that does not answer status requests at all.
         public var mute = false
+        /// Network printer: close the connection once this many printed bytes have arrived (a cable pulled
+        /// mid-ticket). Cleared when it fires.
+        public var dropAfterPrintedBytes: Int?
+        /// Network printer: close the connection right after the next cut (GS V). Cleared when it fires.
+        public var dropAfterCut = false
 
-        public init(paperNearEnd: Bool = false, paperOut: Bool = false, coverOpen: Bool = false, cutterError: Bool = false, mute: Bool = false) {
+        public init(paperNearEnd: Bool = false, paperOut: Bool = false, coverOpen: Bool = false, cutterError: Bool = false,
+                    mute: Bool = false, dropAfterPrintedBytes: Int? = nil, dropAfterCut: Bool = false) {
             self.paperNearEnd = paperNearEnd
             self.paperOut = paperOut
             self.coverOpen = coverOpen
             self.cutterError = cutterError
             self.mute = mute
+            self.dropAfterPrintedBytes = dropAfterPrintedBytes
+            self.dropAfterCut = dropAfterCut
         }
     }
 
-    private let state = Mutex<(settings: State, printed: [UInt8], pending: [UInt8])>((State(), [], []))
-    private let terminal = Mutex<PseudoTerminal?>(nil)
+    private struct Inner {
+        var settings = State()
+        var printed: [UInt8] = []
+        var pending: [UInt8] = []
+        /// When each printed byte arrived, for "tap → first byte" measurements: (index, time).
+        var firstByteAt: [(Int, ContinuousClock.Instant)] = []
+        var connections = 0
+    }
 
+    private let state = Mutex(Inner())
+    private let terminal = Mutex<PseudoTerminal?>(nil)
+    private let server = Mutex<TCPPeerServer?>(nil)
+
+    /// A printer on a pseudo-terminal (serial or USB-serial printers).
     public init() throws {
-        let pty = try PseudoTerminal { [weak self] bytes in self?.received(bytes) }
+        let pty = try PseudoTerminal { [weak self] bytes in
+            guard let self else { return }
+            let (replies, _) = self.received(bytes)
+            if !replies.isEmpty { self.terminal.withLock { $0?.write(replies) } }
+        }
         terminal.withLock { $0 = pty }
     }
 
+    private init(network: Void) throws {
+        let srv = try TCPPeerServer()
+        server.withLock { $0 = srv }
+        srv.start { [weak self] bytes, connection in
+            guard let self else { return }
+            let (replies, drop) = self.received(bytes)
+            if !replies.isEmpty { connection.write(replies) }
+            if drop { connection.close() }
+        } onAccept: { [weak self] in
+            self?.state.withLock { $0.connections += 1 }
+        }
+    }
+
+    /// A network printer listening on 127.0.0.1 (an ephemeral port: `port`).
+    public static func network() throws -> SimulatedPrinter { try SimulatedPrinter(network: ()) }
+
+    /// The pty path (serial printers).
     public var path: String { terminal.withLock { $0?.path ?? "" } }
+    /// The TCP port (network printers).
+    public var port: Int { server.withLock { $0?.port ?? 0 } }
     public var printed: [UInt8] { state.withLock { $0.printed } }
+    /// Connections accepted so far (network printers).
+    public var connections: Int { state.withLock { $0.connections } }
+    /// When printed data first arrived after `clearPrinted()`.
+    public var firstPrintedByteAt: ContinuousClock.Instant? { state.withLock { $0.firstByteAt.first?.1 } }
 
     public func set(_ change: (inout State) -> Void) { state.withLock { change(&$0.settings) } }
+
+    public func clearPrinted() {
+        state.withLock {
+            $0.printed = []
+            $0.firstByteAt = []
+        }
+    }
 
     /// The answer to DLE EOT n: fixed bits 0x12 plus the flags the Epson reference gives.
     static func answer(_ n: UInt8, _ s: State) -> UInt8 {
@@ -45,11 +102,13 @@ public final class SimulatedPrinter: Sendable {
         }
     }
 
-    private func received(_ bytes: [UInt8]) {
+    /// Consumes bytes in order; returns the status replies and whether to drop the connection now.
+    private func received(_ bytes: [UInt8]) -> ([UInt8], Bool) {
         var replies: [UInt8] = []
+        var drop = false
         state.withLock { s in
             s.pending += bytes
-            while !s.pending.isEmpty {
+            while !s.pending.isEmpty && !drop {
                 if s.pending[0] == 0x10 {
                     guard s.pending.count >= 3 else { break }
                     if s.pending[1] == 0x04 {
@@ -58,9 +117,126 @@ public final class SimulatedPrinter: Sendable {
                         continue
                     }
                 }
+                if s.printed.isEmpty { s.firstByteAt.append((0, ContinuousClock.now)) }
                 s.printed.append(s.pending.removeFirst())
+                if let n = s.settings.dropAfterPrintedBytes, s.printed.count >= n {
+                    s.settings.dropAfterPrintedBytes = nil
+                    s.pending = []
+                    drop = true
+                }
+                // GS V m (3 bytes) or GS V m n (4 bytes, m = 65/66)
+                let p = s.printed
+                if s.settings.dropAfterCut, p.count >= 3, p[p.count - 3] == 0x1D, p[p.count - 2] == 0x56, p[p.count - 1] <= 0x31 {
+                    s.settings.dropAfterCut = false
+                    s.pending = []
+                    drop = true
+                }
             }
         }
-        if !replies.isEmpty { terminal.withLock { $0?.write(replies) } }
+        return (replies, drop)
+    }
+}
+
+/// A one-port TCP server on 127.0.0.1 for simulated network devices: one dispatch read source per
+/// connection, no thread per device.
+final class TCPPeerServer: @unchecked Sendable {
+    final class Connection: @unchecked Sendable {
+        let fd: Int32
+        private let lock = NSLock()
+        private var open = true
+        var source: (any DispatchSourceRead)?
+
+        init(fd: Int32) { self.fd = fd }
+
+        func write(_ bytes: [UInt8]) {
+            lock.lock()
+            defer { lock.unlock() }
+            guard open else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+
+        func close() {
+            lock.lock()
+            defer { lock.unlock() }
+            guard open else { return }
+            open = false
+            source?.cancel()
+            shutdown(fd, Int32(SHUT_RDWR))
+        }
+    }
+
+    let port: Int
+    private let listener: Int32
+    private let queue = DispatchQueue(label: "counterd.simulator.tcp")
+    private var acceptSource: (any DispatchSourceRead)?
+    private var connections: [Connection] = []
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 8) == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        listener = fd
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    func start(onBytes: @escaping @Sendable ([UInt8], Connection) -> Void, onAccept: @escaping @Sendable () -> Void) {
+        let src = DispatchSource.makeReadSource(fileDescriptor: listener, queue: queue)
+        src.setEventHandler { [weak self] in
+            guard let self else { return }
+            while true {
+                let c = accept(self.listener, nil, nil)
+                if c < 0 { return }
+                _ = fcntl(c, F_SETFL, fcntl(c, F_GETFL) | O_NONBLOCK)
+                let connection = Connection(fd: c)
+                let rs = DispatchSource.makeReadSource(fileDescriptor: c, queue: self.queue)
+                rs.setEventHandler {
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    while true {
+                        let n = buffer.withUnsafeMutableBytes { recv(c, $0.baseAddress, 4096, 0) }
+                        if n == 0 {
+                            connection.close()
+                            return
+                        }
+                        if n < 0 { return }
+                        onBytes(Array(buffer[0..<n]), connection)
+                    }
+                }
+                rs.setCancelHandler { Glibc.close(c) }
+                connection.source = rs
+                self.connections.append(connection)
+                onAccept()
+                rs.resume()
+            }
+        }
+        src.resume()
+        acceptSource = src
+    }
+
+    deinit {
+        acceptSource?.cancel()
+        for c in connections { c.close() }
+        close(listener)
     }
 }

@@ -18,10 +18,13 @@ public struct TicketLayout: Sendable, Equatable {
     /// Whether the printer model needs FS & to print GB18030 (most Chinese printers do).
     public var chineseMode: Bool
     public var partialCut: Bool
+    /// A staff reprint (补打): says so above the number, so a second paper is never taken for a new ticket.
+    public var reprint: Bool
 
     public init(hall: String, number: String, category: String, windowHint: String, issuedAt: String, waitingAhead: Int,
                 checklist: [String] = [], qrURL: String? = nil, barcode: String? = nil, columns: Int = 48,
-                chineseMode: Bool = true, partialCut: Bool = true) {
+                chineseMode: Bool = true, partialCut: Bool = true, reprint: Bool = false) {
+        self.reprint = reprint
         self.hall = hall
         self.number = number
         self.category = category
@@ -58,7 +61,18 @@ public struct TicketLayout: Sendable, Equatable {
         return lines
     }
 
-    public var bytes: [UInt8] {
+    /// The whole ticket: `body` then `cut`.
+    public var bytes: [UInt8] { body + cut }
+
+    /// Feed and cut, sent only after the printer has confirmed the body.
+    public var cut: [UInt8] {
+        var p = EscPos()
+        p.cut(partial: partialCut)
+        return p.bytes
+    }
+
+    /// Everything before the cut.
+    public var body: [UInt8] {
         var p = EscPos()
         let zh = chineseMode
         p.initialize()
@@ -70,6 +84,11 @@ public struct TicketLayout: Sendable, Equatable {
         p.bold(false)
         p.text(String(repeating: "-", count: columns) + "\n", chinese: zh)
         p.text(category + "\n", chinese: zh)
+        if reprint {
+            p.bold(true)
+            p.text("（补打）\n", chinese: zh)
+            p.bold(false)
+        }
         // The number as large as the paper allows: 4× on 80 mm, 3× on 58 mm.
         let scale = columns >= 48 ? 4 : 3
         p.size(width: scale, height: scale)
@@ -99,7 +118,6 @@ public struct TicketLayout: Sendable, Equatable {
         }
         if let barcode { p.code128(barcode) }
         if zh { p.chineseMode(false) }
-        p.cut(partial: partialCut)
         return p.bytes
     }
 }

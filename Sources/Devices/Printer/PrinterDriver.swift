@@ -4,69 +4,167 @@ import Logging
 import Metrics
 import Synchronization
 
-/// A receipt printer's health: DLE EOT 1, 2 and 4 every `pollSeconds`, decoded into offline, cover open,
-/// paper near end, paper out and cutter error. Changes are logged once each (paper out at error level,
-/// near end as a warning), shown as the device's warning in `counterctl devices` and /api/devices, and
-/// exported as `counterd_printer_ready`. Printing itself comes with the kiosk flow (issue #5).
+/// A receipt printer: prints the kiosk's tickets (jobs from a `PrinterRoom`) and watches its health with
+/// DLE EOT 1, 2 and 4 every `pollSeconds`, decoded into offline, cover open, paper near end, paper out and
+/// cutter error. Changes are logged once each (paper out at error level, near end as a warning), shown as
+/// the device's warning in `counterctl devices` and /api/devices, and exported as `counterd_printer_ready`.
+///
+/// A job: status first (a printer that cannot print gets nothing), the ticket's body, status again — the
+/// answer proves the printer received the whole body, since it answers real-time requests in the order the
+/// bytes arrive — then the cut and a last status. A drop before that middle answer is "not printed".
 public struct PrinterDriver: DeviceDriver {
+    public let room: PrinterRoom?
     public let pollSeconds: Double
     public let timeoutSeconds: Double
+    /// How long the printer may take to answer after a ticket's body (it may still be printing).
+    public let bodyTimeoutSeconds: Double
 
-    public init(pollSeconds: Double = 5, timeoutSeconds: Double = 0.5) {
+    public init(room: PrinterRoom? = nil, pollSeconds: Double = 5, timeoutSeconds: Double = 0.5, bodyTimeoutSeconds: Double = 3) {
+        self.room = room
         self.pollSeconds = pollSeconds
         self.timeoutSeconds = timeoutSeconds
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
     }
 
     public func run(_ connection: any ByteConnection, context: DriverContext) async throws {
-        let inbox = Mutex<[UInt8]>([])
-        let closed = Mutex(false)
+        let session = Session(connection: connection, context: context, timeout: timeoutSeconds)
         let reader = Task {
             do {
                 for try await chunk in connection.inbound {
                     context.received(chunk.count)
-                    inbox.withLock { $0 += chunk }
+                    session.inbox.withLock { $0 += chunk }
                 }
             } catch {}
-            closed.withLock { $0 = true }
+            session.closed.withLock { $0 = true }
+            session.wake.raise()
         }
-        defer { reader.cancel() }
         let device = context.binding.id
+        room?.attach(device, wake: session.wake)
+        defer {
+            reader.cancel()
+            room?.detach(device)
+        }
+        var nextPoll = ContinuousClock.now
+        while !Task.isCancelled && !session.isClosed {
+            if let room, let job = room.nextJob(device) {
+                try await runJob(job, session)
+                nextPoll = ContinuousClock.now + .milliseconds(Int(pollSeconds * 1000))
+                continue
+            }
+            if ContinuousClock.now >= nextPoll {
+                let status = try await session.status()
+                if session.isClosed { break }
+                session.observe(status)
+                room?.update(device, status: status)
+                nextPoll = ContinuousClock.now + .milliseconds(Int(pollSeconds * 1000))
+            }
+            let wait = nextPoll - ContinuousClock.now
+            await session.wake.wait(seconds: max(0, Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18))
+        }
+        throw LinkError.endOfFile
+    }
+
+    private func runJob(_ job: PrinterRoom.Job, _ s: Session) async throws {
+        let device = s.context.binding.id
+        var finished = false
+        func finish(_ outcome: PrintOutcome) {
+            guard !finished else { return }
+            finished = true
+            Counter(label: "counterd_printer_jobs_total", dimensions: [("device", device), ("result", outcome.metricName)]).increment()
+            job.done(outcome)
+        }
+        // A cancelled driver (device removed, shutdown) still answers the kiosk.
+        defer { finish(.notPrinted(.interrupted)) }
+
+        let before = try await s.status()
+        s.observe(before)
+        room?.update(device, status: before)
+        guard let before else { return finish(.notPrinted(s.isClosed ? .notConnected : .noAnswer)) }
+        guard before.canPrint else { return finish(.notPrinted(.status(before))) }
+
+        do {
+            try await s.connection.write(job.body)
+            s.context.sent(job.body.count)
+        } catch {
+            finish(.notPrinted(.interrupted))
+            throw error
+        }
+        let body = try await s.status(timeout: bodyTimeoutSeconds)
+        guard let body else {
+            s.context.logger.error("printer did not confirm a ticket: not issued", metadata: ["device": "\(device)"])
+            return finish(.notPrinted(s.isClosed ? .interrupted : .noAnswer))
+        }
+        guard body.canPrint else {
+            s.observe(body)
+            return finish(.notPrinted(.status(body)))
+        }
+        // From here on the citizen has the number on paper.
+        do {
+            try await s.connection.write(job.cut)
+            s.context.sent(job.cut.count)
+        } catch {
+            s.context.logger.warning("connection lost after a ticket was printed, before its cut", metadata: ["device": "\(device)"])
+            finish(.printedUnconfirmed("connection lost before the cut"))
+            throw error
+        }
+        let after = try await s.status()
+        s.observe(after)
+        room?.update(device, status: after)
+        if let after, after.canPrint {
+            finish(.printed)
+        } else if let after {
+            finish(.printedUnconfirmed("after the cut: " + after.problems.map(\.en).joined(separator: ", ")))
+        } else {
+            s.context.logger.warning("no status answer after a printed ticket", metadata: ["device": "\(device)"])
+            finish(.printedUnconfirmed("no status answer after the cut"))
+        }
+    }
+
+    /// One connection's state: the bytes read so far and what was last reported.
+    private final class Session: @unchecked Sendable {
+        let connection: any ByteConnection
+        let context: DriverContext
+        let timeout: Double
+        let inbox = Mutex<[UInt8]>([])
+        let closed = Mutex(false)
+        let wake = WakeSignal()
+        // Only touched by the driver's own task.
         var last: PrinterStatus?
         var silent = false
-        while !Task.isCancelled && !closed.withLock({ $0 }) {
+
+        init(connection: any ByteConnection, context: DriverContext, timeout: Double) {
+            self.connection = connection
+            self.context = context
+            self.timeout = timeout
+        }
+
+        var isClosed: Bool { closed.withLock { $0 } }
+
+        /// DLE EOT 1, 2 and 4, each answered before the next is sent; nil when any goes unanswered.
+        func status(timeout: Double? = nil) async throws -> PrinterStatus? {
             var answers: [UInt8] = []
             for n: UInt8 in [1, 2, 4] {
                 inbox.withLock { $0.removeAll() }
                 try await connection.write(EscPos.statusRequest(n))
                 context.sent(3)
-                let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+                let limit = answers.isEmpty ? (timeout ?? self.timeout) : self.timeout
+                let deadline = ContinuousClock.now + .milliseconds(Int(limit * 1000))
                 var answer: UInt8?
-                while answer == nil && ContinuousClock.now < deadline && !closed.withLock({ $0 }) {
+                while answer == nil && ContinuousClock.now < deadline && !isClosed {
                     answer = inbox.withLock { $0.last(where: PrinterStatus.isStatusByte) }
-                    if answer == nil { try await Task.sleep(for: .milliseconds(5)) }
+                    if answer == nil { try await Task.sleep(for: .milliseconds(2)) }
                 }
-                guard let answer else { break }
+                guard let answer else { return nil }
                 answers.append(answer)
             }
-            if closed.withLock({ $0 }) { break }
-            if answers.count == 3, let status = PrinterStatus.decode(printer: answers[0], offlineCause: answers[1], paper: answers[2]) {
-                if silent { context.logger.notice("printer answering again", metadata: ["device": "\(device)"]) }
-                silent = false
-                if status != last {
-                    let problems = status.problems
-                    let text = problems.map { "\($0.zh) (\($0.en))" }.joined(separator: ", ")
-                    if problems.isEmpty {
-                        if last != nil { context.logger.notice("printer ready", metadata: ["device": "\(device)"]) }
-                    } else if status.canPrint {
-                        context.logger.warning("printer: \(text)", metadata: ["device": "\(device)"])
-                    } else {
-                        context.logger.error("printer cannot print: \(text)", metadata: ["device": "\(device)"])
-                    }
-                    context.warn(problems.isEmpty ? nil : problems.map(\.en).joined(separator: ", "))
-                    Gauge(label: "counterd_printer_ready", dimensions: [("device", device)]).record(status.canPrint ? 1 : 0)
-                    last = status
-                }
-            } else {
+            return PrinterStatus.decode(printer: answers[0], offlineCause: answers[1], paper: answers[2])
+        }
+
+        /// Logs and reports a change of status once.
+        func observe(_ status: PrinterStatus?) {
+            let device = context.binding.id
+            guard let status else {
+                if isClosed { return }
                 if !silent {
                     context.logger.warning("printer does not answer its status requests", metadata: ["device": "\(device)"])
                     context.warn("not answering status requests")
@@ -74,9 +172,33 @@ public struct PrinterDriver: DeviceDriver {
                 }
                 silent = true
                 last = nil
+                return
             }
-            try await Task.sleep(for: .milliseconds(Int(pollSeconds * 1000)))
+            if silent { context.logger.notice("printer answering again", metadata: ["device": "\(device)"]) }
+            silent = false
+            guard status != last else { return }
+            let problems = status.problems
+            let text = problems.map { "\($0.zh) (\($0.en))" }.joined(separator: ", ")
+            if problems.isEmpty {
+                if last != nil { context.logger.notice("printer ready", metadata: ["device": "\(device)"]) }
+            } else if status.canPrint {
+                context.logger.warning("printer: \(text)", metadata: ["device": "\(device)"])
+            } else {
+                context.logger.error("printer cannot print: \(text)", metadata: ["device": "\(device)"])
+            }
+            context.warn(problems.isEmpty ? nil : problems.map(\.en).joined(separator: ", "))
+            Gauge(label: "counterd_printer_ready", dimensions: [("device", device)]).record(status.canPrint ? 1 : 0)
+            last = status
         }
-        throw LinkError.endOfFile
+    }
+}
+
+extension PrintOutcome {
+    var metricName: String {
+        switch self {
+        case .printed: "printed"
+        case .printedUnconfirmed: "printed_unconfirmed"
+        case .notPrinted(let f): f.code
+        }
     }
 }
