@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HallServiceTests",
-            dependencies: ["HallModel", "Store", "HallService", "Devices", "Codecs"],
+            dependencies: ["HallModel", "Store", "HallService", "Devices", "Codecs", "Simulators"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "HallModel", "Store", "HallService", "Web",
+                "HallModel", "Store", "HallService", "Web", "Simulators", "Codecs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

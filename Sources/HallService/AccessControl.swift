@@ -6,6 +6,8 @@ public struct Principal: Sendable, Equatable {
     public var role: Role
     public var window: Int?
     public var label: String
+    /// A kiosk token's own printer.
+    public var printer: String? = nil
 }
 
 /// What a request needs.
@@ -37,7 +39,7 @@ public struct AccessControl: Sendable {
 
     public func principal(token: String) -> Principal? {
         guard !token.isEmpty, let e = entries[Self.hash(token)] else { return nil }
-        return Principal(role: e.role, window: e.window, label: e.label)
+        return Principal(role: e.role, window: e.window, label: e.label, printer: e.printer)
     }
 
     public func allows(_ p: Principal, _ permission: Permission) -> Bool {

@@ -128,11 +128,11 @@ private struct Reader {
     // MARK: Sections
 
     mutating func config(_ root: TOMLTable) -> CounterdConfig? {
-        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens", "devices", "display", "voice"])
+        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens", "devices", "display", "voice", "kiosk"])
         let hallTable = table(root, "hall", "hall", required: true)
         var name = "", rules = HallRules()
         if let h = hallTable {
-            unknownKeys(h, "hall", allowed: ["name", "timezone", "rating_timeout_seconds", "max_recalls", "score_weights"])
+            unknownKeys(h, "hall", allowed: ["name", "timezone", "rating_timeout_seconds", "max_recalls", "score_weights", "ticket_rating_hours"])
             name = string(h, "name", "hall.name") ?? ""
             if let tz = string(h, "timezone", "hall.timezone", default: "Asia/Shanghai") {
                 if TimeZone(identifier: tz) == nil { fail("hall.timezone", "unknown time zone \"\(tz)\"") } else { rules.timeZone = tz }
@@ -141,6 +141,9 @@ private struct Reader {
                 rules.ratingTimeoutSeconds = t
             }
             if let m = int(h, "max_recalls", "hall.max_recalls", default: 3, range: 0...10) { rules.maxRecalls = m }
+            if let t = number(h, "ticket_rating_hours", "hall.ticket_rating_hours", default: 24, range: 0...720) {
+                rules.ticketRatingHours = t
+            }
             if let v = h["score_weights"] {
                 let weights = v.array.map { $0.map { $0.double ?? $0.int.map(Double.init) } } ?? []
                 if weights.count == 5, weights.allSatisfy({ $0 != nil }) {
@@ -177,11 +180,59 @@ private struct Reader {
         let devices = devices(root, windows: windows)
         let display = display(root)
         let voice = voice(root)
+        let kiosk = kiosk(root, devices: devices)
+        for t in tokens {
+            if let printer = t.printer, !devices.contains(where: { $0.id == printer && $0.role == .printer }) {
+                fail("tokens", "token \"\(t.label)\" names printer \"\(printer)\", which is not a configured device with role = \"printer\"")
+            }
+        }
         if categories.isEmpty { fail("categories", "at least one [[categories]] is needed") }
         if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
         guard issues.isEmpty else { return nil }
         return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules),
-                              server: server, database: database, tokens: tokens, devices: devices, display: display, voice: voice)
+                              server: server, database: database, tokens: tokens, devices: devices, display: display, voice: voice, kiosk: kiosk)
+    }
+
+    mutating func kiosk(_ root: TOMLTable, devices: [DeviceBinding]) -> KioskSettings {
+        var k = KioskSettings()
+        let printers = devices.filter { $0.role == .printer }
+        // One printer and no [kiosk] section: that is the kiosk's printer.
+        if printers.count == 1 { k.printer = printers[0].id }
+        guard let t = table(root, "kiosk", "kiosk", required: false) else { return k }
+        unknownKeys(t, "kiosk", allowed: ["printer", "paper_mm", "cut", "chinese_mode", "rating_url", "barcode", "staff_pin"])
+        if let p = string(t, "printer", "kiosk.printer", default: k.printer ?? "") {
+            k.printer = p.isEmpty ? nil : p
+            if let p = k.printer, !printers.contains(where: { $0.id == p }) {
+                fail("kiosk.printer", "no device \"\(p)\" with role = \"printer\" (have: \(printers.map(\.id).joined(separator: ", ")))")
+            }
+        }
+        if let mm = int(t, "paper_mm", "kiosk.paper_mm", default: 80, range: 58...80) {
+            if mm == 58 || mm == 80 { k.columns = mm == 58 ? 32 : 48 } else { fail("kiosk.paper_mm", "must be 58 or 80") }
+        }
+        if let cut = string(t, "cut", "kiosk.cut", default: "partial") {
+            if cut == "partial" || cut == "full" { k.partialCut = cut == "partial" } else { fail("kiosk.cut", "must be \"partial\" or \"full\"") }
+        }
+        if let e = t["chinese_mode"] {
+            if let b = e.bool { k.chineseMode = b } else { fail("kiosk.chinese_mode", "must be true or false") }
+        }
+        if let e = t["barcode"] {
+            if let b = e.bool { k.barcode = b } else { fail("kiosk.barcode", "must be true or false") }
+        }
+        if let url = string(t, "rating_url", "kiosk.rating_url", default: "") {
+            if url.isEmpty {
+                k.ratingURL = nil
+            } else if let u = URL(string: url), u.scheme == "http" || u.scheme == "https", u.host != nil {
+                k.ratingURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            } else {
+                fail("kiosk.rating_url", "must be an http(s) URL that phones in the hall can open, e.g. \"http://192.168.1.10:8080\"")
+            }
+        }
+        if let pin = string(t, "staff_pin", "kiosk.staff_pin", default: "") {
+            if pin.isEmpty { k.staffPIN = nil } else if pin.count >= 4, pin.allSatisfy(\.isNumber) { k.staffPIN = pin } else {
+                fail("kiosk.staff_pin", "must be at least 4 digits")
+            }
+        }
+        return k
     }
 
     mutating func categories(_ root: TOMLTable) -> [ServiceCategory] {
@@ -394,7 +445,7 @@ private struct Reader {
         var hashes = Set<String>()
         for (i, t) in tables(root, "tokens").enumerated() {
             let p = "tokens[\(i)]"
-            unknownKeys(t, p, allowed: ["role", "window", "sha256", "label"])
+            unknownKeys(t, p, allowed: ["role", "window", "sha256", "label", "printer"])
             guard let roleText = string(t, "role", "\(p).role") else { continue }
             guard let role = Role(rawValue: roleText) else {
                 fail("\(p).role", "must be one of kiosk, window, display, manager; found \"\(roleText)\"")
@@ -415,7 +466,11 @@ private struct Reader {
             }
             if !hashes.insert(lower).inserted { fail("\(p).sha256", "the same token is configured twice") }
             let label = string(t, "label", "\(p).label", default: "") ?? ""
-            out.append(TokenEntry(role: role, window: window, sha256: lower, label: label))
+            var entry = TokenEntry(role: role, window: window, sha256: lower, label: label)
+            if let printer = string(t, "printer", "\(p).printer", default: "") , !printer.isEmpty {
+                if role == .kiosk { entry.printer = printer } else { fail("\(p).printer", "only a kiosk token has a printer") }
+            }
+            out.append(entry)
         }
         return out
     }

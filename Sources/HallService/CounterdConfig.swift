@@ -21,8 +21,11 @@ public struct TokenEntry: Sendable, Equatable {
     public var window: Int?
     public var sha256: String
     public var label: String
+    /// A kiosk token's own printer (several kiosks, each with its printer); nil: `[kiosk] printer`.
+    public var printer: String?
 
-    public init(role: Role, window: Int? = nil, sha256: String, label: String = "") {
+    public init(role: Role, window: Int? = nil, sha256: String, label: String = "", printer: String? = nil) {
+        self.printer = printer
         self.role = role
         self.window = window
         self.sha256 = sha256.lowercased()
@@ -65,10 +68,13 @@ public struct CounterdConfig: Sendable {
     /// The wording of screens and voice.
     public var display: DisplayTemplates
     public var voice: VoiceSettings
+    public var kiosk: KioskSettings
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
                 database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], devices: [DeviceBinding] = [],
-                display: DisplayTemplates = DisplayTemplates(), voice: VoiceSettings = VoiceSettings()) {
+                display: DisplayTemplates = DisplayTemplates(), voice: VoiceSettings = VoiceSettings(),
+                kiosk: KioskSettings = KioskSettings()) {
+        self.kiosk = kiosk
         self.setup = setup
         self.server = server
         self.database = database
@@ -113,5 +119,32 @@ public struct VoiceSettings: Sendable, Equatable {
         self.pack = pack
         self.player = player
         self.gapMilliseconds = gapMilliseconds
+    }
+}
+
+/// The ticket kiosk: `[kiosk]` in the config.
+public struct KioskSettings: Sendable, Equatable {
+    /// Device id of the kiosk's receipt printer; nil: tickets are shown on screen only.
+    public var printer: String?
+    /// 32 for 58 mm paper, 48 for 80 mm.
+    public var columns: Int
+    public var partialCut: Bool
+    /// Send FS & and GB18030 (most Chinese printers); false: ESC t 0 and Latin text only.
+    public var chineseMode: Bool
+    /// Base URL phones open from the ticket's QR code (…/r/TOKEN); nil prints no QR code.
+    public var ratingURL: String?
+    public var barcode: Bool
+    /// PIN staff enter on the kiosk to reprint its last ticket; nil: no reprint from the kiosk.
+    public var staffPIN: String?
+
+    public init(printer: String? = nil, columns: Int = 48, partialCut: Bool = true, chineseMode: Bool = true,
+                ratingURL: String? = nil, barcode: Bool = false, staffPIN: String? = nil) {
+        self.printer = printer
+        self.columns = columns
+        self.partialCut = partialCut
+        self.chineseMode = chineseMode
+        self.ratingURL = ratingURL
+        self.barcode = barcode
+        self.staffPIN = staffPIN
     }
 }

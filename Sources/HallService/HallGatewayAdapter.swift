@@ -37,9 +37,13 @@ public struct DriverFactory: Sendable {
     public let hall: any HallGateway
     public let profiles: ProfileLibrary
     public let templates: DisplayTemplates
+    /// Where the kiosk's print jobs meet the printer drivers.
+    public let room: PrinterRoom
 
-    public init(hall: any HallGateway, profiles: ProfileLibrary, templates: DisplayTemplates = DisplayTemplates()) {
+    public init(hall: any HallGateway, profiles: ProfileLibrary, templates: DisplayTemplates = DisplayTemplates(),
+                room: PrinterRoom = PrinterRoom()) {
         self.hall = hall
+        self.room = room
         self.profiles = profiles
         self.templates = templates
     }
@@ -61,7 +65,7 @@ public struct DriverFactory: Sendable {
             guard let name = b.profile, let profile = profiles.displays[name] else { return CountingDriver() }
             return DisplayBusDriver(profile: profile, screens: b.screens, templates: templates, hall: hall, baud: b.serial.baud)
         case .printer:
-            return PrinterDriver()
+            return PrinterDriver(room: room)
         }
     }
 

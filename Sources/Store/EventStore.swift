@@ -38,6 +38,19 @@ public struct EventStore: Sendable {
         try Migrations.migrator.migrate(writer)
     }
 
+    /// A named 32-byte random secret, made on first use and kept in the database.
+    public func secret(_ name: String) throws -> [UInt8] {
+        try writer.write { db in
+            if let existing = try Data.fetchOne(db, sql: "SELECT value FROM secrets WHERE name = ?", arguments: [name]) {
+                return Array(existing)
+            }
+            var rng = SystemRandomNumberGenerator()
+            let value = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            try db.execute(sql: "INSERT INTO secrets (name, value) VALUES (?, ?)", arguments: [name, Data(value)])
+            return value
+        }
+    }
+
     // MARK: Writing
 
     /// Appends events and updates the projections in one transaction. Returns them with their sequence

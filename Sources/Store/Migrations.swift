@@ -100,6 +100,11 @@ enum Migrations {
                 try StatsTable.month.save(db, scope: key.scope.rawValue, period: key.day, key: key.key, stats)
             }
         }
+        m.registerMigration("v3-secrets") { db in
+            // Keys counterd makes for itself (the QR rating links' HMAC key): kept with the data they
+            // protect, so a restored backup still accepts the links printed before it.
+            try db.execute(sql: "CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        }
         return m
     }
 }

@@ -13,6 +13,10 @@ public struct WebDependencies: Sendable {
     public var hall: Hall
     public var registry: PrometheusCollectorRegistry?
     public var devices: HealthBoard?
+    /// The ticket kiosk's print-before-issue flow; nil: /api/kiosk answers 503.
+    public var kiosk: KioskDesk?
+    /// Verifies the QR codes' per-ticket rating tokens; nil: /r/… answers 404.
+    public var links: RatingLinks?
     /// Tokens and report setup, replaced as a whole by a config reload; every copy sees the change.
     private let live: LiveSettings
 
@@ -21,8 +25,11 @@ public struct WebDependencies: Sendable {
     public var templates: DisplayTemplates { live.withLock { $0.templates } }
 
     public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil,
-                devices: HealthBoard? = nil, templates: DisplayTemplates = DisplayTemplates()) {
+                devices: HealthBoard? = nil, templates: DisplayTemplates = DisplayTemplates(), kiosk: KioskDesk? = nil,
+                links: RatingLinks? = nil) {
         self.hall = hall
+        self.kiosk = kiosk
+        self.links = links
         self.live = LiveSettings(Live(access: access, reports: reports, templates: templates))
         self.registry = registry
         self.devices = devices

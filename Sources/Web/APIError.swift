@@ -36,7 +36,8 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static func rejected(_ r: Rejection) -> APIError {
-        APIError(r.isUnknownEntity ? .notFound : .conflict, code: r.code, zh: r.messageZh, en: r.messageEn)
+        if case .ratingPeriodOver = r { return APIError(.gone, code: r.code, zh: r.messageZh, en: r.messageEn) }
+        return APIError(r.isUnknownEntity ? .notFound : .conflict, code: r.code, zh: r.messageZh, en: r.messageEn)
     }
 
     static func badRequest(_ code: String, zh: String, en: String) -> APIError {

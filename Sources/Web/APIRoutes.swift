@@ -46,6 +46,9 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         return displayPage(.window, request, window: w)
     }
 
+    addPeopleRoutes(router, deps)
+    addPeoplePages(router, deps)
+
     let api = router.group("api")
     api.get("state") { request, _ in
         _ = try deps.authorize(request, .read)

@@ -84,6 +84,143 @@ paths:
         "403": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
         "503": {$ref: "#/components/responses/Error"}
+  /api/kiosk:
+    get:
+      operationId: kioskView
+      summary: What the kiosk shows (kiosk role) — categories with waiting counts and estimated waits, the printer's state
+      responses:
+        "200":
+          description: Categories and printer
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  hall: {type: string}
+                  now: {type: string, format: date-time}
+                  reprint: {type: boolean, description: "staff reprint is on ([kiosk] staff_pin)"}
+                  printer:
+                    type: object
+                    properties:
+                      device: {type: string}
+                      connected: {type: boolean}
+                      ready: {type: boolean}
+                      problem_zh: {type: string}
+                      problem_en: {type: string}
+                  categories:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        code: {type: string}
+                        name: {type: string}
+                        prefix: {type: string}
+                        waiting: {type: integer}
+                        windows_open: {type: integer}
+                        estimated_wait_minutes: {type: integer, nullable: true}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+  /api/kiosk/tickets:
+    post:
+      operationId: kioskTicket
+      summary: Take a ticket and print it (kiosk role). Issued only once the printer has confirmed it; the same request_id again returns the same ticket
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [category]
+              properties:
+                category: {type: string}
+                priority: {type: boolean}
+                request_id: {type: string, maxLength: 100, description: "one per tap; a retry with it never makes a second ticket"}
+                print: {type: boolean, description: "false: issue without printing (kiosks printing with their own software)"}
+      responses:
+        "201": &kioskTicket
+          description: The ticket, printed (or on screen only)
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/KioskTicket"}
+        "200": *kioskTicket
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "503": {$ref: "#/components/responses/Error"}
+  /api/kiosk/reprint:
+    post:
+      operationId: kioskReprint
+      summary: Staff reprint the kiosk's last ticket (marked 补打; no new number)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [pin]
+              properties:
+                pin: {type: string}
+      responses:
+        "200":
+          description: The reprinted ticket
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/KioskTicket"}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "503": {$ref: "#/components/responses/Error"}
+  /api/rate/{token}:
+    parameters:
+      - {name: token, in: path, required: true, schema: {type: string}, description: "the per-ticket token in the ticket's QR code"}
+    get:
+      operationId: ratingLink
+      summary: The ticket a rating link names and whether it can be rated (no bearer token; the link is the credential)
+      responses:
+        "200":
+          description: The ticket
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  number: {type: string}
+                  category_name: {type: string}
+                  window: {type: integer}
+                  window_name: {type: string}
+                  state: {type: string, enum: [awaiting, rated, expired, not_served]}
+                  rating_hours: {type: number}
+        "404": {$ref: "#/components/responses/Error"}
+    post:
+      operationId: rateByLink
+      summary: Rate the ticket once, within [hall] ticket_rating_hours of the end of its service
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [level]
+              properties:
+                level: {type: integer, minimum: 1, maximum: 5}
+      responses:
+        "201": {description: Rating stored}
+        "400": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+        "410": {$ref: "#/components/responses/Error"}
+  /api/windows/{window}/console:
+    get:
+      operationId: windowConsole
+      summary: The clerk console's view of its window (window role) — current ticket and checklist, waiting, today's ratings
+      parameters: [{$ref: "#/components/parameters/Window"}]
+      responses:
+        "200": {description: The window's console view}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
   /api/windows/{window}/sign-in:
     post:
       operationId: signIn
@@ -409,6 +546,20 @@ components:
         dropped_frames: {type: integer}
         connects: {type: integer}
         last_error: {type: string}
+    KioskTicket:
+      type: object
+      properties:
+        ticket: {type: string}
+        number: {type: string}
+        category: {type: string}
+        category_name: {type: string}
+        priority: {type: boolean}
+        issued_at: {type: string, format: date-time}
+        waiting_ahead: {type: integer}
+        checklist: {type: array, items: {type: string}}
+        windows: {type: array, items: {type: integer}}
+        printed: {type: boolean}
+        repeated: {type: boolean, description: "the answer to a repeated request: the ticket already issued for it"}
     IssuedTicket:
       type: object
       properties:

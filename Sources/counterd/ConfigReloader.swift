@@ -20,6 +20,8 @@ actor ConfigReloader {
     private let hall: Hall
     private let devices: DeviceService
     private let web: WebDependencies
+    private let kiosk: KioskDesk
+    private let room: PrinterRoom
     private let notifier: SystemdNotifier
     private let logger: Logger
     private var current: CounterdConfig
@@ -27,7 +29,9 @@ actor ConfigReloader {
 
     init(path: String, profilesDirectory: String, overrides: @escaping @Sendable (inout CounterdConfig) -> Void,
          extraBindings: [DeviceBinding], current: CounterdConfig, profiles: ProfileLibrary, hall: Hall,
-         devices: DeviceService, web: WebDependencies, notifier: SystemdNotifier, logger: Logger) {
+         devices: DeviceService, web: WebDependencies, kiosk: KioskDesk, room: PrinterRoom, notifier: SystemdNotifier, logger: Logger) {
+        self.kiosk = kiosk
+        self.room = room
         self.path = path
         self.profilesDirectory = profilesDirectory
         self.overrides = overrides
@@ -54,8 +58,9 @@ actor ConfigReloader {
         }
         overrides(&cfg)
         cfg.devices += extraBindings
+        if cfg.kiosk.printer == nil, let demoPrinter = extraBindings.first(where: { $0.role == .printer }) { cfg.kiosk.printer = demoPrinter.id }
         let (library, profileIssues) = ProfileLibrary.load(directory: profilesDirectory)
-        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display)
+        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display, room: room)
         let bindingIssues = factory.check(cfg.devices).map { "\(path): \($0)" }
         if !bindingIssues.isEmpty { return refuse(bindingIssues + profileIssues.map { "profile: \($0)" }) }
         for issue in profileIssues { logger.error("profile error: \(issue)") }
@@ -73,6 +78,7 @@ actor ConfigReloader {
         })
         let devicesChange = await devices.supervisor.reconfigure(cfg.devices, restart: restart, driverFor: { factory.driver(for: $0) })
         web.reconfigure(access: AccessControl(tokens: cfg.tokens), reports: Reports(store: hall.store, setup: cfg.setup), templates: cfg.display)
+        await kiosk.reconfigure(cfg.kiosk)
 
         if cfg.server != current.server {
             logger.warning("config reload: the [server] section changed; it takes effect at the next restart")

@@ -100,11 +100,16 @@ struct Counterd: AsyncParsableCommand {
         if demo && library.profiles["modbus-rtu-evaluator"] != nil {
             let sim = try DemoDevices(windows: cfg.setup.windows.map(\.number), withScreens: library.displays["display-strip-gbk"] != nil)
             cfg.devices += sim.bindings
+            if cfg.kiosk.printer == nil { cfg.kiosk.printer = "demo-printer" }
             demoDevices = sim
         } else if demo {
             logger.warning("no modbus-rtu-evaluator profile in \(profiles): the demo runs without simulated devices")
         }
-        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display)
+        let room = PrinterRoom()
+        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display, room: room)
+        let links = RatingLinks(key: try store.secret("rating-links"))
+        let kiosk = KioskDesk(hall: hall, room: room, settings: cfg.kiosk, links: links)
+        await kiosk.voidInterrupted()
         let bindingIssues = factory.check(cfg.devices)
         if !bindingIssues.isEmpty {
             for issue in bindingIssues { logger.critical("config error: \(config): \(issue)") }
@@ -114,7 +119,7 @@ struct Counterd: AsyncParsableCommand {
                                     driverFor: { factory.driver(for: $0) })
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
-                                   templates: cfg.display)
+                                   templates: cfg.display, kiosk: kiosk, links: links)
         let started = Started()
         let host = cfg.server.host
         let hallName = cfg.setup.name
@@ -131,6 +136,8 @@ struct Counterd: AsyncParsableCommand {
             logger.notice("reports          \(base)/api/reports/windows?from=YYYY-MM-DD&to=YYYY-MM-DD")
             logger.notice("metrics          \(base)/metrics")
             logger.notice("hall screen      \(base)/display/hall?token=<display token>   (also /display/tv, /display/window/N)")
+            logger.notice("ticket kiosk     \(base)/kiosk?token=<kiosk token>")
+            logger.notice("clerk console    \(base)/console/window/N?token=<window token>   (tablet evaluator: /evaluator/window/N)")
             if isDemo {
                 logger.notice("demo tokens: display=demo-display manager=demo-manager kiosk=demo-kiosk window N=demo-window-N")
                 logger.notice("try: curl -H 'Authorization: Bearer demo-manager' '\(base)/api/reports/windows'")
@@ -149,7 +156,7 @@ struct Counterd: AsyncParsableCommand {
         })
         let reloader = ConfigReloader(
             path: config, profilesDirectory: profiles, overrides: overrides, extraBindings: demoDevices?.bindings ?? [],
-            current: cfg, profiles: library, hall: hall, devices: devices, web: deps, notifier: SystemdNotifier(),
+            current: cfg, profiles: library, hall: hall, devices: devices, web: deps, kiosk: kiosk, room: room, notifier: SystemdNotifier(),
             logger: Logger(label: "counterd.config"))
         // A graceful stop runs these backwards: the demo and reloads stop first, then the devices (evaluators
         // set out of service while the HTTP API still answers), and the HTTP server last.

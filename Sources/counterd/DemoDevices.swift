@@ -11,6 +11,8 @@ struct DemoDevices: DemoActions {
     let evaluators: SimulatedModbusEvaluators
     /// Window strip screens and one hall screen (address 99) on an RS-485 line.
     let screens: SimulatedDisplayBus?
+    /// The kiosk's receipt printer (ESC/POS on a pty), for /kiosk.
+    let printer: SimulatedPrinter
     let bindings: [DeviceBinding]
 
     init(windows: [Int], withScreens: Bool) throws {
@@ -23,6 +25,8 @@ struct DemoDevices: DemoActions {
             DeviceBinding(id: "demo-evaluators", role: .evaluator, transport: .serial, match: DeviceMatch(path: evaluators.path),
                           profile: "modbus-rtu-evaluator", bus: bus),
         ]
+        printer = try SimulatedPrinter()
+        bindings.append(DeviceBinding(id: "demo-printer", role: .printer, transport: .serial, match: DeviceMatch(path: printer.path)))
         if withScreens {
             let line = try SimulatedDisplayBus(wire: .strip)
             var screensBus = bus

@@ -181,3 +181,23 @@ import Testing
         #expect(ReportFormatter.percent(0.935) == "93.5%")
     }
 }
+
+@Suite struct KioskConfigTests {
+    static let base = "[hall]\nname = \"x\"\n[[categories]]\ncode = \"a\"\nname = \"甲\"\nprefix = \"A\"\n[[windows]]\nnumber = 1\ncategories = [\"a\"]\n"
+        + "[[devices]]\nid = \"p1\"\nrole = \"printer\"\ntransport = \"tcp\"\nhost = \"10.0.0.5:9100\"\n"
+
+    @Test func onePrinterIsTheKiosksByDefault() throws {
+        guard case .success(let cfg) = ConfigParser.parse(Self.base) else { Issue.record("rejected"); return }
+        #expect(cfg.kiosk.printer == "p1" && cfg.kiosk.columns == 48 && cfg.kiosk.ratingURL == nil && cfg.kiosk.staffPIN == nil)
+        let full = Self.base + "[kiosk]\npaper_mm = 58\ncut = \"full\"\nchinese_mode = false\nrating_url = \"http://10.0.0.2:8080/\"\nstaff_pin = \"2468\"\n"
+        guard case .success(let k) = ConfigParser.parse(full) else { Issue.record("rejected"); return }
+        #expect(k.kiosk == KioskSettings(printer: "p1", columns: 32, partialCut: false, chineseMode: false, ratingURL: "http://10.0.0.2:8080", staffPIN: "2468"))
+    }
+
+    @Test func wrongKioskSettingsAreNamed() {
+        let bad = Self.base + "[kiosk]\nprinter = \"nope\"\npaper_mm = 70\ncut = \"half\"\nrating_url = \"ftp://x\"\nstaff_pin = \"12\"\ncolour = 1\n"
+            + "[[tokens]]\nrole = \"window\"\nwindow = 1\nprinter = \"p1\"\nsha256 = \"\(String(repeating: "a", count: 64))\"\n"
+        guard case .failure(let f) = ConfigParser.parse(bad) else { Issue.record("accepted"); return }
+        #expect(Set(f.issues.map(\.path)) == ["kiosk.printer", "kiosk.paper_mm", "kiosk.cut", "kiosk.rating_url", "kiosk.staff_pin", "kiosk.colour", "tokens[0].printer"], "\(f.issues)")
+    }
+}

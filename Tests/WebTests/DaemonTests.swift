@@ -32,9 +32,10 @@ import Testing
         let states = Dictionary(uniqueKeysWithValues: (devices.json["devices"] as? [[String: Any]] ?? []).map {
             ($0["id"] as? String ?? "", $0["state"] as? String ?? "")
         })
-        // The simulated lines (callers, evaluators, window and hall screens) are up; the voice has no pack
+        // The simulated lines (callers, evaluators, window and hall screens, the kiosk printer) are up; the voice has no pack
         // here (the demo's --voice-pack is not given), which shows as absent, not as a failure.
-        #expect(states == ["demo-callers": "connected", "demo-evaluators": "connected", "demo-screens": "connected", "voice": "absent"])
+        #expect(states == ["demo-callers": "connected", "demo-evaluators": "connected", "demo-screens": "connected", "demo-printer": "connected",
+                           "voice": "absent"])
         let state = try await RawHTTP.request(port: port, "GET", "/api/state", token: "demo-display")
         #expect(state.status == 200 && state.json["hall"] as? String == "示范区政务服务中心")
 

@@ -7,6 +7,8 @@ line, answering each with one JSON line on stdout:
   wait SECONDS JS             poll the JS expression until it is truthy; answers its value or a timeout
   eval JS                     the expression's value
   shot FILE                   PNG screenshot of the viewport
+  tap CSS-SELECTOR            a touch at the centre of the first matching element (real input events)
+  key CHAR                    a key press (keyDown, char, keyUp) sent to the focused page
   quit
 """
 import base64, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
@@ -76,6 +78,24 @@ for line in sys.stdin:
             data = call("Page.captureScreenshot", format="png")["result"]["data"]
             with open(rest, "wb") as f:
                 f.write(base64.b64decode(data))
+            print(json.dumps({"ok": True}), flush=True)
+        elif cmd == "tap":
+            box = evaluate("(() => { const e = document.querySelector(%s); if (!e) return null; "
+                           "const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()" % json.dumps(rest))
+            if not box:
+                print(json.dumps({"ok": False, "error": f"no element {rest}"}), flush=True)
+                continue
+            x, y = box
+            call("Emulation.setTouchEmulationEnabled", enabled=True, maxTouchPoints=1)
+            call("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
+            call("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
+            print(json.dumps({"ok": True, "x": x, "y": y}), flush=True)
+        elif cmd == "key":
+            ch = rest
+            code = "Key" + ch.upper() if ch.isalpha() else ""
+            vk = ord(ch.upper())
+            call("Input.dispatchKeyEvent", type="keyDown", key=ch, code=code, windowsVirtualKeyCode=vk, text=ch)
+            call("Input.dispatchKeyEvent", type="keyUp", key=ch, code=code, windowsVirtualKeyCode=vk)
             print(json.dumps({"ok": True}), flush=True)
         elif cmd == "quit":
             break

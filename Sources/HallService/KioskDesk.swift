@@ -1,0 +1,208 @@
+import Codecs
+import Devices
+import Foundation
+import HallModel
+import Logging
+import Metrics
+
+/// A ticket as the kiosk shows it.
+public struct KioskTicket: Sendable, Equatable, Codable {
+    public var ticket: String
+    public var number: String
+    public var category: String
+    public var categoryName: String
+    public var priority: Bool
+    public var issuedAt: Date
+    public var waitingAhead: Int
+    public var checklist: [String]
+    public var windows: [Int]
+    /// On paper (a printer took it) or on screen only (no printer configured, or asked not to print).
+    public var printed: Bool
+    /// The answer to a repeated request (double tap, retry): the ticket already issued for it.
+    public var repeated: Bool
+}
+
+/// Why the kiosk gave no ticket.
+public enum KioskError: Error, Sendable, Equatable {
+    case rejected(Rejection)
+    /// The printer could not print: the number was voided, nothing joined the queue.
+    case printer(PrintFault)
+    case storage(String)
+    case noTicketToReprint
+}
+
+/// The ticket kiosk's flow, print before issue: take the next number (reserved, not yet in the queue),
+/// print it, and only when the printer has confirmed the ticket does the number join the queue; otherwise
+/// it is voided in the log with the printer's reason. One ticket at a time per kiosk; a repeated request
+/// (the same request id, or a second tap while the first is printing) gets the first one's ticket.
+public actor KioskDesk {
+    public nonisolated let hall: Hall
+    public nonisolated let room: PrinterRoom
+    private var settings: KioskSettings
+    private let links: RatingLinks?
+    private let logger: Logger
+
+    private struct Done {
+        var requestID: String
+        var result: Result<KioskTicket, KioskError>
+    }
+    /// Per kiosk: the request being served and the last answers, by request id.
+    private var inFlight: [String: (id: String?, task: Task<Result<KioskTicket, KioskError>, Never>)] = [:]
+    private var recent: [String: [Done]] = [:]
+    private var lastPrinted: [String: KioskTicket] = [:]
+
+    public init(hall: Hall, room: PrinterRoom, settings: KioskSettings, links: RatingLinks?, logger: Logger = Logger(label: "counterd.kiosk")) {
+        self.hall = hall
+        self.room = room
+        self.settings = settings
+        self.links = links
+        self.logger = logger
+    }
+
+    public func reconfigure(_ settings: KioskSettings) { self.settings = settings }
+
+    public var currentSettings: KioskSettings { settings }
+
+    /// Numbers reserved when counterd stopped mid-print are voided: whether they reached paper is unknown,
+    /// and a number nobody holds must not be called. Logged so staff can help a citizen holding one.
+    public func voidInterrupted() async {
+        for t in await hall.state.reserved {
+            logger.warning("voiding a ticket whose printing was interrupted by a restart", metadata: ["number": "\(t.number)"])
+            _ = try? await hall.execute(.voidTicket(ticket: t.id, reason: "interrupted"), source: "kiosk:recovery")
+        }
+    }
+
+    /// Takes a ticket for `kiosk`. `printer` overrides the configured one; `print = false` shows it on
+    /// screen only (kiosks that print with their own software).
+    public func take(category: String, priority: Bool, kiosk: String, printer: String? = nil, print: Bool = true,
+                     requestID: String? = nil) async -> Result<KioskTicket, KioskError> {
+        if let id = requestID, let done = recent[kiosk]?.first(where: { $0.requestID == id }) {
+            return done.result.map { var t = $0; t.repeated = true; return t }
+        }
+        if let current = inFlight[kiosk] {
+            // The same request again, or a second tap without an id while the first is printing.
+            if current.id == requestID {
+                return await current.task.value.map { var t = $0; t.repeated = true; return t }
+            }
+            _ = await current.task.value
+            if let id = requestID, let done = recent[kiosk]?.first(where: { $0.requestID == id }) {
+                return done.result.map { var t = $0; t.repeated = true; return t }
+            }
+        }
+        let device = print ? (printer ?? settings.printer) : nil
+        let task = Task { await self.issue(category: category, priority: priority, kiosk: kiosk, device: device) }
+        inFlight[kiosk] = (requestID, task)
+        let result = await task.value
+        if inFlight[kiosk]?.task == task { inFlight[kiosk] = nil }
+        if let id = requestID {
+            var list = recent[kiosk] ?? []
+            list.append(Done(requestID: id, result: result))
+            recent[kiosk] = Array(list.suffix(32))
+        }
+        return result
+    }
+
+    /// Prints the kiosk's last ticket again, marked 补打; no new number.
+    public func reprint(kiosk: String, printer: String? = nil) async -> Result<KioskTicket, KioskError> {
+        guard let last = lastPrinted[kiosk], let device = printer ?? settings.printer else { return .failure(.noTicketToReprint) }
+        let layout = await self.layout(last, reprint: true)
+        let outcome = await room.print(device: device, body: layout.body, cut: layout.cut)
+        Counter(label: "counterd_kiosk_reprints_total", dimensions: [("result", outcome.printed ? "printed" : "failed")]).increment()
+        if case .notPrinted(let fault) = outcome { return .failure(.printer(fault)) }
+        logger.info("ticket reprinted", metadata: ["number": "\(last.number)", "kiosk": "\(kiosk)"])
+        return .success(last)
+    }
+
+    // MARK: Flow
+
+    private func issue(category: String, priority: Bool, kiosk: String, device: String?) async -> Result<KioskTicket, KioskError> {
+        let source = "kiosk:\(kiosk)"
+        guard let device else {
+            do {
+                let events = try await hall.execute(.issueTicket(category: category, priority: priority), source: source)
+                guard let e = events.last(where: { $0.event.kind == .ticketIssued })?.event else { return .failure(.storage("no ticket issued")) }
+                return .success(await view(e, printed: false))
+            } catch {
+                return .failure(Self.map(error))
+            }
+        }
+        let reserved: HallEvent
+        do {
+            let events = try await hall.execute(.reserveTicket(category: category, priority: priority), source: source)
+            guard let e = events.last(where: { $0.event.kind == .ticketReserved })?.event else { return .failure(.storage("no number reserved")) }
+            reserved = e
+        } catch {
+            return .failure(Self.map(error))
+        }
+        let id = reserved.ticket ?? ""
+        var ticket = await view(reserved, printed: true)
+        let layout = await self.layout(ticket, reprint: false)
+        let outcome = await room.print(device: device, body: layout.body, cut: layout.cut)
+        switch outcome {
+        case .notPrinted(let fault):
+            logger.error("ticket not printed: number voided", metadata: [
+                "number": "\(reserved.number ?? "")", "printer": "\(device)", "reason": "\(fault.en)"])
+            do {
+                try await hall.execute(.voidTicket(ticket: id, reason: fault.code), source: source)
+            } catch {
+                logger.critical("could not void an unprinted ticket", metadata: ["number": "\(reserved.number ?? "")", "error": "\(error)"])
+            }
+            return .failure(.printer(fault))
+        case .printed, .printedUnconfirmed:
+            if case .printedUnconfirmed(let why) = outcome {
+                logger.warning("ticket printed, its end not confirmed: issued", metadata: ["number": "\(reserved.number ?? "")", "why": "\(why)"])
+            }
+            // The citizen holds the paper: the number must join the queue. One retry covers a failed commit.
+            for attempt in 1...2 {
+                do {
+                    let events = try await hall.execute(.confirmTicket(ticket: id), source: source)
+                    if let e = events.last(where: { $0.event.kind == .ticketIssued })?.event { ticket.issuedAt = e.at }
+                    lastPrinted[kiosk] = ticket
+                    return .success(ticket)
+                } catch {
+                    logger.critical("printed ticket not yet in the queue", metadata: ["number": "\(ticket.number)", "attempt": "\(attempt)", "error": "\(error)"])
+                    if case .rejected = error { return .failure(Self.map(error)) }
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            return .failure(.storage("the printed ticket \(ticket.number) could not be committed"))
+        }
+    }
+
+    private static func map(_ error: HallError) -> KioskError {
+        switch error {
+        case .rejected(let r): .rejected(r)
+        case .storage(let s): .storage(s)
+        }
+    }
+
+    private func view(_ e: HallEvent, printed: Bool) async -> KioskTicket {
+        let setup = await hall.setup
+        let state = await hall.state
+        let code = e.category ?? ""
+        let category = setup.category(code)
+        // Waiting ahead: the category's tickets in the queue, plus numbers of it being printed before this one.
+        let ahead = state.waiting.filter { $0.category == code && $0.id != e.ticket }.count
+            + state.reserved.prefix { $0.id != e.ticket }.filter { $0.category == code }.count
+        return KioskTicket(ticket: e.ticket ?? "", number: e.number ?? "", category: code, categoryName: category?.name ?? code,
+                           priority: e.priority ?? false, issuedAt: e.at, waitingAhead: ahead, checklist: category?.checklist ?? [],
+                           windows: setup.windows.filter { $0.categories.contains(code) }.map(\.number), printed: printed,
+                           repeated: false)
+    }
+
+    /// The printed ticket for `t`, in the hall's time zone.
+    public func layout(_ t: KioskTicket, reprint: Bool) async -> TicketLayout {
+        let setup = await hall.setup
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: setup.rules.timeZone)
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        let windows = t.windows.map(String.init).joined(separator: "、")
+        let qr = settings.ratingURL.flatMap { base in links.map { base + "/r/" + $0.token(for: t.ticket) } }
+        return TicketLayout(hall: setup.name, number: t.number, category: t.categoryName,
+                            windowHint: windows.isEmpty ? "请留意叫号" : "请留意叫号，到 \(windows) 号窗口办理",
+                            issuedAt: formatter.string(from: t.issuedAt), waitingAhead: t.waitingAhead, checklist: t.checklist,
+                            qrURL: qr, barcode: settings.barcode ? t.number : nil, columns: settings.columns,
+                            chineseMode: settings.chineseMode, partialCut: settings.partialCut, reprint: reprint)
+    }
+}

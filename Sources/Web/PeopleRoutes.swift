@@ -1,0 +1,267 @@
+import Devices
+import Foundation
+import HallModel
+import HallService
+import Hummingbird
+import NIOCore
+import Store
+
+/// A category as the kiosk shows it: how many wait and roughly how long.
+struct KioskCategoryView: Encodable {
+    var code: String
+    var name: String
+    var prefix: String
+    var waiting: Int
+    var windows_open: Int
+    /// nil when no window serving it is open.
+    var estimated_wait_minutes: Int?
+}
+
+struct KioskView: Encodable {
+    var hall: String
+    var now: Date
+    var categories: [KioskCategoryView]
+    var printer: PrinterView?
+    var reprint: Bool
+
+    struct PrinterView: Encodable {
+        var device: String
+        var connected: Bool
+        var ready: Bool
+        var problem_zh: String?
+        var problem_en: String?
+    }
+}
+
+struct RateView: Encodable {
+    var number: String
+    var category_name: String
+    var window: Int?
+    var window_name: String?
+    /// awaiting (can rate now), rated, expired, not_served
+    var state: String
+    var rating_hours: Double
+    var levels: [LevelView]
+
+    struct LevelView: Encodable {
+        var level: Int
+        var name: String
+    }
+}
+
+struct ConsoleRating: Encodable {
+    var number: String
+    var level: Int
+    var level_name: String
+    var at: Date
+}
+
+struct ConsoleView: Encodable {
+    var window: WindowView
+    var checklist: [String]
+    var category_name: String?
+    var waiting: [CategoryView]
+    var candidates: Int
+    var ratings_today: [ConsoleRating]
+    var served_today: Int
+    var clerks: [ClerkView]
+    var categories: [CategoryView]
+    var windows: [Int]
+    var outcomes: [String]
+}
+
+extension RatingLevel {
+    static let levelViews = RatingLevel.allCases.sorted { $0.rawValue > $1.rawValue }.map {
+        RateView.LevelView(level: $0.rawValue, name: $0.chineseName)
+    }
+}
+
+/// The people-facing API: the kiosk's tickets, ratings by ticket (the QR code's phone page), and the clerk
+/// console's window summary.
+func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+    let api = router.group("api")
+
+    api.get("kiosk") { request, _ in
+        let principal = try deps.authorize(request, .takeTicket)
+        return try JSON.response(await kioskView(deps, principal: principal))
+    }
+
+    api.post("kiosk/tickets") { request, _ in
+        let principal = try deps.authorize(request, .takeTicket)
+        guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
+        struct Body: Decodable {
+            var category: String
+            var priority: Bool?
+            var request_id: String?
+            var print: Bool?
+        }
+        let body = try await JSON.body(Body.self, request)
+        if let id = body.request_id, id.count > 100 {
+            throw APIError.badRequest("invalid_request_id", zh: "请求编号过长", en: "request_id is at most 100 characters")
+        }
+        let result = await kiosk.take(category: body.category, priority: body.priority ?? false, kiosk: principal.label,
+                                      printer: principal.printer, print: body.print ?? true, requestID: body.request_id)
+        switch result {
+        case .success(let t): return try JSON.response(t, status: t.repeated ? .ok : .created)
+        case .failure(let e): throw kioskError(e)
+        }
+    }
+
+    api.post("kiosk/reprint") { request, _ in
+        let principal = try deps.authorize(request, .takeTicket)
+        guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
+        struct Body: Decodable { var pin: String }
+        let body = try await JSON.body(Body.self, request)
+        guard let pin = await kiosk.currentSettings.staffPIN else {
+            throw APIError(.forbidden, code: "reprint_disabled", zh: "未启用补打（[kiosk] staff_pin）", en: "reprint is off: set [kiosk] staff_pin")
+        }
+        guard body.pin == pin else { throw APIError(.forbidden, code: "wrong_pin", zh: "工作人员密码错误", en: "wrong staff PIN") }
+        switch await kiosk.reprint(kiosk: principal.label, printer: principal.printer) {
+        case .success(let t): return try JSON.response(t)
+        case .failure(let e): throw kioskError(e)
+        }
+    }
+
+    // Rating by ticket: the token is the only credential, and it opens one ticket's rating and nothing else.
+    api.get("rate/:token") { _, context in
+        let (ticket, record) = try await ratedTicket(deps, context)
+        return try JSON.response(await rateView(deps, ticket: ticket, record: record))
+    }
+    api.post("rate/:token") { request, context in
+        let (ticket, record) = try await ratedTicket(deps, context)
+        struct Body: Decodable { var level: Int }
+        let body = try await JSON.body(Body.self, request)
+        guard let level = RatingLevel(rawValue: body.level) else {
+            throw APIError.badRequest("invalid_level", zh: "评价等级须为 1 至 5", en: "level must be 1 (非常不满意) to 5 (非常满意)")
+        }
+        let served = record.flatMap(servedTicket)
+        let events = try await deps.run(.rateTicket(ticket: ticket, level: level, served: served), source: "ticket-link")
+        if events.contains(where: { $0.event.kind == .ticketRated }) {
+            struct Accepted: Encodable {
+                var accepted = true
+                var number: String
+                var level: Int
+                var level_name: String
+            }
+            return try JSON.response(Accepted(number: record?.number ?? "", level: level.rawValue, level_name: level.chineseName), status: .created)
+        }
+        throw APIError(.conflict, code: "rating_duplicate", zh: "该号码已评价，感谢您的参与", en: "this ticket is already rated")
+    }
+
+    api.get("windows/:window/console") { request, context in
+        _ = try deps.authorize(request, .read)
+        guard let n = context.parameters.get("window", as: Int.self), await deps.hall.setup.window(n) != nil else {
+            throw APIError(.notFound, code: "unknown_window", zh: "没有这个窗口", en: "no such window")
+        }
+        _ = try deps.authorize(request, .actAtWindow(n))
+        return try JSON.response(try await consoleView(deps, window: n))
+    }
+}
+
+private func kioskError(_ e: KioskError) -> APIError {
+    switch e {
+    case .rejected(let r): APIError.rejected(r)
+    case .printer(let f): APIError(.serviceUnavailable, code: f.code, zh: "出票失败：\(f.zh)，请联系工作人员", en: "ticket not printed: \(f.en)")
+    case .storage(let s): APIError.storage(s)
+    case .noTicketToReprint: APIError(.notFound, code: "nothing_to_reprint", zh: "本机还没有打印过号票", en: "this kiosk has printed no ticket yet")
+    }
+}
+
+private func ratedTicket(_ deps: WebDependencies, _ context: BasicRequestContext) async throws -> (String, TicketRecord?) {
+    // A token that is not ours gets the same answer as an unknown page: nothing to learn from it.
+    guard let links = deps.links, let token = context.parameters.get("token"), let ticket = links.ticket(for: token) else {
+        throw APIError(.notFound, code: "unknown_link", zh: "评价链接无效", en: "this rating link is not valid")
+    }
+    let record = try? deps.hall.store.ticket(ticket)
+    return (ticket, record ?? nil)
+}
+
+private func servedTicket(_ r: TicketRecord) -> ServedTicket? {
+    guard r.status == "served", let window = r.windowNo, let finished = r.finishedAtMs else { return nil }
+    return ServedTicket(ticket: r.id, number: r.number, window: window, clerk: r.clerk ?? "", category: r.category,
+                        servedDay: r.day, finishedAt: Date(timeIntervalSince1970: Double(finished) / 1000),
+                        rated: r.ratingState == "rated")
+}
+
+private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRecord?) async -> RateView {
+    let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+    let number = record?.number ?? String(ticket.split(separator: "/").last ?? "")
+    let categoryName = record.flatMap { setup.category($0.category)?.name } ?? ""
+    let window = record?.windowNo
+    var view = RateView(number: number, category_name: categoryName, window: window, window_name: window.flatMap { setup.window($0)?.name },
+                        state: "not_served", rating_hours: setup.rules.ticketRatingHours, levels: RatingLevel.levelViews)
+    if state.windows.values.contains(where: { $0.awaiting?.ticket == ticket }) {
+        view.state = "awaiting"
+    } else if let r = record, let served = servedTicket(r) {
+        if served.rated || state.ratedByTicket.contains(ticket) {
+            view.state = "rated"
+        } else if now.timeIntervalSince(served.finishedAt) > setup.rules.ticketRatingHours * 3600 {
+            view.state = "expired"
+        } else {
+            view.state = "awaiting"
+        }
+    }
+    return view
+}
+
+private func kioskView(_ deps: WebDependencies, principal: Principal) async -> KioskView {
+    let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+    let today = await deps.hall.engine.calendar.day(of: now)
+    let stats = (try? deps.hall.store.totals(scope: .category, from: today, to: today)) ?? [:]
+    let counts = state.waitingCounts
+    let categories = setup.categories.map { c -> KioskCategoryView in
+        let open = setup.windows.filter { w in
+            let s = state.window(w.number)
+            return w.categories.contains(c.code) && s.clerk != nil && !s.paused
+        }.count
+        // Today's mean service time once there are a few, else half the category's time limit.
+        let st = stats[c.code]
+        let mean = (st.map { $0.served >= 3 ? $0.serviceSum / Double($0.served) : nil } ?? nil) ?? Double(c.timeLimitMinutes * 60) / 2
+        let waiting = counts[c.code, default: 0]
+        let estimate: Int? = open == 0 ? nil : Int((Double((waiting + open - 1) / open) * mean / 60).rounded(.up))
+        return KioskCategoryView(code: c.code, name: c.name, prefix: c.prefix, waiting: waiting, windows_open: open,
+                                 estimated_wait_minutes: estimate)
+    }
+    var printer: KioskView.PrinterView?
+    let kioskSettings = await deps.kiosk?.currentSettings
+    if let device = principal.printer ?? kioskSettings?.printer, let room = deps.kiosk?.room {
+        let status = room.status(device)
+        let problems = status?.problems.filter { $0.en != "paper near end" } ?? []
+        let connected = room.isConnected(device)
+        printer = KioskView.PrinterView(
+            device: device, connected: connected, ready: connected && (status?.canPrint ?? false),
+            problem_zh: !connected ? "打印机未连接" : problems.isEmpty ? (status == nil ? "打印机无响应" : nil) : problems.map(\.zh).joined(separator: "，"),
+            problem_en: !connected ? "printer not connected" : problems.isEmpty ? (status == nil ? "printer not answering" : nil) : problems.map(\.en).joined(separator: ", "))
+    }
+    return KioskView(hall: setup.name, now: now, categories: categories, printer: printer, reprint: kioskSettings?.staffPIN != nil)
+}
+
+private func consoleView(_ deps: WebDependencies, window n: Int) async throws -> ConsoleView {
+    let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+    let today = await deps.hall.engine.calendar.day(of: now)
+    let config = setup.window(n)!
+    let ws = state.window(n)
+    let counts = state.waitingCounts
+    func categoryView(_ c: ServiceCategory) -> CategoryView {
+        CategoryView(code: c.code, name: c.name, prefix: c.prefix, waiting: counts[c.code, default: 0], checklist: c.checklist,
+                     time_limit_minutes: c.timeLimitMinutes)
+    }
+    let tickets = (try? deps.hall.store.tickets(day: today)) ?? []
+    let mine = tickets.filter { $0.windowNo == n }
+    let ratings = mine.filter { $0.ratingState == "rated" && $0.rating != nil }
+        .sorted { ($0.ratedAtMs ?? 0) > ($1.ratedAtMs ?? 0) }
+        .prefix(10)
+        .map { r in
+            ConsoleRating(number: r.number, level: r.rating ?? 0, level_name: RatingLevel(rawValue: r.rating ?? 3)?.chineseName ?? "",
+                          at: Date(timeIntervalSince1970: Double(r.ratedAtMs ?? 0) / 1000))
+        }
+    let current = ws.serving.flatMap { setup.category($0.ticket.category) }
+    return ConsoleView(
+        window: WindowView(config, ws, setup: setup), checklist: current?.checklist ?? [], category_name: current?.name,
+        waiting: config.categories.compactMap { setup.category($0) }.map(categoryView),
+        candidates: state.candidates(for: config).count, ratings_today: Array(ratings),
+        served_today: mine.filter { $0.status == "served" }.count,
+        clerks: setup.clerks.map { ClerkView(id: $0.id, name: $0.name) },
+        categories: setup.categories.map(categoryView), windows: setup.windows.map(\.number).filter { $0 != n },
+        outcomes: Outcome.allCases.map(\.rawValue))
+}

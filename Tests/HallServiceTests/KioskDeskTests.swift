@@ -1,0 +1,124 @@
+import Codecs
+import Devices
+import Foundation
+import HallModel
+import Simulators
+import Store
+import Testing
+@testable import HallService
+
+/// The kiosk's print-before-issue flow on a real hall (SQLite file) printing to a simulated ESC/POS
+/// network printer on 127.0.0.1 through the real printer driver.
+@Suite struct KioskDeskTests {
+    struct Rig {
+        let work: URL
+        let hall: Hall
+        let printer: SimulatedPrinter
+        let room = PrinterRoom()
+        let desk: KioskDesk
+        let run: Task<Void, Never>
+
+        init(printerConfigured: Bool = true) async throws {
+            work = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            let setup = HallSetup(name: "取号测试", categories: [ServiceCategory(code: "a", name: "户籍办理", prefix: "A", checklist: ["身份证"])],
+                                  windows: [ServiceWindow(number: 1, name: "1号窗口", categories: ["a"])], clerks: [Clerk(id: "c1", name: "张敏")])
+            let store = try EventStore(path: work.appendingPathComponent("k.sqlite").path)
+            hall = try Hall(setup: setup, store: store, clock: SystemClock())
+            printer = try SimulatedPrinter.network()
+            let b = DeviceBinding(id: "p1", role: .printer, transport: .tcp, host: "127.0.0.1:\(printer.port)")
+            let room = self.room
+            let sup = DeviceSupervisor(bindings: [b], driverFor: { _ in PrinterDriver(room: room, pollSeconds: 0.3, timeoutSeconds: 0.3, bodyTimeoutSeconds: 0.5) })
+            run = Task { await sup.run(udev: nil) }
+            desk = KioskDesk(hall: hall, room: room, settings: KioskSettings(printer: printerConfigured ? "p1" : nil, ratingURL: "http://h"),
+                             links: RatingLinks(key: try store.secret("rating-links")))
+            let deadline = Date().addingTimeInterval(3)
+            while !room.isConnected("p1") && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        }
+
+        func stop() {
+            run.cancel()
+            try? FileManager.default.removeItem(at: work)
+        }
+
+        func kinds() throws -> [EventKind] { try hall.store.events(after: 0).map(\.event.kind) }
+    }
+
+    @Test func aDoubleTapPrintsAndIssuesOneTicket() async throws {
+        let rig = try await Rig()
+        defer { rig.stop() }
+        async let first = rig.desk.take(category: "a", priority: false, kiosk: "k1")
+        async let second = rig.desk.take(category: "a", priority: false, kiosk: "k1")
+        let (a, b) = await (first, second)
+        let ta = try a.get(), tb = try b.get()
+        #expect(ta.number == "A001" && tb.number == "A001" && [ta.repeated, tb.repeated].sorted { !$0 && $1 } == [false, true])
+        #expect(await rig.hall.state.waiting.map(\.number) == ["A001"])
+        #expect(try rig.kinds().filter { $0 == .ticketIssued }.count == 1)
+        // One paper: the body and the cut once.
+        let cut: [UInt8] = [0x1D, 0x56, 0x01]
+        let printed = rig.printer.printed
+        #expect((0...(printed.count - 3)).filter { Array(printed[$0..<($0 + 3)]) == cut }.count == 1)
+        // A retry of a finished request by its id: the same ticket, nothing printed again.
+        let before = rig.printer.printed.count
+        let r1 = try await rig.desk.take(category: "a", priority: false, kiosk: "k1", requestID: "tap-9").get()
+        let r2 = try await rig.desk.take(category: "a", priority: false, kiosk: "k1", requestID: "tap-9").get()
+        #expect(r1.number == "A002" && r2.number == "A002" && r2.repeated && !r1.repeated)
+        #expect(rig.printer.printed.count > before)
+        let after = rig.printer.printed.count
+        _ = try await rig.desk.take(category: "a", priority: false, kiosk: "k1", requestID: "tap-9").get()
+        #expect(rig.printer.printed.count == after)
+    }
+
+    @Test func aPrinterFaultVoidsTheNumberAndQueuesNothing() async throws {
+        let rig = try await Rig()
+        defer { rig.stop() }
+        rig.printer.set { $0.coverOpen = true }
+        let r = await rig.desk.take(category: "a", priority: false, kiosk: "k1")
+        guard case .failure(.printer(let fault)) = r else { Issue.record("\(r)"); return }
+        #expect(fault.code == "cover_open")
+        let state = await rig.hall.state
+        #expect(state.waiting.isEmpty && state.reserved.isEmpty)
+        #expect(try rig.kinds().suffix(2) == [.ticketReserved, .ticketVoided])
+        // Dropped mid-ticket: also voided.
+        rig.printer.set { $0 = .init(dropAfterPrintedBytes: 30) }
+        let dropped = await rig.desk.take(category: "a", priority: false, kiosk: "k1")
+        guard case .failure(.printer) = dropped else { Issue.record("\(dropped)"); return }
+        #expect(await rig.hall.state.waiting.isEmpty)
+        // Dropped after the cut: printed, issued once, not printed again.
+        try await Task.sleep(for: .milliseconds(300))
+        let deadline = Date().addingTimeInterval(5)
+        while !rig.room.isConnected("p1") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        rig.printer.set { $0 = .init(dropAfterCut: true) }
+        let cutDrop = try await rig.desk.take(category: "a", priority: false, kiosk: "k1").get()
+        #expect(cutDrop.number == "A003")
+        #expect(await rig.hall.state.waiting.map(\.number) == ["A003"])
+    }
+
+    @Test func interruptedReservationsAreVoidedAtStart() async throws {
+        let rig = try await Rig()
+        defer { rig.stop() }
+        try await rig.hall.execute(.reserveTicket(category: "a", priority: false))
+        await rig.desk.voidInterrupted()
+        #expect(await rig.hall.state.reserved.isEmpty)
+        let last = try #require(try rig.hall.store.events(after: 0).last?.event)
+        #expect(last.kind == .ticketVoided && last.reason == "interrupted" && last.number == "A001")
+    }
+
+    @Test func withoutAPrinterTheTicketIsIssuedOnScreenOnly() async throws {
+        let rig = try await Rig(printerConfigured: false)
+        defer { rig.stop() }
+        let t = try await rig.desk.take(category: "a", priority: false, kiosk: "k1").get()
+        #expect(t.number == "A001" && !t.printed && rig.printer.printed.isEmpty)
+    }
+
+    @Test func ratingLinksNameOneTicketAndCannotBeForged() {
+        let links = RatingLinks(key: Array(repeating: 7, count: 32))
+        let token = links.token(for: "2026-11-23/A012")
+        #expect(token.hasPrefix("2026-11-23-A012.") && token.count == "2026-11-23-A012.".count + 32)
+        #expect(links.ticket(for: token) == "2026-11-23/A012")
+        #expect(links.ticket(for: token.replacingOccurrences(of: "A012", with: "A013")) == nil)
+        #expect(links.ticket(for: String(token.dropLast())) == nil)
+        #expect(RatingLinks(key: Array(repeating: 8, count: 32)).ticket(for: token) == nil, "another hall's key")
+        #expect(links.ticket(for: "garbage") == nil && links.ticket(for: "") == nil && links.ticket(for: String(repeating: "a", count: 500)) == nil)
+    }
+}
