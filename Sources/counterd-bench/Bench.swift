@@ -26,6 +26,10 @@ struct Bench {
         if only == nil || only == "display" {
             try await DisplayBench.run(dir: dir, calls: Int(value(args, "--calls") ?? "") ?? 200)
         }
+        if only == nil || only == "ticket" {
+            let python = value(args, "--python") ?? ".venv/bin/python"
+            try await TicketBench.run(dir: dir, python: python, taps: Int(value(args, "--taps") ?? "") ?? 200)
+        }
         if only == nil || only == "keypress" {
             let n = Int(value(args, "--evaluators") ?? "") ?? 300
             // A busy hall: every evaluator rates within the same 10 s (30 presses/s) …
