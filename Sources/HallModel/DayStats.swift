@@ -110,7 +110,8 @@ public enum StatsProjection {
             add(.window, e.window.map(String.init), day: e.day)
             change = { $0.ignoredPresses += 1 }
         case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
-             .deviceConnected, .deviceLost, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided:
+             .deviceConnected, .deviceLost, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided,
+             .caseOpened, .caseContacted, .caseRectified, .caseClosed:
             return []
         }
         return keys.map { ($0, change) }

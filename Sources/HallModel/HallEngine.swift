@@ -31,6 +31,31 @@ public struct HallEngine: Sendable {
         case .tick:
             break
 
+        case .caseAction(let id, let action, let manager, let current):
+            guard let current else { throw .unknownCase(id) }
+            guard current.state == action.from else {
+                throw .wrongCaseState(case: id, state: current.state, action: action.name)
+            }
+            var e: HallEvent
+            switch action {
+            case .contact(let at, let method, let said):
+                e = event(.caseContacted)
+                e.contactedAt = at
+                e.method = method
+                e.note = said
+            case .rectify(let note):
+                e = event(.caseRectified)
+                e.note = note
+            case .close(let note):
+                e = event(.caseClosed)
+                e.note = note
+            }
+            e.ticket = id
+            e.window = current.window
+            e.clerk = current.clerk
+            e.manager = manager
+            emit(e)
+
         case .deviceStatus(let device, let role, let w, let connected, let detail):
             var e = event(connected ? .deviceConnected : .deviceLost)
             e.device = device
@@ -269,6 +294,19 @@ public struct HallEngine: Sendable {
             } else {
                 emit(ignored(w, level: level, reason: "nothing_awaited", ticket: nil, now: now, day: day))
             }
+        }
+        // Every 差评 opens a follow-up case, in the same commit as the rating.
+        for e in out where e.kind == .ticketRated && e.level?.isBad == true {
+            var c = HallEvent(kind: .caseOpened, at: e.at, day: e.day)
+            c.ticket = e.ticket
+            c.number = e.number
+            c.window = e.window
+            c.clerk = e.clerk
+            c.category = e.category
+            c.level = e.level
+            c.servedDay = e.servedDay
+            c.dueDay = setup.rules.workingCalendar.adding(workingDays: BadRatingCase.workingDaysAllowed, to: e.day)
+            out.append(c)
         }
         return out
     }

@@ -24,6 +24,13 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case ratingNotGiven = "rating_not_given"
     /// A rating press that was not stored (duplicate, nothing awaited, no clerk): kept for audit.
     case ratingIgnored = "rating_ignored"
+    /// A 差评 (不满意 / 非常不满意) opened a follow-up case, due in 15 working days.
+    case caseOpened = "case_opened"
+    /// 回访: a manager contacted the citizen.
+    case caseContacted = "case_contacted"
+    /// 整改: a manager recorded what was changed.
+    case caseRectified = "case_rectified"
+    case caseClosed = "case_closed"
     /// A counter device was opened, or came back.
     case deviceConnected = "device_connected"
     /// A counter device was unplugged, failed or stopped answering.
@@ -66,6 +73,15 @@ public struct HallEvent: Codable, Sendable, Equatable {
     public var carried: [WindowState]?
     /// day_started: ids of tickets still waiting when the day ended.
     public var expired: [String]?
+    /// case_opened: the last day to close the case.
+    public var dueDay: String?
+    /// case_*: the manager who acted (the token's label).
+    public var manager: String?
+    /// case_contacted: how the citizen was contacted (phone, visit, SMS …) and when.
+    public var method: String?
+    public var contactedAt: Date?
+    /// case_*: what the citizen said (回访), what was changed (整改), or the closing note.
+    public var note: String?
 
     public init(kind: EventKind, at: Date, day: String) {
         self.kind = kind

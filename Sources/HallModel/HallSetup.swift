@@ -56,6 +56,8 @@ public struct HallRules: Codable, Sendable, Equatable {
     public var scoreWeights: [Double]
     /// How long after a service ends a rating by ticket (the QR code's phone page) is still accepted.
     public var ticketRatingHours: Double
+    /// Holidays and 调休 working weekends, for the 差评 cases' 15-working-day deadline.
+    public var workingCalendar: WorkingCalendar = WorkingCalendar()
 
     public init(ratingTimeoutSeconds: Double = 30, maxRecalls: Int = 3, timeZone: String = "Asia/Shanghai",
                 scoreWeights: [Double] = [0, 25, 50, 75, 100], ticketRatingHours: Double = 24) {

@@ -132,7 +132,7 @@ public struct HallState: Codable, Sendable, Equatable {
             serving.lastCalledAt = e.at
             windows[w]?.serving = serving
             windows[w]?.lastRated = nil
-        case .ratingIgnored, .deviceConnected, .deviceLost:
+        case .ratingIgnored, .deviceConnected, .deviceLost, .caseOpened, .caseContacted, .caseRectified, .caseClosed:
             break
         }
     }

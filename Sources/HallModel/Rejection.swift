@@ -20,6 +20,9 @@ public enum Rejection: Error, Sendable, Equatable {
     case ticketNotServed(ticket: String)
     /// A rating by ticket after the configured period for phone ratings.
     case ratingPeriodOver(ticket: String)
+    case unknownCase(String)
+    /// A case action not allowed in the case's state (open → contacted → rectified → closed).
+    case wrongCaseState(case: String, state: CaseState, action: String)
 
     /// Stable machine-readable code for APIs and logs.
     public var code: String {
@@ -41,13 +44,15 @@ public enum Rejection: Error, Sendable, Equatable {
         case .notReserved: "not_reserved"
         case .ticketNotServed: "ticket_not_served"
         case .ratingPeriodOver: "rating_period_over"
+        case .unknownCase: "unknown_case"
+        case .wrongCaseState: "wrong_case_state"
         }
     }
 
     /// True when the command named something that does not exist (as opposed to a wrong state).
     public var isUnknownEntity: Bool {
         switch self {
-        case .unknownCategory, .unknownWindow, .unknownClerk: true
+        case .unknownCategory, .unknownWindow, .unknownClerk, .unknownCase: true
         default: false
         }
     }
@@ -71,6 +76,8 @@ public enum Rejection: Error, Sendable, Equatable {
         case .notReserved(let t): "号码 \(t) 不在待出票状态"
         case .ticketNotServed(let t): "号码 \(t) 尚未办结，暂不能评价"
         case .ratingPeriodOver(let t): "号码 \(t) 的评价期限已过"
+        case .unknownCase(let c): "没有差评工单 \(c)"
+        case .wrongCaseState(let c, let s, let a): "差评工单 \(c) 当前为“\(s.chineseName)”，不能\(Self.actionZh(a))"
         }
     }
 
@@ -93,6 +100,17 @@ public enum Rejection: Error, Sendable, Equatable {
         case .notReserved(let t): "ticket \(t) is not waiting to be printed"
         case .ticketNotServed(let t): "ticket \(t) has not been served yet"
         case .ratingPeriodOver(let t): "the rating period of ticket \(t) is over"
+        case .unknownCase(let c): "no case \(c)"
+        case .wrongCaseState(let c, let s, let a): "case \(c) is \(s.rawValue): cannot \(a) it (open → contacted → rectified → closed)"
+        }
+    }
+
+    static func actionZh(_ a: String) -> String {
+        switch a {
+        case "contact": "登记回访"
+        case "rectify": "登记整改"
+        case "close": "办结"
+        default: a
         }
     }
 }

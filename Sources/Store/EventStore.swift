@@ -89,7 +89,7 @@ public struct EventStore: Sendable {
     /// Recomputes `tickets` and `day_stats` from the log, in one transaction.
     public func rebuildProjections() throws {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM tickets; DELETE FROM day_stats; DELETE FROM month_stats;")
+            try db.execute(sql: "DELETE FROM tickets; DELETE FROM day_stats; DELETE FROM month_stats; DELETE FROM cases;")
             var after: Int64 = 0
             while true {
                 let batch = try Self.events(after: after, limit: 20_000, in: db)
@@ -170,6 +170,22 @@ public struct EventStore: Sendable {
         try writer.read { db in try TicketRecord.fetchOne(db, key: id) }
     }
 
+    public func badRatingCase(_ id: String) throws -> CaseRecord? {
+        try writer.read { db in try CaseRecord.fetchOne(db, key: id) }
+    }
+
+    /// Cases opened on the days from `from` to `to`, newest first.
+    public func cases(fromDay from: String, toDay to: String) throws -> [CaseRecord] {
+        try writer.read { db in
+            try CaseRecord.filter(Column("day") >= from && Column("day") <= to).order(Column("opened_at_ms").desc).fetchAll(db)
+        }
+    }
+
+    /// Cases not closed, whatever day they were opened: what a manager still has to do.
+    public func unclosedCases() throws -> [CaseRecord] {
+        try writer.read { db in try CaseRecord.filter(Column("state") != "closed").order(Column("due_day"), Column("opened_at_ms")).fetchAll(db) }
+    }
+
     public func tickets(day: String) throws -> [TicketRecord] {
         try writer.read { db in
             try TicketRecord.filter(Column("day") == day).order(Column("id")).fetchAll(db)
@@ -181,6 +197,7 @@ public struct EventStore: Sendable {
         try writer.read { db in
             ProjectionSnapshot(
                 tickets: try TicketRecord.order(Column("id")).fetchAll(db),
+                cases: try CaseRecord.order(Column("id")).fetchAll(db),
                 dayStats: try DayStatsRecord.order(Column("scope"), Column("day"), Column("key")).fetchAll(db),
                 monthStats: try DayStatsRecord.fetchAll(db, sql: "SELECT * FROM month_stats ORDER BY scope, day, key"))
         }
@@ -203,6 +220,7 @@ public struct EventStore: Sendable {
 /// The projection tables as values.
 public struct ProjectionSnapshot: Equatable, Sendable {
     public var tickets: [TicketRecord]
+    public var cases: [CaseRecord] = []
     public var dayStats: [DayStatsRecord]
     public var monthStats: [DayStatsRecord]
 }

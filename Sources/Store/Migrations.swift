@@ -105,6 +105,27 @@ enum Migrations {
             // protect, so a restored backup still accepts the links printed before it.
             try db.execute(sql: "CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
         }
+        m.registerMigration("v4-cases") { db in
+            // 差评 follow-up cases: a projection of the case_* events (one row per rated ticket).
+            try db.execute(sql: """
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY,
+                    number TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    window_no INTEGER,
+                    clerk TEXT,
+                    category TEXT,
+                    level INTEGER NOT NULL,
+                    opened_at_ms INTEGER NOT NULL,
+                    due_day TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    contacted_at_ms INTEGER, contacted_by TEXT, contact_method TEXT, citizen_said TEXT,
+                    rectified_at_ms INTEGER, rectified_by TEXT, rectify_note TEXT,
+                    closed_at_ms INTEGER, closed_by TEXT, close_note TEXT
+                );
+                CREATE INDEX cases_day ON cases(day);
+                """)
+        }
         return m
     }
 }

@@ -77,6 +77,22 @@ struct Projector {
             for id in e.expired ?? [] {
                 try run("UPDATE tickets SET status = 'expired' WHERE id = ?", [id])
             }
+        case .caseOpened:
+            try run("""
+                INSERT OR IGNORE INTO cases (id, number, day, window_no, clerk, category, level, opened_at_ms, due_day, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')
+                """, [e.ticket, e.number ?? "", e.day, e.window, e.clerk, e.category, e.level?.rawValue ?? 1, at, e.dueDay ?? e.day])
+        case .caseContacted:
+            try run("""
+                UPDATE cases SET state = 'contacted', contacted_at_ms = ?, contacted_by = ?, contact_method = ?, citizen_said = ?
+                WHERE id = ?
+                """, [EventCoding.ms(e.contactedAt ?? e.at), e.manager, e.method, e.note, e.ticket])
+        case .caseRectified:
+            try run("UPDATE cases SET state = 'rectified', rectified_at_ms = ?, rectified_by = ?, rectify_note = ? WHERE id = ?",
+                    [at, e.manager, e.note, e.ticket])
+        case .caseClosed:
+            try run("UPDATE cases SET state = 'closed', closed_at_ms = ?, closed_by = ?, close_note = ? WHERE id = ?",
+                    [at, e.manager, e.note, e.ticket])
         case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost,
              .ticketReserved, .ticketVoided:
             break

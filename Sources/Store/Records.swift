@@ -141,3 +141,42 @@ public struct DayStatsRecord: Codable, FetchableRecord, PersistableRecord, Senda
         StatsScope(rawValue: scope).map { StatsKey(scope: $0, key: key, day: day) }
     }
 }
+
+/// A row of `cases`: one 差评 follow-up case per badly rated ticket, its latest state.
+public struct CaseRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "cases"
+    public var id: String
+    public var number: String
+    public var day: String
+    public var windowNo: Int?
+    public var clerk: String?
+    public var category: String?
+    public var level: Int
+    public var openedAtMs: Int64
+    public var dueDay: String
+    /// open, contacted, rectified, closed
+    public var state: String
+    public var contactedAtMs: Int64?
+    public var contactedBy: String?
+    public var contactMethod: String?
+    public var citizenSaid: String?
+    public var rectifiedAtMs: Int64?
+    public var rectifiedBy: String?
+    public var rectifyNote: String?
+    public var closedAtMs: Int64?
+    public var closedBy: String?
+    public var closeNote: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, number, day, windowNo = "window_no", clerk, category, level, openedAtMs = "opened_at_ms", dueDay = "due_day", state
+        case contactedAtMs = "contacted_at_ms", contactedBy = "contacted_by", contactMethod = "contact_method", citizenSaid = "citizen_said"
+        case rectifiedAtMs = "rectified_at_ms", rectifiedBy = "rectified_by", rectifyNote = "rectify_note"
+        case closedAtMs = "closed_at_ms", closedBy = "closed_by", closeNote = "close_note"
+    }
+
+    /// The case as the engine needs it to decide the next step.
+    public var model: BadRatingCase {
+        BadRatingCase(id: id, state: CaseState(rawValue: state) ?? .open, window: windowNo, clerk: clerk,
+                      level: RatingLevel(rawValue: level) ?? .veryDissatisfied, openedDay: day, dueDay: dueDay)
+    }
+}

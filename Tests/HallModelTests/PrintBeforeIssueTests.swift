@@ -77,7 +77,8 @@ import Testing
         var d = try Self.servedAndTimedOut()
         #expect(d.log.last?.kind == .ratingNotGiven)
         let e = try d.run(.rateTicket(ticket: "2026-11-23/A001", level: .dissatisfied, served: Self.record(d)))
-        #expect(d.kinds(e) == [.ticketRated] && e[0].reason == "late" && e[0].clerk == "c1" && e[0].window == 1)
+        #expect(d.kinds(e) == [.ticketRated, .caseOpened] && e[0].reason == "late" && e[0].clerk == "c1" && e[0].window == 1,
+                "a late 不满意 is a rating like any other: it opens a case too")
         // Second rating: the store's record is not committed yet, the state knows.
         let again = try d.run(.rateTicket(ticket: "2026-11-23/A001", level: .verySatisfied, served: Self.record(d)))
         #expect(d.kinds(again) == [.ratingIgnored] && again[0].reason == "duplicate")

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Where a 差评 follow-up case stands: open → contacted (回访) → rectified (整改) → closed.
+public enum CaseState: String, Codable, Sendable, CaseIterable {
+    case open, contacted, rectified, closed
+
+    public var chineseName: String {
+        switch self {
+        case .open: "待回访"
+        case .contacted: "已回访"
+        case .rectified: "已整改"
+        case .closed: "已办结"
+        }
+    }
+}
+
+/// What a manager does to a case. Each is one event in the log, with the manager who did it.
+public enum CaseAction: Sendable, Equatable {
+    /// 回访: when, how (phone, visit, SMS …) and what the citizen said.
+    case contact(at: Date, method: String, citizenSaid: String)
+    /// 整改: what was changed.
+    case rectify(note: String)
+    case close(note: String)
+
+    public var target: CaseState {
+        switch self {
+        case .contact: .contacted
+        case .rectify: .rectified
+        case .close: .closed
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .contact: "contact"
+        case .rectify: "rectify"
+        case .close: "close"
+        }
+    }
+
+    /// The one state each action is allowed from.
+    public var from: CaseState {
+        switch self {
+        case .contact: .open
+        case .rectify: .contacted
+        case .close: .rectified
+        }
+    }
+}
+
+/// A 差评 case as the store keeps it, for deciding the next action.
+public struct BadRatingCase: Sendable, Equatable, Codable {
+    /// The rated ticket's id: one case per ticket.
+    public var id: String
+    public var state: CaseState
+    public var window: Int?
+    public var clerk: String?
+    public var level: RatingLevel
+    public var openedDay: String
+    /// Last day to close it: 15 working days after the rating.
+    public var dueDay: String
+
+    public init(id: String, state: CaseState, window: Int?, clerk: String?, level: RatingLevel, openedDay: String, dueDay: String) {
+        self.id = id
+        self.state = state
+        self.window = window
+        self.clerk = clerk
+        self.level = level
+        self.openedDay = openedDay
+        self.dueDay = dueDay
+    }
+
+    /// Overdue: not closed, and the due day is past.
+    public func overdue(today: String) -> Bool { state != .closed && today > dueDay }
+
+    /// Working days a case has to be closed in.
+    public static let workingDaysAllowed = 15
+}
