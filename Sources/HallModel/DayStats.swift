@@ -111,7 +111,7 @@ public enum StatsProjection {
             change = { $0.ignoredPresses += 1 }
         case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
              .deviceConnected, .deviceLost, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided,
-             .caseOpened, .caseContacted, .caseRectified, .caseClosed:
+             .caseOpened, .caseContacted, .caseRectified, .caseClosed, .alertRaised, .alertCleared:
             return []
         }
         return keys.map { ($0, change) }

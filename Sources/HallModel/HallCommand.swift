@@ -29,6 +29,8 @@ public enum HallCommand: Sendable, Equatable {
     case rate(window: Int, level: RatingLevel)
     /// A manager's step on a 差评 case; `current` is the case as the store has it (nil: unknown).
     case caseAction(case: String, action: CaseAction, manager: String, current: BadRatingCase?)
+    /// A supervision condition started (raised) or stopped holding.
+    case alert(SupervisionAlert, raised: Bool)
     /// Housekeeping only: rating timeouts and the midnight reset.
     case tick
     /// A device came or went; recorded so outages stand next to the ratings they explain.
@@ -37,7 +39,7 @@ public enum HallCommand: Sendable, Equatable {
     /// The window a command acts on, if any.
     public var window: Int? {
         switch self {
-        case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction: nil
+        case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction, .alert: nil
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
              .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .rate(let w, _), .park(let w), .callBack(let w):
@@ -53,6 +55,7 @@ public enum HallCommand: Sendable, Equatable {
         case .voidTicket: "void_ticket"
         case .rateTicket: "rate_ticket"
         case .caseAction(_, let a, _, _): "case_\(a.name)"
+        case .alert(_, let raised): raised ? "alert_raise" : "alert_clear"
         case .signIn: "sign_in"
         case .signOut: "sign_out"
         case .callNext: "call_next"

@@ -31,6 +31,17 @@ public struct HallEngine: Sendable {
         case .tick:
             break
 
+        case .alert(let a, let raised):
+            var e = event(raised ? .alertRaised : .alertCleared)
+            e.alert = a.key
+            e.reason = a.kind.rawValue
+            e.note = a.message
+            e.window = a.window
+            e.ticket = a.ticket
+            e.number = a.number
+            e.device = a.device
+            emit(e)
+
         case .caseAction(let id, let action, let manager, let current):
             guard let current else { throw .unknownCase(id) }
             guard current.state == action.from else {

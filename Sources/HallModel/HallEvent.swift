@@ -31,6 +31,10 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     /// 整改: a manager recorded what was changed.
     case caseRectified = "case_rectified"
     case caseClosed = "case_closed"
+    /// A supervision (电子监察) condition started to hold: `alert` is its key, `reason` its kind, `note` the text.
+    case alertRaised = "alert_raised"
+    /// It stopped holding.
+    case alertCleared = "alert_cleared"
     /// A counter device was opened, or came back.
     case deviceConnected = "device_connected"
     /// A counter device was unplugged, failed or stopped answering.
@@ -80,6 +84,8 @@ public struct HallEvent: Codable, Sendable, Equatable {
     /// case_contacted: how the citizen was contacted (phone, visit, SMS …) and when.
     public var method: String?
     public var contactedAt: Date?
+    /// alert_*: the condition's key.
+    public var alert: String?
     /// case_*: what the citizen said (回访), what was changed (整改), or the closing note.
     public var note: String?
 

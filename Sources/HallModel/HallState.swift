@@ -132,7 +132,8 @@ public struct HallState: Codable, Sendable, Equatable {
             serving.lastCalledAt = e.at
             windows[w]?.serving = serving
             windows[w]?.lastRated = nil
-        case .ratingIgnored, .deviceConnected, .deviceLost, .caseOpened, .caseContacted, .caseRectified, .caseClosed:
+        case .ratingIgnored, .deviceConnected, .deviceLost, .caseOpened, .caseContacted, .caseRectified, .caseClosed,
+             .alertRaised, .alertCleared:
             break
         }
     }

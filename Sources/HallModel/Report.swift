@@ -28,6 +28,9 @@ public struct ReportRow: Codable, Sendable, Equatable {
     public var immediateRate: Double?
     /// 1 = best; ties share a rank.
     public var rank: Int
+    /// 差评 cases opened in the range (windows and clerks), and those of them overdue today.
+    public var cases: Int? = nil
+    public var overdueCases: Int? = nil
 }
 
 /// Turns summed `DayStats` into report rows. Pure, so reports are testable without a database.

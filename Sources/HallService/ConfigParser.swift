@@ -128,7 +128,7 @@ private struct Reader {
     // MARK: Sections
 
     mutating func config(_ root: TOMLTable) -> CounterdConfig? {
-        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens", "devices", "display", "voice", "kiosk"])
+        unknownKeys(root, "", allowed: ["hall", "server", "database", "categories", "windows", "clerks", "tokens", "devices", "display", "voice", "kiosk", "calendar", "alerts"])
         let hallTable = table(root, "hall", "hall", required: true)
         var name = "", rules = HallRules()
         if let h = hallTable {
@@ -181,6 +181,8 @@ private struct Reader {
         let display = display(root)
         let voice = voice(root)
         let kiosk = kiosk(root, devices: devices)
+        rules.workingCalendar = workingCalendar(root)
+        let alerts = alertSettings(root)
         for t in tokens {
             if let printer = t.printer, !devices.contains(where: { $0.id == printer && $0.role == .printer }) {
                 fail("tokens", "token \"\(t.label)\" names printer \"\(printer)\", which is not a configured device with role = \"printer\"")
@@ -190,7 +192,56 @@ private struct Reader {
         if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
         guard issues.isEmpty else { return nil }
         return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules),
-                              server: server, database: database, tokens: tokens, devices: devices, display: display, voice: voice, kiosk: kiosk)
+                              server: server, database: database, tokens: tokens, devices: devices, display: display, voice: voice, kiosk: kiosk, alerts: alerts)
+    }
+
+    mutating func alertSettings(_ root: TOMLTable) -> AlertSettings {
+        var a = AlertSettings()
+        guard let t = table(root, "alerts", "alerts", required: false) else { return a }
+        unknownKeys(t, "alerts", allowed: ["wait_minutes", "opening_hours", "webhook", "webhook_attempts"])
+        if let m = number(t, "wait_minutes", "alerts.wait_minutes", default: 30, range: 1...1440) { a.rules.waitMinutes = m }
+        if let hours = string(t, "opening_hours", "alerts.opening_hours", default: "09:00-17:00") {
+            if hours.isEmpty {
+                a.rules.opensAt = nil
+                a.rules.closesAt = nil
+            } else {
+                func minutes(_ s: Substring) -> Int? {
+                    let p = s.split(separator: ":")
+                    guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...24).contains(h), (0...59).contains(m) else { return nil }
+                    return h * 60 + m
+                }
+                let parts = hours.split(separator: "-")
+                if parts.count == 2, let o = minutes(parts[0]), let c = minutes(parts[1]), o < c {
+                    a.rules.opensAt = o
+                    a.rules.closesAt = c
+                } else {
+                    fail("alerts.opening_hours", "must be \"HH:MM-HH:MM\" (e.g. \"08:30-17:30\"), or \"\" for none")
+                }
+            }
+        }
+        if let url = string(t, "webhook", "alerts.webhook", default: "") {
+            if url.isEmpty { a.webhook = nil } else if AlertWebhook.Target(url: url) != nil { a.webhook = url } else {
+                fail("alerts.webhook", "must be an http:// URL")
+            }
+        }
+        a.webhookAttempts = int(t, "webhook_attempts", "alerts.webhook_attempts", default: 8, range: 1...100) ?? a.webhookAttempts
+        return a
+    }
+
+    /// `[calendar] holidays = [...]`, `workdays = [...]` (调休 working weekends): for 差评 deadlines.
+    mutating func workingCalendar(_ root: TOMLTable) -> WorkingCalendar {
+        var c = WorkingCalendar()
+        guard let t = table(root, "calendar", "calendar", required: false) else { return c }
+        unknownKeys(t, "calendar", allowed: ["holidays", "workdays"])
+        for (key, path) in [("holidays", "calendar.holidays"), ("workdays", "calendar.workdays")] {
+            let days = strings(t, key, path, required: false) ?? []
+            for (i, d) in days.enumerated() where !WorkingCalendar.isDay(d) {
+                fail("\(path)[\(i)]", "\"\(d)\" is not a date (yyyy-MM-dd)")
+            }
+            if key == "holidays" { c.holidays = Set(days) } else { c.workdays = Set(days) }
+        }
+        for d in c.holidays.intersection(c.workdays).sorted() { fail("calendar", "\(d) is both a holiday and a working day") }
+        return c
     }
 
     mutating func kiosk(_ root: TOMLTable, devices: [DeviceBinding]) -> KioskSettings {

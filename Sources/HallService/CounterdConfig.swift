@@ -69,12 +69,14 @@ public struct CounterdConfig: Sendable {
     public var display: DisplayTemplates
     public var voice: VoiceSettings
     public var kiosk: KioskSettings
+    public var alerts: AlertSettings
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
                 database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], devices: [DeviceBinding] = [],
                 display: DisplayTemplates = DisplayTemplates(), voice: VoiceSettings = VoiceSettings(),
-                kiosk: KioskSettings = KioskSettings()) {
+                kiosk: KioskSettings = KioskSettings(), alerts: AlertSettings = AlertSettings()) {
         self.kiosk = kiosk
+        self.alerts = alerts
         self.setup = setup
         self.server = server
         self.database = database
@@ -146,5 +148,19 @@ public struct KioskSettings: Sendable, Equatable {
         self.ratingURL = ratingURL
         self.barcode = barcode
         self.staffPIN = staffPIN
+    }
+}
+
+/// Supervision alerts: `[alerts]` in the config.
+public struct AlertSettings: Sendable, Equatable {
+    public var rules: AlertRules
+    /// http:// URL that gets every alert as a JSON POST; nil: none.
+    public var webhook: String?
+    public var webhookAttempts: Int
+
+    public init(rules: AlertRules = AlertRules(), webhook: String? = nil, webhookAttempts: Int = 8) {
+        self.rules = rules
+        self.webhook = webhook
+        self.webhookAttempts = webhookAttempts
     }
 }

@@ -32,10 +32,27 @@ public struct Reports: Sendable {
         guard from <= to else { throw .reversed(from: from, to: to) }
     }
 
-    public func rows(_ scope: StatsScope, from: String, to: String) throws -> [ReportRow] {
+    /// Report rows; windows and clerks also count their 差评 cases opened in the range and how many of
+    /// those are overdue on `today` (default: the hall's current business day).
+    public func rows(_ scope: StatsScope, from: String, to: String, today: String? = nil) throws -> [ReportRow] {
         try validate(from: from, to: to)
         let totals = try store.totals(scope: scope, from: from, to: to)
-        return ReportBuilder.rows(scope: scope, totals: totals, names: names(scope), weights: setup.rules.scoreWeights)
+        var rows = ReportBuilder.rows(scope: scope, totals: totals, names: names(scope), weights: setup.rules.scoreWeights)
+        guard scope != .category else { return rows }
+        let day = today ?? BusinessCalendar(identifier: setup.rules.timeZone).day(of: Date())
+        var counts: [String: (Int, Int)] = [:]
+        for c in try store.cases(fromDay: from, toDay: to) {
+            guard let key = scope == .window ? c.windowNo.map(String.init) : c.clerk else { continue }
+            let overdue = c.model.overdue(today: day) ? 1 : 0
+            counts[key, default: (0, 0)].0 += 1
+            counts[key, default: (0, 0)].1 += overdue
+        }
+        for i in rows.indices {
+            let (n, late) = counts[rows[i].key] ?? (0, 0)
+            rows[i].cases = n
+            rows[i].overdueCases = late
+        }
+        return rows
     }
 
     public func names(_ scope: StatsScope) -> [String: String] {

@@ -94,7 +94,7 @@ struct Projector {
             try run("UPDATE cases SET state = 'closed', closed_at_ms = ?, closed_by = ?, close_note = ? WHERE id = ?",
                     [at, e.manager, e.note, e.ticket])
         case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost,
-             .ticketReserved, .ticketVoided:
+             .ticketReserved, .ticketVoided, .alertRaised, .alertCleared:
             break
         }
     }

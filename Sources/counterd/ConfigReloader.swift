@@ -22,6 +22,7 @@ actor ConfigReloader {
     private let web: WebDependencies
     private let kiosk: KioskDesk
     private let room: PrinterRoom
+    private let monitor: AlertMonitor
     private let notifier: SystemdNotifier
     private let logger: Logger
     private var current: CounterdConfig
@@ -29,7 +30,8 @@ actor ConfigReloader {
 
     init(path: String, profilesDirectory: String, overrides: @escaping @Sendable (inout CounterdConfig) -> Void,
          extraBindings: [DeviceBinding], current: CounterdConfig, profiles: ProfileLibrary, hall: Hall,
-         devices: DeviceService, web: WebDependencies, kiosk: KioskDesk, room: PrinterRoom, notifier: SystemdNotifier, logger: Logger) {
+         devices: DeviceService, web: WebDependencies, kiosk: KioskDesk, room: PrinterRoom, monitor: AlertMonitor, notifier: SystemdNotifier, logger: Logger) {
+        self.monitor = monitor
         self.kiosk = kiosk
         self.room = room
         self.path = path
@@ -79,6 +81,10 @@ actor ConfigReloader {
         let devicesChange = await devices.supervisor.reconfigure(cfg.devices, restart: restart, driverFor: { factory.driver(for: $0) })
         web.reconfigure(access: AccessControl(tokens: cfg.tokens), reports: Reports(store: hall.store, setup: cfg.setup), templates: cfg.display)
         await kiosk.reconfigure(cfg.kiosk)
+        await monitor.reconfigure(cfg.alerts.rules)
+        if cfg.alerts.webhook != current.alerts.webhook {
+            logger.warning("config reload: [alerts] webhook changed; it takes effect at the next restart")
+        }
 
         if cfg.server != current.server {
             logger.warning("config reload: the [server] section changed; it takes effect at the next restart")

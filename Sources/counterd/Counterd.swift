@@ -154,13 +154,20 @@ struct Counterd: AsyncParsableCommand {
             let up = board.all.filter { $0.state == .connected }.count
             return "\(open) windows open, \(state.waiting.count) waiting, \(up)/\(board.all.count) devices connected"
         })
+        let monitor = AlertMonitor(hall: hall, rules: cfg.alerts.rules) {
+            board.all.filter { $0.role != "voice" }.map { AlertRules.DeviceState(id: $0.id, window: $0.window, up: $0.state == .connected) }
+        }
         let reloader = ConfigReloader(
             path: config, profilesDirectory: profiles, overrides: overrides, extraBindings: demoDevices?.bindings ?? [],
-            current: cfg, profiles: library, hall: hall, devices: devices, web: deps, kiosk: kiosk, room: room, notifier: SystemdNotifier(),
+            current: cfg, profiles: library, hall: hall, devices: devices, web: deps, kiosk: kiosk, room: room, monitor: monitor, notifier: SystemdNotifier(),
             logger: Logger(label: "counterd.config"))
         // A graceful stop runs these backwards: the demo and reloads stop first, then the devices (evaluators
         // set out of service while the HTTP API still answers), and the HTTP server last.
         var services: [any Service] = [app, HallClockService(hall: hall), devices, systemd, ReloadService(reloader: reloader)]
+        services.append(monitor)
+        if let url = cfg.alerts.webhook, let target = AlertWebhook.Target(url: url) {
+            services.append(AlertWebhook(target: target, hub: hall.hub, maxAttempts: cfg.alerts.webhookAttempts))
+        }
         if cfg.voice.enabled {
             services.append(VoiceAnnouncer(settings: cfg.voice, hub: hall.hub, workDirectory: cfg.server.runtimeDirectory + "/voice",
                                            board: board, templates: { deps.templates }))

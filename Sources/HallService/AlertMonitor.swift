@@ -1,0 +1,113 @@
+import Devices
+import Foundation
+import HallModel
+import Logging
+import Metrics
+import ServiceLifecycle
+import Store
+
+/// Supervision (电子监察): every few seconds, the conditions of `AlertRules` against the live hall and the
+/// device health; a condition that starts to hold is raised once (`alert_raised` in the log), one that
+/// stops is cleared once (`alert_cleared`). Each 差评 raises a `bad_rating` alert when its case opens.
+/// The dashboard shows them from /api/events; `AlertWebhook` sends them on.
+public actor AlertMonitor: Service {
+    private let hall: Hall
+    private var rules: AlertRules
+    private let devices: @Sendable () -> [AlertRules.DeviceState]
+    private let logger: Logger
+    private let interval: Double
+    /// Raised and not cleared, by key.
+    public private(set) var active: [String: SupervisionAlert] = [:]
+    private var restored = false
+
+    public init(hall: Hall, rules: AlertRules, interval: Double = 5, logger: Logger = Logger(label: "counterd.alerts"),
+                devices: @escaping @Sendable () -> [AlertRules.DeviceState]) {
+        self.hall = hall
+        self.rules = rules
+        self.interval = interval
+        self.logger = logger
+        self.devices = devices
+    }
+
+    public func reconfigure(_ rules: AlertRules) { self.rules = rules }
+
+    /// The alerts raised and not cleared since the day started, from the log: a restart does not raise
+    /// them again.
+    func restore() {
+        guard !restored else { return }
+        restored = true
+        for e in (try? hall.store.eventsSinceLastDayStart()) ?? [] {
+            guard let key = e.event.alert else { continue }
+            if e.event.kind == .alertRaised {
+                active[key] = SupervisionAlert(kind: SupervisionAlert.Kind(rawValue: e.event.reason ?? "") ?? .longWait, key: key,
+                                               window: e.event.window, ticket: e.event.ticket, number: e.event.number,
+                                               device: e.event.device, message: e.event.note ?? "")
+            } else if e.event.kind == .alertCleared {
+                active[key] = nil
+            }
+        }
+        // A new day's start empties the hall: whatever held yesterday is judged afresh.
+    }
+
+    /// Compares the conditions now with the active set; raises and clears the difference.
+    public func check() async {
+        restore()
+        let (setup, state, now) = await (hall.setup, hall.state, hall.now)
+        let current = rules.conditions(setup: setup, state: state, now: now, devices: devices())
+        let keys = Set(current.map(\.key))
+        for a in current where active[a.key] == nil {
+            if await record(a, raised: true) { active[a.key] = a }
+        }
+        for (key, a) in active where !keys.contains(key) && a.kind != .badRating {
+            if await record(a, raised: false) { active[key] = nil }
+        }
+        Gauge(label: "counterd_alerts_active").record(active.values.filter { $0.kind != .badRating }.count)
+    }
+
+    private func record(_ a: SupervisionAlert, raised: Bool) async -> Bool {
+        do {
+            try await hall.execute(.alert(a, raised: raised), source: "supervision")
+            if raised {
+                Counter(label: "counterd_alerts_total", dimensions: [("kind", a.kind.rawValue)]).increment()
+                logger.warning("supervision alert: \(a.message)", metadata: ["alert": "\(a.key)"])
+            } else {
+                logger.notice("supervision alert cleared", metadata: ["alert": "\(a.key)"])
+            }
+            return true
+        } catch {
+            logger.error("could not record a supervision alert", metadata: ["alert": "\(a.key)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// A bad rating's case opened: one alert for it.
+    func badRating(_ e: HallEvent) async {
+        restore()
+        guard let ticket = e.ticket else { return }
+        let key = "bad_rating:\(ticket)"
+        guard active[key] == nil else { return }
+        let window = e.window.map { "\($0) 号窗口" } ?? ""
+        let a = SupervisionAlert(kind: .badRating, key: key, window: e.window, ticket: ticket, number: e.number,
+                                 message: "\(window) \(e.number ?? "") 差评（\(e.level?.chineseName ?? "")），请在 \(e.dueDay ?? "") 前回访整改")
+        if await record(a, raised: true) { active[key] = a }
+    }
+
+    public func run() async throws {
+        let events = hall.hub.subscribe()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                for await stored in events where stored.event.kind == .caseOpened {
+                    await self.badRating(stored.event)
+                }
+            }
+            group.addTask { [self] in
+                while !Task.isCancelled {
+                    await self.check()
+                    try? await Task.sleep(for: .milliseconds(Int(self.interval * 1000)))
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+}

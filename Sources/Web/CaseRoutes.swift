@@ -1,0 +1,173 @@
+import Foundation
+import HallModel
+import HallService
+import Hummingbird
+import Store
+
+/// A 差评 case for the dashboard and the API.
+struct CaseView: Encodable {
+    /// "2026-11-23-A012": the ticket id with its "/" made path-safe.
+    var id: String
+    var ticket: String
+    var number: String
+    var day: String
+    var window: Int?
+    var window_name: String?
+    var clerk: String?
+    var clerk_name: String?
+    var category: String?
+    var category_name: String?
+    var level: Int
+    var level_name: String
+    var opened_at: Date
+    var due_day: String
+    var state: String
+    var state_name: String
+    var overdue: Bool
+    /// Working days from today to the due day (negative: overdue by that many).
+    var working_days_left: Int
+    var contacted_at: Date?
+    var contacted_by: String?
+    var contact_method: String?
+    var citizen_said: String?
+    var rectified_at: Date?
+    var rectified_by: String?
+    var rectify_note: String?
+    var closed_at: Date?
+    var closed_by: String?
+    var close_note: String?
+
+    init(_ c: CaseRecord, setup: HallSetup, today: String) {
+        func date(_ ms: Int64?) -> Date? { ms.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+        id = c.id.replacingOccurrences(of: "/", with: "-")
+        ticket = c.id
+        number = c.number
+        day = c.day
+        window = c.windowNo
+        window_name = c.windowNo.flatMap { setup.window($0)?.name }
+        clerk = c.clerk
+        clerk_name = c.clerk.flatMap { setup.clerk($0)?.name }
+        category = c.category
+        category_name = c.category.flatMap { setup.category($0)?.name }
+        level = c.level
+        level_name = RatingLevel(rawValue: c.level)?.chineseName ?? ""
+        opened_at = date(c.openedAtMs) ?? Date(timeIntervalSince1970: 0)
+        due_day = c.dueDay
+        state = c.state
+        state_name = CaseState(rawValue: c.state)?.chineseName ?? c.state
+        overdue = c.model.overdue(today: today)
+        working_days_left = setup.rules.workingCalendar.workingDays(from: today, to: c.dueDay)
+        contacted_at = date(c.contactedAtMs)
+        contacted_by = c.contactedBy
+        contact_method = c.contactMethod
+        citizen_said = c.citizenSaid
+        rectified_at = date(c.rectifiedAtMs)
+        rectified_by = c.rectifiedBy
+        rectify_note = c.rectifyNote
+        closed_at = date(c.closedAtMs)
+        closed_by = c.closedBy
+        close_note = c.closeNote
+    }
+
+    /// "2026-11-23-A012" → "2026-11-23/A012".
+    static func ticketID(_ pathID: String) -> String? {
+        guard pathID.count > 11, pathID.count < 64 else { return nil }
+        let i = pathID.index(pathID.startIndex, offsetBy: 10)
+        guard pathID[i] == "-", WorkingCalendar.isDay(String(pathID[..<i])) else { return nil }
+        return String(pathID[..<i]) + "/" + pathID[pathID.index(after: i)...]
+    }
+}
+
+extension WebDependencies {
+    /// The hall's business day now.
+    func today() async -> String { await hall.engine.calendar.day(of: hall.now) }
+
+    /// Cases for a range of opening days and a filter: all, open (not closed, any day), overdue.
+    func caseViews(from: String, to: String, filter: String) async throws -> [CaseView] {
+        let setup = await hall.setup
+        let today = await today()
+        let records: [CaseRecord]
+        switch filter {
+        case "open", "overdue": records = try hall.store.unclosedCases()
+        default: records = try hall.store.cases(fromDay: from, toDay: to)
+        }
+        let views = records.map { CaseView($0, setup: setup, today: today) }
+        return filter == "overdue" ? views.filter(\.overdue) : views
+    }
+}
+
+func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+    let api = router.group("api")
+    api.get("cases") { request, _ in
+        _ = try deps.authorize(request, .reports)
+        let (from, to) = try await range(request, deps)
+        let filter = request.uri.queryParameters.get("state") ?? "all"
+        guard ["all", "open", "overdue"].contains(filter) else {
+            throw APIError.badRequest("invalid_state", zh: "state 须为 all、open 或 overdue", en: "state must be all, open or overdue")
+        }
+        struct Cases: Encodable {
+            var from: String
+            var to: String
+            var today: String
+            var cases: [CaseView]
+        }
+        return try JSON.response(Cases(from: from, to: to, today: await deps.today(), cases: try await deps.caseViews(from: from, to: to, filter: filter)))
+    }
+
+    func caseAction(_ name: String, _ make: @escaping @Sendable (Request, Date) async throws -> CaseAction) {
+        api.post("cases/:id/\(name)") { request, context in
+            let principal = try deps.authorize(request, .reports)
+            guard let pathID = context.parameters.get("id"), let id = CaseView.ticketID(pathID) else {
+                throw APIError(.notFound, code: "unknown_case", zh: "没有这个差评工单", en: "no such case")
+            }
+            let action = try await make(request, await deps.hall.now)
+            let current = try deps.hall.store.badRatingCase(id)?.model
+            _ = try await deps.run(.caseAction(case: id, action: action, manager: principal.label, current: current), source: "manager:\(principal.label)")
+            let setup = await deps.hall.setup
+            guard let record = try deps.hall.store.badRatingCase(id) else { throw APIError.notFound }
+            return try JSON.response(CaseView(record, setup: setup, today: await deps.today()))
+        }
+    }
+    caseAction("contact") { request, now in
+        struct Body: Decodable {
+            var at: Date?
+            var method: String
+            var citizen_said: String
+        }
+        let body = try await JSON.body(Body.self, request)
+        guard !body.method.isEmpty, body.method.count <= 50, body.citizen_said.count <= 2000 else {
+            throw APIError.badRequest("invalid_contact", zh: "请填写回访方式（不超过50字）和群众意见（不超过2000字）",
+                                      en: "method (1–50 characters) and citizen_said (at most 2000) are needed")
+        }
+        return .contact(at: body.at ?? now, method: body.method, citizenSaid: body.citizen_said)
+    }
+    caseAction("rectify") { request, _ in
+        struct Body: Decodable { var note: String }
+        let body = try await JSON.body(Body.self, request)
+        guard !body.note.isEmpty, body.note.count <= 2000 else {
+            throw APIError.badRequest("invalid_note", zh: "请填写整改说明（不超过2000字）", en: "note (1–2000 characters) is needed")
+        }
+        return .rectify(note: body.note)
+    }
+    caseAction("close") { request, _ in
+        struct Body: Decodable { var note: String? }
+        let body = try await JSON.body(Body.self, request, allowEmpty: true)
+        guard (body.note ?? "").count <= 2000 else {
+            throw APIError.badRequest("invalid_note", zh: "办结说明不超过2000字", en: "note is at most 2000 characters")
+        }
+        return .close(note: body.note ?? "")
+    }
+}
+
+/// ?from=&to= (default: today), validated.
+func range(_ request: Request, _ deps: WebDependencies) async throws -> (String, String) {
+    let today = await deps.today()
+    let from = request.uri.queryParameters.get("from") ?? today
+    let to = request.uri.queryParameters.get("to") ?? from
+    do {
+        try deps.reports.validate(from: from, to: to)
+    } catch {
+        throw APIError.badRequest("invalid_range", zh: "日期范围无效（yyyy-MM-dd）", en: "\(error)")
+    }
+    return (from, to)
+}

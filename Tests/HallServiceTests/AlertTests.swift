@@ -1,0 +1,198 @@
+import Foundation
+import HallModel
+import Store
+import Synchronization
+import Testing
+@testable import HallService
+
+final class DeviceList: Sendable {
+    private let value = Mutex<[AlertRules.DeviceState]>([AlertRules.DeviceState(id: "printer-1", window: nil, up: true)])
+    func withLock<T>(_ body: (inout [AlertRules.DeviceState]) -> T) -> T { value.withLock { body(&$0) } }
+}
+
+/// Supervision alerts under a manual clock: each condition raised once while it holds, cleared once.
+@Suite struct AlertTests {
+    /// Monday 2026-11-23 10:00 in Beijing.
+    static let monday10 = Date(timeIntervalSince1970: 1_795_399_200)
+
+    struct Rig {
+        let work: URL
+        let clock = ManualClock(AlertTests.monday10)
+        let hall: Hall
+        let monitor: AlertMonitor
+        let devices = DeviceList()
+
+        init() throws {
+            work = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            let setup = HallSetup(name: "监察测试", categories: [ServiceCategory(code: "a", name: "户籍办理", prefix: "A", timeLimitMinutes: 20)],
+                                  windows: [ServiceWindow(number: 1, name: "1号窗口", categories: ["a"]), ServiceWindow(number: 2, name: "2号窗口", categories: ["a"])],
+                                  clerks: [Clerk(id: "c1", name: "张敏")])
+            hall = try Hall(setup: setup, store: try EventStore(path: work.appendingPathComponent("a.sqlite").path), clock: clock)
+            let devices = self.devices
+            monitor = AlertMonitor(hall: hall, rules: AlertRules(waitMinutes: 30, opensAt: 9 * 60, closesAt: 17 * 60)) { devices.withLock { $0 } }
+        }
+
+        func alerts() throws -> [(EventKind, String)] {
+            try hall.store.events(after: 0).compactMap { e in e.event.alert.map { (e.event.kind, $0) } }
+        }
+    }
+
+    @Test func eachConditionIsRaisedOnceAndClearedOnce() async throws {
+        let rig = try Rig()
+        defer { try? FileManager.default.removeItem(at: rig.work) }
+        try await rig.hall.execute(.signIn(window: 1, clerk: "c1"))
+        try await rig.hall.execute(.issueTicket(category: "a", priority: false))
+        await rig.monitor.check()
+        // 10:00 on a Monday, window 2 has nobody while one person waits: unstaffed. Nothing else yet.
+        #expect(try rig.alerts().map(\.1) == ["window_unstaffed:2"])
+        rig.clock.advance(by: 31 * 60)
+        await rig.monitor.check()
+        await rig.monitor.check()
+        #expect(try rig.alerts().map(\.1) == ["window_unstaffed:2", "long_wait:2026-11-23/A001"])
+        // Called: the long wait and the unstaffed window (nobody waits now) both clear, once.
+        try await rig.hall.execute(.callNext(window: 1))
+        await rig.monitor.check()
+        await rig.monitor.check()
+        let kinds = try rig.alerts()
+        #expect(kinds.filter { $0.0 == .alertCleared }.map(\.1).sorted() == ["long_wait:2026-11-23/A001", "window_unstaffed:2"])
+        // Past the category's 20-minute limit: over time, until finished.
+        rig.clock.advance(by: 21 * 60)
+        await rig.monitor.check()
+        #expect(try rig.alerts().last.map { "\($0.0.rawValue) \($0.1)" } == "alert_raised over_time:2026-11-23/A001")
+        try await rig.hall.execute(.finish(window: 1, outcome: .immediate))
+        await rig.monitor.check()
+        #expect(try rig.alerts().last.map { "\($0.0.rawValue) \($0.1)" } == "alert_cleared over_time:2026-11-23/A001")
+        // A device down, then back.
+        rig.devices.withLock { $0[0].up = false }
+        await rig.monitor.check()
+        await rig.monitor.check()
+        rig.devices.withLock { $0[0].up = true }
+        await rig.monitor.check()
+        #expect(try rig.alerts().suffix(2).map { "\($0.0.rawValue) \($0.1)" } == ["alert_raised device_down:printer-1", "alert_cleared device_down:printer-1"])
+    }
+
+    @Test func noUnstaffedAlertOutsideOpeningHoursOrOnHolidays() throws {
+        let setup = HallSetup(name: "x", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
+                              windows: [ServiceWindow(number: 1, name: "1号窗口", categories: ["a"])], clerks: [],
+                              rules: HallRules(scoreWeights: [0, 25, 50, 75, 100]))
+        var state = HallState(setup: setup)
+        state.day = "2026-11-23"
+        state.waiting = [Ticket(id: "2026-11-23/A001", number: "A001", day: "2026-11-23", category: "a", priority: false, issuedAt: Self.monday10)]
+        let rules = AlertRules(waitMinutes: 600)
+        #expect(rules.conditions(setup: setup, state: state, now: Self.monday10, devices: []).map(\.key) == ["window_unstaffed:1"])
+        let evening = Self.monday10.addingTimeInterval(8 * 3600)  // 18:00
+        #expect(rules.conditions(setup: setup, state: state, now: evening, devices: []).isEmpty)
+        var holiday = setup
+        holiday.rules.workingCalendar = WorkingCalendar(holidays: ["2026-11-23"])
+        #expect(rules.conditions(setup: holiday, state: state, now: Self.monday10, devices: []).isEmpty)
+        let saturday = Self.monday10.addingTimeInterval(5 * 86400)
+        #expect(rules.conditions(setup: setup, state: state, now: saturday, devices: []).map(\.kind) == [.longWait])
+    }
+
+    @Test func aRestartDoesNotRaiseAnActiveAlertAgain() async throws {
+        let rig = try Rig()
+        defer { try? FileManager.default.removeItem(at: rig.work) }
+        rig.devices.withLock { $0[0].up = false }
+        await rig.monitor.check()
+        let again = AlertMonitor(hall: rig.hall, rules: AlertRules()) { rig.devices.withLock { $0 } }
+        await again.check()
+        #expect(try rig.alerts().map(\.1) == ["device_down:printer-1"])
+    }
+
+    @Test func aBadRatingRaisesOneAlert() async throws {
+        let rig = try Rig()
+        defer { try? FileManager.default.removeItem(at: rig.work) }
+        let running = Task { try await rig.monitor.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(100))
+        try await rig.hall.execute(.signIn(window: 1, clerk: "c1"))
+        try await rig.hall.execute(.issueTicket(category: "a", priority: false))
+        try await rig.hall.execute(.callNext(window: 1))
+        try await rig.hall.execute(.finish(window: 1, outcome: .immediate))
+        try await rig.hall.execute(.rate(window: 1, level: .veryDissatisfied))
+        let deadline = Date().addingTimeInterval(3)
+        while try !rig.alerts().contains(where: { $0.1.hasPrefix("bad_rating") }) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let bad = try rig.alerts().filter { $0.1.hasPrefix("bad_rating") }
+        #expect(bad.map(\.1) == ["bad_rating:2026-11-23/A001"])
+        let note = try rig.hall.store.events(after: 0).last { $0.event.kind == .alertRaised && $0.event.reason == "bad_rating" }?.event.note
+        #expect(note?.contains("非常不满意") == true && note?.contains("2026-12-14") == true, "\(note ?? "")")
+    }
+
+    @Test func theWebhookRetriesUntilDelivered() async throws {
+        let receiver = try Receiver(failures: 2)
+        let hub = EventHub()
+        let webhook = AlertWebhook(target: try #require(AlertWebhook.Target(url: "http://127.0.0.1:\(receiver.port)/hook")), hub: hub,
+                                   maxAttempts: 5, firstPause: 0.05)
+        let running = Task { try await webhook.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(100))
+        var e = HallEvent(kind: .alertRaised, at: Self.monday10, day: "2026-11-23")
+        e.alert = "device_down:printer-1"
+        e.reason = "device_down"
+        e.note = "设备 printer-1 断开"
+        _ = hub.publish([StoredEvent(seq: 7, event: e)])
+        let deadline = Date().addingTimeInterval(5)
+        while receiver.requests.count < 3 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let requests = receiver.requests
+        #expect(requests.count == 3, "two failures, then delivered")
+        #expect(requests.allSatisfy { $0.hasPrefix("POST /hook HTTP/1.1") && $0.contains("\"alert\":\"device_down:printer-1\"") && $0.contains("\"seq\":7") })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(receiver.requests.count == 3, "not sent again after it was delivered")
+    }
+
+    /// An HTTP server on 127.0.0.1 that answers 500 to the first `failures` requests, then 204.
+    final class Receiver: @unchecked Sendable {
+        let port: Int
+        private let fd: Int32
+        final class Lines: Sendable {
+            let value = Mutex<[String]>([])
+            func withLock<T>(_ body: (inout [String]) -> T) -> T { value.withLock { body(&$0) } }
+        }
+        private let state = Lines()
+        var requests: [String] { state.withLock { $0 } }
+
+        init(failures: Int) throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            self.fd = fd
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            listen(fd, 8)
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+            port = Int(UInt16(bigEndian: addr.sin_port))
+            let listener = fd, state = self.state
+            Thread.detachNewThread {
+                while true {
+                    let c = accept(listener, nil, nil)
+                    if c < 0 { return }
+                    var data = [UInt8]()
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    // Read the head, then Content-Length bytes of body.
+                    while true {
+                        let n = recv(c, &buffer, buffer.count, 0)
+                        if n <= 0 { break }
+                        data += buffer[0..<n]
+                        let text = String(decoding: data, as: UTF8.self)
+                        if let end = text.range(of: "\r\n\r\n") {
+                            let length = text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                            if text.utf8.distance(from: end.upperBound.samePosition(in: text.utf8)!, to: text.utf8.endIndex) >= length { break }
+                        }
+                    }
+                    let count = state.withLock { s -> Int in
+                        s.append(String(decoding: data, as: UTF8.self))
+                        return s.count
+                    }
+                    let answer = count <= failures ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n" : "HTTP/1.1 204 No Content\r\n\r\n"
+                    _ = answer.withCString { send(c, $0, strlen($0), 0) }
+                    close(c)
+                }
+            }
+        }
+
+        deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    }
+}
