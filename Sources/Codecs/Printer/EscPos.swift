@@ -34,33 +34,16 @@ public struct EscPos: Sendable, Equatable {
     /// Characters the printer cannot take become '?', never broken bytes; control characters other than
     /// line feed are dropped.
     public mutating func text(_ s: String, chinese: Bool) {
-        // Runs of non-ASCII text are converted in one call (the conversion's fixed cost dominates a
-        // character's); a run the charset cannot take whole is redone character by character.
-        var run = ""
-        func flush() {
-            guard !run.isEmpty else { return }
-            if let whole = run.data(using: GBText.encoding), !whole.isEmpty {
-                bytes += whole
-            } else {
-                for c in run {
-                    let encoded = String(c).data(using: GBText.encoding).map(Array.init) ?? []
-                    // One- to four-byte GB18030 sequences are all valid in Chinese mode; nothing else is.
-                    bytes += encoded.isEmpty ? [0x3F] : encoded
-                }
-            }
-            run = ""
-        }
         for c in s {
             if c.isASCII {
-                flush()
                 if c == "\n" { bytes.append(0x0A); continue }
                 if let v = c.asciiValue, v >= 0x20 && v < 0x7F { bytes.append(v) }
                 continue
             }
             guard chinese else { bytes.append(0x3F); continue }
-            run.append(c)
+            // One- to four-byte GB18030 sequences are all valid in Chinese mode; nothing else is.
+            bytes += GBText.gb18030(c) ?? [0x3F]
         }
-        flush()
     }
 
     /// ESC d n — print and feed n lines.
