@@ -166,6 +166,11 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// The hall's totals per business day (summed over the scope's keys; use `.window` for every service).
+    public func perDay(scope: StatsScope, from: String, to: String) throws -> [String: DayStats] {
+        try writer.read { db in try StatsTable.day.sumByDay(db, scope: scope.rawValue, from: from, to: to) }
+    }
+
     public func ticket(_ id: String) throws -> TicketRecord? {
         try writer.read { db in try TicketRecord.fetchOne(db, key: id) }
     }

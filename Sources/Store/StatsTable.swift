@@ -77,6 +77,18 @@ enum StatsTable: String {
     }
 
     /// Sums every row of `scope` with `day` in [from, to] into `totals`, keyed by `key`.
+    /// Sums over every key of a scope, one total per day.
+    func sumByDay(_ db: Database, scope: String, from: String, to: String) throws -> [String: DayStats] {
+        var totals: [String: DayStats] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT day, \(Self.valueColumns) FROM \(rawValue) WHERE scope = ? AND day >= ? AND day <= ?",
+                                       arguments: [scope, from, to])
+        while let row = try rows.next() {
+            let day: String = row[0]
+            try Self.accumulate(&totals[day, default: DayStats()], row: row, offset: 1)
+        }
+        return totals
+    }
+
     func sum(_ db: Database, scope: String, from: String, to: String, into totals: inout [String: DayStats]) throws {
         let rows = try Row.fetchCursor(db, sql: "SELECT key, \(Self.valueColumns) FROM \(rawValue) WHERE scope = ? AND day >= ? AND day <= ?",
                                        arguments: [scope, from, to])

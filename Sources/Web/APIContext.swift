@@ -17,6 +17,8 @@ public struct WebDependencies: Sendable {
     public var kiosk: KioskDesk?
     /// Verifies the QR codes' per-ticket rating tokens; nil: /r/… answers 404.
     public var links: RatingLinks?
+    /// Supervision alerts now active, for the dashboard.
+    public var alerts: AlertMonitor?
     /// Tokens and report setup, replaced as a whole by a config reload; every copy sees the change.
     private let live: LiveSettings
 
@@ -26,7 +28,8 @@ public struct WebDependencies: Sendable {
 
     public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil,
                 devices: HealthBoard? = nil, templates: DisplayTemplates = DisplayTemplates(), kiosk: KioskDesk? = nil,
-                links: RatingLinks? = nil) {
+                links: RatingLinks? = nil, alerts: AlertMonitor? = nil) {
+        self.alerts = alerts
         self.hall = hall
         self.kiosk = kiosk
         self.links = links

@@ -49,6 +49,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     addPeopleRoutes(router, deps)
     addPeoplePages(router, deps)
     addCaseRoutes(router, deps)
+    addDashboardRoutes(router, deps)
 
     let api = router.group("api")
     api.get("state") { request, _ in

@@ -17,19 +17,19 @@ struct ExportCommand: AsyncParsableCommand {
             """)
 
     enum What: String, ExpressibleByArgument, CaseIterable {
-        case tickets, events, windows, clerks, categories
+        case tickets, events, windows, clerks, categories, cases
     }
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case csv, jsonl, json
+        case csv, jsonl, json, xlsx
     }
 
-    @Argument(help: "tickets, events, windows, clerks or categories")
+    @Argument(help: "tickets, events, windows, clerks, categories or cases (差评 follow-up)")
     var what: What
 
     @OptionGroup var days: DayRange
 
-    @Option(help: "csv, jsonl (tickets and events) or json (reports)")
+    @Option(help: "csv, jsonl (tickets and events), json (reports) or xlsx (reports and cases; needs -o)")
     var format: Format = .csv
 
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")
@@ -41,13 +41,30 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var location: Location
 
     func validate() throws {
-        if format == .json && (what == .tickets || what == .events) { throw ValidationError("json is for reports; use jsonl for \(what.rawValue)") }
-        if format == .jsonl && !(what == .tickets || what == .events) { throw ValidationError("jsonl is for tickets and events; use csv or json for reports") }
+        let lines = what == .tickets || what == .events || what == .cases
+        if format == .json && lines { throw ValidationError("json is for reports; use jsonl for \(what.rawValue)") }
+        if format == .jsonl && !lines { throw ValidationError("jsonl is for tickets, events and cases; use csv or json for reports") }
     }
 
     func run() async throws {
         let (cfg, store) = try location.load()
         let (from, to) = try days.resolve(Reports(store: store, setup: cfg.setup))
+        if format == .xlsx {
+            guard let output else { throw ValidationError("--format xlsx writes a file: give -o FILE.xlsx") }
+            let reports = Reports(store: store, setup: cfg.setup)
+            let table: ExportTable
+            switch what {
+            case .windows: table = .report(try reports.rows(.window, from: from, to: to), scope: .window)
+            case .clerks: table = .report(try reports.rows(.clerk, from: from, to: to), scope: .clerk)
+            case .categories: table = .report(try reports.rows(.category, from: from, to: to), scope: .category)
+            case .cases: table = .cases(try store.cases(fromDay: from, toDay: to), setup: cfg.setup, today: Self.today(cfg.setup))
+            case .tickets, .events: throw ValidationError("xlsx is for reports and cases; tickets and events export as csv or jsonl")
+            }
+            let part = output + ".part"
+            try Data(table.xlsx()).write(to: URL(fileURLWithPath: part))
+            _ = rename(part, output)
+            return
+        }
         let sink = try Sink(path: output)
         if format == .csv && !noBom { sink.write("\u{FEFF}") }
         let progress = Progress(enabled: output != nil && isatty(2) == 1)
@@ -59,9 +76,21 @@ struct ExportCommand: AsyncParsableCommand {
             let rows = try Reports(store: store, setup: cfg.setup).rows(scope, from: from, to: to)
             sink.write(try ReportFormatter.render(rows, format: format == .csv ? .csv : .json))
             progress.done(rows.count)
+        case .cases:
+            let records = try store.cases(fromDay: from, toDay: to)
+            if format == .csv {
+                sink.write(ExportTable.cases(records, setup: cfg.setup, today: Self.today(cfg.setup)).csv(bom: false))
+            } else {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                for r in records { sink.write(String(decoding: try encoder.encode(r), as: UTF8.self) + "\n") }
+            }
+            progress.done(records.count)
         }
         try sink.close()
     }
+
+    static func today(_ setup: HallSetup) -> String { BusinessCalendar(identifier: setup.rules.timeZone).day(of: Date()) }
 
     static let ticketColumns = ["day", "number", "category", "category_name", "priority", "status", "issued_at", "called_at",
                                 "finished_at", "window", "clerk", "clerk_name", "outcome", "wait_s", "service_s", "recalls",

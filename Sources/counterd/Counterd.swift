@@ -117,9 +117,12 @@ struct Counterd: AsyncParsableCommand {
         }
         let devices = DeviceService(hall: hall, bindings: cfg.devices, statusPath: statusPath, useUdev: !noUdev, board: board,
                                     driverFor: { factory.driver(for: $0) })
+        let monitor = AlertMonitor(hall: hall, rules: cfg.alerts.rules) {
+            board.all.filter { $0.role != "voice" }.map { AlertRules.DeviceState(id: $0.id, window: $0.window, up: $0.state == .connected) }
+        }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
-                                   templates: cfg.display, kiosk: kiosk, links: links)
+                                   templates: cfg.display, kiosk: kiosk, links: links, alerts: monitor)
         let started = Started()
         let host = cfg.server.host
         let hallName = cfg.setup.name
@@ -154,9 +157,6 @@ struct Counterd: AsyncParsableCommand {
             let up = board.all.filter { $0.state == .connected }.count
             return "\(open) windows open, \(state.waiting.count) waiting, \(up)/\(board.all.count) devices connected"
         })
-        let monitor = AlertMonitor(hall: hall, rules: cfg.alerts.rules) {
-            board.all.filter { $0.role != "voice" }.map { AlertRules.DeviceState(id: $0.id, window: $0.window, up: $0.state == .connected) }
-        }
         let reloader = ConfigReloader(
             path: config, profilesDirectory: profiles, overrides: overrides, extraBindings: demoDevices?.bindings ?? [],
             current: cfg, profiles: library, hall: hall, devices: devices, web: deps, kiosk: kiosk, room: room, monitor: monitor, notifier: SystemdNotifier(),

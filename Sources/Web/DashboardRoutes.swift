@@ -1,0 +1,135 @@
+import Foundation
+import HallModel
+import HallService
+import Hummingbird
+import NIOCore
+import Store
+
+/// Everything the managers' dashboard draws for a date range, in one answer.
+struct DashboardView: Encodable {
+    struct Day: Encodable {
+        var day: String
+        var served: Int
+        var rated: Int
+        /// Index 0 = 非常不满意 … 4 = 非常满意.
+        var ratings: [Int]
+        var satisfaction_rate: Double?
+        var score: Double?
+    }
+
+    struct Bucket: Encodable {
+        /// Upper edge in seconds; nil for the last, open bucket.
+        var upper_seconds: Double?
+        var count: Int
+    }
+
+    var hall: String
+    var from: String
+    var to: String
+    var today: String
+    var windows: [ReportRow]
+    var clerks: [ReportRow]
+    var categories: [ReportRow]
+    var daily: [Day]
+    /// Waiting times of the services finished in the range, in minute-wide buckets up to an hour, then an open one.
+    var wait_histogram: [Bucket]
+    /// Services finished per hour of the day (0–23, hall time).
+    var served_by_hour: [Int]
+    var cases_open: Int
+    var cases_overdue: Int
+}
+
+func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+    router.get("/dashboard") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html)))
+    }
+    let api = router.group("api")
+    api.get("dashboard") { request, _ in
+        _ = try deps.authorize(request, .reports)
+        let (from, to) = try await range(request, deps)
+        return try JSON.response(try await dashboard(deps, from: from, to: to))
+    }
+    // Reports and the case list as CSV (UTF-8 with BOM) or XLSX: /api/export/windows.csv?from=&to=
+    api.get("export/:file") { request, context in
+        _ = try deps.authorize(request, .reports)
+        let file = context.parameters.get("file") ?? ""
+        let parts = file.split(separator: ".")
+        guard parts.count == 2, ["csv", "xlsx"].contains(parts[1]) else { throw APIError.notFound }
+        let (from, to) = try await range(request, deps)
+        let setup = await deps.hall.setup
+        let today = await deps.today()
+        let table: ExportTable
+        switch parts[0] {
+        case "windows": table = .report(try deps.reports.rows(.window, from: from, to: to, today: today), scope: .window)
+        case "clerks": table = .report(try deps.reports.rows(.clerk, from: from, to: to, today: today), scope: .clerk)
+        case "categories": table = .report(try deps.reports.rows(.category, from: from, to: to, today: today), scope: .category)
+        case "cases": table = .cases(try deps.hall.store.cases(fromDay: from, toDay: to), setup: setup, today: today)
+        default: throw APIError.notFound
+        }
+        var headers = HTTPFields()
+        let name = "\(parts[0])-\(from)-\(to).\(parts[1])"
+        headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        if parts[1] == "csv" {
+            headers[.contentType] = "text/csv; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: table.csv())))
+        }
+        headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: table.xlsx())))
+    }
+    api.get("alerts") { request, _ in
+        _ = try deps.authorize(request, .reports)
+        struct Alerts: Encodable { var alerts: [SupervisionAlert] }
+        let active = await deps.alerts?.active.values.sorted { $0.key < $1.key } ?? []
+        return try JSON.response(Alerts(alerts: active))
+    }
+}
+
+private func dashboard(_ deps: WebDependencies, from: String, to: String) async throws -> DashboardView {
+    let setup = await deps.hall.setup
+    let today = await deps.today()
+    let reports = deps.reports
+    let store = deps.hall.store
+    let weights = setup.rules.scoreWeights
+    var daily: [DashboardView.Day] = []
+    let perDay = try store.perDay(scope: .window, from: from, to: to)
+    var waits = DurationHistogram()
+    for day in perDay.keys.sorted() {
+        let s = perDay[day]!
+        waits.merge(s.waitHistogram)
+        let rated = s.rated
+        var score: Double?
+        if rated > 0 {
+            score = (0..<5).reduce(0.0) { $0 + Double(s.ratings[$1]) * (($1 < weights.count) ? weights[$1] : 0) } / Double(rated)
+        }
+        daily.append(.init(day: day, served: s.served, rated: rated, ratings: s.ratings,
+                           satisfaction_rate: rated > 0 ? Double(s.ratings[3] + s.ratings[4]) / Double(rated) : nil, score: score))
+    }
+    // One-minute buckets to 30 min, five-minute ones to an hour, then one open bucket: every edge here is
+    // an edge of the stored histogram, so each stored bucket falls wholly into one of these.
+    let targets: [Double] = (1...30).map { Double($0) * 60 } + (7...12).map { Double($0) * 300 }
+    var counts = [Int](repeating: 0, count: targets.count + 1)
+    for (i, count) in waits.counts.enumerated() {
+        let upper = i < DurationHistogram.edges.count ? DurationHistogram.edges[i] : .infinity
+        counts[targets.firstIndex { $0 >= upper } ?? targets.count] += Int(count)
+    }
+    let buckets = counts.enumerated().map { DashboardView.Bucket(upper_seconds: $0.offset < targets.count ? targets[$0.offset] : nil, count: $0.element) }
+    var byHour = [Int](repeating: 0, count: 24)
+    let calendar = BusinessCalendar(identifier: setup.rules.timeZone)
+    try store.forEachTicket(fromDay: from, toDay: to) { rows in
+        for t in rows where t.status == "served" {
+            guard let ms = t.finishedAtMs else { continue }
+            byHour[calendar.hour(of: Date(timeIntervalSince1970: Double(ms) / 1000))] += 1
+        }
+    }
+    let unclosed = try store.unclosedCases()
+    return DashboardView(
+        hall: setup.name, from: from, to: to, today: today,
+        windows: try reports.rows(.window, from: from, to: to, today: today),
+        clerks: try reports.rows(.clerk, from: from, to: to, today: today),
+        categories: try reports.rows(.category, from: from, to: to, today: today),
+        daily: daily, wait_histogram: buckets, served_by_hour: byHour,
+        cases_open: unclosed.count, cases_overdue: unclosed.filter { $0.model.overdue(today: today) }.count)
+}
