@@ -20,6 +20,23 @@ public enum GBText {
         return table
     }()
 
+    /// Appends one scalar in GB18030 (1, 2 or 4 bytes); false when it has no GB18030 form.
+    @inline(__always)
+    public static func append(_ u: Unicode.Scalar, to bytes: inout [UInt8]) -> Bool {
+        if u.value < 0x80 {
+            bytes.append(UInt8(u.value))
+            return true
+        }
+        if let code = twoByte[u.value] {
+            bytes.append(UInt8(code >> 8))
+            bytes.append(UInt8(code & 0xFF))
+            return true
+        }
+        guard let data = String(Character(u)).data(using: encoding), !data.isEmpty else { return false }
+        bytes.append(contentsOf: data)
+        return true
+    }
+
     /// One character in GB18030 (1, 2 or 4 bytes), or nil when it has no GB18030 form.
     public static func gb18030(_ c: Character) -> [UInt8]? {
         if let v = c.asciiValue, c.unicodeScalars.count == 1 { return [v] }

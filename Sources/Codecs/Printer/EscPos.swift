@@ -34,15 +34,17 @@ public struct EscPos: Sendable, Equatable {
     /// Characters the printer cannot take become '?', never broken bytes; control characters other than
     /// line feed are dropped.
     public mutating func text(_ s: String, chinese: Bool) {
-        for c in s {
-            if c.isASCII {
-                if c == "\n" { bytes.append(0x0A); continue }
-                if let v = c.asciiValue, v >= 0x20 && v < 0x7F { bytes.append(v) }
+        // Scalar by scalar (a combining mark has a GB18030 form of its own), appended in place: a ticket is
+        // built in microseconds.
+        bytes.reserveCapacity(bytes.count + s.utf8.count)
+        for u in s.unicodeScalars {
+            if u.value < 0x80 {
+                if u == "\n" { bytes.append(0x0A) } else if u.value >= 0x20 && u.value < 0x7F { bytes.append(UInt8(u.value)) }
                 continue
             }
             guard chinese else { bytes.append(0x3F); continue }
             // One- to four-byte GB18030 sequences are all valid in Chinese mode; nothing else is.
-            bytes += GBText.gb18030(c) ?? [0x3F]
+            if !GBText.append(u, to: &bytes) { bytes.append(0x3F) }
         }
     }
 
