@@ -118,7 +118,8 @@ struct Counterd: AsyncParsableCommand {
         let devices = DeviceService(hall: hall, bindings: cfg.devices, statusPath: statusPath, useUdev: !noUdev, board: board,
                                     driverFor: { factory.driver(for: $0) })
         let monitor = AlertMonitor(hall: hall, rules: cfg.alerts.rules) {
-            board.all.filter { $0.role != "voice" }.map { AlertRules.DeviceState(id: $0.id, window: $0.window, up: $0.state == .connected) }
+            // Counter hardware only: the voice player has its own health entry and warnings.
+            board.all.filter { DeviceRole(rawValue: $0.role) != nil }.map { AlertRules.DeviceState(id: $0.id, window: $0.window, up: $0.state == .connected) }
         }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
