@@ -221,6 +221,96 @@ paths:
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
+  /api/dashboard:
+    get:
+      operationId: dashboard
+      summary: The managers' dashboard data for a range (manager role) — rankings per window, clerk and category, daily series, waiting-time histogram, served per hour, case counts
+      parameters: [{$ref: "#/components/parameters/From"}, {$ref: "#/components/parameters/To"}]
+      responses:
+        "200": {description: Dashboard data}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+  /api/alerts:
+    get:
+      operationId: alerts
+      summary: Supervision (电子监察) alerts active now (manager role); changes arrive on /api/events as alert_raised / alert_cleared
+      responses:
+        "200": {description: Active alerts}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+  /api/cases:
+    get:
+      operationId: cases
+      summary: 差评 follow-up cases (manager role) — opened in the range (state=all), or every one not closed (open) or overdue
+      parameters:
+        - {$ref: "#/components/parameters/From"}
+        - {$ref: "#/components/parameters/To"}
+        - {name: state, in: query, schema: {type: string, enum: [all, open, overdue]}}
+      responses:
+        "200": {description: Cases}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+  /api/cases/{id}/contact:
+    parameters: &caseId
+      - {name: id, in: path, required: true, schema: {type: string}, description: "the rated ticket's id with '-' for '/': 2026-11-23-A012"}
+    post:
+      operationId: caseContact
+      summary: 回访 — open → contacted
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [method, citizen_said]
+              properties:
+                at: {type: string, format: date-time}
+                method: {type: string}
+                citizen_said: {type: string}
+      responses: &caseResponses
+        "200": {description: The case after the step}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {$ref: "#/components/responses/Error"}
+  /api/cases/{id}/rectify:
+    parameters: *caseId
+    post:
+      operationId: caseRectify
+      summary: 整改 — contacted → rectified
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [note], properties: {note: {type: string}}}
+      responses: *caseResponses
+  /api/cases/{id}/close:
+    parameters: *caseId
+    post:
+      operationId: caseClose
+      summary: rectified → closed
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {note: {type: string}}}
+      responses: *caseResponses
+  /api/export/{file}:
+    get:
+      operationId: export
+      summary: "A report or the case list as CSV (UTF-8 with BOM) or XLSX: windows|clerks|categories|cases . csv|xlsx (manager role)"
+      parameters:
+        - {name: file, in: path, required: true, schema: {type: string, example: windows.xlsx}}
+        - {$ref: "#/components/parameters/From"}
+        - {$ref: "#/components/parameters/To"}
+      responses:
+        "200": {description: The file}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
   /api/windows/{window}/sign-in:
     post:
       operationId: signIn
@@ -414,6 +504,18 @@ components:
       in: path
       required: true
       schema: {type: integer, minimum: 1}
+    From:
+      name: from
+      in: query
+      required: false
+      schema: {type: string, format: date}
+      description: first business day (yyyy-MM-dd); default today
+    To:
+      name: to
+      in: query
+      required: false
+      schema: {type: string, format: date}
+      description: last business day; default from
   responses:
     Error:
       description: An error

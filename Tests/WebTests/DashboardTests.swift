@@ -114,6 +114,11 @@ import Testing
         let order = ((sorted["value"] as? String) ?? "").split(separator: ",").compactMap { Int($0) }
         #expect(order == order.sorted(by: >), "\(sorted)")
         _ = try await browser.send("shot \(artifacts.appendingPathComponent("dashboard.png").path)")
+        // Prints on A4: the ranking and charts, without the live parts and buttons.
+        let pdf = try await browser.send("pdf \(artifacts.appendingPathComponent("dashboard-a4.pdf").path)")
+        #expect(pdf["ok"] as? Bool == true && ((pdf["pages"] as? Int) ?? 0) >= 1 && ((pdf["pages"] as? Int) ?? 9) <= 4, "\(pdf)")
+        let printHidden = try await browser.send(##"eval (() => { const s = [...document.styleSheets[0].cssRules].find(r => r.media && r.media.mediaText === "print"); return !!s && s.cssText.includes(".no-print"); })()"##)
+        #expect(printHidden["value"] as? Bool == true)
         _ = try await browser.send(##"eval document.getElementById("lang").click()"##)
         let english = try await browser.send(##"wait 3 document.querySelector('#ranking th[data-col="served"]').textContent === "Served""##)
         #expect(english["ok"] as? Bool == true, "\(english)")

@@ -7,6 +7,7 @@ line, answering each with one JSON line on stdout:
   wait SECONDS JS             poll the JS expression until it is truthy; answers its value or a timeout
   eval JS                     the expression's value
   shot FILE                   PNG screenshot of the viewport
+  pdf FILE                    print the page to a PDF on A4 (print media, backgrounds off); answers its page count
   tap CSS-SELECTOR            a touch at the centre of the first matching element (real input events)
   key CHAR                    a key press (keyDown, char, keyUp) sent to the focused page
   quit
@@ -79,6 +80,13 @@ for line in sys.stdin:
             with open(rest, "wb") as f:
                 f.write(base64.b64decode(data))
             print(json.dumps({"ok": True}), flush=True)
+        elif cmd == "pdf":
+            r = call("Page.printToPDF", paperWidth=8.27, paperHeight=11.69, preferCSSPageSize=True, printBackground=False)
+            data = base64.b64decode(r["result"]["data"])
+            with open(rest, "wb") as f:
+                f.write(data)
+            pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+            print(json.dumps({"ok": data.startswith(b"%PDF"), "pages": pages}), flush=True)
         elif cmd == "tap":
             box = evaluate("(() => { const e = document.querySelector(%s); if (!e) return null; "
                            "const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()" % json.dumps(rest))
