@@ -141,6 +141,7 @@ struct Counterd: AsyncParsableCommand {
             logger.notice("metrics          \(base)/metrics")
             logger.notice("hall screen      \(base)/display/hall?token=<display token>   (also /display/tv, /display/window/N)")
             logger.notice("ticket kiosk     \(base)/kiosk?token=<kiosk token>")
+            logger.notice("dashboard        \(base)/dashboard?token=<manager token>   (rankings, charts, 差评 cases, alerts)")
             logger.notice("clerk console    \(base)/console/window/N?token=<window token>   (tablet evaluator: /evaluator/window/N)")
             if isDemo {
                 logger.notice("demo tokens: display=demo-display manager=demo-manager kiosk=demo-kiosk window N=demo-window-N")
