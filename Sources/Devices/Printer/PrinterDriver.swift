@@ -33,10 +33,12 @@ public struct PrinterDriver: DeviceDriver {
                 for try await chunk in connection.inbound {
                     context.received(chunk.count)
                     session.inbox.withLock { $0 += chunk }
+                    session.answered.raise()
                 }
             } catch {}
             session.closed.withLock { $0 = true }
             session.wake.raise()
+            session.answered.raise()
         }
         let device = context.binding.id
         room?.attach(device, wake: session.wake)
@@ -128,6 +130,8 @@ public struct PrinterDriver: DeviceDriver {
         let inbox = Mutex<[UInt8]>([])
         let closed = Mutex(false)
         let wake = WakeSignal()
+        /// Raised by the reader on every chunk: a status request waits on it rather than polling.
+        let answered = WakeSignal()
         // Only touched by the driver's own task.
         var last: PrinterStatus?
         var silent = false
@@ -145,6 +149,8 @@ public struct PrinterDriver: DeviceDriver {
             var answers: [UInt8] = []
             for n: UInt8 in [1, 2, 4] {
                 inbox.withLock { $0.removeAll() }
+                // A raise left over from earlier bytes must not end this wait early.
+                await answered.wait(seconds: 0)
                 try await connection.write(EscPos.statusRequest(n))
                 context.sent(3)
                 let limit = answers.isEmpty ? (timeout ?? self.timeout) : self.timeout
@@ -152,7 +158,10 @@ public struct PrinterDriver: DeviceDriver {
                 var answer: UInt8?
                 while answer == nil && ContinuousClock.now < deadline && !isClosed {
                     answer = inbox.withLock { $0.last(where: PrinterStatus.isStatusByte) }
-                    if answer == nil { try await Task.sleep(for: .milliseconds(2)) }
+                    if answer == nil {
+                        let left = deadline - ContinuousClock.now
+                        await answered.wait(seconds: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+                    }
                 }
                 guard let answer else { return nil }
                 answers.append(answer)
