@@ -75,24 +75,14 @@ public struct HallEngine: Sendable {
             e.reason = detail
             emit(e)
 
-        case .issueTicket(let code, let priority):
+        case .issueTicket(let code, let priority), .reserveTicket(let code, let priority):
+            // The next number of the category: straight into the queue, or reserved while a kiosk prints it.
             guard let category = setup.category(code) else { throw .unknownCategory(code) }
             let sequence = s.sequences[code, default: 0] + 1
             let number = Ticket.number(prefix: category.prefix, sequence: sequence)
-            var e = event(.ticketIssued)
-            e.ticket = "\(day)/\(number)"
-            e.number = number
-            e.category = code
-            e.priority = priority
-            e.sequence = sequence
-            e.issuedAt = now
-            emit(e)
-
-        case .reserveTicket(let code, let priority):
-            guard let category = setup.category(code) else { throw .unknownCategory(code) }
-            let sequence = s.sequences[code, default: 0] + 1
-            let number = Ticket.number(prefix: category.prefix, sequence: sequence)
-            var e = event(.ticketReserved)
+            var reserve = false
+            if case .reserveTicket = command { reserve = true }
+            var e = event(reserve ? .ticketReserved : .ticketIssued)
             e.ticket = "\(day)/\(number)"
             e.number = number
             e.category = code

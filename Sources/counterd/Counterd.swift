@@ -119,7 +119,10 @@ struct Counterd: AsyncParsableCommand {
                                     driverFor: { factory.driver(for: $0) })
         let monitor = AlertMonitor(hall: hall, rules: cfg.alerts.rules) {
             // Counter hardware only: the voice player has its own health entry and warnings.
-            board.all.filter { DeviceRole(rawValue: $0.role) != nil }.map { AlertRules.DeviceState(id: $0.id, window: $0.window, up: $0.state == .connected) }
+            // A device gets 15 s to connect (at start, after a replug) before it counts as down.
+            board.all.filter { DeviceRole(rawValue: $0.role) != nil }.map {
+                AlertRules.DeviceState(id: $0.id, window: $0.window, up: $0.state == .connected || Date().timeIntervalSince($0.since) < 15)
+            }
         }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,

@@ -109,7 +109,8 @@ public struct PrinterDriver: DeviceDriver {
             finish(.printedUnconfirmed("connection lost before the cut"))
             throw error
         }
-        let after = try await s.status()
+        // Whatever happens now (even a write refused because the printer hung up) the ticket is printed.
+        let after = (try? await s.status()) ?? nil
         s.observe(after)
         room?.update(device, status: after)
         if let after, after.canPrint {
