@@ -65,7 +65,8 @@ public struct DriverFactory: Sendable {
             guard let name = b.profile, let profile = profiles.displays[name] else { return CountingDriver() }
             return DisplayBusDriver(profile: profile, screens: b.screens, templates: templates, hall: hall, baud: b.serial.baud)
         case .printer:
-            return PrinterDriver(room: room)
+            let profile = b.profile.flatMap { profiles.printers[$0] }
+            return PrinterDriver(room: room, statusBack: profile?.statusBack ?? false)
         }
     }
 
@@ -74,6 +75,12 @@ public struct DriverFactory: Sendable {
         var issues: [ConfigIssue] = []
         for (i, b) in bindings.enumerated() {
             guard let name = b.profile else { continue }
+            if b.role == .printer {
+                if profiles.printers[name] == nil {
+                    issues.append(ConfigIssue(path: "devices[\(i)].profile", message: "no printer profile \"\(name)\" (have: \(profiles.printers.keys.sorted().joined(separator: ", ")))"))
+                }
+                continue
+            }
             if b.role == .windowDisplay || b.role == .hallDisplay {
                 if profiles.displays[name] == nil {
                     issues.append(ConfigIssue(path: "devices[\(i)].profile", message: "no display profile \"\(name)\" (have: \(profiles.displays.keys.sorted().joined(separator: ", ")))"))

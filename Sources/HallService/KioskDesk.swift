@@ -39,6 +39,8 @@ public actor KioskDesk {
     public nonisolated let hall: Hall
     public nonisolated let room: PrinterRoom
     private var settings: KioskSettings
+    /// Printer profiles by device id: paper, cut and Chinese mode of the printer a ticket goes to.
+    private var printers: [String: PrinterProfile]
     private let links: RatingLinks?
     private let logger: Logger
 
@@ -51,7 +53,9 @@ public actor KioskDesk {
     private var recent: [String: [Done]] = [:]
     private var lastPrinted: [String: KioskTicket] = [:]
 
-    public init(hall: Hall, room: PrinterRoom, settings: KioskSettings, links: RatingLinks?, logger: Logger = Logger(label: "counterd.kiosk")) {
+    public init(hall: Hall, room: PrinterRoom, settings: KioskSettings, links: RatingLinks?, printers: [String: PrinterProfile] = [:],
+                logger: Logger = Logger(label: "counterd.kiosk")) {
+        self.printers = printers
         self.hall = hall
         self.room = room
         self.settings = settings
@@ -59,7 +63,10 @@ public actor KioskDesk {
         self.logger = logger
     }
 
-    public func reconfigure(_ settings: KioskSettings) { self.settings = settings }
+    public func reconfigure(_ settings: KioskSettings, printers: [String: PrinterProfile] = [:]) {
+        self.settings = settings
+        self.printers = printers
+    }
 
     public var currentSettings: KioskSettings { settings }
 
@@ -105,7 +112,7 @@ public actor KioskDesk {
     /// Prints the kiosk's last ticket again, marked 补打; no new number.
     public func reprint(kiosk: String, printer: String? = nil) async -> Result<KioskTicket, KioskError> {
         guard let last = lastPrinted[kiosk], let device = printer ?? settings.printer else { return .failure(.noTicketToReprint) }
-        let layout = await self.layout(last, reprint: true)
+        let layout = await self.layout(last, reprint: true, device: device)
         let outcome = await room.print(device: device, body: layout.body, cut: layout.cut)
         Counter(label: "counterd_kiosk_reprints_total", dimensions: [("result", outcome.printed ? "printed" : "failed")]).increment()
         if case .notPrinted(let fault) = outcome { return .failure(.printer(fault)) }
@@ -136,7 +143,7 @@ public actor KioskDesk {
         }
         let id = reserved.ticket ?? ""
         var ticket = await view(reserved, printed: true)
-        let layout = await self.layout(ticket, reprint: false)
+        let layout = await self.layout(ticket, reprint: false, device: device)
         let outcome = await room.print(device: device, body: layout.body, cut: layout.cut)
         switch outcome {
         case .notPrinted(let fault):
@@ -190,8 +197,10 @@ public actor KioskDesk {
                            repeated: false)
     }
 
-    /// The printed ticket for `t`, in the hall's time zone.
-    public func layout(_ t: KioskTicket, reprint: Bool) async -> TicketLayout {
+    /// The printed ticket for `t`, in the hall's time zone, for the printer `device` (its profile's paper,
+    /// cut and Chinese mode; `[kiosk]`'s when it has none).
+    public func layout(_ t: KioskTicket, reprint: Bool, device: String? = nil) async -> TicketLayout {
+        let profile = device.flatMap { printers[$0] }
         let setup = await hall.setup
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -202,7 +211,8 @@ public actor KioskDesk {
         return TicketLayout(hall: setup.name, number: t.number, category: t.categoryName,
                             windowHint: windows.isEmpty ? "请留意叫号" : "请留意叫号，到 \(windows) 号窗口办理",
                             issuedAt: formatter.string(from: t.issuedAt), waitingAhead: t.waitingAhead, checklist: t.checklist,
-                            qrURL: qr, barcode: settings.barcode ? t.number : nil, columns: settings.columns,
-                            chineseMode: settings.chineseMode, partialCut: settings.partialCut, reprint: reprint)
+                            qrURL: qr, barcode: settings.barcode ? t.number : nil, columns: profile?.columns ?? settings.columns,
+                            chineseMode: profile?.chineseMode ?? settings.chineseMode, partialCut: profile?.partialCut ?? settings.partialCut,
+                            reprint: reprint)
     }
 }

@@ -8,10 +8,21 @@ import TOMLKit
 public struct ProfileLibrary: Sendable {
     public var profiles: [String: EvaluatorProfile]
     public var displays: [String: DisplayProfile]
+    public var printers: [String: PrinterProfile]
 
-    public init(profiles: [String: EvaluatorProfile] = [:], displays: [String: DisplayProfile] = [:]) {
+    public init(profiles: [String: EvaluatorProfile] = [:], displays: [String: DisplayProfile] = [:], printers: [String: PrinterProfile] = [:]) {
         self.profiles = profiles
         self.displays = displays
+        self.printers = printers
+    }
+
+    /// The printer profile of each configured printer that names one, by device id.
+    public func printerProfiles(for bindings: [DeviceBinding]) -> [String: PrinterProfile] {
+        var out: [String: PrinterProfile] = [:]
+        for b in bindings where b.role == .printer {
+            if let name = b.profile, let p = printers[name] { out[b.id] = p }
+        }
+        return out
     }
 
     /// Loads every *.toml in `directory`; a bad file is an issue naming the file and key.
@@ -22,6 +33,17 @@ public struct ProfileLibrary: Sendable {
         for file in files {
             let path = directory + "/" + file
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if (try? TOMLTable(string: text))?["profile"]?.table?["kind"]?.string == "printer" {
+                switch parsePrinter(text) {
+                case .success(let p):
+                    if library.printers[p.id] != nil || library.displays[p.id] != nil || library.profiles[p.id] != nil {
+                        issues.append(ConfigIssue(path: file, message: "duplicate profile id \(p.id)"))
+                    }
+                    library.printers[p.id] = p
+                case .failure(let e): issues += e.issues.map { ConfigIssue(path: "\(file): \($0.path)", line: $0.line, message: $0.message) }
+                }
+                continue
+            }
             if (try? TOMLTable(string: text))?["profile"]?.table?["kind"]?.string == "display" {
                 switch parseDisplay(text) {
                 case .success(let d):
@@ -89,6 +111,37 @@ public struct ProfileLibrary: Sendable {
         }
         if profile.levels.isEmpty { fail("profile", "maps no key to a level") }
         return issues.isEmpty ? .success(profile) : .failure(ConfigIssues(issues: issues))
+    }
+
+    /// A printer profile: `[profile] kind = "printer"`, `paper_mm` = 58 | 80, `cut` = partial | full,
+    /// `chinese_mode` (FS & + GB18030), `status_back` (GS a automatic status back).
+    public static func parsePrinter(_ text: String) -> Result<PrinterProfile, ConfigIssues> {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", message: "TOML syntax: \(error)")]))
+        }
+        var issues: [ConfigIssue] = []
+        func fail(_ path: String, _ m: String) { issues.append(ConfigIssue(path: path, message: m)) }
+        guard let p = root["profile"]?.table, let id = p["id"]?.string else {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile", message: "needs [profile] with id")]))
+        }
+        for key in p.keys where !["id", "name", "kind", "paper_mm", "cut", "chinese_mode", "status_back"].contains(key) {
+            fail("profile.\(key)", "unknown key")
+        }
+        var printer = PrinterProfile(id: id, name: p["name"]?.string)
+        if let mm = p["paper_mm"] {
+            if mm.int == 58 || mm.int == 80 { printer.columns = mm.int == 58 ? 32 : 48 } else { fail("profile.paper_mm", "must be 58 or 80") }
+        }
+        if let cut = p["cut"] {
+            if cut.string == "partial" || cut.string == "full" { printer.partialCut = cut.string == "partial" } else {
+                fail("profile.cut", "must be \"partial\" or \"full\"")
+            }
+        }
+        for (key, path) in [("chinese_mode", \PrinterProfile.chineseMode), ("status_back", \PrinterProfile.statusBack)] {
+            guard let v = p[key] else { continue }
+            if let b = v.bool { printer[keyPath: path] = b } else { fail("profile.\(key)", "must be true or false") }
+        }
+        return issues.isEmpty ? .success(printer) : .failure(ConfigIssues(issues: issues))
     }
 
     /// A display profile: `[profile] kind = "display"`, `wire` = qsystem | strip | alphasign | modbus-led.

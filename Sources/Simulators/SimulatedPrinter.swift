@@ -40,11 +40,14 @@ public final class SimulatedPrinter: Sendable {
         /// When each printed byte arrived, for "tap → first byte" measurements: (index, time).
         var firstByteAt: [(Int, ContinuousClock.Instant)] = []
         var connections = 0
+        /// GS a n with n ≠ 0 received: status changes are sent unasked (ASB).
+        var statusBack = false
     }
 
     private let state = Mutex(Inner())
     private let terminal = Mutex<PseudoTerminal?>(nil)
     private let server = Mutex<TCPPeerServer?>(nil)
+    private let current = Mutex<TCPPeerServer.Connection?>(nil)
 
     /// A printer on a pseudo-terminal (serial or USB-serial printers).
     public init() throws {
@@ -61,6 +64,7 @@ public final class SimulatedPrinter: Sendable {
         server.withLock { $0 = srv }
         srv.start { [weak self] bytes, connection in
             guard let self else { return }
+            self.current.withLock { $0 = connection }
             let (replies, drop) = self.received(bytes)
             if !replies.isEmpty { connection.write(replies) }
             if drop { connection.close() }
@@ -82,7 +86,35 @@ public final class SimulatedPrinter: Sendable {
     /// When printed data first arrived after `clearPrinted()`.
     public var firstPrintedByteAt: ContinuousClock.Instant? { state.withLock { $0.firstByteAt.first?.1 } }
 
-    public func set(_ change: (inout State) -> Void) { state.withLock { change(&$0.settings) } }
+    /// Changes the paper, cover or fault state; a printer with automatic status back on says so at once.
+    public func set(_ change: (inout State) -> Void) {
+        let packet = state.withLock { s -> [UInt8]? in
+            change(&s.settings)
+            return s.statusBack ? AutomaticStatusParser.encode(Self.status(s.settings)) : nil
+        }
+        if let packet { send(packet) }
+    }
+
+    /// Whether the driver turned automatic status back on (GS a).
+    public var statusBackEnabled: Bool { state.withLock { $0.statusBack } }
+
+    static func status(_ s: State) -> PrinterStatus {
+        var p = PrinterStatus()
+        p.paperNearEnd = s.paperNearEnd
+        p.paperOut = s.paperOut
+        p.coverOpen = s.coverOpen
+        p.cutterError = s.cutterError
+        p.offline = s.paperOut || s.coverOpen || s.cutterError
+        return p
+    }
+
+    private func send(_ bytes: [UInt8]) {
+        if let connection = current.withLock({ $0 }) {
+            connection.write(bytes)
+        } else {
+            terminal.withLock { $0?.write(bytes) }
+        }
+    }
 
     public func clearPrinted() {
         state.withLock {
@@ -109,6 +141,14 @@ public final class SimulatedPrinter: Sendable {
         state.withLock { s in
             s.pending += bytes
             while !s.pending.isEmpty && !drop {
+                if s.pending[0] == 0x1D, s.pending.count >= 2, s.pending[1] == 0x61 {
+                    // GS a n: automatic status back on (n ≠ 0) or off; the first packet goes out at once.
+                    guard s.pending.count >= 3 else { break }
+                    s.statusBack = s.pending[2] != 0
+                    if s.statusBack && !s.settings.mute { replies += AutomaticStatusParser.encode(Self.status(s.settings)) }
+                    s.pending.removeFirst(3)
+                    continue
+                }
                 if s.pending[0] == 0x10 {
                     guard s.pending.count >= 3 else { break }
                     if s.pending[1] == 0x04 {

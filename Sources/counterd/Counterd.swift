@@ -108,7 +108,7 @@ struct Counterd: AsyncParsableCommand {
         let room = PrinterRoom()
         let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display, room: room)
         let links = RatingLinks(key: try store.secret("rating-links"))
-        let kiosk = KioskDesk(hall: hall, room: room, settings: cfg.kiosk, links: links)
+        let kiosk = KioskDesk(hall: hall, room: room, settings: cfg.kiosk, links: links, printers: library.printerProfiles(for: cfg.devices))
         await kiosk.voidInterrupted()
         let bindingIssues = factory.check(cfg.devices)
         if !bindingIssues.isEmpty {

@@ -129,3 +129,34 @@ extension Array where Element == UInt8 {
         return (0...(count - s.count)).contains { Array(self[$0..<($0 + s.count)]) == s }
     }
 }
+
+/// Automatic status back packets (GS a), fed byte by byte and whole, mixed with DLE EOT answers and noise.
+@Suite struct AutomaticStatusTests {
+    @Test func packetsDecodeWholeAndByteByByte() {
+        var out = PrinterStatus()
+        out.paperOut = true
+        out.offline = true
+        var near = PrinterStatus()
+        near.paperNearEnd = true
+        var cover = PrinterStatus()
+        cover.coverOpen = true
+        cover.offline = true
+        let stream = AutomaticStatusParser.encode(out) + [0x12, 0x16] + AutomaticStatusParser.encode(near) + [0xFF, 0x00]
+            + AutomaticStatusParser.encode(cover)
+        var whole = AutomaticStatusParser()
+        let a = whole.feed(stream)
+        var bytewise = AutomaticStatusParser()
+        let b = stream.flatMap { bytewise.feed([$0]) }
+        #expect(a == b && a.count == 3)
+        #expect(a[0].paperOut && a[0].offline && !a[0].canPrint)
+        #expect(a[1].paperNearEnd && !a[1].paperOut && a[1].canPrint)
+        #expect(a[2].coverOpen && !a[2].canPrint)
+        // Epson's reference packet for "paper end, offline": 18 00 0F 00.
+        #expect(AutomaticStatusParser.decode([0x18, 0x00, 0x0F, 0x00]).paperOut)
+        // A DLE EOT answer is never the start of a packet, nor an ASB byte a DLE EOT answer.
+        #expect(!AutomaticStatusParser.isFirstByte(0x12) && !PrinterStatus.isStatusByte(0x10) && !PrinterStatus.isStatusByte(0x18))
+        // A truncated packet followed by a new one: only the complete one counts.
+        var p = AutomaticStatusParser()
+        #expect(p.feed([0x10, 0x00] + AutomaticStatusParser.encode(near)) == [near])
+    }
+}

@@ -128,3 +128,24 @@ extension Array where Element == UInt8 {
         return (0...(count - s.count)).contains { Array(self[$0..<($0 + s.count)]) == s }
     }
 }
+
+/// A printer with automatic status back: its faults show at once, not at the next poll.
+@Suite struct PrinterStatusBackTests {
+    @Test func aPaperOutPacketShowsBeforeTheNextPoll() async throws {
+        let printer = try SimulatedPrinter.network()
+        let room = PrinterRoom()
+        let b = DeviceBinding(id: "p", role: .printer, transport: .tcp, host: "127.0.0.1:\(printer.port)")
+        // Polls every 60 s: only the printer's own packets can report the change within the test.
+        let sup = DeviceSupervisor(bindings: [b], driverFor: { _ in PrinterDriver(room: room, statusBack: true, pollSeconds: 60) })
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        #expect(await eventually(3) { printer.statusBackEnabled && room.status("p")?.canPrint == true })
+        let start = ContinuousClock.now
+        printer.set { $0.paperOut = true }
+        #expect(await eventually(2) { room.status("p")?.paperOut == true && sup.board.get("p")?.warning == "paper out" })
+        #expect(ContinuousClock.now - start < .seconds(1))
+        printer.set { $0.paperOut = false }
+        #expect(await eventually(2) { room.status("p")?.canPrint == true && sup.board.get("p")?.warning == nil })
+        #expect(printer.printed.isEmpty, "GS a and status requests are not printed")
+    }
+}

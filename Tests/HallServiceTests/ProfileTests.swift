@@ -22,6 +22,17 @@ import Testing
         #expect(hid.reportID == 2 && hid.keyOffset == 0 && hid.values[5] == .verySatisfied)
         let modbus = try #require(library.profiles["modbus-rtu-evaluator"])
         #expect(modbus.promptRegister == 0x10 && modbus.nameRegister == 0x20 && modbus.nameRegisters == 16 && modbus.values[1] == .veryDissatisfied)
+        #expect(library.printers["printer-80-asb"] == PrinterProfile(id: "printer-80-asb", name: "80 mm ESC/POS printer with automatic status back",
+                                                                      columns: 48, partialCut: true, chineseMode: true, statusBack: true))
+        #expect(library.printers["printer-58"]?.columns == 32 && library.printers["printer-58"]?.partialCut == false)
+    }
+
+    @Test func badPrinterProfilesSayWhy() {
+        guard case .failure(let f) = ProfileLibrary.parsePrinter("[profile]\nid = \"p\"\nkind = \"printer\"\npaper_mm = 76\ncut = \"half\"\nstatus_back = 1\ncolour = true\n") else {
+            Issue.record("a bad printer profile was accepted")
+            return
+        }
+        #expect(Set(f.issues.map(\.path)) == ["profile.paper_mm", "profile.cut", "profile.status_back", "profile.colour"])
     }
 
     @Test func badProfilesSayWhy() {

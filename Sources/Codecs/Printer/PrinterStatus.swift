@@ -42,3 +42,56 @@ public struct PrinterStatus: Sendable, Equatable {
         return out
     }
 }
+
+/// Automatic status back (ASB, enabled by GS a): 4-byte packets a printer sends by itself when its status
+/// changes. The first byte has bits 0, 1 and 7 clear and bit 4 set (a DLE EOT answer has bit 1 set, so the
+/// two never mix); the other three have bits 4 and 7 clear.
+public struct AutomaticStatusParser: Sendable {
+    private var pending: [UInt8] = []
+
+    public init() {}
+
+    public static func isFirstByte(_ b: UInt8) -> Bool { b & 0b1001_0011 == 0b0001_0000 }
+
+    /// Feeds bytes; returns every complete packet decoded. Bytes that are not part of a packet are skipped.
+    public mutating func feed(_ bytes: [UInt8]) -> [PrinterStatus] {
+        var out: [PrinterStatus] = []
+        for b in bytes {
+            if pending.isEmpty {
+                if Self.isFirstByte(b) { pending = [b] }
+                continue
+            }
+            guard b & 0b1001_0000 == 0 else {
+                // Not a continuation byte: start over (it may begin the next packet).
+                pending = Self.isFirstByte(b) ? [b] : []
+                continue
+            }
+            pending.append(b)
+            if pending.count == 4 {
+                out.append(Self.decode(pending))
+                pending = []
+            }
+        }
+        return out
+    }
+
+    /// Epson's ASB layout: byte 1 bit 3 offline, bit 5 cover open; byte 2 bit 3 autocutter error, bits 5/6
+    /// unrecoverable / auto-recoverable error; byte 3 bits 0–1 paper near end, bits 2–3 paper end.
+    public static func decode(_ p: [UInt8]) -> PrinterStatus {
+        var s = PrinterStatus()
+        s.offline = p[0] & 0x08 != 0
+        s.coverOpen = p[0] & 0x20 != 0
+        s.cutterError = p[1] & 0x08 != 0 || p[1] & 0x20 != 0
+        s.paperNearEnd = p[2] & 0x03 != 0
+        s.paperOut = p[2] & 0x0C != 0
+        return s
+    }
+
+    /// The packet a printer in `s` would send (for simulators and tests).
+    public static func encode(_ s: PrinterStatus) -> [UInt8] {
+        [0x10 | (s.offline ? 0x08 : 0) | (s.coverOpen ? 0x20 : 0),
+         s.cutterError ? 0x08 : 0,
+         (s.paperNearEnd || s.paperOut ? 0x03 : 0) | (s.paperOut ? 0x0C : 0),
+         0x00]
+    }
+}

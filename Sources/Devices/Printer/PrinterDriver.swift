@@ -19,8 +19,13 @@ public struct PrinterDriver: DeviceDriver {
     /// How long the printer may take to answer after a ticket's body (it may still be printing).
     public let bodyTimeoutSeconds: Double
 
-    public init(room: PrinterRoom? = nil, pollSeconds: Double = 5, timeoutSeconds: Double = 0.5, bodyTimeoutSeconds: Double = 3) {
+    /// Turn on automatic status back (GS a) and act on its packets between polls (`PrinterProfile.statusBack`).
+    public let statusBack: Bool
+
+    public init(room: PrinterRoom? = nil, statusBack: Bool = false, pollSeconds: Double = 5, timeoutSeconds: Double = 0.5,
+                bodyTimeoutSeconds: Double = 3) {
         self.room = room
+        self.statusBack = statusBack
         self.pollSeconds = pollSeconds
         self.timeoutSeconds = timeoutSeconds
         self.bodyTimeoutSeconds = bodyTimeoutSeconds
@@ -29,11 +34,17 @@ public struct PrinterDriver: DeviceDriver {
     public func run(_ connection: any ByteConnection, context: DriverContext) async throws {
         let session = Session(connection: connection, context: context, timeout: timeoutSeconds)
         let reader = Task {
+            var asb = AutomaticStatusParser()
             do {
                 for try await chunk in connection.inbound {
                     context.received(chunk.count)
                     session.inbox.withLock { $0 += chunk }
                     session.answered.raise()
+                    let pushed = asb.feed(chunk)
+                    if !pushed.isEmpty {
+                        session.pushed.withLock { $0 += pushed }
+                        session.wake.raise()
+                    }
                 }
             } catch {}
             session.closed.withLock { $0 = true }
@@ -46,8 +57,17 @@ public struct PrinterDriver: DeviceDriver {
             reader.cancel()
             room?.detach(device)
         }
+        if statusBack {
+            try await connection.write(EscPos.automaticStatusBack(0x0F))
+            context.sent(3)
+        }
         var nextPoll = ContinuousClock.now
         while !Task.isCancelled && !session.isClosed {
+            // Status the printer sent by itself (ASB): shown at once, not at the next poll.
+            for status in session.pushed.withLock({ p in defer { p.removeAll() }; return p }) {
+                session.observe(status)
+                room?.update(device, status: status)
+            }
             if let room, let job = room.nextJob(device) {
                 try await runJob(job, session)
                 nextPoll = ContinuousClock.now + .milliseconds(Int(pollSeconds * 1000))
@@ -130,6 +150,8 @@ public struct PrinterDriver: DeviceDriver {
         let timeout: Double
         let inbox = Mutex<[UInt8]>([])
         let closed = Mutex(false)
+        /// Automatic status back packets decoded by the reader, for the driver's loop.
+        let pushed = Mutex<[PrinterStatus]>([])
         let wake = WakeSignal()
         /// Raised by the reader on every chunk: a status request waits on it rather than polling.
         let answered = WakeSignal()
