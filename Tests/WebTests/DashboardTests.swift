@@ -161,7 +161,7 @@ import Testing
         #expect(xlsx.status == 200 && xlsx.headers["content-type"]?.contains("spreadsheetml") == true)
         try xlsx.body.write(to: xlsxFile)
         let python = DaemonTests.repo.appendingPathComponent(".venv/bin/python")
-        let check = try await Command.run(python, ["-c", """
+        let check = try await Command.run(python, ["-W", "error::UserWarning", "-c", """
             import csv, json, sys, openpyxl
             rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
             wb = openpyxl.load_workbook(sys.argv[2])
