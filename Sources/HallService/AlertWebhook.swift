@@ -43,12 +43,13 @@ public actor AlertWebhook: Service {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
-        await withTaskCancellationOrGracefulShutdownHandler {
+        // A stop ends the forwarding (and any retry pause): the alerts stay in the log either way.
+        await cancelWhenGracefulShutdown {
             for await stored in events where stored.event.kind == .alertRaised || stored.event.kind == .alertCleared {
                 guard let body = try? encoder.encode(stored) else { continue }
-                await deliver(Array(body), key: stored.event.alert ?? "")
+                await self.deliver(Array(body), key: stored.event.alert ?? "")
             }
-        } onCancelOrGracefulShutdown: {}
+        }
     }
 
     private func deliver(_ body: [UInt8], key: String) async {

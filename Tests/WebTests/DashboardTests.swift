@@ -61,7 +61,8 @@ import Testing
         let config = dir.appendingPathComponent("counterd.toml")
         let toml = TestHall.toml(name: "看板测试大厅", windows: [1, 2], categories: [("a", "户籍办理", "A"), ("b", "社保医保", "B")],
                                  clerks: [("c1", "张敏"), ("c2", "李娜")], tokens: ["t-w1", "t-display", "t-manager"], windowNames: true,
-                                 extra: "[calendar]\nholidays = [\"2026-10-01\", \"2026-10-02\", \"2026-10-05\", \"2026-10-06\", \"2026-10-07\"]\nworkdays = [\"2026-10-10\"]\n")
+                                 extra: "[calendar]\nholidays = [\"2026-10-01\", \"2026-10-02\", \"2026-10-05\", \"2026-10-06\", \"2026-10-07\"]\nworkdays = [\"2026-10-10\"]\n"
+                                    + "[alerts]\nwebhook = \"http://127.0.0.1:9/counterd-alerts\"\n")
         try toml.write(to: config, atomically: true, encoding: .utf8)
         guard case .success(let cfg) = ConfigParser.parse(toml) else { Issue.record("test config rejected"); return }
         let db = dir.appendingPathComponent("hall.sqlite").path
@@ -178,5 +179,13 @@ import Testing
         #expect(read["sheet"] as? String == "差评工单" && read["xlsx_rows"] as? Int == cases.count)
         #expect((read["xlsx_header"] as? [String])?.prefix(3) == ["号码", "日期", "窗口"])
         #expect(((read["first"] as? [Any])?[5] as? String).map { ["不满意", "非常不满意"].contains($0) } == true, "\(read)")
+
+        // A configured webhook (unreachable here) does not hold up a stop.
+        let stopAt = Date()
+        kill(daemon.processIdentifier, SIGTERM)
+        while daemon.isRunning && Date().timeIntervalSince(stopAt) < 10 { try await Task.sleep(for: .milliseconds(20)) }
+        let took = Date().timeIntervalSince(stopAt)
+        #expect(!daemon.isRunning, "counterd still running 10 s after SIGTERM")
+        #expect(!daemon.isRunning && daemon.terminationStatus == 0 && took < 5, "stopped in \(took) s")
     }
 }
