@@ -53,11 +53,14 @@ public struct AlertRules: Sendable, Equatable {
         public var id: String
         public var window: Int?
         public var up: Bool
+        /// Connected but unable to do its job (a printer out of paper): an alert too, with this reason.
+        public var fault: String?
 
-        public init(id: String, window: Int?, up: Bool) {
+        public init(id: String, window: Int?, up: Bool, fault: String? = nil) {
             self.id = id
             self.window = window
             self.up = up
+            self.fault = fault
         }
     }
 
@@ -94,9 +97,9 @@ public struct AlertRules: Sendable, Equatable {
                 }
             }
         }
-        for d in devices where !d.up {
+        for d in devices where !d.up || d.fault != nil {
             out.append(SupervisionAlert(kind: .deviceDown, key: "device_down:\(d.id)", window: d.window, device: d.id,
-                                        message: "设备 \(d.id) 断开"))
+                                        message: d.up ? "设备 \(d.id) 故障：\(d.fault ?? "")" : "设备 \(d.id) 断开"))
         }
         return out
     }

@@ -120,8 +120,12 @@ struct Counterd: AsyncParsableCommand {
         let monitor = AlertMonitor(hall: hall, rules: cfg.alerts.rules) {
             // Counter hardware only: the voice player has its own health entry and warnings.
             // A device gets 15 s to connect (at start, after a replug) before it counts as down.
-            board.all.filter { DeviceRole(rawValue: $0.role) != nil }.map {
-                AlertRules.DeviceState(id: $0.id, window: $0.window, up: $0.state == .connected || Date().timeIntervalSince($0.since) < 15)
+            // A printer that cannot print (paper out, cover open …) is a fault staff must fix, though connected.
+            board.all.filter { DeviceRole(rawValue: $0.role) != nil }.map { h in
+                let status = h.role == DeviceRole.printer.rawValue ? room.status(h.id) : nil
+                let fault = status.flatMap { $0.canPrint ? nil : $0.problems.filter { $0.en != "paper near end" }.map(\.zh).joined(separator: "，") }
+                return AlertRules.DeviceState(id: h.id, window: h.window, up: h.state == .connected || Date().timeIntervalSince(h.since) < 15,
+                                              fault: fault)
             }
         }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),

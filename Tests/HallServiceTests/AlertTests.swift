@@ -70,6 +70,15 @@ final class DeviceList: Sendable {
         rig.devices.withLock { $0[0].up = true }
         await rig.monitor.check()
         #expect(try rig.alerts().suffix(2).map { "\($0.0.rawValue) \($0.1)" } == ["alert_raised device_down:printer-1", "alert_cleared device_down:printer-1"])
+        // Connected but out of paper: a fault, raised once with its reason, cleared when refilled.
+        rig.devices.withLock { $0[0].fault = "打印纸已用完" }
+        await rig.monitor.check()
+        await rig.monitor.check()
+        rig.devices.withLock { $0[0].fault = nil }
+        await rig.monitor.check()
+        #expect(try rig.alerts().suffix(2).map { "\($0.0.rawValue) \($0.1)" } == ["alert_raised device_down:printer-1", "alert_cleared device_down:printer-1"])
+        let note = try rig.hall.store.events(after: 0).last { $0.event.kind == .alertRaised }?.event.note
+        #expect(note == "设备 printer-1 故障：打印纸已用完")
     }
 
     @Test func noUnstaffedAlertOutsideOpeningHoursOrOnHolidays() throws {

@@ -133,6 +133,14 @@ import Testing
         let after = try await hall.get("/api/state", "t-display").json
         #expect((after["waiting"] as? [[String: Any]])?.count == 1, "a refused ticket joined the queue")
         #expect(hall.printer.printed.isEmpty)
+        // Staff are alerted: a supervision alert on the dashboard's list, with the reason.
+        var alerts = ""
+        let until = Date().addingTimeInterval(8)
+        while !alerts.contains("打印纸已用完") && Date() < until {
+            alerts = try await hall.get("/api/alerts", "t-manager").text
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(alerts.contains("device_down:kiosk-printer") && alerts.contains("打印纸已用完"), "\(alerts)")
         let metrics = try await hall.get("/metrics", nil).text
         #expect(metrics.contains(#"counterd_tickets_voided_total{reason="paper_out"} 1"#), "the number was not voided in the log")
 
