@@ -72,6 +72,25 @@ import Testing
                           ["A002", "户籍, \"迁移\"", "called", "张敏", "", ""],
                           ["A003", "户籍, \"迁移\"", "waiting", "", "", ""]], "\(check)")
 
+        // export cases and a report as XLSX: read back by openpyxl (the 不满意 above opened a case).
+        let casesFile = dir.appendingPathComponent("cases.xlsx"), windowsFile = dir.appendingPathComponent("windows.xlsx")
+        #expect(try await ctl(["export", "cases", "--format", "xlsx", "-o", casesFile.path]).status == 0)
+        #expect(try await ctl(["export", "windows", "--format", "xlsx", "-o", windowsFile.path]).status == 0)
+        #expect(try await ctl(["export", "tickets", "--format", "xlsx", "-o", windowsFile.path + "x"]).status == 64, "xlsx is for reports and cases")
+        let book = try await Command.run(DaemonTests.repo.appendingPathComponent(".venv/bin/python"), ["-W", "error::UserWarning", "-c", """
+            import json, sys, openpyxl
+            out = []
+            for f in sys.argv[1:]:
+                ws = openpyxl.load_workbook(f).active
+                out.append([ws.title] + [[c.value for c in r][:6] for r in ws.iter_rows()])
+            print(json.dumps(out, ensure_ascii=False))
+            """, casesFile.path, windowsFile.path])
+        #expect(book.status == 0, "\(book.err)")
+        let sheets = (try? JSONSerialization.jsonObject(with: Data(book.out.utf8))) as? [[Any]] ?? []
+        #expect(sheets.count == 2 && sheets[0].first as? String == "差评工单" && sheets[0].count == 3, "\(book.out)")
+        #expect((sheets.first?[2] as? [Any])?[5] as? String == "不满意", "\(book.out)")
+        #expect(sheets.last?.first as? String == "窗口评价" && ((sheets.last?[2] as? [Any])?[3] as? Int) == 1, "served 1: \(book.out)")
+
         // export events as JSON lines: every event of the day, in order, as the log holds it.
         let events = try await ctl(["export", "events", "--format", "jsonl"])
         let lines = events.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
