@@ -116,13 +116,7 @@ public struct HallEngine: Sendable {
             // Still awaited at its window: exactly the keypad's rating, which ends the wait there.
             if let ws = s.windows.values.sorted(by: { $0.number < $1.number }).first(where: { $0.awaiting?.ticket == id }),
                let a = ws.awaiting {
-                var e = event(.ticketRated)
-                e.window = ws.number
-                e.ticket = a.ticket
-                e.number = a.number
-                e.clerk = a.clerk
-                e.category = a.category
-                e.servedDay = a.servedDay
+                var e = awaitingEvent(.ticketRated, ws.number, a, now: now, day: day)
                 e.level = level
                 emit(e)
                 break
@@ -281,13 +275,7 @@ public struct HallEngine: Sendable {
             if ws.clerk == nil {
                 emit(ignored(w, level: level, reason: "no_clerk", ticket: nil, now: now, day: day))
             } else if let a = ws.awaiting {
-                var e = event(.ticketRated)
-                e.window = w
-                e.ticket = a.ticket
-                e.number = a.number
-                e.clerk = a.clerk
-                e.category = a.category
-                e.servedDay = a.servedDay
+                var e = awaitingEvent(.ticketRated, w, a, now: now, day: day)
                 e.level = level
                 emit(e)
             } else if let last = ws.lastRated {
@@ -342,15 +330,21 @@ public struct HallEngine: Sendable {
 
     private func endAwaiting(_ ws: WindowState, reason: String, now: Date, day: String, emit: (HallEvent) -> Void) {
         guard let a = ws.awaiting else { return }
-        var e = HallEvent(kind: .ratingNotGiven, at: now, day: day)
-        e.window = ws.number
+        var e = awaitingEvent(.ratingNotGiven, ws.number, a, now: now, day: day)
+        e.reason = reason
+        emit(e)
+    }
+
+    /// An event about the service a window awaits a rating for: its ticket, clerk, category and day.
+    private func awaitingEvent(_ kind: EventKind, _ window: Int, _ a: AwaitingRating, now: Date, day: String) -> HallEvent {
+        var e = HallEvent(kind: kind, at: now, day: day)
+        e.window = window
         e.ticket = a.ticket
         e.number = a.number
         e.clerk = a.clerk
         e.category = a.category
         e.servedDay = a.servedDay
-        e.reason = reason
-        emit(e)
+        return e
     }
 
     private func ignored(_ w: Int, level: RatingLevel, reason: String, ticket: String?, now: Date, day: String) -> HallEvent {
