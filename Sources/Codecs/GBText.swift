@@ -39,12 +39,12 @@ public enum GBText {
 
     /// One character in GB18030 (1, 2 or 4 bytes), or nil when it has no GB18030 form.
     public static func gb18030(_ c: Character) -> [UInt8]? {
-        if let v = c.asciiValue, c.unicodeScalars.count == 1 { return [v] }
-        if c.unicodeScalars.count == 1, let code = twoByte[c.unicodeScalars.first!.value] {
-            return [UInt8(code >> 8), UInt8(code & 0xFF)]
+        // GB18030 encodes scalar by scalar, so a character is its scalars' bytes in a row.
+        var out: [UInt8] = []
+        for u in c.unicodeScalars {
+            guard append(u, to: &out) else { return nil }
         }
-        guard let data = String(c).data(using: encoding), !data.isEmpty else { return nil }
-        return Array(data)
+        return out
     }
 
     /// Encodes character by character; a character the encoding cannot express becomes `replacement`,

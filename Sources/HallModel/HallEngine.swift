@@ -98,7 +98,6 @@ public struct HallEngine: Sendable {
             e.number = r.number
             e.category = r.category
             e.priority = r.priority
-            e.sequence = Int(r.number.drop { !$0.isNumber })
             // The wait counts from the moment the citizen holds the paper.
             e.issuedAt = now
             emit(e)
@@ -122,7 +121,7 @@ public struct HallEngine: Sendable {
                 break
             }
             guard let served else { throw .ticketNotServed(ticket: id) }
-            if served.rated || s.ratedByTicket.contains(id) {
+            if served.rated || s.ratedToday.contains(id) {
                 var e = ignored(served.window, level: level, reason: "duplicate", ticket: id, now: now, day: day)
                 e.number = served.number
                 emit(e)

@@ -11,14 +11,14 @@ public struct HallState: Codable, Sendable, Equatable {
     public var windows: [Int: WindowState]
     /// Numbers taken by a kiosk and being printed: not in the queue until confirmed.
     public var reserved: [Ticket]
-    /// Tickets rated by ticket (phone, tablet) since the day started, committed or not: the store's
-    /// `rated` flag only knows the committed ones.
-    public var ratedByTicket: Set<String>
+    /// Tickets rated since the day started, committed or not: a rating by ticket (phone, tablet) checks
+    /// it, since the store's `rated` flag only knows the committed ones.
+    public var ratedToday: Set<String>
 
     public init(day: String = "", sequences: [String: Int] = [:], waiting: [Ticket] = [],
-                windows: [Int: WindowState] = [:], reserved: [Ticket] = [], ratedByTicket: Set<String> = []) {
+                windows: [Int: WindowState] = [:], reserved: [Ticket] = [], ratedToday: Set<String> = []) {
         self.reserved = reserved
-        self.ratedByTicket = ratedByTicket
+        self.ratedToday = ratedToday
         self.day = day
         self.sequences = sequences
         self.waiting = waiting
@@ -51,20 +51,23 @@ public struct HallState: Codable, Sendable, Equatable {
             sequences = [:]
             waiting = []
             reserved = []
-            ratedByTicket = []
+            ratedToday = []
             var carried: [Int: WindowState] = [:]
             for w in e.carried ?? [] { carried[w.number] = w }
             windows = carried
         case .ticketIssued:
             guard let id = e.ticket, let number = e.number, let category = e.category else { return }
-            // max: a reserved number confirmed after a later one was reserved must not move the sequence back.
-            sequences[category] = max(sequences[category, default: 0], e.sequence ?? (sequences[category, default: 0] + 1))
-            reserved.removeAll { $0.id == id }
+            // A reserved number took its sequence when it was reserved; confirming it leaves the sequence alone.
+            if let i = reserved.firstIndex(where: { $0.id == id }) {
+                reserved.remove(at: i)
+            } else {
+                sequences[category] = e.sequence ?? (sequences[category, default: 0] + 1)
+            }
             waiting.append(Ticket(id: id, number: number, day: e.day, category: category,
                                   priority: e.priority ?? false, issuedAt: e.issuedAt ?? e.at))
         case .ticketReserved:
             guard let id = e.ticket, let number = e.number, let category = e.category else { return }
-            sequences[category] = max(sequences[category, default: 0], e.sequence ?? (sequences[category, default: 0] + 1))
+            sequences[category] = e.sequence ?? (sequences[category, default: 0] + 1)
             reserved.append(Ticket(id: id, number: number, day: e.day, category: category,
                                    priority: e.priority ?? false, issuedAt: e.issuedAt ?? e.at))
         case .ticketVoided:
@@ -114,7 +117,7 @@ public struct HallState: Codable, Sendable, Equatable {
                 ticket: id, number: e.number ?? "", clerk: e.clerk ?? "", category: e.category ?? "",
                 servedDay: e.day, since: e.at, deadline: e.deadline ?? e.at)
         case .ticketRated:
-            if let id = e.ticket { ratedByTicket.insert(id) }
+            if let id = e.ticket { ratedToday.insert(id) }
             guard let w = e.window else { return }
             if windows[w]?.awaiting?.ticket != e.ticket { return }
             windows[w]?.awaiting = nil

@@ -39,17 +39,27 @@ public enum ReportBuilder {
     ///   - totals: summed statistics per key over the range.
     ///   - names: display names per key (windows: "3号窗口", clerks, categories).
     ///   - weights: score per level, index 0 = 非常不满意.
+    /// Mean of the per-level scores of the ratings given (index 0 = 非常不满意); nil when none.
+    public static func score(ratings: [Int], weights: [Double]) -> Double? {
+        let rated = ratings.reduce(0, +)
+        guard rated > 0 else { return nil }
+        var sum = 0.0
+        for i in 0..<min(5, ratings.count) { sum += Double(ratings[i]) * (i < weights.count ? weights[i] : 0) }
+        return sum / Double(rated)
+    }
+
+    /// (非常满意 + 满意) ÷ rated; nil when none.
+    public static func satisfactionRate(ratings: [Int]) -> Double? {
+        let rated = ratings.reduce(0, +)
+        return rated > 0 ? Double(ratings[3] + ratings[4]) / Double(rated) : nil
+    }
+
     public static func rows(scope: StatsScope, totals: [String: DayStats], names: [String: String],
                             weights: [Double]) -> [ReportRow] {
         var rows = totals.map { key, s -> ReportRow in
             let rated = s.rated
             func ratio(_ a: Int, _ b: Int) -> Double? { b > 0 ? Double(a) / Double(b) : nil }
-            var score: Double?
-            if rated > 0 {
-                var sum = 0.0
-                for i in 0..<5 { sum += Double(s.ratings[i]) * (i < weights.count ? weights[i] : 0) }
-                score = sum / Double(rated)
-            }
+            let score = Self.score(ratings: s.ratings, weights: weights)
             var outcomes: [String: Int] = [:]
             for o in Outcome.allCases { outcomes[o.rawValue] = s.outcomes[o.index] }
             return ReportRow(
@@ -61,7 +71,7 @@ public enum ReportBuilder {
                 p90ServiceSeconds: s.serviceHistogram.quantile(0.9, maximum: s.serviceMax),
                 ratings: s.ratings, rated: rated, notRated: s.notRated, ignoredPresses: s.ignoredPresses,
                 participationRate: ratio(rated, s.served),
-                satisfactionRate: ratio(s.ratings[3] + s.ratings[4], rated),
+                satisfactionRate: Self.satisfactionRate(ratings: s.ratings),
                 score: score, outcomes: outcomes,
                 immediateRate: ratio(s.outcomes[Outcome.immediate.index], s.served),
                 rank: 0)

@@ -22,10 +22,12 @@ public struct WorkingCalendar: Sendable, Equatable, Codable {
 
     /// The day `n` working days after `day` (the day itself does not count: a case opened on a Monday with
     /// n = 1 is due on Tuesday, or the next working day after it).
+    /// A day that is not yyyy-MM-dd comes back unchanged (never a loop that cannot end).
     public func adding(workingDays n: Int, to day: String) -> String {
+        guard Self.isDay(day) else { return day }
         var d = day
         var left = n
-        while left > 0 {
+        while left > 0 && d != "9999-12-31" {
             d = Self.next(d)
             if isWorkingDay(d) { left -= 1 }
         }
@@ -33,11 +35,12 @@ public struct WorkingCalendar: Sendable, Equatable, Codable {
     }
 
     /// Working days from `from` (exclusive) to `to` (inclusive); negative when `to` is before `from`.
+    /// 0 when either is not yyyy-MM-dd.
     public func workingDays(from: String, to: String) -> Int {
-        if to == from { return 0 }
+        guard Self.isDay(from), Self.isDay(to), to != from else { return 0 }
         if to < from { return -workingDays(from: to, to: from) }
         var d = from, count = 0
-        while d < to {
+        while d < to && d != "9999-12-31" {
             d = Self.next(d)
             if isWorkingDay(d) { count += 1 }
         }
@@ -67,8 +70,9 @@ public struct WorkingCalendar: Sendable, Equatable, Codable {
         }
     }
 
+    /// The following day; a year past 9999 (which yyyy-MM-dd cannot write) stays on 9999-12-31.
     public static func next(_ day: String) -> String {
-        guard var (y, m, d) = parse(day) else { return day }
+        guard var (y, m, d) = parse(day), day != "9999-12-31" else { return day }
         d += 1
         if d > daysIn(y, m) { d = 1; m += 1 }
         if m > 12 { m = 1; y += 1 }

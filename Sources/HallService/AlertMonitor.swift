@@ -38,7 +38,7 @@ public actor AlertMonitor: Service {
         restored = true
         for e in (try? hall.store.eventsSinceLastDayStart()) ?? [] {
             guard let key = e.event.alert else { continue }
-            if e.event.kind == .alertRaised {
+            if e.event.kind == .alertRaised && e.event.reason != SupervisionAlert.Kind.badRating.rawValue {
                 active[key] = SupervisionAlert(kind: SupervisionAlert.Kind(rawValue: e.event.reason ?? "") ?? .longWait, key: key,
                                                window: e.event.window, ticket: e.event.ticket, number: e.event.number,
                                                device: e.event.device, message: e.event.note ?? "")
@@ -58,10 +58,10 @@ public actor AlertMonitor: Service {
         for a in current where active[a.key] == nil {
             if await record(a, raised: true) { active[a.key] = a }
         }
-        for (key, a) in active where !keys.contains(key) && a.kind != .badRating {
+        for (key, a) in active where !keys.contains(key) {
             if await record(a, raised: false) { active[key] = nil }
         }
-        Gauge(label: "counterd_alerts_active").record(active.values.filter { $0.kind != .badRating }.count)
+        Gauge(label: "counterd_alerts_active").record(active.count)
     }
 
     private func record(_ a: SupervisionAlert, raised: Bool) async -> Bool {
@@ -80,16 +80,15 @@ public actor AlertMonitor: Service {
         }
     }
 
-    /// A bad rating's case opened: one alert for it.
+    /// A bad rating's case opened: one alert for it (each case_opened is published once; the alert is an
+    /// instant, not a condition, so it is neither kept as active nor cleared).
     func badRating(_ e: HallEvent) async {
-        restore()
         guard let ticket = e.ticket else { return }
         let key = "bad_rating:\(ticket)"
-        guard active[key] == nil else { return }
         let window = e.window.map { "\($0) 号窗口" } ?? ""
         let a = SupervisionAlert(kind: .badRating, key: key, window: e.window, ticket: ticket, number: e.number,
                                  message: "\(window) \(e.number ?? "") 差评（\(e.level?.chineseName ?? "")），请在 \(e.dueDay ?? "") 前回访整改")
-        if await record(a, raised: true) { active[key] = a }
+        _ = await record(a, raised: true)
     }
 
     public func run() async throws {

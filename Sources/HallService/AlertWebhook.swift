@@ -56,7 +56,11 @@ public actor AlertWebhook: Service {
         var pause = firstPause
         for attempt in 1...maxAttempts {
             let target = self.target
-            let result = await Task.detached { Self.post(target, body: body) }.value
+            // Blocking socket calls (up to 5 s each) on a thread of their own: on a 2-core hall PC the
+            // concurrency pool has two threads, and the hall must not wait for a slow webhook.
+            let result = await withCheckedContinuation { (c: CheckedContinuation<Result<Int, PostError>, Never>) in
+                Thread.detachNewThread { c.resume(returning: Self.post(target, body: body)) }
+            }
             switch result {
             case .success(let status) where (200..<300).contains(status):
                 Counter(label: "counterd_alert_webhook_deliveries_total").increment()

@@ -46,7 +46,12 @@ public actor KioskDesk {
 
     private struct Done {
         var requestID: String
-        var result: Result<KioskTicket, KioskError>
+        var ticket: KioskTicket
+        var repeated: KioskTicket {
+            var t = ticket
+            t.repeated = true
+            return t
+        }
     }
     /// Per kiosk: the request being served and the last answers, by request id.
     private var inFlight: [String: (id: String?, task: Task<Result<KioskTicket, KioskError>, Never>)] = [:]
@@ -84,7 +89,7 @@ public actor KioskDesk {
     public func take(category: String, priority: Bool, kiosk: String, printer: String? = nil, print: Bool = true,
                      requestID: String? = nil) async -> Result<KioskTicket, KioskError> {
         if let id = requestID, let done = recent[kiosk]?.first(where: { $0.requestID == id }) {
-            return done.result.map { var t = $0; t.repeated = true; return t }
+            return .success(done.repeated)
         }
         if let current = inFlight[kiosk] {
             // The same request again, or a second tap without an id while the first is printing.
@@ -93,7 +98,7 @@ public actor KioskDesk {
             }
             _ = await current.task.value
             if let id = requestID, let done = recent[kiosk]?.first(where: { $0.requestID == id }) {
-                return done.result.map { var t = $0; t.repeated = true; return t }
+                return .success(done.repeated)
             }
         }
         let device = print ? (printer ?? settings.printer) : nil
@@ -101,9 +106,10 @@ public actor KioskDesk {
         inFlight[kiosk] = (requestID, task)
         let result = await task.value
         if inFlight[kiosk]?.task == task { inFlight[kiosk] = nil }
-        if let id = requestID {
+        // Only a ticket is remembered: the same request after a printer fault (refilled since) tries again.
+        if let id = requestID, case .success(let ticket) = result {
             var list = recent[kiosk] ?? []
-            list.append(Done(requestID: id, result: result))
+            list.append(Done(requestID: id, ticket: ticket))
             recent[kiosk] = Array(list.suffix(32))
         }
         return result

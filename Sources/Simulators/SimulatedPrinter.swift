@@ -37,8 +37,8 @@ public final class SimulatedPrinter: Sendable {
         var settings = State()
         var printed: [UInt8] = []
         var pending: [UInt8] = []
-        /// When each printed byte arrived, for "tap → first byte" measurements: (index, time).
-        var firstByteAt: [(Int, ContinuousClock.Instant)] = []
+        /// When the first printed byte arrived after `clearPrinted()`, for "tap → first byte" measurements.
+        var firstPrintedAt: ContinuousClock.Instant?
         var connections = 0
         /// GS a n with n ≠ 0 received: status changes are sent unasked (ASB).
         var statusBack = false
@@ -84,7 +84,7 @@ public final class SimulatedPrinter: Sendable {
     /// Connections accepted so far (network printers).
     public var connections: Int { state.withLock { $0.connections } }
     /// When printed data first arrived after `clearPrinted()`.
-    public var firstPrintedByteAt: ContinuousClock.Instant? { state.withLock { $0.firstByteAt.first?.1 } }
+    public var firstPrintedByteAt: ContinuousClock.Instant? { state.withLock { $0.firstPrintedAt } }
 
     /// Changes the paper, cover or fault state; a printer with automatic status back on says so at once.
     public func set(_ change: (inout State) -> Void) {
@@ -119,7 +119,7 @@ public final class SimulatedPrinter: Sendable {
     public func clearPrinted() {
         state.withLock {
             $0.printed = []
-            $0.firstByteAt = []
+            $0.firstPrintedAt = nil
         }
     }
 
@@ -157,16 +157,16 @@ public final class SimulatedPrinter: Sendable {
                         continue
                     }
                 }
-                if s.printed.isEmpty { s.firstByteAt.append((0, ContinuousClock.now)) }
+                if s.printed.isEmpty { s.firstPrintedAt = ContinuousClock.now }
                 s.printed.append(s.pending.removeFirst())
                 if let n = s.settings.dropAfterPrintedBytes, s.printed.count >= n {
                     s.settings.dropAfterPrintedBytes = nil
                     s.pending = []
                     drop = true
                 }
-                // GS V m (3 bytes) or GS V m n (4 bytes, m = 65/66)
-                let p = s.printed
-                if s.settings.dropAfterCut, p.count >= 3, p[p.count - 3] == 0x1D, p[p.count - 2] == 0x56, p[p.count - 1] <= 0x31 {
+                // GS V m: the last three bytes, looked at in place (a copy per byte made a long demo quadratic).
+                let n = s.printed.count
+                if s.settings.dropAfterCut, n >= 3, s.printed[n - 3] == 0x1D, s.printed[n - 2] == 0x56, s.printed[n - 1] <= 0x31 {
                     s.settings.dropAfterCut = false
                     s.pending = []
                     drop = true

@@ -99,13 +99,9 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
     for day in perDay.keys.sorted() {
         let s = perDay[day]!
         waits.merge(s.waitHistogram)
-        let rated = s.rated
-        var score: Double?
-        if rated > 0 {
-            score = (0..<5).reduce(0.0) { $0 + Double(s.ratings[$1]) * (($1 < weights.count) ? weights[$1] : 0) } / Double(rated)
-        }
-        daily.append(.init(day: day, served: s.served, rated: rated, ratings: s.ratings,
-                           satisfaction_rate: rated > 0 ? Double(s.ratings[3] + s.ratings[4]) / Double(rated) : nil, score: score))
+        daily.append(.init(day: day, served: s.served, rated: s.rated, ratings: s.ratings,
+                           satisfaction_rate: ReportBuilder.satisfactionRate(ratings: s.ratings),
+                           score: ReportBuilder.score(ratings: s.ratings, weights: weights)))
     }
     // One-minute buckets to 30 min, five-minute ones to an hour, then one open bucket: every edge here is
     // an edge of the stored histogram, so each stored bucket falls wholly into one of these.

@@ -193,7 +193,7 @@ private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRec
     if state.windows.values.contains(where: { $0.awaiting?.ticket == ticket }) {
         view.state = "awaiting"
     } else if let r = record, let served = servedTicket(r) {
-        if served.rated || state.ratedByTicket.contains(ticket) {
+        if served.rated || state.ratedToday.contains(ticket) {
             view.state = "rated"
         } else if now.timeIntervalSince(served.finishedAt) > setup.rules.ticketRatingHours * 3600 {
             view.state = "expired"

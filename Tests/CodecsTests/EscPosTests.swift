@@ -152,7 +152,8 @@ extension Array where Element == UInt8 {
         #expect(a[1].paperNearEnd && !a[1].paperOut && a[1].canPrint)
         #expect(a[2].coverOpen && !a[2].canPrint)
         // Epson's reference packet for "paper end, offline": 18 00 0F 00.
-        #expect(AutomaticStatusParser.decode([0x18, 0x00, 0x0F, 0x00]).paperOut)
+        #expect(AutomaticStatusParser.decode([0x18, 0x00, 0x0F, 0x00])?.paperOut == true)
+        #expect(AutomaticStatusParser.decode([0x18, 0x00]) == nil && AutomaticStatusParser.decode([0x12, 0, 0, 0]) == nil)
         // A DLE EOT answer is never the start of a packet, nor an ASB byte a DLE EOT answer.
         #expect(!AutomaticStatusParser.isFirstByte(0x12) && !PrinterStatus.isStatusByte(0x10) && !PrinterStatus.isStatusByte(0x18))
         // A truncated packet followed by a new one: only the complete one counts.

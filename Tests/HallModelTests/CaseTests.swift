@@ -25,6 +25,9 @@ import Testing
         #expect(plain.adding(workingDays: 5, to: "2026-11-27") == "2026-12-04")
         #expect(plain.workingDays(from: "2026-11-23", to: "2026-12-14") == 15)
         #expect(plain.workingDays(from: "2026-12-14", to: "2026-11-23") == -15)
+        // Garbage from a file or a request never loops: it is left as it is.
+        #expect(plain.adding(workingDays: 15, to: "not a day") == "not a day" && plain.workingDays(from: "2026-11-23", to: "9999-99-99") == 0)
+        #expect(plain.workingDays(from: "9999-12-30", to: "9999-12-31") == 1 && WorkingCalendar.next("9999-12-31") == "9999-12-31")
     }
 
     @Test func holidaysAndTiaoxiuDays() {

@@ -144,11 +144,12 @@ import Testing
         let metrics = try await hall.get("/metrics", nil).text
         #expect(metrics.contains(#"counterd_tickets_voided_total{reason="paper_out"} 1"#), "the number was not voided in the log")
 
-        // Refilled: the same request id again gets a fresh attempt only once; the next number is A003 (A002 was voided).
+        // Refilled: the refused request, sent again with its id, is a new attempt (A003: A002 was voided); once
+        // it printed, the same id again gets that ticket back, not a second one.
         hall.printer.set { $0.paperOut = false }
-        let ok = try await hall.post("/api/kiosk/tickets", "t-kiosk", #"{"category":"a","request_id":"r-2"}"#)
+        let ok = try await hall.post("/api/kiosk/tickets", "t-kiosk", #"{"category":"a","request_id":"r-1"}"#)
         #expect(ok.status == 201 && ok.json["number"] as? String == "A003", "\(ok.text)")
-        let again = try await hall.post("/api/kiosk/tickets", "t-kiosk", #"{"category":"a","request_id":"r-2"}"#)
+        let again = try await hall.post("/api/kiosk/tickets", "t-kiosk", #"{"category":"a","request_id":"r-1"}"#)
         #expect(again.status == 200 && again.json["number"] as? String == "A003" && again.json["repeated"] as? Bool == true)
         // Staff reprint with the PIN: marked 补打, no new number.
         let wrong = try await hall.post("/api/kiosk/reprint", "t-kiosk", #"{"pin":"0000"}"#)

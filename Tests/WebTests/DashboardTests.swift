@@ -105,6 +105,15 @@ import Testing
         }
         let served = ctlRows.reduce(0) { $0 + (($1["served"] as? Int) ?? 0) }
         #expect(served > 600, "a month of traffic: \(served)")
+        // The chart series add up to the same month: services per day, per hour and per waiting time, ratings per level.
+        let dash = try await RawHTTP.request(port: http, "GET", "/api/dashboard?from=\(Self.from)&to=\(Self.to)", token: "t-manager").json
+        let daily = (dash["daily"] as? [[String: Any]]) ?? []
+        #expect(daily.count == 31 && daily.reduce(0) { $0 + (($1["served"] as? Int) ?? 0) } == served)
+        #expect(((dash["served_by_hour"] as? [Int]) ?? []).reduce(0, +) == served)
+        #expect(((dash["wait_histogram"] as? [[String: Any]]) ?? []).reduce(0) { $0 + (($1["count"] as? Int) ?? 0) } == served)
+        let levels = (0..<5).map { k in daily.reduce(0) { $0 + ((($1["ratings"] as? [Int]) ?? [0, 0, 0, 0, 0])[k]) } }
+        let ctlLevels = (0..<5).map { k in ctlRows.reduce(0) { $0 + ((($1["ratings"] as? [Int]) ?? [0, 0, 0, 0, 0])[k]) } }
+        #expect(levels == ctlLevels && levels.reduce(0, +) > 0, "\(levels) vs \(ctlLevels)")
         // Charts: 31 days of lines and bars, the waiting-time histogram and 24 hours.
         let charts = try await browser.send(##"eval ["chartDaily", "chartLevels", "chartWait", "chartHours"].map(id => document.querySelectorAll("#" + id + " svg path.series, #" + id + " svg rect.bar").length).join(",")"##)
         let counts = ((charts["value"] as? String) ?? "").split(separator: ",").compactMap { Int($0) }

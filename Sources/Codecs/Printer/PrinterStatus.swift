@@ -68,7 +68,7 @@ public struct AutomaticStatusParser: Sendable {
             }
             pending.append(b)
             if pending.count == 4 {
-                out.append(Self.decode(pending))
+                if let s = Self.decode(pending) { out.append(s) }
                 pending = []
             }
         }
@@ -77,7 +77,8 @@ public struct AutomaticStatusParser: Sendable {
 
     /// Epson's ASB layout: byte 1 bit 3 offline, bit 5 cover open; byte 2 bit 3 autocutter error, bits 5/6
     /// unrecoverable / auto-recoverable error; byte 3 bits 0–1 paper near end, bits 2–3 paper end.
-    public static func decode(_ p: [UInt8]) -> PrinterStatus {
+    public static func decode(_ p: [UInt8]) -> PrinterStatus? {
+        guard p.count == 4, isFirstByte(p[0]) else { return nil }
         var s = PrinterStatus()
         s.offline = p[0] & 0x08 != 0
         s.coverOpen = p[0] & 0x20 != 0
