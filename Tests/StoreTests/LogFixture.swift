@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import HallModel
+import HallService
+import Store
+
+/// The recorded log under `Tests/Fixtures/log/`: its rows exactly as stored, and what the code made of it
+/// when it was recorded (projection rows, reports, the replayed hall state).
+enum LogFixture {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/log")
+    static let tables = [
+        ("tickets", "id"), ("cases", "id"), ("day_stats", "scope, day, key"), ("month_stats", "scope, day, key"),
+    ]
+    static let reportRanges = [("2026-11-01", "2026-12-31"), ("2026-11-23", "2026-11-24"), ("2026-12-01", "2026-12-01")]
+
+    /// One JSON object per line: every column of the `events` row, the payload as its stored text.
+    static func dumpEvents(_ store: EventStore) throws -> Data {
+        let rows = try store.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY seq") }
+        var out = Data()
+        for row in rows {
+            out.append(try JSONSerialization.data(withJSONObject: json(row), options: [.sortedKeys, .withoutEscapingSlashes]))
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    /// The fixture's rows inserted as they are (no re-encoding), into a fresh store at `path`.
+    static func load(into path: String) throws -> EventStore {
+        let store = try EventStore(path: path)
+        let text = try String(contentsOf: folder.appendingPathComponent("every-kind.jsonl"), encoding: .utf8)
+        try store.writer.write { db in
+            for line in text.split(separator: "\n") {
+                let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                func v(_ k: String) -> (any DatabaseValueConvertible)? {
+                    switch o[k] {
+                    case let n as NSNumber: n.int64Value
+                    case let s as String: s
+                    default: nil
+                    }
+                }
+                try db.execute(sql: """
+                    INSERT INTO events (seq, at_ms, day, kind, ticket, window_no, clerk, category, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [v("seq"), v("at_ms"), v("day"), v("kind"), v("ticket"), v("window_no"),
+                                     v("clerk"), v("category"), v("payload")])
+            }
+        }
+        return store
+    }
+
+    /// Projection rows, reports and the replayed state, as one JSON document.
+    static func expected(_ store: EventStore) throws -> Data {
+        var doc: [String: Any] = ["tables": try tableRows(store), "reports": try reports(store)]
+        doc["state"] = try JSONSerialization.jsonObject(with: try stateJSON(store))
+        return try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+    }
+
+    static func tableRows(_ store: EventStore) throws -> [String: [[String: Any]]] {
+        try store.writer.read { db in
+            var out: [String: [[String: Any]]] = [:]
+            for (table, order) in tables {
+                out[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)").map(json)
+            }
+            return out
+        }
+    }
+
+    static func reports(_ store: EventStore) throws -> [String: String] {
+        let reports = Reports(store: store, setup: StoreFixture.setup)
+        var out: [String: String] = [:]
+        for scope in StatsScope.allCases {
+            for (from, to) in reportRanges {
+                out["\(scope.rawValue) \(from)..\(to)"] = try ReportFormatter.render(reports.rows(scope, from: from, to: to), format: .json)
+            }
+        }
+        return out
+    }
+
+    /// The hall state folded from the whole log.
+    static func replayedState(_ store: EventStore) throws -> HallState {
+        var state = HallState(setup: StoreFixture.setup)
+        for e in try store.events(after: 0, limit: Int.max) { state.apply(e.event) }
+        return state
+    }
+
+    static func stateJSON(_ store: EventStore) throws -> Data {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .millisecondsSince1970
+        e.outputFormatting = [.sortedKeys]
+        return try e.encode(try replayedState(store))
+    }
+
+    static func json(_ row: Row) -> [String: Any] {
+        var o: [String: Any] = [:]
+        for (column, value) in row {
+            switch value.storage {
+            case .null: o[column] = NSNull()
+            case .int64(let i): o[column] = i
+            case .double(let d): o[column] = d
+            case .string(let s): o[column] = s
+            case .blob(let b): o[column] = b.map { String(format: "%02x", $0) }.joined()
+            }
+        }
+        return o
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import HallModel
+import HallService
+@testable import Store
+import Testing
+
+/// The log recorded before the typed-event change (`Tests/Fixtures/log/`, every event kind) replays to the
+/// same projection rows, reports and hall state, and every stored payload decodes and encodes back to
+/// the same bytes.
+@Suite struct LogFixtureTests {
+    static func expected() throws -> [String: Any] {
+        let data = try Data(contentsOf: LogFixture.folder.appendingPathComponent("every-kind.expected.json"))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    /// Both sides through JSONSerialization, so numbers and key order compare alike.
+    static func normalized(_ object: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    @Test func replaysToTheRecordedProjectionsReportsAndState() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try LogFixture.load(into: dir.path("fixture.sqlite"))
+        try store.rebuildProjections()
+        let expected = try Self.expected()
+
+        let tables = try LogFixture.tableRows(store)
+        let expectedTables = try #require(expected["tables"] as? [String: Any])
+        for (table, _) in LogFixture.tables {
+            #expect(try Self.normalized(tables[table] ?? []) == Self.normalized(expectedTables[table] ?? []), "table \(table)")
+            #expect((tables[table] ?? []).count > 0, "table \(table) is empty")
+        }
+        let reports = try LogFixture.reports(store)
+        let expectedReports = try #require(expected["reports"] as? [String: String])
+        #expect(reports.keys.sorted() == expectedReports.keys.sorted())
+        for (name, text) in expectedReports { #expect(reports[name] == text, "report \(name)") }
+
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .millisecondsSince1970
+        let state = try d.decode(HallState.self, from: JSONSerialization.data(withJSONObject: try #require(expected["state"])))
+        #expect(try LogFixture.replayedState(store) == state)
+    }
+
+    @Test func everyKindIsInTheLogAndRoundTripsByteForByte() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try LogFixture.load(into: dir.path("fixture.sqlite"))
+        let rows = try store.writer.read { db in try Row.fetchAll(db, sql: "SELECT seq, kind, payload FROM events ORDER BY seq") }
+        #expect(Set(rows.map { $0["kind"] as String }) == Set(EventKind.allCases.map(\.rawValue)))
+        let decoder = EventCoding.decoder(), encoder = EventCoding.encoder()
+        for row in rows {
+            let payload: String = row["payload"]
+            let event = try decoder.decode(HallEvent.self, from: Data(payload.utf8))
+            #expect(String(decoding: try encoder.encode(event), as: UTF8.self) == payload, "seq \(row["seq"] as Int64)")
+        }
+        #expect(try store.check().isEmpty)
+    }
+}
