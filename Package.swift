@@ -108,26 +108,31 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "HallModelTests", dependencies: ["HallModel"], swiftSettings: strict),
+        // What several test targets share: helpers, never shipped.
+        .target(
+            name: "TestSupport",
+            dependencies: ["HallModel", "Store", "HallService", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "HallModelTests", dependencies: ["HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["HallModel", "Store", "HallService", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TestSupport", "HallModel", "Store", "HallService", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "HallServiceTests",
-            dependencies: ["HallModel", "Store", "HallService", "Devices", "Codecs", "Simulators"],
+            dependencies: ["TestSupport", "HallModel", "Store", "HallService", "Devices", "Codecs", "Simulators"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DevicesTests",
-            dependencies: ["Devices", "Codecs", "HallModel", "HallService", "Store", "Simulators"],
+            dependencies: ["TestSupport", "Devices", "Codecs", "HallModel", "HallService", "Store", "Simulators"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "WebTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "HallModel", "Store", "HallService", "Web", "Simulators", "Codecs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

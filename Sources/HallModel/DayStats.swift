@@ -59,55 +59,51 @@ public struct DayStats: Sendable, Equatable, Codable {
 /// How one event changes the statistics: the pure half of the store's projection.
 public enum StatsProjection {
     /// The rows an event touches and what to do to each.
-    public static func changes(for e: HallEvent) -> [(StatsKey, (inout DayStats) -> Void)] {
-        var keys: [StatsKey] = []
-        func add(_ scope: StatsScope, _ key: String?, day: String) {
-            if let key { keys.append(StatsKey(scope: scope, key: key, day: day)) }
+    public static func changes(for r: EventRecord) -> [(StatsKey, (inout DayStats) -> Void)] {
+        /// The window's, the clerk's and the category's rows of one day.
+        func all(_ window: Int, _ clerk: String, _ category: String, day: String) -> [StatsKey] {
+            [StatsKey(scope: .window, key: String(window), day: day), StatsKey(scope: .clerk, key: clerk, day: day),
+             StatsKey(scope: .category, key: category, day: day)]
         }
-        func all(day: String) {
-            add(.window, e.window.map(String.init), day: day)
-            add(.clerk, e.clerk, day: day)
-            add(.category, e.category, day: day)
-        }
+        let keys: [StatsKey]
         let change: (inout DayStats) -> Void
-        switch e.kind {
-        case .ticketIssued:
-            add(.category, e.category, day: e.day)
+        switch r.event {
+        case .ticketIssued(let e):
+            keys = [StatsKey(scope: .category, key: e.category, day: r.day)]
             change = { $0.issued += 1 }
-        case .ticketFinished:
-            all(day: e.day)
-            let wait = e.waitSeconds ?? 0, service = e.serviceSeconds ?? 0
-            let outcome = e.outcome ?? .immediate
+        case .ticketFinished(let e):
+            keys = all(e.window, e.clerk, e.category, day: r.day)
             change = {
                 $0.served += 1
-                $0.outcomes[outcome.index] += 1
-                $0.waitSum += wait
-                $0.waitMax = max($0.waitMax, wait)
-                $0.waitHistogram.add(wait)
-                $0.serviceSum += service
-                $0.serviceMax = max($0.serviceMax, service)
-                $0.serviceHistogram.add(service)
+                $0.outcomes[e.outcome.index] += 1
+                $0.waitSum += e.waitSeconds
+                $0.waitMax = max($0.waitMax, e.waitSeconds)
+                $0.waitHistogram.add(e.waitSeconds)
+                $0.serviceSum += e.serviceSeconds
+                $0.serviceMax = max($0.serviceMax, e.serviceSeconds)
+                $0.serviceHistogram.add(e.serviceSeconds)
             }
-        case .ticketNoShow:
-            all(day: e.day)
+        case .ticketNoShow(let e):
+            keys = all(e.window, e.clerk, e.category, day: r.day)
             change = { $0.noShows += 1 }
-        case .ticketTransferred:
-            all(day: e.day)
+        case .ticketTransferred(let e):
+            keys = all(e.window, e.clerk, e.category, day: r.day)
             change = { $0.transferredOut += 1 }
-        case .ticketRated:
-            all(day: e.servedDay ?? e.day)
-            let index = (e.level ?? .basicallySatisfied).rawValue - 1
+        case .ticketRated(let e):
+            // A rating counts on the day of the service it rates.
+            keys = all(e.window, e.clerk, e.category, day: e.servedDay)
+            let index = e.level.rawValue - 1
             // A late rating (by ticket, after the window's wait ended) replaces the rating_not_given counted then.
             let late = e.reason == "late"
             change = {
                 $0.ratings[index] += 1
                 if late { $0.notRated -= 1 }
             }
-        case .ratingNotGiven:
-            all(day: e.servedDay ?? e.day)
+        case .ratingNotGiven(let e):
+            keys = all(e.window, e.clerk, e.category, day: e.servedDay)
             change = { $0.notRated += 1 }
-        case .ratingIgnored:
-            add(.window, e.window.map(String.init), day: e.day)
+        case .ratingIgnored(let e):
+            keys = [StatsKey(scope: .window, key: String(e.window), day: r.day)]
             change = { $0.ignoredPresses += 1 }
         case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
              .deviceConnected, .deviceLost, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided,

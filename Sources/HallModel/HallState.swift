@@ -43,98 +43,92 @@ public struct HallState: Codable, Sendable, Equatable {
 
     public func window(_ number: Int) -> WindowState { windows[number] ?? WindowState(number: number) }
 
-    /// Applies one event. Events come from `HallEngine.decide`, so they are valid for this state.
-    public mutating func apply(_ e: HallEvent) {
-        switch e.kind {
-        case .dayStarted:
-            day = e.day
+    /// Applies one event. Events come from `HallEngine.decide`, so they are valid for this state: an event
+    /// about a window or ticket the state does not hold changes nothing.
+    public mutating func apply(_ r: EventRecord) {
+        switch r.event {
+        case .dayStarted(let e):
+            day = r.day
             sequences = [:]
             waiting = []
             reserved = []
             ratedToday = []
             var carried: [Int: WindowState] = [:]
-            for w in e.carried ?? [] { carried[w.number] = w }
+            for w in e.carried { carried[w.number] = w }
             windows = carried
-        case .ticketIssued:
-            guard let id = e.ticket, let number = e.number, let category = e.category else { return }
+        case .ticketIssued(let e):
             // A reserved number took its sequence when it was reserved; confirming it leaves the sequence alone.
-            if let i = reserved.firstIndex(where: { $0.id == id }) {
+            if let i = reserved.firstIndex(where: { $0.id == e.ticket }) {
                 reserved.remove(at: i)
             } else {
-                sequences[category] = e.sequence ?? (sequences[category, default: 0] + 1)
+                sequences[e.category] = e.sequence ?? (sequences[e.category, default: 0] + 1)
             }
-            waiting.append(Ticket(id: id, number: number, day: e.day, category: category,
-                                  priority: e.priority ?? false, issuedAt: e.issuedAt ?? e.at))
-        case .ticketReserved:
-            guard let id = e.ticket, let number = e.number, let category = e.category else { return }
-            sequences[category] = e.sequence ?? (sequences[category, default: 0] + 1)
-            reserved.append(Ticket(id: id, number: number, day: e.day, category: category,
-                                   priority: e.priority ?? false, issuedAt: e.issuedAt ?? e.at))
-        case .ticketVoided:
+            waiting.append(Ticket(id: e.ticket, number: e.number, day: r.day, category: e.category,
+                                  priority: e.priority, issuedAt: e.issuedAt))
+        case .ticketReserved(let e):
+            sequences[e.category] = e.sequence
+            reserved.append(Ticket(id: e.ticket, number: e.number, day: r.day, category: e.category,
+                                   priority: e.priority, issuedAt: e.issuedAt))
+        case .ticketVoided(let e):
             reserved.removeAll { $0.id == e.ticket }
-        case .clerkSignedIn:
-            guard let w = e.window else { return }
-            var s = window(w)
+        case .clerkSignedIn(let e):
+            var s = window(e.window)
             s.clerk = e.clerk
             s.paused = false
-            windows[w] = s
-        case .clerkSignedOut:
-            guard let w = e.window else { return }
-            var s = window(w)
+            windows[e.window] = s
+        case .clerkSignedOut(let e):
+            var s = window(e.window)
             s.clerk = nil
             s.paused = false
             s.lastRated = nil
-            windows[w] = s
-        case .windowPaused, .windowResumed:
-            guard let w = e.window else { return }
-            windows[w, default: WindowState(number: w)].paused = e.kind == .windowPaused
-        case .ticketCalled:
-            guard let w = e.window, let id = e.ticket, let i = waiting.firstIndex(where: { $0.id == id }) else { return }
+            windows[e.window] = s
+        case .windowPaused(let e):
+            windows[e.window, default: WindowState(number: e.window)].paused = true
+        case .windowResumed(let e):
+            windows[e.window, default: WindowState(number: e.window)].paused = false
+        case .ticketCalled(let e):
+            guard let i = waiting.firstIndex(where: { $0.id == e.ticket }) else { return }
             let ticket = waiting.remove(at: i)
-            var s = window(w)
-            s.serving = Serving(ticket: ticket, firstCalledAt: e.at, lastCalledAt: e.at, recalls: 0)
+            var s = window(e.window)
+            s.serving = Serving(ticket: ticket, firstCalledAt: r.at, lastCalledAt: r.at, recalls: 0)
             s.lastRated = nil
-            windows[w] = s
-        case .ticketRecalled:
-            guard let w = e.window, var serving = windows[w]?.serving else { return }
-            serving.recalls = e.recalls ?? serving.recalls + 1
-            serving.lastCalledAt = e.at
-            windows[w]?.serving = serving
-        case .ticketNoShow:
-            guard let w = e.window else { return }
-            windows[w]?.serving = nil
-        case .ticketTransferred:
-            guard let w = e.window, var ticket = windows[w]?.serving?.ticket else { return }
-            windows[w]?.serving = nil
-            ticket.category = e.toCategory ?? ticket.category
+            windows[e.window] = s
+        case .ticketRecalled(let e):
+            guard var serving = windows[e.window]?.serving else { return }
+            serving.recalls = e.recalls
+            serving.lastCalledAt = r.at
+            windows[e.window]?.serving = serving
+        case .ticketNoShow(let e):
+            windows[e.window]?.serving = nil
+        case .ticketTransferred(let e):
+            guard var ticket = windows[e.window]?.serving?.ticket else { return }
+            windows[e.window]?.serving = nil
+            ticket.category = e.toCategory
             ticket.directedWindow = e.toWindow
             ticket.transfers += 1
             waiting.append(ticket)
-        case .ticketFinished:
-            guard let w = e.window, let id = e.ticket else { return }
-            windows[w]?.serving = nil
-            windows[w]?.awaiting = AwaitingRating(
-                ticket: id, number: e.number ?? "", clerk: e.clerk ?? "", category: e.category ?? "",
-                servedDay: e.day, since: e.at, deadline: e.deadline ?? e.at)
-        case .ticketRated:
-            if let id = e.ticket { ratedToday.insert(id) }
-            guard let w = e.window else { return }
-            if windows[w]?.awaiting?.ticket != e.ticket { return }
-            windows[w]?.awaiting = nil
-            windows[w]?.lastRated = e.ticket
-        case .ratingNotGiven:
-            guard let w = e.window else { return }
-            windows[w]?.awaiting = nil
-        case .ticketParked:
-            guard let w = e.window, let serving = windows[w]?.serving else { return }
-            windows[w]?.serving = nil
-            windows[w]?.parked.append(serving)
-        case .ticketCalledBack:
-            guard let w = e.window, var serving = windows[w]?.parked.last else { return }
-            windows[w]?.parked.removeLast()
-            serving.lastCalledAt = e.at
-            windows[w]?.serving = serving
-            windows[w]?.lastRated = nil
+        case .ticketFinished(let e):
+            windows[e.window]?.serving = nil
+            windows[e.window]?.awaiting = AwaitingRating(
+                ticket: e.ticket, number: e.number, clerk: e.clerk, category: e.category,
+                servedDay: r.day, since: r.at, deadline: e.deadline)
+        case .ticketRated(let e):
+            ratedToday.insert(e.ticket)
+            if windows[e.window]?.awaiting?.ticket != e.ticket { return }
+            windows[e.window]?.awaiting = nil
+            windows[e.window]?.lastRated = e.ticket
+        case .ratingNotGiven(let e):
+            windows[e.window]?.awaiting = nil
+        case .ticketParked(let e):
+            guard let serving = windows[e.window]?.serving else { return }
+            windows[e.window]?.serving = nil
+            windows[e.window]?.parked.append(serving)
+        case .ticketCalledBack(let e):
+            guard var serving = windows[e.window]?.parked.last else { return }
+            windows[e.window]?.parked.removeLast()
+            serving.lastCalledAt = r.at
+            windows[e.window]?.serving = serving
+            windows[e.window]?.lastRated = nil
         case .ratingIgnored, .deviceConnected, .deviceLost, .caseOpened, .caseContacted, .caseRectified, .caseClosed,
              .alertRaised, .alertCleared:
             break

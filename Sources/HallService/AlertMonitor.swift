@@ -37,13 +37,16 @@ public actor AlertMonitor: Service {
         guard !restored else { return }
         restored = true
         for e in (try? hall.store.eventsSinceLastDayStart()) ?? [] {
-            guard let key = e.event.alert else { continue }
-            if e.event.kind == .alertRaised && e.event.reason != SupervisionAlert.Kind.badRating.rawValue {
-                active[key] = SupervisionAlert(kind: SupervisionAlert.Kind(rawValue: e.event.reason ?? "") ?? .longWait, key: key,
-                                               window: e.event.window, ticket: e.event.ticket, number: e.event.number,
-                                               device: e.event.device, message: e.event.note ?? "")
-            } else if e.event.kind == .alertCleared {
-                active[key] = nil
+            switch e.event {
+            case .alertRaised(let a):
+                // An alert of a kind this version does not know is not a condition it can clear.
+                guard let kind = SupervisionAlert.Kind(rawValue: a.reason), kind != .badRating else { continue }
+                active[a.alert] = SupervisionAlert(kind: kind, key: a.alert, window: a.window, ticket: a.ticket, number: a.number,
+                                                   device: a.device, message: a.note)
+            case .alertCleared(let a):
+                active[a.alert] = nil
+            default:
+                continue
             }
         }
         // A new day's start empties the hall: whatever held yesterday is judged afresh.
@@ -82,12 +85,9 @@ public actor AlertMonitor: Service {
 
     /// A bad rating's case opened: one alert for it (each case_opened is published once; the alert is an
     /// instant, not a condition, so it is neither kept as active nor cleared).
-    func badRating(_ e: HallEvent) async {
-        guard let ticket = e.ticket else { return }
-        let key = "bad_rating:\(ticket)"
-        let window = e.window.map { "\($0) 号窗口" } ?? ""
-        let a = SupervisionAlert(kind: .badRating, key: key, window: e.window, ticket: ticket, number: e.number,
-                                 message: "\(window) \(e.number ?? "") 差评（\(e.level?.chineseName ?? "")），请在 \(e.dueDay ?? "") 前回访整改")
+    func badRating(_ e: CaseOpened) async {
+        let a = SupervisionAlert(kind: .badRating, key: "bad_rating:\(e.ticket)", window: e.window, ticket: e.ticket, number: e.number,
+                                 message: "\(e.window) 号窗口 \(e.number) 差评（\(e.level.chineseName)），请在 \(e.dueDay) 前回访整改")
         _ = await record(a, raised: true)
     }
 
@@ -95,8 +95,8 @@ public actor AlertMonitor: Service {
         let events = hall.hub.subscribe()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
-                for await stored in events where stored.event.kind == .caseOpened {
-                    await self.badRating(stored.event)
+                for await stored in events {
+                    if case .caseOpened(let e) = stored.event { await self.badRating(e) }
                 }
             }
             group.addTask { [self] in

@@ -45,9 +45,14 @@ public actor AlertWebhook: Service {
         encoder.outputFormatting = [.sortedKeys]
         // A stop ends the forwarding (and any retry pause): the alerts stay in the log either way.
         await cancelWhenGracefulShutdown {
-            for await stored in events where stored.event.kind == .alertRaised || stored.event.kind == .alertCleared {
+            for await stored in events {
+                let a: AlertChange
+                switch stored.event {
+                case .alertRaised(let change), .alertCleared(let change): a = change
+                default: continue
+                }
                 guard let body = try? encoder.encode(stored) else { continue }
-                await self.deliver(Array(body), key: stored.event.alert ?? "")
+                await self.deliver(Array(body), key: a.alert)
             }
         }
     }

@@ -25,7 +25,7 @@ public actor Hall {
     private let logger: Logger
 
     private struct Pending {
-        var events: [HallEvent]
+        var events: [EventRecord]
         var continuation: CheckedContinuation<[StoredEvent], any Error>
     }
     private var pending: [Pending] = []
@@ -46,7 +46,7 @@ public actor Hall {
         self.logger = logger
         let events = try store.eventsSinceLastDayStart()
         var state = HallState(setup: setup)
-        for e in events { state.apply(e.event) }
+        for e in events { state.apply(e.record) }
         state.adopt(setup)
         self.state = state
         self.lastSeq = try store.lastSeq()
@@ -61,7 +61,7 @@ public actor Hall {
     @discardableResult
     public func execute(_ command: HallCommand, source: String = "api") async throws(HallError) -> [StoredEvent] {
         let now = clock.now()
-        var events: [HallEvent]
+        var events: [EventRecord]
         do {
             events = try engine.decide(state, command, now: now)
         } catch {
@@ -150,7 +150,7 @@ public actor Hall {
                     offset += p.events.count
                     p.continuation.resume(returning: mine)
                 }
-                for e in events { HallMetrics.record(e) }
+                for e in events { HallMetrics.record(e.event) }
                 // Effects only after the commit: subscribers never see an event that could be lost.
                 let cut = hub.publish(stored)
                 if cut > 0 {
@@ -172,7 +172,7 @@ public actor Hall {
     private func reload() {
         do {
             var s = HallState(setup: setup)
-            for e in try store.eventsSinceLastDayStart() { s.apply(e.event) }
+            for e in try store.eventsSinceLastDayStart() { s.apply(e.record) }
             s.adopt(setup)
             state = s
             lastSeq = try store.lastSeq()

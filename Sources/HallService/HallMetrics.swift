@@ -7,22 +7,22 @@ import Metrics
 public enum HallMetrics {
     /// Counts what a committed event means for the hall. Called once per event, after its commit.
     static func record(_ e: HallEvent) {
-        switch e.kind {
-        case .ticketIssued:
-            Counter(label: "counterd_tickets_issued_total", dimensions: [("category", e.category ?? "-")]).increment()
-        case .ticketFinished:
+        switch e {
+        case .ticketIssued(let e):
+            Counter(label: "counterd_tickets_issued_total", dimensions: [("category", e.category)]).increment()
+        case .ticketFinished(let e):
             Counter(label: "counterd_tickets_served_total", dimensions: [
-                ("category", e.category ?? "-"), ("outcome", e.outcome?.rawValue ?? "-")]).increment()
-        case .ticketNoShow:
-            Counter(label: "counterd_tickets_no_show_total", dimensions: [("category", e.category ?? "-")]).increment()
-        case .ticketRated:
-            Counter(label: "counterd_ratings_total", dimensions: [("level", e.level.map { String($0.rawValue) } ?? "-")]).increment()
+                ("category", e.category), ("outcome", e.outcome.rawValue)]).increment()
+        case .ticketNoShow(let e):
+            Counter(label: "counterd_tickets_no_show_total", dimensions: [("category", e.category)]).increment()
+        case .ticketRated(let e):
+            Counter(label: "counterd_ratings_total", dimensions: [("level", String(e.level.rawValue))]).increment()
         case .ratingNotGiven:
             Counter(label: "counterd_ratings_not_given_total").increment()
-        case .ticketVoided:
-            Counter(label: "counterd_tickets_voided_total", dimensions: [("reason", e.reason ?? "-")]).increment()
-        case .ratingIgnored:
-            Counter(label: "counterd_rating_presses_ignored_total", dimensions: [("reason", e.reason ?? "-")]).increment()
+        case .ticketVoided(let e):
+            Counter(label: "counterd_tickets_voided_total", dimensions: [("reason", e.reason)]).increment()
+        case .ratingIgnored(let e):
+            Counter(label: "counterd_rating_presses_ignored_total", dimensions: [("reason", e.reason)]).increment()
         default:
             break
         }

@@ -133,43 +133,45 @@ public actor KioskDesk {
         guard let device else {
             do {
                 let events = try await hall.execute(.issueTicket(category: category, priority: priority), source: source)
-                guard let e = events.last(where: { $0.event.kind == .ticketIssued })?.event else { return .failure(.storage("no ticket issued")) }
-                return .success(await view(e, printed: false))
+                guard let e = events.issued else { return .failure(.storage("no ticket issued")) }
+                return .success(await view(ticket: e.ticket, number: e.number, category: e.category, priority: e.priority,
+                                           issuedAt: e.issuedAt, printed: false))
             } catch {
                 return .failure(Self.map(error))
             }
         }
-        let reserved: HallEvent
+        let reserved: TicketReserved
         do {
             let events = try await hall.execute(.reserveTicket(category: category, priority: priority), source: source)
-            guard let e = events.last(where: { $0.event.kind == .ticketReserved })?.event else { return .failure(.storage("no number reserved")) }
+            guard let e = events.reserved else { return .failure(.storage("no number reserved")) }
             reserved = e
         } catch {
             return .failure(Self.map(error))
         }
-        let id = reserved.ticket ?? ""
-        var ticket = await view(reserved, printed: true)
+        let id = reserved.ticket
+        var ticket = await view(ticket: id, number: reserved.number, category: reserved.category, priority: reserved.priority,
+                                issuedAt: reserved.issuedAt, printed: true)
         let layout = await self.layout(ticket, reprint: false, device: device)
         let outcome = await room.print(device: device, body: layout.body, cut: layout.cut)
         switch outcome {
         case .notPrinted(let fault):
             logger.error("ticket not printed: number voided", metadata: [
-                "number": "\(reserved.number ?? "")", "printer": "\(device)", "reason": "\(fault.en)"])
+                "number": "\(reserved.number)", "printer": "\(device)", "reason": "\(fault.en)"])
             do {
                 try await hall.execute(.voidTicket(ticket: id, reason: fault.code), source: source)
             } catch {
-                logger.critical("could not void an unprinted ticket", metadata: ["number": "\(reserved.number ?? "")", "error": "\(error)"])
+                logger.critical("could not void an unprinted ticket", metadata: ["number": "\(reserved.number)", "error": "\(error)"])
             }
             return .failure(.printer(fault))
         case .printed, .printedUnconfirmed:
             if case .printedUnconfirmed(let why) = outcome {
-                logger.warning("ticket printed, its end not confirmed: issued", metadata: ["number": "\(reserved.number ?? "")", "why": "\(why)"])
+                logger.warning("ticket printed, its end not confirmed: issued", metadata: ["number": "\(reserved.number)", "why": "\(why)"])
             }
             // The citizen holds the paper: the number must join the queue. One retry covers a failed commit.
             for attempt in 1...2 {
                 do {
                     let events = try await hall.execute(.confirmTicket(ticket: id), source: source)
-                    if let e = events.last(where: { $0.event.kind == .ticketIssued })?.event { ticket.issuedAt = e.at }
+                    if let e = events.issued { ticket.issuedAt = e.issuedAt }
                     lastPrinted[kiosk] = ticket
                     return .success(ticket)
                 } catch {
@@ -189,16 +191,16 @@ public actor KioskDesk {
         }
     }
 
-    private func view(_ e: HallEvent, printed: Bool) async -> KioskTicket {
+    private func view(ticket id: String, number: String, category code: String, priority: Bool, issuedAt: Date,
+                      printed: Bool) async -> KioskTicket {
         let setup = await hall.setup
         let state = await hall.state
-        let code = e.category ?? ""
         let category = setup.category(code)
         // Waiting ahead: the category's tickets in the queue, plus numbers of it being printed before this one.
-        let ahead = state.waiting.filter { $0.category == code && $0.id != e.ticket }.count
-            + state.reserved.prefix { $0.id != e.ticket }.filter { $0.category == code }.count
-        return KioskTicket(ticket: e.ticket ?? "", number: e.number ?? "", category: code, categoryName: category?.name ?? code,
-                           priority: e.priority ?? false, issuedAt: e.at, waitingAhead: ahead, checklist: category?.checklist ?? [],
+        let ahead = state.waiting.filter { $0.category == code && $0.id != id }.count
+            + state.reserved.prefix { $0.id != id }.filter { $0.category == code }.count
+        return KioskTicket(ticket: id, number: number, category: code, categoryName: category?.name ?? code,
+                           priority: priority, issuedAt: issuedAt, waitingAhead: ahead, checklist: category?.checklist ?? [],
                            windows: setup.windows.filter { $0.categories.contains(code) }.map(\.number), printed: printed,
                            repeated: false)
     }

@@ -11,11 +11,14 @@ public enum SyncMode: String, Sendable, CaseIterable {
 }
 
 public enum StoreError: Error, CustomStringConvertible {
-    case corruptEvent(seq: Int64, reason: String)
+    /// A stored event this version cannot read: it is never skipped, since every later state depends on it.
+    case corruptEvent(seq: Int64, kind: String, reason: String)
 
     public var description: String {
         switch self {
-        case .corruptEvent(let seq, let reason): "event \(seq) cannot be decoded: \(reason)"
+        case .corruptEvent(let seq, let kind, let reason):
+            "event seq \(seq) (kind \(kind)) in the log cannot be decoded: \(reason). The log is never skipped over: "
+                + "restore the database from a backup, or run the counterd version that wrote it"
         }
     }
 }
@@ -55,18 +58,18 @@ public struct EventStore: Sendable {
 
     /// Appends events and updates the projections in one transaction. Returns them with their sequence
     /// numbers once the transaction is committed.
-    public func append(_ events: [HallEvent]) async throws -> [StoredEvent] {
+    public func append(_ events: [EventRecord]) async throws -> [StoredEvent] {
         guard !events.isEmpty else { return [] }
         return try await writer.write { db in try Self.append(events, in: db) }
     }
 
     /// Synchronous `append`, for tools and benchmarks.
-    public func appendNow(_ events: [HallEvent]) throws -> [StoredEvent] {
+    public func appendNow(_ events: [EventRecord]) throws -> [StoredEvent] {
         guard !events.isEmpty else { return [] }
         return try writer.write { db in try Self.append(events, in: db) }
     }
 
-    static func append(_ events: [HallEvent], in db: Database) throws -> [StoredEvent] {
+    static func append(_ events: [EventRecord], in db: Database) throws -> [StoredEvent] {
         var seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
         let insert = try db.cachedStatement(sql: """
             INSERT INTO events (seq, at_ms, day, kind, ticket, window_no, clerk, category, payload)
@@ -78,9 +81,9 @@ public struct EventStore: Sendable {
         for e in events {
             seq += 1
             let payload = String(decoding: try encoder.encode(e), as: UTF8.self)
-            try insert.execute(arguments: [seq, EventCoding.ms(e.at), e.day, e.kind.rawValue, e.ticket, e.window,
-                                           e.clerk, e.category, payload])
-            stored.append(StoredEvent(seq: seq, event: e))
+            try insert.execute(arguments: [seq, EventCoding.ms(e.at), e.day, e.kind.rawValue, e.event.ticket, e.event.window,
+                                           e.event.clerk, e.event.category, payload])
+            stored.append(StoredEvent(seq: seq, record: e))
         }
         try Projector(db: db).apply(events)
         return stored
@@ -94,7 +97,7 @@ public struct EventStore: Sendable {
             while true {
                 let batch = try Self.events(after: after, limit: 20_000, in: db)
                 guard let last = batch.last else { break }
-                try Projector(db: db).apply(batch.map(\.event))
+                try Projector(db: db).apply(batch.map(\.record))
                 after = last.seq
             }
         }
@@ -118,16 +121,30 @@ public struct EventStore: Sendable {
 
     static func events(after: Int64, limit: Int, in db: Database) throws -> [StoredEvent] {
         let decoder = EventCoding.decoder()
-        let rows = try Row.fetchAll(db, sql: "SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        let rows = try Row.fetchAll(db, sql: "SELECT seq, kind, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
                                     arguments: [after, limit])
         return try rows.map { row in
             let seq: Int64 = row["seq"]
             let payload: String = row["payload"]
             do {
-                return StoredEvent(seq: seq, event: try decoder.decode(HallEvent.self, from: Data(payload.utf8)))
+                return StoredEvent(seq: seq, record: try decoder.decode(EventRecord.self, from: Data(payload.utf8)))
             } catch {
-                throw StoreError.corruptEvent(seq: seq, reason: "\(error)")
+                throw StoreError.corruptEvent(seq: seq, kind: row["kind"], reason: Self.describe(error))
             }
+        }
+    }
+
+    /// A decoding error as one line: which field, and what is wrong with it.
+    static func describe(_ error: any Error) -> String {
+        func path(_ c: DecodingError.Context) -> String {
+            c.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "field \"\(key.stringValue)\" is missing"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            return "field \"\(path(c))\" has the wrong type (\(c.debugDescription))"
+        case DecodingError.dataCorrupted(let c): return c.codingPath.isEmpty ? c.debugDescription : "field \"\(path(c))\": \(c.debugDescription)"
+        default: return "\(error)"
         }
     }
 

@@ -6,7 +6,7 @@ import HallModel
 struct Projector {
     let db: Database
 
-    func apply(_ events: [HallEvent]) throws {
+    func apply(_ events: [EventRecord]) throws {
         var deltas: [StatsKey: DayStats] = [:]
         for e in events {
             try applyTicket(e)
@@ -36,61 +36,59 @@ struct Projector {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    private func applyTicket(_ e: HallEvent) throws {
-        let at = EventCoding.ms(e.at)
-        switch e.kind {
-        case .ticketIssued:
-            guard let id = e.ticket else { return }
+    private func applyTicket(_ r: EventRecord) throws {
+        let at = EventCoding.ms(r.at)
+        switch r.event {
+        case .ticketIssued(let e):
             try run("""
                 INSERT INTO tickets (id, day, number, category, priority, status, issued_at_ms, recalls, transfers)
                 VALUES (?, ?, ?, ?, ?, 'waiting', ?, 0, 0)
-                """, [id, e.day, e.number ?? "", e.category ?? "", e.priority ?? false,
-                      EventCoding.ms(e.issuedAt ?? e.at)])
-        case .ticketCalled:
+                """, [e.ticket, r.day, e.number, e.category, e.priority, EventCoding.ms(e.issuedAt)])
+        case .ticketCalled(let e):
             try run("""
                 UPDATE tickets SET status = 'called', window_no = ?, clerk = ?,
                     called_at_ms = COALESCE(called_at_ms, ?) WHERE id = ?
                 """, [e.window, e.clerk, at, e.ticket])
-        case .ticketRecalled:
-            try run("UPDATE tickets SET recalls = ? WHERE id = ?", [e.recalls ?? 0, e.ticket])
-        case .ticketNoShow:
+        case .ticketRecalled(let e):
+            try run("UPDATE tickets SET recalls = ? WHERE id = ?", [e.recalls, e.ticket])
+        case .ticketNoShow(let e):
             try run("UPDATE tickets SET status = 'no_show', window_no = ?, clerk = ?, finished_at_ms = ? WHERE id = ?",
                     [e.window, e.clerk, at, e.ticket])
-        case .ticketTransferred:
+        case .ticketTransferred(let e):
             try run("UPDATE tickets SET status = 'waiting', category = ?, transfers = transfers + 1 WHERE id = ?",
-                    [e.toCategory ?? e.category, e.ticket])
-        case .ticketFinished:
+                    [e.toCategory, e.ticket])
+        case .ticketFinished(let e):
             try run("""
                 UPDATE tickets SET status = 'served', window_no = ?, clerk = ?, category = ?, finished_at_ms = ?,
                     outcome = ?, wait_seconds = ?, service_seconds = ?, rating_state = 'awaiting' WHERE id = ?
-                """, [e.window, e.clerk, e.category, at, e.outcome?.rawValue, e.waitSeconds, e.serviceSeconds, e.ticket])
-        case .ticketParked:
+                """, [e.window, e.clerk, e.category, at, e.outcome.rawValue, e.waitSeconds, e.serviceSeconds, e.ticket])
+        case .ticketParked(let e):
             try run("UPDATE tickets SET status = 'parked' WHERE id = ?", [e.ticket])
-        case .ticketCalledBack:
+        case .ticketCalledBack(let e):
             try run("UPDATE tickets SET status = 'called' WHERE id = ?", [e.ticket])
-        case .ticketRated:
+        case .ticketRated(let e):
             try run("UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ? WHERE id = ?",
-                    [e.level?.rawValue, at, e.ticket])
-        case .ratingNotGiven:
+                    [e.level.rawValue, at, e.ticket])
+        case .ratingNotGiven(let e):
             try run("UPDATE tickets SET rating_state = 'not_rated' WHERE id = ?", [e.ticket])
-        case .dayStarted:
-            for id in e.expired ?? [] {
+        case .dayStarted(let e):
+            for id in e.expired {
                 try run("UPDATE tickets SET status = 'expired' WHERE id = ?", [id])
             }
-        case .caseOpened:
+        case .caseOpened(let e):
             try run("""
                 INSERT OR IGNORE INTO cases (id, number, day, window_no, clerk, category, level, opened_at_ms, due_day, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')
-                """, [e.ticket, e.number ?? "", e.day, e.window, e.clerk, e.category, e.level?.rawValue ?? 1, at, e.dueDay ?? e.day])
-        case .caseContacted:
+                """, [e.ticket, e.number, r.day, e.window, e.clerk, e.category, e.level.rawValue, at, e.dueDay])
+        case .caseContacted(let e):
             try run("""
                 UPDATE cases SET state = 'contacted', contacted_at_ms = ?, contacted_by = ?, contact_method = ?, citizen_said = ?
                 WHERE id = ?
-                """, [EventCoding.ms(e.contactedAt ?? e.at), e.manager, e.method, e.note, e.ticket])
-        case .caseRectified:
+                """, [EventCoding.ms(e.contactedAt), e.manager, e.method, e.note, e.ticket])
+        case .caseRectified(let e):
             try run("UPDATE cases SET state = 'rectified', rectified_at_ms = ?, rectified_by = ?, rectify_note = ? WHERE id = ?",
                     [at, e.manager, e.note, e.ticket])
-        case .caseClosed:
+        case .caseClosed(let e):
             try run("UPDATE cases SET state = 'closed', closed_at_ms = ?, closed_by = ?, close_note = ? WHERE id = ?",
                     [at, e.manager, e.note, e.ticket])
         case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost,

@@ -3,7 +3,7 @@ import GRDB
 import HallModel
 
 /// A row of `events`: the append-only log. `payload` is the whole event as JSON.
-public struct EventRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+public struct EventRow: Codable, FetchableRecord, PersistableRecord, Sendable {
     public static let databaseTableName = "events"
     public var seq: Int64
     public var atMs: Int64

@@ -74,16 +74,17 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         let body = try await JSON.body(Body.self, request)
         let events = try await deps.run(.issueTicket(category: body.category, priority: body.priority ?? false),
                                         source: "kiosk:\(principal.label)")
-        guard let issued = events.last(where: { $0.event.kind == .ticketIssued })?.event, let id = issued.ticket else {
+        guard let issued = events.issued else {
             throw APIError(.internalServerError, code: "internal", zh: "服务器内部错误", en: "no ticket was issued")
         }
         let setup = await deps.hall.setup
         let state = await deps.hall.state
         let category = setup.category(body.category)
+        let id = issued.ticket
         let ahead = state.waiting.prefix { $0.id != id }.filter { $0.category == body.category }.count
         return try JSON.response(IssuedTicketView(
-            ticket: id, number: issued.number ?? "", category: body.category, category_name: category?.name ?? "",
-            priority: issued.priority ?? false, issued_at: issued.at, waiting_ahead: ahead,
+            ticket: id, number: issued.number, category: body.category, category_name: category?.name ?? "",
+            priority: issued.priority, issued_at: issued.issuedAt, waiting_ahead: ahead,
             checklist: category?.checklist ?? [],
             windows: setup.windows.filter { $0.categories.contains(body.category) }.map(\.number)), status: .created)
     }
@@ -138,11 +139,11 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
             throw APIError.badRequest("invalid_level", zh: "评价等级须为 1 至 5", en: "level must be 1 (非常不满意) to 5 (非常满意)")
         }
         let events = try await deps.run(.rate(window: number, level: level), source: "web-evaluator:\(number)")
-        if let rated = events.last(where: { $0.event.kind == .ticketRated }) {
-            return try JSON.response(RatingResult(accepted: true, ticket: rated.event.ticket, level: level.rawValue,
+        if let rated = events.rating {
+            return try JSON.response(RatingResult(accepted: true, ticket: rated.ticket, level: level.rawValue,
                                                   level_name: level.chineseName, events: events.map(EventView.init)), status: .created)
         }
-        let reason = events.last(where: { $0.event.kind == .ratingIgnored })?.event.reason ?? "nothing_awaited"
+        let reason = events.ignoredRating?.reason ?? "nothing_awaited"
         switch reason {
         case "duplicate":
             throw APIError(.conflict, code: "rating_duplicate", zh: "该号码已评价，本次评价不计入", en: "this ticket is already rated; the press was not counted")

@@ -101,7 +101,7 @@ struct EventView: Encodable {
     enum Keys: String, CodingKey { case seq }
 
     func encode(to encoder: any Encoder) throws {
-        try stored.event.encode(to: encoder)
+        try stored.record.encode(to: encoder)
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(stored.seq, forKey: .seq)
     }

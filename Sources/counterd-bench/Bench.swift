@@ -191,7 +191,7 @@ struct Bench {
         for d in 0..<days {
             let dayStart = yearStart.addingTimeInterval(Double(d) * 86_400)
             let day = calendar.day(of: dayStart)
-            var events: [HallEvent] = [HallEvent(kind: .dayStarted, at: dayStart, day: day)]
+            var events = [EventRecord(at: dayStart, day: day, .dayStarted(DayStarted(expired: [], carried: [])))]
             events.reserveCapacity(windows * perWindowDay * 4 + 1)
             let open = dayStart.addingTimeInterval(8.5 * 3600)
             var sequence = 0
@@ -206,22 +206,26 @@ struct Bench {
                     let service = Double(60 + rng.next() % 600)
                     let called = issued.addingTimeInterval(wait)
                     let finished = called.addingTimeInterval(service)
-                    var e = HallEvent(kind: .ticketIssued, at: issued, day: day)
-                    e.ticket = id; e.number = number; e.category = "a"; e.sequence = sequence; e.issuedAt = issued; e.priority = false
-                    events.append(e)
-                    var c = HallEvent(kind: .ticketCalled, at: called, day: day)
-                    c.ticket = id; c.number = number; c.category = "a"; c.window = w; c.clerk = "c\(w)"; c.waitSeconds = wait
-                    events.append(c)
-                    var f = HallEvent(kind: .ticketFinished, at: finished, day: day)
-                    f.ticket = id; f.number = number; f.category = "a"; f.window = w; f.clerk = "c\(w)"
-                    f.outcome = rng.next() % 10 < 8 ? .immediate : .promised
-                    f.waitSeconds = wait; f.serviceSeconds = service; f.deadline = finished.addingTimeInterval(30)
-                    events.append(f)
+                    let clerk = "c\(w)"
+                    events.append(EventRecord(at: issued, day: day, .ticketIssued(TicketIssued(
+                        ticket: id, number: number, category: "a", priority: false, issuedAt: issued, sequence: sequence))))
+                    events.append(EventRecord(at: called, day: day, .ticketCalled(TicketCalled(
+                        window: w, clerk: clerk, ticket: id, number: number, category: "a", priority: false, issuedAt: issued,
+                        waitSeconds: wait))))
+                    events.append(EventRecord(at: finished, day: day, .ticketFinished(TicketFinished(
+                        window: w, clerk: clerk, ticket: id, number: number, category: "a",
+                        outcome: rng.next() % 10 < 8 ? .immediate : .promised, waitSeconds: wait, serviceSeconds: service,
+                        recalls: 0, deadline: finished.addingTimeInterval(30)))))
                     let roll = rng.next() % 100
-                    var r = HallEvent(kind: roll < 90 ? .ticketRated : .ratingNotGiven, at: finished.addingTimeInterval(5), day: day)
-                    r.ticket = id; r.number = number; r.category = "a"; r.window = w; r.clerk = "c\(w)"; r.servedDay = day
-                    if roll < 90 { r.level = RatingLevel(rawValue: Int(5 - rng.next() % 100 / 60 - rng.next() % 100 / 95))! } else { r.reason = "timeout" }
-                    events.append(r)
+                    let after = finished.addingTimeInterval(5)
+                    if roll < 90 {
+                        let level = RatingLevel(rawValue: Int(5 - rng.next() % 100 / 60 - rng.next() % 100 / 95))!
+                        events.append(EventRecord(at: after, day: day, .ticketRated(TicketRated(
+                            window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, level: level))))
+                    } else {
+                        events.append(EventRecord(at: after, day: day, .ratingNotGiven(RatingNotGiven(
+                            window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, reason: "timeout"))))
+                    }
                     clock = clock.addingTimeInterval(service)
                 }
             }

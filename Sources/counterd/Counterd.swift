@@ -78,7 +78,14 @@ struct Counterd: AsyncParsableCommand {
         let dbURL = URL(fileURLWithPath: cfg.database.path)
         try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let store = try EventStore(path: cfg.database.path, sync: cfg.database.sync)
-        let hall = try Hall(setup: cfg.setup, store: store, clock: SystemClock(), logger: Logger(label: "counterd.hall"))
+        let hall: Hall
+        do {
+            hall = try Hall(setup: cfg.setup, store: store, clock: SystemClock(), logger: Logger(label: "counterd.hall"))
+        } catch let error as StoreError {
+            // The live state is the fold of the log: a start that skipped an event would run on a wrong state.
+            logger.critical("cannot start: \(error)", metadata: ["path": "\(cfg.database.path)"])
+            throw ExitCode(65)  // EX_DATAERR
+        }
         let events = try store.lastSeq()
         logger.info("database open", metadata: ["path": "\(cfg.database.path)", "synchronous": "\(cfg.database.sync.rawValue)",
                                                 "events": "\(events)"])

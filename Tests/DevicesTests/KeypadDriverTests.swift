@@ -1,6 +1,7 @@
 import Codecs
 import Foundation
 import HallModel
+import TestSupport
 import Simulators
 import HallService
 import Store
@@ -76,7 +77,7 @@ import Testing
         // Evaluate (0x0B) finishes the service and starts the rating wait.
         pty.write(CallerFrame(address: 1, function: 1, data: [0x0B]).bytes)
         #expect(await eventually { await hall.state.window(1).awaiting?.number == "A002" })
-        let events = try hall.store.events(after: 0).map(\.event)
+        let events = try hall.store.events(after: 0).map(\.record)
         #expect(events.contains { $0.kind == .ticketNoShow && $0.number == "A001" && $0.source == "caller:caller-1:1" })
     }
 
@@ -101,8 +102,8 @@ import Testing
             pty.write(InputEvent(type: 1, code: code, value: 1).bytes + InputEvent(type: 0, code: 0, value: 0).bytes
                       + InputEvent(type: 1, code: code, value: 0).bytes)
         }
-        func rated() throws -> [HallEvent] { try hall.store.events(after: 0).map(\.event).filter { $0.kind == .ticketRated } }
-        func ignored() throws -> [HallEvent] { try hall.store.events(after: 0).map(\.event).filter { $0.kind == .ratingIgnored } }
+        func rated() throws -> [EventRecord] { try hall.store.events(after: 0).map(\.record).filter { $0.kind == .ticketRated } }
+        func ignored() throws -> [EventRecord] { try hall.store.events(after: 0).map(\.record).filter { $0.kind == .ratingIgnored } }
 
         // No clerk: logged and counted, not a rating.
         press(67)
@@ -147,7 +148,7 @@ extension KeypadDriverTests {
         try await hall.execute(.finish(window: 1, outcome: .immediate))
         // evdev: KEY_F9 (67) is 满意 in the 5-key profile; HID: value 4 is 满意.
         await sim.press(profile.kind == .evdev ? 67 : 4)
-        func rated() throws -> [HallEvent] { try hall.store.events(after: 0).map(\.event).filter { $0.kind == .ticketRated } }
+        func rated() throws -> [EventRecord] { try hall.store.events(after: 0).map(\.record).filter { $0.kind == .ticketRated } }
         #expect(await eventually { (try? rated().count) == 1 })
         #expect(try rated().first?.level == .satisfied)
     }

@@ -91,7 +91,7 @@ import Testing
 
         func unit(_ u: Int) async -> Peer.Unit { (try? await offload { peer.unit(u) }) ?? Peer.Unit() }
         func prompts(_ u: Int) async -> [Int] { await unit(u).prompts }
-        func events(_ kind: EventKind) throws -> [HallEvent] { try hall.store.events(after: 0).map(\.event).filter { $0.kind == kind } }
+        func events(_ kind: EventKind) throws -> [EventRecord] { try hall.store.events(after: 0).map(\.record).filter { $0.kind == kind } }
 
         // Both live keypads are polled and set idle (a clerk is on duty at their windows).
         let polled = await eventually(5) {
@@ -169,7 +169,7 @@ extension ModbusPeerTests {
         let device = UdevDevice(syspath: "/sys/test/ttyUSB4", subsystem: "tty", devnode: port, properties: ["ID_PATH": "usb-0:1.4:1.0"])
         await sup.handle(UdevEvent(action: .add, device: device))
         #expect(await eventually(3) { sup.board.get("bus-a")?.state == .connected })
-        func rated() throws -> [HallEvent] { try hall.store.events(after: 0).map(\.event).filter { $0.kind == .ticketRated } }
+        func rated() throws -> [EventRecord] { try hall.store.events(after: 0).map(\.record).filter { $0.kind == .ticketRated } }
 
         try await hall.execute(.issueTicket(category: "a", priority: false))
         try await hall.execute(.callNext(window: 1))

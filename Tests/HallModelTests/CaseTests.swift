@@ -41,7 +41,7 @@ import Testing
         #expect(WorkingCalendar().adding(workingDays: 15, to: "2026-09-30") == "2026-10-21")
     }
 
-    static func bad(_ level: RatingLevel = .dissatisfied) throws -> (Driver, [HallEvent]) {
+    static func bad(_ level: RatingLevel = .dissatisfied) throws -> (Driver, [EventRecord]) {
         var d = try RatingFlowTests.served()
         d.engine = HallEngine(setup: {
             var s = Fixture.setup

@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import TestSupport
 
 /// A small hall: two categories, three windows, three clerks; Beijing time.
 enum Fixture {
@@ -27,10 +28,10 @@ struct Driver {
     var engine = HallEngine(setup: Fixture.setup)
     var state = HallState(setup: Fixture.setup)
     var now = Fixture.morning
-    var log: [HallEvent] = []
+    var log: [EventRecord] = []
 
     @discardableResult
-    mutating func run(_ command: HallCommand) throws(Rejection) -> [HallEvent] {
+    mutating func run(_ command: HallCommand) throws(Rejection) -> [EventRecord] {
         let events = try engine.decide(state, command, now: now)
         for e in events { state.apply(e) }
         log += events
@@ -51,5 +52,5 @@ struct Driver {
 
     mutating func advance(_ seconds: TimeInterval) { now = now.addingTimeInterval(seconds) }
 
-    func kinds(_ events: [HallEvent]) -> [EventKind] { events.map(\.kind) }
+    func kinds(_ events: [EventRecord]) -> [EventKind] { events.map(\.kind) }
 }

@@ -68,13 +68,9 @@ import Testing
     }
 
     @Test func statsProjectionCountsEachEventOnce() {
-        var e = HallEvent(kind: .ticketFinished, at: Fixture.morning, day: "2026-11-23")
-        e.window = 2
-        e.clerk = "c1"
-        e.category = "hukou"
-        e.outcome = .joint
-        e.waitSeconds = 65
-        e.serviceSeconds = 130
+        let e = EventRecord(at: Fixture.morning, day: "2026-11-23", .ticketFinished(TicketFinished(
+            window: 2, clerk: "c1", ticket: "2026-11-23/A001", number: "A001", category: "hukou", outcome: .joint,
+            waitSeconds: 65, serviceSeconds: 130, recalls: 0, deadline: Fixture.morning)))
         let changes = StatsProjection.changes(for: e)
         #expect(Set(changes.map(\.0)) == [StatsKey(scope: .window, key: "2", day: "2026-11-23"),
                                          StatsKey(scope: .clerk, key: "c1", day: "2026-11-23"),

@@ -34,7 +34,7 @@ final class DeviceList: Sendable {
         }
 
         func alerts() throws -> [(EventKind, String)] {
-            try hall.store.events(after: 0).compactMap { e in e.event.alert.map { (e.event.kind, $0) } }
+            try hall.store.events(after: 0).compactMap { e in e.event.alertChange.map { (e.event.kind, $0.alert) } }
         }
     }
 
@@ -77,7 +77,7 @@ final class DeviceList: Sendable {
         rig.devices.withLock { $0[0].fault = nil }
         await rig.monitor.check()
         #expect(try rig.alerts().suffix(2).map { "\($0.0.rawValue) \($0.1)" } == ["alert_raised device_down:printer-1", "alert_cleared device_down:printer-1"])
-        let note = try rig.hall.store.events(after: 0).last { $0.event.kind == .alertRaised }?.event.note
+        let note = try rig.hall.store.events(after: 0).last { $0.event.kind == .alertRaised }?.event.alertChange?.note
         #expect(note == "设备 printer-1 故障：打印纸已用完")
     }
 
@@ -124,7 +124,7 @@ final class DeviceList: Sendable {
         while try !rig.alerts().contains(where: { $0.1.hasPrefix("bad_rating") }) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let bad = try rig.alerts().filter { $0.1.hasPrefix("bad_rating") }
         #expect(bad.map(\.1) == ["bad_rating:2026-11-23/A001"])
-        let note = try rig.hall.store.events(after: 0).last { $0.event.kind == .alertRaised && $0.event.reason == "bad_rating" }?.event.note
+        let note = try rig.hall.store.events(after: 0).last { $0.event.kind == .alertRaised && $0.event.alertChange?.reason == "bad_rating" }?.event.alertChange?.note
         #expect(note?.contains("非常不满意") == true && note?.contains("2026-12-14") == true, "\(note ?? "")")
     }
 
@@ -136,11 +136,9 @@ final class DeviceList: Sendable {
         let running = Task { try await webhook.run() }
         defer { running.cancel() }
         try await Task.sleep(for: .milliseconds(100))
-        var e = HallEvent(kind: .alertRaised, at: Self.monday10, day: "2026-11-23")
-        e.alert = "device_down:printer-1"
-        e.reason = "device_down"
-        e.note = "设备 printer-1 断开"
-        _ = hub.publish([StoredEvent(seq: 7, event: e)])
+        let e = EventRecord(at: Self.monday10, day: "2026-11-23", .alertRaised(AlertChange(
+            alert: "device_down:printer-1", reason: "device_down", note: "设备 printer-1 断开")))
+        _ = hub.publish([StoredEvent(seq: 7, record: e)])
         let deadline = Date().addingTimeInterval(5)
         while receiver.requests.count < 3 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let requests = receiver.requests
@@ -203,5 +201,15 @@ final class DeviceList: Sendable {
         }
 
         deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    }
+}
+
+extension HallEvent {
+    /// The alert an alert_raised or alert_cleared event is about.
+    var alertChange: AlertChange? {
+        switch self {
+        case .alertRaised(let a), .alertCleared(let a): a
+        default: nil
+        }
     }
 }

@@ -2,6 +2,7 @@ import Codecs
 import Devices
 import Foundation
 import HallModel
+import TestSupport
 import Simulators
 import Store
 import Testing
@@ -100,7 +101,7 @@ import Testing
         try await rig.hall.execute(.reserveTicket(category: "a", priority: false))
         await rig.desk.voidInterrupted()
         #expect(await rig.hall.state.reserved.isEmpty)
-        let last = try #require(try rig.hall.store.events(after: 0).last?.event)
+        let last = try #require(try rig.hall.store.events(after: 0).last?.record)
         #expect(last.kind == .ticketVoided && last.reason == "interrupted" && last.number == "A001")
     }
 

@@ -10,23 +10,17 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let store = try EventStore(path: dir.path("a.sqlite"))
-        var e = HallEvent(kind: .ticketIssued, at: StoreFixture.nine, day: "2026-11-23")
-        e.ticket = "2026-11-23/A001"
-        e.number = "A001"
-        e.category = "hukou"
-        e.sequence = 1
-        e.issuedAt = StoreFixture.nine
-        var f = HallEvent(kind: .ratingIgnored, at: StoreFixture.nine.addingTimeInterval(1.234), day: "2026-11-23")
-        f.window = 3
-        f.level = .dissatisfied
-        f.reason = "nothing_awaited"
+        let e = EventRecord(at: StoreFixture.nine, day: "2026-11-23", .ticketIssued(TicketIssued(
+            ticket: "2026-11-23/A001", number: "A001", category: "hukou", priority: false, issuedAt: StoreFixture.nine, sequence: 1)))
+        let f = EventRecord(at: StoreFixture.nine.addingTimeInterval(1.234), day: "2026-11-23", .ratingIgnored(RatingIgnored(
+            window: 3, level: .dissatisfied, reason: "nothing_awaited")))
         let stored = try await store.append([e, f])
         #expect(stored.map(\.seq) == [1, 2])
         let more = try await store.append([f])
         #expect(more.map(\.seq) == [3])
         let back = try store.events(after: 0)
         #expect(back.map(\.seq) == [1, 2, 3])
-        #expect(back[0].event == e && back[1].event == f)
+        #expect(back[0].record == e && back[1].record == f)
         #expect(try store.check().isEmpty)
         let ticket = try #require(try store.ticket("2026-11-23/A001"))
         #expect(ticket.status == "waiting" && ticket.number == "A001")
@@ -44,7 +38,7 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let store = try EventStore(path: dir.path("a.sqlite"))
-        _ = try store.appendNow([HallEvent(kind: .dayStarted, at: StoreFixture.nine, day: "2026-11-23")])
+        _ = try store.appendNow([Self.dayStarted])
         #expect(throws: DatabaseError.self) { try store.writer.write { try $0.execute(sql: "DELETE FROM events") } }
         #expect(throws: DatabaseError.self) { try store.writer.write { try $0.execute(sql: "UPDATE events SET kind = 'x'") } }
         #expect(try store.lastSeq() == 1)
@@ -60,12 +54,36 @@ import Testing
         #expect(throws: StoreError.self) { try store.events(after: 0) }
     }
 
+    /// An event this version cannot read names its seq, its kind and the field; it is never skipped.
+    @Test func anUndecodableEventIsNamedBySeqKindAndField() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let store = try EventStore(path: dir.path("a.sqlite"))
+        _ = try store.appendNow([Self.dayStarted])
+        try store.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO events (seq, at_ms, day, kind, payload) VALUES
+                (2, 0, '2026-11-23', 'ticket_called', '{"at":0,"day":"2026-11-23","kind":"ticket_called","window":1}')
+                """)
+        }
+        do {
+            _ = try store.events(after: 0)
+            Issue.record("an undecodable event was read")
+        } catch let error as StoreError {
+            let text = error.description
+            #expect(text.contains("seq 2") && text.contains("ticket_called") && text.contains("is missing"), "\(text)")
+        }
+        #expect(throws: StoreError.self) { try store.eventsSinceLastDayStart() }
+    }
+
+    static let dayStarted = EventRecord(at: StoreFixture.nine, day: "2026-11-23", .dayStarted(DayStarted(expired: [], carried: [])))
+
     @Test func migrationsAreIdempotentAcrossReopen() throws {
         let dir = try TempDir()
         defer { dir.remove() }
         do {
             let store = try EventStore(path: dir.path("a.sqlite"))
-            _ = try store.appendNow([HallEvent(kind: .dayStarted, at: StoreFixture.nine, day: "2026-11-23")])
+            _ = try store.appendNow([Self.dayStarted])
         }
         let again = try EventStore(path: dir.path("a.sqlite"))
         #expect(try again.lastSeq() == 1)

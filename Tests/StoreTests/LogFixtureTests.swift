@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import HallModel
 import HallService
-@testable import Store
+import Store
+import TestSupport
 import Testing
 
 /// The log recorded before the typed-event change (`Tests/Fixtures/log/`, every event kind) replays to the
@@ -52,7 +53,7 @@ import Testing
         let decoder = EventCoding.decoder(), encoder = EventCoding.encoder()
         for row in rows {
             let payload: String = row["payload"]
-            let event = try decoder.decode(HallEvent.self, from: Data(payload.utf8))
+            let event = try decoder.decode(EventRecord.self, from: Data(payload.utf8))
             #expect(String(decoding: try encoder.encode(event), as: UTF8.self) == payload, "seq \(row["seq"] as Int64)")
         }
         #expect(try store.check().isEmpty)

@@ -16,24 +16,16 @@ import Testing
         for d in 0..<100 {
             let at = start.addingTimeInterval(Double(d) * 86_400)
             let day = calendar.day(of: at)
-            var events: [HallEvent] = []
+            var events: [EventRecord] = []
             for i in 0..<Int.random(in: 1...4, using: &rng) {
-                var f = HallEvent(kind: .ticketFinished, at: at, day: day)
-                f.window = i % 3 + 1
-                f.clerk = "c\(i % 2)"
-                f.category = "hukou"
-                f.ticket = "\(day)/A\(i)"
-                f.outcome = .immediate
-                f.waitSeconds = Double.random(in: 0...2000, using: &rng).rounded()
-                f.serviceSeconds = Double.random(in: 30...900, using: &rng).rounded()
-                events.append(f)
-                var r = HallEvent(kind: .ticketRated, at: at, day: day)
-                r.window = f.window
-                r.clerk = f.clerk
-                r.category = "hukou"
-                r.ticket = f.ticket
-                r.level = RatingLevel(rawValue: Int.random(in: 1...5, using: &rng))
-                events.append(r)
+                let (window, clerk, ticket) = (i % 3 + 1, "c\(i % 2)", "\(day)/A\(i)")
+                events.append(EventRecord(at: at, day: day, .ticketFinished(TicketFinished(
+                    window: window, clerk: clerk, ticket: ticket, number: "A\(i)", category: "hukou", outcome: .immediate,
+                    waitSeconds: Double.random(in: 0...2000, using: &rng).rounded(),
+                    serviceSeconds: Double.random(in: 30...900, using: &rng).rounded(), recalls: 0, deadline: at))))
+                events.append(EventRecord(at: at, day: day, .ticketRated(TicketRated(
+                    window: window, ticket: ticket, number: "A\(i)", clerk: clerk, category: "hukou", servedDay: day,
+                    level: RatingLevel(rawValue: Int.random(in: 1...5, using: &rng))!))))
             }
             _ = try store.appendNow(events)
         }

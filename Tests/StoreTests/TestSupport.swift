@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import TestSupport
 import HallService
 import Store
 
@@ -18,19 +19,8 @@ struct TempDir {
 }
 
 enum StoreFixture {
-    static let setup = HallSetup(
-        name: "测试大厅",
-        categories: [
-            ServiceCategory(code: "hukou", name: "户籍", prefix: "A"),
-            ServiceCategory(code: "social", name: "社保", prefix: "B"),
-            ServiceCategory(code: "tax", name: "税务", prefix: "C"),
-        ],
-        windows: [
-            ServiceWindow(number: 1, name: "1号窗口", categories: ["hukou", "social"]),
-            ServiceWindow(number: 2, name: "2号窗口", categories: ["social", "hukou"]),
-            ServiceWindow(number: 3, name: "3号窗口", categories: ["tax"]),
-        ],
-        clerks: [Clerk(id: "c1", name: "张敏"), Clerk(id: "c2", name: "李娜"), Clerk(id: "c3", name: "王强")])
+    /// The hall of the recorded log fixture.
+    static let setup = LogFixture.setup
 
     /// 2026-11-23 09:00:00 Beijing.
     static let nine = Date(timeIntervalSince1970: 1_795_395_600)

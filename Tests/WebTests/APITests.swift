@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import TestSupport
 import HallService
 import Testing
 

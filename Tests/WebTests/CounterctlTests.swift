@@ -1,5 +1,6 @@
 import Foundation
 import HallService
+import TestSupport
 import Testing
 
 /// counterctl status and export against a running counterd and its real database file.
@@ -7,8 +8,13 @@ import Testing
     static let counterctl = Daemon.bin.appendingPathComponent("counterctl")
 
     static func config(dir: URL) throws -> URL {
+        try config(dir: dir) { TestHall.toml(name: "导出测试大厅", categories: [("hukou", "户籍, \"迁移\"", "A")], extra: $0) }
+    }
+
+    /// Writes `dir/counterd.toml` from `toml(extra)`, with the database and runtime directory in `dir`.
+    static func config(dir: URL, _ toml: (String) -> String) throws -> URL {
         let file = dir.appendingPathComponent("counterd.toml")
-        try TestHall.toml(name: "导出测试大厅", categories: [("hukou", "户籍, \"迁移\"", "A")], extra: """
+        try toml("""
             [database]
             path = "\(dir.appendingPathComponent("hall.sqlite").path)"
             [server]
@@ -123,5 +129,45 @@ import Testing
         let after = try await ctl(["status", "--json"])
         #expect(after.status == 3)
         #expect((try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as? [String: Any])?["running"] as? Bool == false)
+    }
+}
+
+/// The recorded log (Tests/Fixtures/log) through the shipped binaries: `counterctl rebuild --check` finds
+/// its projections equal a rebuild, and counterd refuses to start on a log with an event it cannot read.
+@Suite struct LogFixtureBinaryTests {
+    static func hallDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        _ = try CounterctlTests.config(dir: dir) {
+            TestHall.toml(name: "测试大厅", windows: [1, 2, 3],
+                          categories: [("hukou", "户籍", "A"), ("social", "社保", "B"), ("tax", "税务", "C")],
+                          clerks: [("c1", "张敏"), ("c2", "李娜"), ("c3", "王强")], extra: $0)
+        }
+        return dir
+    }
+
+    @Test func rebuildCheckPassesOnTheRecordedLog() async throws {
+        let dir = try Self.hallDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try LogFixture.load(into: dir.appendingPathComponent("hall.sqlite").path)
+        try store.rebuildProjections()
+        let out = try await Command.run(CounterctlTests.counterctl, ["rebuild", "--check", "--json",
+                                                                     "--config", dir.appendingPathComponent("counterd.toml").path])
+        #expect(out.status == 0, "\(out)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(out.out.utf8)) as? [String: Any]
+        #expect(parsed?["equal"] as? Bool == true && (parsed?["tickets"] as? Int ?? 0) > 5, "\(out.out)")
+    }
+
+    @Test func counterdRefusesALogWithAnEventItCannotRead() async throws {
+        let dir = try Self.hallDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try LogFixture.load(into: dir.appendingPathComponent("hall.sqlite").path)
+        let next = try store.lastSeq() + 1
+        try LogFixture.insertRaw(store, seq: next, kind: "ticket_called",
+                                 payload: #"{"at":1796000000000,"day":"2026-12-01","kind":"ticket_called","window":1}"#)
+        let out = try await Command.run(Daemon.bin.appendingPathComponent("counterd"), [
+            "--config", dir.appendingPathComponent("counterd.toml").path, "--listen", "127.0.0.1:0", "--no-udev"])
+        #expect(out.status == 65, "\(out)")
+        #expect(out.err.contains("seq \(next)") && out.err.contains("ticket_called") && out.err.contains("\"clerk\" is missing"), "\(out.err)")
     }
 }

@@ -22,7 +22,7 @@ import Testing
         let start = try #require(BusinessCalendar(identifier: setup.rules.timeZone).start(of: from))
         for d in 0..<31 {
             var now = start.addingTimeInterval(Double(d) * 86400 + 9 * 3600)
-            var events: [HallEvent] = []
+            var events: [EventRecord] = []
             func run(_ c: HallCommand) throws {
                 let e = try engine.decide(state, c, now: now)
                 for x in e { state.apply(x) }

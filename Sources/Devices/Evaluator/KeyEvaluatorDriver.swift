@@ -72,12 +72,12 @@ enum EvaluatorPress {
         let outcome: String
         switch result {
         case .success(let events):
-            if let rated = events.first(where: { $0.event.kind == .ticketRated }) {
+            if let rated = events.rating {
                 outcome = "rated"
                 context.logger.debug("rating stored", metadata: ["device": "\(context.binding.id)", "window": "\(window)",
-                                                                "ticket": "\(rated.event.ticket ?? "-")", "level": "\(level.rawValue)"])
+                                                                "ticket": "\(rated.ticket)", "level": "\(level.rawValue)"])
             } else {
-                outcome = events.last(where: { $0.event.kind == .ratingIgnored })?.event.reason ?? "ignored"
+                outcome = events.ignoredRating?.reason ?? "ignored"
                 context.logger.info("rating press not stored", metadata: ["device": "\(context.binding.id)", "window": "\(window)",
                                                                         "reason": "\(outcome)", "level": "\(level.rawValue)"])
             }

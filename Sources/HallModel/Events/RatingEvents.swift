@@ -1,0 +1,88 @@
+import Foundation
+
+/// A rating stored for a served ticket.
+public struct TicketRated: EventPayload {
+    public var window: Int
+    /// The ticket's id: business day and number, "2026-11-23/A012".
+    public var ticket: String
+    /// The number as printed: "A012".
+    public var number: String
+    /// The clerk on duty (config id).
+    public var clerk: String
+    /// The ticket's category code.
+    public var category: String
+    /// The business day the service was finished on: the rating counts there.
+    public var servedDay: String
+    public var level: RatingLevel
+    /// "late": given by ticket after the window's wait ended; it replaces that rating_not_given in the figures.
+    public var reason: String?
+
+    public init(window: Int, ticket: String, number: String, clerk: String, category: String, servedDay: String, level: RatingLevel, reason: String? = nil) {
+        self.window = window
+        self.ticket = ticket
+        self.number = number
+        self.clerk = clerk
+        self.category = category
+        self.servedDay = servedDay
+        self.level = level
+        self.reason = reason
+    }
+
+    public var windowRef: Int? { window }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var clerkRef: String? { clerk }
+    public var categoryRef: String? { category }
+}
+
+/// The wait for a rating ended without one.
+public struct RatingNotGiven: EventPayload {
+    public var window: Int
+    public var ticket: String
+    public var number: String
+    public var clerk: String
+    public var category: String
+    public var servedDay: String
+    /// "timeout", "next_call" or "sign_out".
+    public var reason: String
+
+    public init(window: Int, ticket: String, number: String, clerk: String, category: String, servedDay: String, reason: String) {
+        self.window = window
+        self.ticket = ticket
+        self.number = number
+        self.clerk = clerk
+        self.category = category
+        self.servedDay = servedDay
+        self.reason = reason
+    }
+
+    public var windowRef: Int? { window }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var clerkRef: String? { clerk }
+    public var categoryRef: String? { category }
+}
+
+/// A rating press that was not stored.
+public struct RatingIgnored: EventPayload {
+    public var window: Int
+    public var level: RatingLevel
+    /// "duplicate", "nothing_awaited" or "no_clerk".
+    public var reason: String
+    /// The ticket already rated, for a duplicate.
+    public var ticket: String?
+    /// Its number, for a duplicate by ticket.
+    public var number: String?
+
+    public init(window: Int, level: RatingLevel, reason: String, ticket: String? = nil, number: String? = nil) {
+        self.window = window
+        self.level = level
+        self.reason = reason
+        self.ticket = ticket
+        self.number = number
+    }
+
+    public var windowRef: Int? { window }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+}

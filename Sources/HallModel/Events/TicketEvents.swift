@@ -1,0 +1,246 @@
+import Foundation
+
+/// A numbered ticket joined the queue.
+public struct TicketIssued: EventPayload {
+    /// The ticket's id: business day and number, "2026-11-23/A012".
+    public var ticket: String
+    /// The number as printed: "A012".
+    public var number: String
+    /// The ticket's category code.
+    public var category: String
+    /// Green channel (绿色通道).
+    public var priority: Bool
+    /// When the citizen held the ticket: the wait counts from here.
+    public var issuedAt: Date
+    /// Daily sequence of the number (the 12 of A012). Absent when a reservation was confirmed (the reservation took the sequence), and in logs written before print-before-issue.
+    public var sequence: Int?
+
+    public init(ticket: String, number: String, category: String, priority: Bool, issuedAt: Date, sequence: Int? = nil) {
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.priority = priority
+        self.issuedAt = issuedAt
+        self.sequence = sequence
+    }
+
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// A kiosk took the next number and is printing it.
+public struct TicketReserved: EventPayload {
+    public var ticket: String
+    public var number: String
+    public var category: String
+    public var priority: Bool
+    public var sequence: Int
+    public var issuedAt: Date
+
+    public init(ticket: String, number: String, category: String, priority: Bool, sequence: Int, issuedAt: Date) {
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.priority = priority
+        self.sequence = sequence
+        self.issuedAt = issuedAt
+    }
+
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// A reserved number that was never printed.
+public struct TicketVoided: EventPayload {
+    public var ticket: String
+    public var number: String
+    public var category: String
+    /// The printer's reason ("paper_out", "interrupted" …).
+    public var reason: String
+
+    public init(ticket: String, number: String, category: String, reason: String) {
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.reason = reason
+    }
+
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// A window called the next ticket.
+public struct TicketCalled: EventPayload {
+    public var window: Int
+    /// The clerk on duty (config id).
+    public var clerk: String
+    public var ticket: String
+    public var number: String
+    public var category: String
+    public var priority: Bool
+    public var issuedAt: Date
+    /// Issued → this call.
+    public var waitSeconds: Double
+
+    public init(window: Int, clerk: String, ticket: String, number: String, category: String, priority: Bool, issuedAt: Date, waitSeconds: Double) {
+        self.window = window
+        self.clerk = clerk
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.priority = priority
+        self.issuedAt = issuedAt
+        self.waitSeconds = waitSeconds
+    }
+
+    public var windowRef: Int? { window }
+    public var clerkRef: String? { clerk }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// A ticket at a window, and nothing more: parked (挂起) or called back.
+public struct TicketAtWindow: EventPayload {
+    public var window: Int
+    public var clerk: String
+    public var ticket: String
+    public var number: String
+    public var category: String
+
+    public init(window: Int, clerk: String, ticket: String, number: String, category: String) {
+        self.window = window
+        self.clerk = clerk
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+    }
+
+    public var windowRef: Int? { window }
+    public var clerkRef: String? { clerk }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// The ticket in service was called again.
+public struct TicketRecalled: EventPayload {
+    public var window: Int
+    public var clerk: String
+    public var ticket: String
+    public var number: String
+    public var category: String
+    /// Recalls so far, this one included.
+    public var recalls: Int
+
+    public init(window: Int, clerk: String, ticket: String, number: String, category: String, recalls: Int) {
+        self.window = window
+        self.clerk = clerk
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.recalls = recalls
+    }
+
+    public var windowRef: Int? { window }
+    public var clerkRef: String? { clerk }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// The citizen did not come (过号).
+public struct TicketNoShow: EventPayload {
+    public var window: Int
+    public var clerk: String
+    public var ticket: String
+    public var number: String
+    public var category: String
+    /// "manual" or "recall_limit".
+    public var reason: String
+    public var recalls: Int
+
+    public init(window: Int, clerk: String, ticket: String, number: String, category: String, reason: String, recalls: Int) {
+        self.window = window
+        self.clerk = clerk
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.reason = reason
+        self.recalls = recalls
+    }
+
+    public var windowRef: Int? { window }
+    public var clerkRef: String? { clerk }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// The ticket went back to the queue under another category and/or for one window.
+public struct TicketTransferred: EventPayload {
+    public var window: Int
+    public var clerk: String
+    public var ticket: String
+    public var number: String
+    public var category: String
+    /// Its category from now on (the same one when only a window was named).
+    public var toCategory: String
+    /// The one window that may call it, if named.
+    public var toWindow: Int?
+
+    public init(window: Int, clerk: String, ticket: String, number: String, category: String, toCategory: String, toWindow: Int? = nil) {
+        self.window = window
+        self.clerk = clerk
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.toCategory = toCategory
+        self.toWindow = toWindow
+    }
+
+    public var windowRef: Int? { window }
+    public var clerkRef: String? { clerk }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// A service ended; the window now awaits the rating.
+public struct TicketFinished: EventPayload {
+    public var window: Int
+    public var clerk: String
+    public var ticket: String
+    public var number: String
+    public var category: String
+    public var outcome: Outcome
+    /// Issued → first call.
+    public var waitSeconds: Double
+    /// Last call → finish.
+    public var serviceSeconds: Double
+    public var recalls: Int
+    /// When the wait for the rating ends.
+    public var deadline: Date
+
+    public init(window: Int, clerk: String, ticket: String, number: String, category: String, outcome: Outcome, waitSeconds: Double, serviceSeconds: Double, recalls: Int, deadline: Date) {
+        self.window = window
+        self.clerk = clerk
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.outcome = outcome
+        self.waitSeconds = waitSeconds
+        self.serviceSeconds = serviceSeconds
+        self.recalls = recalls
+        self.deadline = deadline
+    }
+
+    public var windowRef: Int? { window }
+    public var clerkRef: String? { clerk }
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
