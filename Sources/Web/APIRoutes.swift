@@ -13,11 +13,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     router.get("/healthz") { _, _ in
         try JSON.response(["status": "ok"])
     }
-    router.get("/openapi.yaml") { _, _ in
-        var headers = HTTPFields()
-        headers[.contentType] = "application/yaml; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
-    }
+    router.get("/openapi.yaml") { _, _ in Page.response(Page.openAPI, type: "application/yaml; charset=utf-8") }
     router.get("/metrics") { _, _ in
         let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
         HallMetrics.recordQueues(setup: setup, state: state, now: now)
@@ -31,11 +27,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     // Browser displays (Chromium in kiosk mode): the page is static; its data needs a token in ?token=.
     @Sendable func displayPage(_ layout: DisplayPages.Layout, _ request: Request, window: Int? = nil) -> Response {
         let calls = request.uri.queryParameters.get("calls").flatMap(Int.init) ?? 8
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        let html = DisplayPages.html(layout: layout, window: window, templates: deps.templates, calls: max(1, min(calls, 30)))
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Page.response(DisplayPages.html(layout: layout, window: window, templates: deps.templates, calls: max(1, min(calls, 30))))
     }
     router.get("/display/hall") { request, _ in displayPage(.hall, request) }
     router.get("/display/tv") { request, _ in displayPage(.tv, request) }

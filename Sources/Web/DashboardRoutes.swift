@@ -40,12 +40,7 @@ struct DashboardView: Encodable {
 }
 
 func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
-    router.get("/dashboard") { _, _ in
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html)))
-    }
+    router.get("/dashboard") { _, _ in Page.response(Page.dashboard) }
     let api = router.group("api")
     api.get("dashboard") { request, _ in
         _ = try deps.authorize(request, .reports)
