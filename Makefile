@@ -34,7 +34,7 @@ test-deps: deps
 	fi
 	@# The group the udev rules give devices to (the package's sysusers.d makes it on a real install).
 	@getent group counterd >/dev/null || $(SUDO) groupadd --system counterd
-	@if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import openapi_spec_validator, pymodbus, serial, importlib.util; assert importlib.util.find_spec("alphasign") and importlib.util.find_spec("websocket") and importlib.util.find_spec("escpos") and importlib.util.find_spec("openpyxl")' >/dev/null 2>&1; then \
+	@if [ ! -x $(VENV)/bin/python ] || ! $(VENV)/bin/python -c 'import openapi_spec_validator, pymodbus, serial, importlib.util; assert importlib.util.find_spec("alphasign") and importlib.util.find_spec("websocket") and importlib.util.find_spec("escpos") and importlib.util.find_spec("openpyxl") and importlib.util.find_spec("schemathesis")' >/dev/null 2>&1; then \
 	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt; \
 	fi
 

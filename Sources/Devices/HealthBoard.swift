@@ -1,4 +1,5 @@
 import Foundation
+import HallModel
 import Metrics
 import Synchronization
 
@@ -61,11 +62,7 @@ public final class HealthBoard: Sendable {
 
     /// The devices as the status file's JSON (without the time written, so unchanged health encodes the same).
     public func encoded() throws -> Data {
-        let e = JSONEncoder()
-        e.dateEncodingStrategy = .iso8601
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try e.encode(DeviceStatusFile(devices: all))
+        try WireCoding.statusFileEncoder().encode(DeviceStatusFile(devices: all))
     }
 
     /// Writes the board as JSON, atomically, for `counterctl devices`.
@@ -79,9 +76,6 @@ public struct DeviceStatusFile: Codable, Sendable {
     public var devices: [DeviceHealth]
 
     public static func read(path: String) throws -> DeviceStatusFile {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        return try d.decode(DeviceStatusFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        try WireCoding.statusFileDecoder().decode(DeviceStatusFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

@@ -40,9 +40,7 @@ public actor AlertWebhook: Service {
 
     public func run() async throws {
         let events = hub.subscribe()
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = WireCoding.webhookEncoder()
         // A stop ends the forwarding (and any retry pause): the alerts stay in the log either way.
         await cancelWhenGracefulShutdown {
             for await stored in events {

@@ -16,12 +16,23 @@ public struct Reports: Sendable {
         case badDate(String)
         case reversed(from: String, to: String)
 
-        public var description: String {
+        /// The problem in the words of the caller's interface: its names for the two bounds
+        /// ("--from"/"--to" on the command line, "from"/"to" as query parameters).
+        public func message(from fromName: String, to toName: String) -> String {
             switch self {
             case .badDate(let d): "not a date (want yyyy-MM-dd): \(d)"
-            case .reversed(let f, let t): "--from \(f) is after --to \(t)"
+            case .reversed(let f, let t): "\(fromName) \(f) is after \(toName) \(t)"
             }
         }
+
+        public var messageZh: String {
+            switch self {
+            case .badDate(let d): "日期无效（应为 yyyy-MM-dd）：\(d)"
+            case .reversed(let f, let t): "开始日期 from（\(f)）晚于结束日期 to（\(t)）"
+            }
+        }
+
+        public var description: String { message(from: "from", to: "to") }
     }
 
     /// Checks a business-day range given as yyyy-MM-dd.

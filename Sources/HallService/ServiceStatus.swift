@@ -56,20 +56,8 @@ public struct ServiceStatus: Codable, Sendable, Equatable {
                              listen: listen, events: events, day: state.day, queues: queues, windows: windows)
     }
 
-    public static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.dateEncodingStrategy = .iso8601
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return e
-    }()
-
-    public static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        return d
-    }()
+    public static let encoder = WireCoding.statusFileEncoder()
+    public static let decoder = WireCoding.statusFileDecoder()
 }
 
 /// Keeps `status.json` in the runtime directory current while counterd runs; removes it on stop.

@@ -61,13 +61,8 @@ final class LiveSettings: Sendable {
 }
 
 enum JSON {
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.dateEncodingStrategy = .iso8601
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
+    static let encoder = WireCoding.apiEncoder()
+    static let decoder = WireCoding.apiDecoder()
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)
@@ -91,7 +86,7 @@ enum JSON {
         var data = Data(buffer.readableBytesView)
         if data.isEmpty && allowEmpty { data = Data("{}".utf8) }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decoder.decode(T.self, from: data)
         } catch {
             throw APIError.badRequest("malformed_json", zh: "请求内容不是有效的 JSON 或缺少字段", en: "malformed JSON body: \(Self.describe(error))")
         }

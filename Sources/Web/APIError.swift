@@ -9,6 +9,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var code: String
     public var messageZh: String
     public var messageEn: String
+    /// For 405: the methods the path has.
+    var allow: String?
 
     public init(_ status: HTTPResponse.Status, code: String, zh: String, en: String) {
         self.status = status
@@ -20,18 +22,19 @@ public struct APIError: HTTPResponseError, Sendable {
     struct Body: Encodable {
         struct Inner: Encodable {
             var code: String
-            var message_zh: String
-            var message_en: String
+            var messageZh: String
+            var messageEn: String
         }
         var error: Inner
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(code: code, message_zh: messageZh, message_en: messageEn))
-        let data = (try? JSONEncoder().encode(body)) ?? Data("{}".utf8)
+        let body = Body(error: .init(code: code, messageZh: messageZh, messageEn: messageEn))
+        let data = (try? JSON.encoder.encode(body)) ?? Data("{}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let allow { headers[.allow] = allow }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -55,6 +58,8 @@ public struct APIError: HTTPResponseError, Sendable {
 
 /// Turns every error into the API's JSON shape, so no handler can answer with an empty 500.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -62,7 +67,13 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw e
         } catch let e as HTTPError {
             switch e.status {
-            case .notFound: throw APIError.notFound
+            case .notFound:
+                let allowed = routes.methods(for: request.uri.path)
+                guard !allowed.isEmpty, !allowed.contains(request.method) else { throw APIError.notFound }
+                var error = APIError(.methodNotAllowed, code: "method_not_allowed", zh: "该地址不支持 \(request.method) 请求",
+                                     en: "\(request.method) is not allowed here")
+                error.allow = allowed.map(\.rawValue).joined(separator: ", ")
+                throw error
             case .methodNotAllowed:
                 throw APIError(.methodNotAllowed, code: "method_not_allowed", zh: "不支持该请求方法", en: "method not allowed")
             case .contentTooLarge:

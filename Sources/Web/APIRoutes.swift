@@ -8,7 +8,8 @@ import Store
 /// Builds the router: JSON API, event stream, OpenAPI document and metrics.
 public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    router.middlewares.add(JSONErrorMiddleware())
+    let table = RouteTable()
+    router.middlewares.add(JSONErrorMiddleware(routes: table))
 
     router.get("/healthz") { _, _ in
         try JSON.response(["status": "ok"])
@@ -75,8 +76,8 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         let id = issued.ticket
         let ahead = state.waiting.prefix { $0.id != id }.filter { $0.category == body.category }.count
         return try JSON.response(IssuedTicketView(
-            ticket: id, number: issued.number, category: body.category, category_name: category?.name ?? "",
-            priority: issued.priority, issued_at: issued.issuedAt, waiting_ahead: ahead,
+            ticket: id, number: issued.number, category: body.category, categoryName: category?.name ?? "",
+            priority: issued.priority, issuedAt: issued.issuedAt, waitingAhead: ahead,
             checklist: category?.checklist ?? [],
             windows: setup.windows.filter { $0.categories.contains(body.category) }.map(\.number)), status: .created)
     }
@@ -133,7 +134,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         let events = try await deps.run(.rate(window: number, level: level), source: "web-evaluator:\(number)")
         if let rated = events.rating {
             return try JSON.response(RatingResult(accepted: true, ticket: rated.ticket, level: level.rawValue,
-                                                  level_name: level.chineseName, events: events.map(EventView.init)), status: .created)
+                                                  levelName: level.chineseName, events: events.map(EventView.init)), status: .created)
         }
         let reason = events.ignoredRating?.reason ?? "nothing_awaited"
         switch reason {
@@ -162,14 +163,11 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         let today = await deps.hall.engine.calendar.day(of: deps.hall.now)
         let from = request.uri.queryParameters.get("from") ?? today
         let to = request.uri.queryParameters.get("to") ?? from
-        do {
-            try deps.reports.validate(from: from, to: to)
-        } catch {
-            throw APIError.badRequest("invalid_range", zh: "日期范围无效（yyyy-MM-dd）", en: "\(error)")
-        }
+        try validateRange(deps, from: from, to: to)
         let rows = try deps.reports.rows(scope, from: from, to: to)
         return try JSON.response(ReportView(scope: scopeText, from: from, to: to, rows: rows))
     }
+    table.fill(from: router)
     return router
 }
 

@@ -12,30 +12,30 @@ struct CaseView: Encodable {
     var number: String
     var day: String
     var window: Int?
-    var window_name: String?
+    var windowName: String?
     var clerk: String?
-    var clerk_name: String?
+    var clerkName: String?
     var category: String?
-    var category_name: String?
+    var categoryName: String?
     var level: Int
-    var level_name: String
-    var opened_at: Date
-    var due_day: String
+    var levelName: String
+    var openedAt: Date
+    var dueDay: String
     var state: String
-    var state_name: String
+    var stateName: String
     var overdue: Bool
     /// Working days from today to the due day (negative: overdue by that many).
-    var working_days_left: Int
-    var contacted_at: Date?
-    var contacted_by: String?
-    var contact_method: String?
-    var citizen_said: String?
-    var rectified_at: Date?
-    var rectified_by: String?
-    var rectify_note: String?
-    var closed_at: Date?
-    var closed_by: String?
-    var close_note: String?
+    var workingDaysLeft: Int
+    var contactedAt: Date?
+    var contactedBy: String?
+    var contactMethod: String?
+    var citizenSaid: String?
+    var rectifiedAt: Date?
+    var rectifiedBy: String?
+    var rectifyNote: String?
+    var closedAt: Date?
+    var closedBy: String?
+    var closeNote: String?
 
     init(_ c: CaseRecord, setup: HallSetup, today: String) {
         func date(_ ms: Int64?) -> Date? { ms.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
@@ -44,29 +44,29 @@ struct CaseView: Encodable {
         number = c.number
         day = c.day
         window = c.windowNo
-        window_name = c.windowNo.flatMap { setup.window($0)?.name }
+        windowName = c.windowNo.flatMap { setup.window($0)?.name }
         clerk = c.clerk
-        clerk_name = c.clerk.flatMap { setup.clerk($0)?.name }
+        clerkName = c.clerk.flatMap { setup.clerk($0)?.name }
         category = c.category
-        category_name = c.category.flatMap { setup.category($0)?.name }
+        categoryName = c.category.flatMap { setup.category($0)?.name }
         level = c.level
-        level_name = RatingLevel(rawValue: c.level)?.chineseName ?? ""
-        opened_at = date(c.openedAtMs) ?? Date(timeIntervalSince1970: 0)
-        due_day = c.dueDay
+        levelName = RatingLevel(rawValue: c.level)?.chineseName ?? ""
+        openedAt = date(c.openedAtMs) ?? Date(timeIntervalSince1970: 0)
+        dueDay = c.dueDay
         state = c.state
-        state_name = CaseState(rawValue: c.state)?.chineseName ?? c.state
+        stateName = CaseState(rawValue: c.state)?.chineseName ?? c.state
         overdue = c.model.overdue(today: today)
-        working_days_left = setup.rules.workingCalendar.workingDays(from: today, to: c.dueDay)
-        contacted_at = date(c.contactedAtMs)
-        contacted_by = c.contactedBy
-        contact_method = c.contactMethod
-        citizen_said = c.citizenSaid
-        rectified_at = date(c.rectifiedAtMs)
-        rectified_by = c.rectifiedBy
-        rectify_note = c.rectifyNote
-        closed_at = date(c.closedAtMs)
-        closed_by = c.closedBy
-        close_note = c.closeNote
+        workingDaysLeft = setup.rules.workingCalendar.workingDays(from: today, to: c.dueDay)
+        contactedAt = date(c.contactedAtMs)
+        contactedBy = c.contactedBy
+        contactMethod = c.contactMethod
+        citizenSaid = c.citizenSaid
+        rectifiedAt = date(c.rectifiedAtMs)
+        rectifiedBy = c.rectifiedBy
+        rectifyNote = c.rectifyNote
+        closedAt = date(c.closedAtMs)
+        closedBy = c.closedBy
+        closeNote = c.closeNote
     }
 
     /// "2026-11-23-A012" → "2026-11-23/A012".
@@ -114,34 +114,47 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
         return try JSON.response(Cases(from: from, to: to, today: await deps.today(), cases: try await deps.caseViews(from: from, to: to, filter: filter)))
     }
 
-    func caseAction(_ name: String, _ make: @escaping @Sendable (Request, Date) async throws -> CaseAction) {
+    /// `make` reads the step from the request, given the time now and the case as stored (nil: unknown).
+    func caseAction(_ name: String, _ make: @escaping @Sendable (Request, Date, CaseRecord?) async throws -> CaseAction) {
         api.post("cases/:id/\(name)") { request, context in
             let principal = try deps.authorize(request, .reports)
             guard let pathID = context.parameters.get("id"), let id = CaseView.ticketID(pathID) else {
                 throw APIError(.notFound, code: "unknown_case", zh: "没有这个差评工单", en: "no such case")
             }
-            let action = try await make(request, await deps.hall.now)
-            let current = try deps.hall.store.badRatingCase(id)?.model
+            let stored = try deps.hall.store.badRatingCase(id)
+            let action = try await make(request, await deps.hall.now, stored)
+            let current = stored?.model
             _ = try await deps.run(.caseAction(case: id, action: action, manager: principal.label, current: current), source: "manager:\(principal.label)")
             let setup = await deps.hall.setup
             guard let record = try deps.hall.store.badRatingCase(id) else { throw APIError.notFound }
             return try JSON.response(CaseView(record, setup: setup, today: await deps.today()))
         }
     }
-    caseAction("contact") { request, now in
+    caseAction("contact") { request, now, stored in
         struct Body: Decodable {
             var at: Date?
             var method: String
-            var citizen_said: String
+            var citizenSaid: String
         }
         let body = try await JSON.body(Body.self, request)
-        guard !body.method.isEmpty, body.method.count <= 50, body.citizen_said.count <= 2000 else {
+        if let at = body.at {
+            // A contact is recorded after it happened: not in the future (a minute's clock skew aside), not
+            // before the rating that opened the case.
+            if at > now.addingTimeInterval(60) {
+                throw APIError.badRequest("invalid_contact_time", zh: "回访时间 at 不能晚于现在", en: "at is in the future")
+            }
+            if let stored, at < Date(timeIntervalSince1970: Double(stored.openedAtMs) / 1000) {
+                throw APIError.badRequest("invalid_contact_time", zh: "回访时间 at 不能早于差评工单的创建时间",
+                                          en: "at is before the case was opened")
+            }
+        }
+        guard !body.method.isEmpty, body.method.count <= 50, body.citizenSaid.count <= 2000 else {
             throw APIError.badRequest("invalid_contact", zh: "请填写回访方式（不超过50字）和群众意见（不超过2000字）",
                                       en: "method (1–50 characters) and citizen_said (at most 2000) are needed")
         }
-        return .contact(at: body.at ?? now, method: body.method, citizenSaid: body.citizen_said)
+        return .contact(at: body.at ?? now, method: body.method, citizenSaid: body.citizenSaid)
     }
-    caseAction("rectify") { request, _ in
+    caseAction("rectify") { request, _, _ in
         struct Body: Decodable { var note: String }
         let body = try await JSON.body(Body.self, request)
         guard !body.note.isEmpty, body.note.count <= 2000 else {
@@ -149,7 +162,7 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
         }
         return .rectify(note: body.note)
     }
-    caseAction("close") { request, _ in
+    caseAction("close") { request, _, _ in
         struct Body: Decodable { var note: String? }
         let body = try await JSON.body(Body.self, request, allowEmpty: true)
         guard (body.note ?? "").count <= 2000 else {
@@ -159,15 +172,20 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
     }
 }
 
+/// A range from the query parameters `from` and `to`: a 400 that names them.
+func validateRange(_ deps: WebDependencies, from: String, to: String) throws {
+    do {
+        try deps.reports.validate(from: from, to: to)
+    } catch {
+        throw APIError.badRequest("invalid_range", zh: error.messageZh, en: error.message(from: "from", to: "to"))
+    }
+}
+
 /// ?from=&to= (default: today), validated.
 func range(_ request: Request, _ deps: WebDependencies) async throws -> (String, String) {
     let today = await deps.today()
     let from = request.uri.queryParameters.get("from") ?? today
     let to = request.uri.queryParameters.get("to") ?? from
-    do {
-        try deps.reports.validate(from: from, to: to)
-    } catch {
-        throw APIError.badRequest("invalid_range", zh: "日期范围无效（yyyy-MM-dd）", en: "\(error)")
-    }
+    try validateRange(deps, from: from, to: to)
     return (from, to)
 }

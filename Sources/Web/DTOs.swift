@@ -9,7 +9,7 @@ struct CategoryView: Encodable {
     var prefix: String
     var waiting: Int
     var checklist: [String]
-    var time_limit_minutes: Int
+    var timeLimitMinutes: Int
 }
 
 struct ClerkView: Encodable {
@@ -22,8 +22,8 @@ struct TicketView: Encodable {
     var number: String
     var category: String
     var priority: Bool
-    var issued_at: Date
-    var directed_window: Int?
+    var issuedAt: Date
+    var directedWindow: Int?
     var transfers: Int
 }
 
@@ -31,8 +31,8 @@ struct ServingView: Encodable {
     var ticket: String
     var number: String
     var category: String
-    var first_called_at: Date
-    var last_called_at: Date
+    var firstCalledAt: Date
+    var lastCalledAt: Date
     var recalls: Int
 }
 
@@ -50,7 +50,7 @@ struct WindowView: Encodable {
     var paused: Bool
     var clerk: ClerkView?
     var serving: ServingView?
-    var awaiting_rating: AwaitingView?
+    var awaitingRating: AwaitingView?
 
     init(_ config: ServiceWindow, _ s: WindowState, setup: HallSetup) {
         number = config.number
@@ -61,9 +61,9 @@ struct WindowView: Encodable {
         clerk = s.clerk.map { ClerkView(id: $0, name: setup.clerk($0)?.name ?? $0) }
         serving = s.serving.map {
             ServingView(ticket: $0.ticket.id, number: $0.ticket.number, category: $0.ticket.category,
-                        first_called_at: $0.firstCalledAt, last_called_at: $0.lastCalledAt, recalls: $0.recalls)
+                        firstCalledAt: $0.firstCalledAt, lastCalledAt: $0.lastCalledAt, recalls: $0.recalls)
         }
-        awaiting_rating = s.awaiting.map { AwaitingView(ticket: $0.ticket, number: $0.number, deadline: $0.deadline) }
+        awaitingRating = s.awaiting.map { AwaitingView(ticket: $0.ticket, number: $0.number, deadline: $0.deadline) }
     }
 }
 
@@ -84,12 +84,12 @@ struct HallView: Encodable {
         let counts = state.waitingCounts
         categories = setup.categories.map {
             CategoryView(code: $0.code, name: $0.name, prefix: $0.prefix, waiting: counts[$0.code, default: 0],
-                         checklist: $0.checklist, time_limit_minutes: $0.timeLimitMinutes)
+                         checklist: $0.checklist, timeLimitMinutes: $0.timeLimitMinutes)
         }
         windows = setup.windows.map { WindowView($0, state.window($0.number), setup: setup) }
         waiting = state.waiting.map {
             TicketView(ticket: $0.id, number: $0.number, category: $0.category, priority: $0.priority,
-                       issued_at: $0.issuedAt, directed_window: $0.directedWindow, transfers: $0.transfers)
+                       issuedAt: $0.issuedAt, directedWindow: $0.directedWindow, transfers: $0.transfers)
         }
     }
 }
@@ -111,10 +111,10 @@ struct IssuedTicketView: Encodable {
     var ticket: String
     var number: String
     var category: String
-    var category_name: String
+    var categoryName: String
     var priority: Bool
-    var issued_at: Date
-    var waiting_ahead: Int
+    var issuedAt: Date
+    var waitingAhead: Int
     var checklist: [String]
     var windows: [Int]
 }
@@ -128,7 +128,7 @@ struct RatingResult: Encodable {
     var accepted: Bool
     var ticket: String?
     var level: Int
-    var level_name: String
+    var levelName: String
     var events: [EventView]
 }
 

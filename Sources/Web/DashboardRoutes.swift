@@ -13,13 +13,13 @@ struct DashboardView: Encodable {
         var rated: Int
         /// Index 0 = 非常不满意 … 4 = 非常满意.
         var ratings: [Int]
-        var satisfaction_rate: Double?
+        var satisfactionRate: Double?
         var score: Double?
     }
 
     struct Bucket: Encodable {
         /// Upper edge in seconds; nil for the last, open bucket.
-        var upper_seconds: Double?
+        var upperSeconds: Double?
         var count: Int
     }
 
@@ -32,11 +32,11 @@ struct DashboardView: Encodable {
     var categories: [ReportRow]
     var daily: [Day]
     /// Waiting times of the services finished in the range, in minute-wide buckets up to an hour, then an open one.
-    var wait_histogram: [Bucket]
+    var waitHistogram: [Bucket]
     /// Services finished per hour of the day (0–23, hall time).
-    var served_by_hour: [Int]
-    var cases_open: Int
-    var cases_overdue: Int
+    var servedByHour: [Int]
+    var casesOpen: Int
+    var casesOverdue: Int
 }
 
 func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
@@ -95,7 +95,7 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
         let s = perDay[day]!
         waits.merge(s.waitHistogram)
         daily.append(.init(day: day, served: s.served, rated: s.rated, ratings: s.ratings,
-                           satisfaction_rate: ReportBuilder.satisfactionRate(ratings: s.ratings),
+                           satisfactionRate: ReportBuilder.satisfactionRate(ratings: s.ratings),
                            score: ReportBuilder.score(ratings: s.ratings, weights: weights)))
     }
     // One-minute buckets to 30 min, five-minute ones to an hour, then one open bucket: every edge here is
@@ -106,7 +106,7 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
         let upper = i < DurationHistogram.edges.count ? DurationHistogram.edges[i] : .infinity
         counts[targets.firstIndex { $0 >= upper } ?? targets.count] += Int(count)
     }
-    let buckets = counts.enumerated().map { DashboardView.Bucket(upper_seconds: $0.offset < targets.count ? targets[$0.offset] : nil, count: $0.element) }
+    let buckets = counts.enumerated().map { DashboardView.Bucket(upperSeconds: $0.offset < targets.count ? targets[$0.offset] : nil, count: $0.element) }
     var byHour = [Int](repeating: 0, count: 24)
     let calendar = BusinessCalendar(identifier: setup.rules.timeZone)
     try store.forEachTicket(fromDay: from, toDay: to) { rows in
@@ -121,6 +121,6 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
         windows: try reports.rows(.window, from: from, to: to, today: today),
         clerks: try reports.rows(.clerk, from: from, to: to, today: today),
         categories: try reports.rows(.category, from: from, to: to, today: today),
-        daily: daily, wait_histogram: buckets, served_by_hour: byHour,
-        cases_open: unclosed.count, cases_overdue: unclosed.filter { $0.model.overdue(today: today) }.count)
+        daily: daily, waitHistogram: buckets, servedByHour: byHour,
+        casesOpen: unclosed.count, casesOverdue: unclosed.filter { $0.model.overdue(today: today) }.count)
 }

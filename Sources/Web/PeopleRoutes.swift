@@ -12,9 +12,9 @@ struct KioskCategoryView: Encodable {
     var name: String
     var prefix: String
     var waiting: Int
-    var windows_open: Int
+    var windowsOpen: Int
     /// nil when no window serving it is open.
-    var estimated_wait_minutes: Int?
+    var estimatedWaitMinutes: Int?
 }
 
 struct KioskView: Encodable {
@@ -28,19 +28,19 @@ struct KioskView: Encodable {
         var device: String
         var connected: Bool
         var ready: Bool
-        var problem_zh: String?
-        var problem_en: String?
+        var problemZh: String?
+        var problemEn: String?
     }
 }
 
 struct RateView: Encodable {
     var number: String
-    var category_name: String
+    var categoryName: String
     var window: Int?
-    var window_name: String?
+    var windowName: String?
     /// awaiting (can rate now), rated, expired, not_served
     var state: String
-    var rating_hours: Double
+    var ratingHours: Double
     var levels: [LevelView]
 
     struct LevelView: Encodable {
@@ -52,18 +52,18 @@ struct RateView: Encodable {
 struct ConsoleRating: Encodable {
     var number: String
     var level: Int
-    var level_name: String
+    var levelName: String
     var at: Date
 }
 
 struct ConsoleView: Encodable {
     var window: WindowView
     var checklist: [String]
-    var category_name: String?
+    var categoryName: String?
     var waiting: [CategoryView]
     var candidates: Int
-    var ratings_today: [ConsoleRating]
-    var served_today: Int
+    var ratingsToday: [ConsoleRating]
+    var servedToday: Int
     var clerks: [ClerkView]
     var categories: [CategoryView]
     var windows: [Int]
@@ -92,15 +92,15 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         struct Body: Decodable {
             var category: String
             var priority: Bool?
-            var request_id: String?
+            var requestId: String?
             var print: Bool?
         }
         let body = try await JSON.body(Body.self, request)
-        if let id = body.request_id, id.count > 100 {
+        if let id = body.requestId, id.count > 100 {
             throw APIError.badRequest("invalid_request_id", zh: "请求编号过长", en: "request_id is at most 100 characters")
         }
         let result = await kiosk.take(category: body.category, priority: body.priority ?? false, kiosk: principal.label,
-                                      printer: principal.printer, print: body.print ?? true, requestID: body.request_id)
+                                      printer: principal.printer, print: body.print ?? true, requestID: body.requestId)
         switch result {
         case .success(let t): return try JSON.response(t, status: t.repeated ? .ok : .created)
         case .failure(let e): throw kioskError(e)
@@ -141,9 +141,9 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
                 var accepted = true
                 var number: String
                 var level: Int
-                var level_name: String
+                var levelName: String
             }
-            return try JSON.response(Accepted(number: record?.number ?? "", level: level.rawValue, level_name: level.chineseName), status: .created)
+            return try JSON.response(Accepted(number: record?.number ?? "", level: level.rawValue, levelName: level.chineseName), status: .created)
         }
         throw APIError(.conflict, code: "rating_duplicate", zh: "该号码已评价，感谢您的参与", en: "this ticket is already rated")
     }
@@ -188,8 +188,8 @@ private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRec
     let number = record?.number ?? String(ticket.split(separator: "/").last ?? "")
     let categoryName = record.flatMap { setup.category($0.category)?.name } ?? ""
     let window = record?.windowNo
-    var view = RateView(number: number, category_name: categoryName, window: window, window_name: window.flatMap { setup.window($0)?.name },
-                        state: "not_served", rating_hours: setup.rules.ticketRatingHours, levels: RatingLevel.levelViews)
+    var view = RateView(number: number, categoryName: categoryName, window: window, windowName: window.flatMap { setup.window($0)?.name },
+                        state: "not_served", ratingHours: setup.rules.ticketRatingHours, levels: RatingLevel.levelViews)
     if state.windows.values.contains(where: { $0.awaiting?.ticket == ticket }) {
         view.state = "awaiting"
     } else if let r = record, let served = servedTicket(r) {
@@ -219,8 +219,8 @@ private func kioskView(_ deps: WebDependencies, principal: Principal) async -> K
         let mean = (st.map { $0.served >= 3 ? $0.serviceSum / Double($0.served) : nil } ?? nil) ?? Double(c.timeLimitMinutes * 60) / 2
         let waiting = counts[c.code, default: 0]
         let estimate: Int? = open == 0 ? nil : Int((Double((waiting + open - 1) / open) * mean / 60).rounded(.up))
-        return KioskCategoryView(code: c.code, name: c.name, prefix: c.prefix, waiting: waiting, windows_open: open,
-                                 estimated_wait_minutes: estimate)
+        return KioskCategoryView(code: c.code, name: c.name, prefix: c.prefix, waiting: waiting, windowsOpen: open,
+                                 estimatedWaitMinutes: estimate)
     }
     var printer: KioskView.PrinterView?
     let kioskSettings = await deps.kiosk?.currentSettings
@@ -230,8 +230,8 @@ private func kioskView(_ deps: WebDependencies, principal: Principal) async -> K
         let connected = room.isConnected(device)
         printer = KioskView.PrinterView(
             device: device, connected: connected, ready: connected && (status?.canPrint ?? false),
-            problem_zh: !connected ? "打印机未连接" : problems.isEmpty ? (status == nil ? "打印机无响应" : nil) : problems.map(\.zh).joined(separator: "，"),
-            problem_en: !connected ? "printer not connected" : problems.isEmpty ? (status == nil ? "printer not answering" : nil) : problems.map(\.en).joined(separator: ", "))
+            problemZh: !connected ? "打印机未连接" : problems.isEmpty ? (status == nil ? "打印机无响应" : nil) : problems.map(\.zh).joined(separator: "，"),
+            problemEn: !connected ? "printer not connected" : problems.isEmpty ? (status == nil ? "printer not answering" : nil) : problems.map(\.en).joined(separator: ", "))
     }
     return KioskView(hall: setup.name, now: now, categories: categories, printer: printer, reprint: kioskSettings?.staffPIN != nil)
 }
@@ -244,7 +244,7 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
     let counts = state.waitingCounts
     func categoryView(_ c: ServiceCategory) -> CategoryView {
         CategoryView(code: c.code, name: c.name, prefix: c.prefix, waiting: counts[c.code, default: 0], checklist: c.checklist,
-                     time_limit_minutes: c.timeLimitMinutes)
+                     timeLimitMinutes: c.timeLimitMinutes)
     }
     let tickets = (try? deps.hall.store.tickets(day: today)) ?? []
     let mine = tickets.filter { $0.windowNo == n }
@@ -252,15 +252,15 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
         .sorted { ($0.ratedAtMs ?? 0) > ($1.ratedAtMs ?? 0) }
         .prefix(10)
         .map { r in
-            ConsoleRating(number: r.number, level: r.rating ?? 0, level_name: RatingLevel(rawValue: r.rating ?? 3)?.chineseName ?? "",
+            ConsoleRating(number: r.number, level: r.rating ?? 0, levelName: RatingLevel(rawValue: r.rating ?? 3)?.chineseName ?? "",
                           at: Date(timeIntervalSince1970: Double(r.ratedAtMs ?? 0) / 1000))
         }
     let current = ws.serving.flatMap { setup.category($0.ticket.category) }
     return ConsoleView(
-        window: WindowView(config, ws, setup: setup), checklist: current?.checklist ?? [], category_name: current?.name,
+        window: WindowView(config, ws, setup: setup), checklist: current?.checklist ?? [], categoryName: current?.name,
         waiting: config.categories.compactMap { setup.category($0) }.map(categoryView),
-        candidates: state.candidates(for: config).count, ratings_today: Array(ratings),
-        served_today: mine.filter { $0.status == "served" }.count,
+        candidates: state.candidates(for: config).count, ratingsToday: Array(ratings),
+        servedToday: mine.filter { $0.status == "served" }.count,
         clerks: setup.clerks.map { ClerkView(id: $0.id, name: $0.name) },
         categories: setup.categories.map(categoryView), windows: setup.windows.map(\.number).filter { $0 != n },
         outcomes: Outcome.allCases.map(\.rawValue))

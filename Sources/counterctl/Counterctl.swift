@@ -36,7 +36,7 @@ struct DayRange: ParsableArguments {
         do {
             try reports.validate(from: from, to: to)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(error.message(from: "--from", to: "--to"))
         }
         return (from, to)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Devices
 import Foundation
+import HallModel
 import HallService
 
 struct DevicesCommand: AsyncParsableCommand {
@@ -46,14 +47,14 @@ struct DevicesCommand: AsyncParsableCommand {
     struct ScanRow: Encodable {
         var node: String
         var subsystem: String
-        var vid_pid: String?
+        var vidPid: String?
         var serial: String?
-        var id_path: String?
-        var counterd_role: String?
-        var counterd_window: Int?
+        var idPath: String?
+        var counterdRole: String?
+        var counterdWindow: Int?
         var binding: String?
         var ambiguous: [String]?
-        var held_by: [String]?
+        var heldBy: [String]?
         /// hidraw nodes: bus and VID:PID from the kernel (HIDIOCGRAWINFO).
         var hid: String?
     }
@@ -66,8 +67,8 @@ struct DevicesCommand: AsyncParsableCommand {
         let matcher = DeviceMatcher(bindings: bindings)
         var rows: [ScanRow] = []
         for d in udev.enumerate() {
-            var row = ScanRow(node: d.devnode ?? "-", subsystem: d.subsystem, vid_pid: d.vidPid, serial: d.serial, id_path: d.idPath,
-                              counterd_role: d.counterdRole, counterd_window: d.counterdWindow)
+            var row = ScanRow(node: d.devnode ?? "-", subsystem: d.subsystem, vidPid: d.vidPid, serial: d.serial, idPath: d.idPath,
+                              counterdRole: d.counterdRole, counterdWindow: d.counterdWindow)
             switch matcher.match(d) {
             case .none: break
             case .bound(let b): row.binding = b.id
@@ -78,22 +79,20 @@ struct DevicesCommand: AsyncParsableCommand {
             }
             if d.subsystem == "tty", let node = d.devnode {
                 let holders = PortHolders.find(path: node)
-                if !holders.isEmpty { row.held_by = holders.map(\.description) }
+                if !holders.isEmpty { row.heldBy = holders.map(\.description) }
             }
             rows.append(row)
         }
         if json {
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try e.encode(rows), as: UTF8.self))
+            print(String(decoding: try WireCoding.statusFileEncoder().encode(rows), as: UTF8.self))
         } else {
             var t = TextTable(headers: ["node", "subsystem", "vid:pid", "serial", "ID_PATH", "role", "binding"],
                               alignments: Array(repeating: .left, count: 7))
             for r in rows {
                 let binding = r.binding ?? r.ambiguous.map { "AMBIGUOUS " + $0.joined(separator: ",") } ?? "-"
-                let role = r.counterd_role.map { "\($0)/\(r.counterd_window.map(String.init) ?? "-")" } ?? "-"
-                t.rows.append([r.node, r.subsystem, r.vid_pid ?? "-", r.serial ?? "-", r.id_path ?? "-", role,
-                               binding + (r.held_by.map { " (held by \($0.joined(separator: ", ")))" } ?? "")])
+                let role = r.counterdRole.map { "\($0)/\(r.counterdWindow.map(String.init) ?? "-")" } ?? "-"
+                t.rows.append([r.node, r.subsystem, r.vidPid ?? "-", r.serial ?? "-", r.idPath ?? "-", role,
+                               binding + (r.heldBy.map { " (held by \($0.joined(separator: ", ")))" } ?? "")])
             }
             print(t.render(), terminator: "")
             if !Udev.daemonRunning { print("note: no udev daemon runs here; properties come from sysfs only") }

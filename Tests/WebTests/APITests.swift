@@ -165,3 +165,52 @@ extension Result where Failure == any Error {
         }
     }
 }
+
+/// The API contract's rules on the wire: 405 for a known path's other methods, ISO 8601 dates, and error
+/// messages in the API's own words.
+@Suite struct APIContractTests {
+    @Test func aKnownPathAnswersOtherMethodsWith405AndAllow() async throws {
+        try await TestServer.with { s in
+            let delete = try await s.call("DELETE", "/api/state", token: "t-manager")
+            #expect(delete.status == 405 && delete.headers["allow"] == "GET" && delete.errorCode == "method_not_allowed", "\(delete)")
+            let put = try await s.call("PUT", "/api/windows/1/finish", token: "t-window-1", json: "{}")
+            #expect(put.status == 405 && put.headers["allow"] == "POST", "\(put)")
+            #expect(try await s.call("DELETE", "/api/nothing-here", token: "t-manager").status == 404)
+        }
+    }
+
+    @Test func rangeErrorsNameTheQueryParameters() async throws {
+        try await TestServer.with { s in
+            let r = try await s.call("GET", "/api/reports/windows?from=2026-11-24&to=2026-11-23", token: "t-manager")
+            #expect(r.status == 400 && r.errorCode == "invalid_range")
+            #expect(r.text.contains("from 2026-11-24 is after to 2026-11-23") && !r.text.contains("--"), "\(r.text)")
+        }
+    }
+
+    @Test func caseContactTimesAreISO8601NotInTheFutureNorBeforeTheCase() async throws {
+        try await TestServer.with { s in
+            try await s.hall.execute(.signIn(window: 1, clerk: "c1"))
+            try await s.hall.execute(.issueTicket(category: "hukou", priority: false))
+            try await s.hall.execute(.callNext(window: 1))
+            try await s.hall.execute(.finish(window: 1, outcome: .immediate))
+            try await s.hall.execute(.rate(window: 1, level: .dissatisfied))
+            s.clock.advance(by: 3600)
+            let path = "/api/cases/2026-11-23-A001/contact"
+            func contact(_ at: String) async throws -> HTTPResult {
+                try await s.call("POST", path, token: "t-manager", json: #"{"at":\#(at),"method":"电话","citizen_said":"已解释"}"#)
+            }
+            let number = try await contact("1764572400")
+            #expect(number.status == 400 && number.errorCode == "malformed_json", "a number is not a date-time: \(number.text)")
+            let future = try await contact(#""2030-01-01T00:00:00Z""#)
+            #expect(future.status == 400 && future.errorCode == "invalid_contact_time", "\(future.text)")
+            let early = try await contact(#""2026-11-22T09:00:00Z""#)
+            #expect(early.status == 400 && early.errorCode == "invalid_contact_time", "\(early.text)")
+            #expect(try s.hall.store.badRatingCase("2026-11-23/A001")?.state == "open", "nothing stored by a refused step")
+            // 09:30 Beijing, after the rating at 09:00 and before now (10:00).
+            let ok = try await contact(#""2026-11-23T01:30:00Z""#)
+            #expect(ok.status == 200, "\(ok.text)")
+            let stored = try #require(try s.hall.store.badRatingCase("2026-11-23/A001"))
+            #expect(stored.contactedAtMs == 1_795_397_400_000 && stored.citizenSaid == "已解释")
+        }
+    }
+}

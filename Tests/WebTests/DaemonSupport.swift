@@ -67,11 +67,13 @@ enum Command {
         var err: String
     }
 
-    static func run(_ executable: URL, _ arguments: [String]) async throws -> Output {
+    /// Runs `executable`, in `directory` when given (else the test's own working directory).
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil) async throws -> Output {
         try await RawHTTP.blocking {
             let p = Process()
             p.executableURL = executable
             p.arguments = arguments
+            if let directory { p.currentDirectoryURL = directory }
             let out = Pipe(), err = Pipe()
             p.standardOutput = out
             p.standardError = err
