@@ -26,14 +26,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
+    // Layers, lowest first; a target imports only targets above it (ARCHITECTURE.md says the same).
     targets: [
-        // 1. Pure values and state machines. No I/O.
+        // 1. Values and pure state machines: events, the queue engine, report math. No I/O.
         .target(name: "HallModel", swiftSettings: strict),
         // 2. Wire formats, pure: decoders are total over any byte sequence.
         .target(name: "Codecs", swiftSettings: strict),
+        // 3. The SQLite event log, its projections and report queries. Only the Hall writes.
+        .target(
+            name: "Store",
+            dependencies: ["HallModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         // libudev, for discovery and hotplug (Debian: libudev-dev).
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
-        // 4. Transports, discovery, matching and the device supervisor.
+        // 4. Transports, discovery, matching, the device supervisor and one driver per device family.
         .target(
             name: "Devices",
             dependencies: [
@@ -43,32 +50,36 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // 3. SQLite event log, projections and reports.
+        // 5. Who may do what: API tokens and roles, the ticket's rating links.
+        .target(name: "Access", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        // 6. counterd.toml and the device profiles: decoded, then validated with key paths and lines.
         .target(
-            name: "Store",
-            dependencies: ["HallModel", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "HallConfig",
+            dependencies: [
+                "HallModel", "Codecs", "Store", "Devices", "Access",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
             swiftSettings: strict
         ),
-        // The Hall actor, configuration and the loop that ties model and store together.
+        // 7. Report and export formats (text tables, CSV, XLSX): pure, no I/O.
+        .target(name: "Exports", dependencies: ["HallModel", "Store"], swiftSettings: strict),
+        // 8. The Hall runtime: the Hall actor (decide, commit, publish), event hub, clock, device gateway,
+        //    kiosk desk, supervision alerts, voice, reports, status file.
         .target(
-            name: "HallService",
+            name: "HallRuntime",
             dependencies: [
-                "HallModel", "Store", "Devices",
+                "HallModel", "Codecs", "Store", "Devices", "Access", "HallConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
-        // 8. Simulated devices speaking the real wire protocols on pseudo-terminals: demo mode and tests.
-        .target(name: "Simulators", dependencies: ["Codecs"], swiftSettings: strict),
-        // 5. HTTP API, server-sent events and pages.
+        // 9. HTTP: the JSON API (openapi.yaml), server-sent events, the pages (Pages/).
         .target(
             name: "Web",
             dependencies: [
-                "HallModel", "Store", "HallService", "Devices",
+                "HallModel", "Store", "Devices", "Access", "Exports", "HallRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -81,10 +92,13 @@ let package = Package(
             resources: [.embedInCode("Pages"), .embedInCode("openapi.yaml")],
             swiftSettings: strict
         ),
+        // Simulated devices speaking the real wire protocols on pseudo-terminals and TCP: demo and tests.
+        .target(name: "Simulators", dependencies: ["Codecs"], swiftSettings: strict),
+        // The daemon: builds the services and runs them; its own systemd, journald and demo pieces.
         .executableTarget(
             name: "counterd",
             dependencies: [
-                "HallModel", "Store", "HallService", "Web", "Devices", "Simulators", "Codecs",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -98,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "counterctl",
             dependencies: [
-                "HallModel", "Store", "HallService", "Devices", "Codecs",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,38 +121,44 @@ let package = Package(
         .executableTarget(
             name: "counterd-bench",
             dependencies: [
-                "HallModel", "Store", "HallService", "Devices", "Codecs", "Simulators", "Web",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Codecs", "Simulators", "Web",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         // What several test targets share: helpers, never shipped.
         .target(
             name: "TestSupport",
-            dependencies: ["HallModel", "Store", "HallService", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["HallModel", "Store", "Exports", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CodecsTests", dependencies: ["Codecs"], swiftSettings: strict),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["TestSupport", "HallModel", "Store", "HallService", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TestSupport", "HallModel", "Store", "Exports", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
-            name: "HallServiceTests",
-            dependencies: ["TestSupport", "HallModel", "Store", "HallService", "Devices", "Codecs", "Simulators"],
+            name: "HallConfigTests",
+            dependencies: ["TestSupport", "HallModel", "Devices", "Access", "Exports", "HallConfig", "HallRuntime"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HallRuntimeTests",
+            dependencies: ["TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Devices", "Codecs", "Simulators"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DevicesTests",
-            dependencies: ["TestSupport", "Devices", "Codecs", "HallModel", "HallService", "Store", "Simulators"],
+            dependencies: ["TestSupport", "Devices", "Codecs", "HallModel", "HallConfig", "HallRuntime", "Store", "Simulators"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "WebTests",
-            dependencies: ["TestSupport", 
-                "HallModel", "Store", "HallService", "Web", "Simulators", "Codecs",
+            dependencies: [
+                "TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,7 +1,8 @@
+import Access
 import Devices
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Hummingbird
 import NIOCore
 import Prometheus

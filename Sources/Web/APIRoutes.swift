@@ -1,6 +1,6 @@
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Hummingbird
 import NIOCore
 import Store

@@ -1,6 +1,5 @@
 import Foundation
 import HallModel
-import HallService
 import Hummingbird
 import Store
 

@@ -1,7 +1,6 @@
 import Foundation
-import HallModel
-import HallService
 import HTTPTypes
+import HallModel
 import Hummingbird
 import Logging
 import NIOCore

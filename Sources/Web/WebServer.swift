@@ -1,4 +1,3 @@
-import HallService
 import Hummingbird
 import Logging
 import NIOCore

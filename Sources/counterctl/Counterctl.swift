@@ -1,8 +1,11 @@
+import Access
 import ArgumentParser
 import Devices
+import Exports
 import Foundation
+import HallConfig
 import HallModel
-import HallService
+import HallRuntime
 import Logging
 import Store
 

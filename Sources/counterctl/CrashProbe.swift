@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Logging
 import Store
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Devices
+import Exports
 import Foundation
+import HallConfig
 import HallModel
-import HallService
 
 struct DevicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
 import ArgumentParser
+import Exports
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Store
 
 struct ExportCommand: AsyncParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Devices
+import Exports
 import Foundation
-import HallService
+import HallConfig
+import HallRuntime
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

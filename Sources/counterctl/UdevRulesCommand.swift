@@ -1,7 +1,7 @@
 import ArgumentParser
 import Devices
 import Foundation
-import HallService
+import HallConfig
 
 struct UdevRulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
-import Devices
 import ArgumentParser
+import Devices
 import Foundation
-import HallService
+import HallConfig
+import HallRuntime
 
 struct VoicePackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

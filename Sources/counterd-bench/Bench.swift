@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import HallModel
-import HallService
+import HallRuntime
 import Logging
 import Store
 

@@ -1,7 +1,8 @@
+import Access
 import Devices
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Logging
 import Simulators
 import Store

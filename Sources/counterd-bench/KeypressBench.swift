@@ -2,7 +2,7 @@ import Codecs
 import Devices
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Logging
 import Store
 import Synchronization

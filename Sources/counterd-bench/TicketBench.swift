@@ -1,8 +1,10 @@
+import Access
 import Codecs
 import Devices
 import Foundation
+import HallConfig
 import HallModel
-import HallService
+import HallRuntime
 import Simulators
 import Store
 

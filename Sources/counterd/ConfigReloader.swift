@@ -1,7 +1,9 @@
+import Access
 import Devices
 import Foundation
+import HallConfig
 import HallModel
-import HallService
+import HallRuntime
 import Logging
 import ServiceLifecycle
 import UnixSignals

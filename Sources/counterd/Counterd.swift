@@ -1,8 +1,10 @@
+import Access
 import ArgumentParser
 import Devices
 import Foundation
+import HallConfig
 import HallModel
-import HallService
+import HallRuntime
 import Hummingbird
 import Logging
 import Metrics

@@ -1,7 +1,7 @@
 import Codecs
 import Devices
 import HallModel
-import HallService
+import HallRuntime
 import Simulators
 
 /// The demo's counter hardware: a line of caller keypads and an RS-485 line of Modbus evaluators, one

@@ -1,11 +1,12 @@
+@testable import Devices
 import Codecs
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Simulators
 import Store
+import TestSupport
 import Testing
-@testable import Devices
 
 /// Display lines end to end: a real Hall on a SQLite file, the real display driver and supervisor, and
 /// screens simulated on a pty that record every frame with its arrival time.

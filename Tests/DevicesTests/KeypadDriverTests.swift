@@ -1,12 +1,13 @@
 import Codecs
-import Foundation
-import HallModel
-import TestSupport
-import Simulators
-import HallService
-import Store
-import Testing
 @testable import Devices
+import Foundation
+import HallConfig
+import HallModel
+import HallRuntime
+import Simulators
+import Store
+import TestSupport
+import Testing
 
 /// The keypad drivers against a real Hall on a real SQLite file, the keypad played on a real pty.
 @Suite struct KeypadDriverTests {

@@ -1,10 +1,12 @@
+@testable import Devices
 import Codecs
 import Foundation
+import HallConfig
 import HallModel
-import HallService
+import HallRuntime
 import Store
+import TestSupport
 import Testing
-@testable import Devices
 
 /// The Modbus evaluator driver against pymodbus playing three keypads on one RS-485 line (a pty pair,
 /// 8N1): addresses 1 and 2 answer, address 3 is dead.

@@ -1,6 +1,7 @@
 import Codecs
 import Foundation
 import Simulators
+import TestSupport
 import Testing
 @testable import Devices
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import Devices
 
@@ -77,14 +78,6 @@ actor Changes {
     func count(_ id: String) -> Int { list.filter { $0.binding.id == id }.count }
 }
 
-func eventually(_ timeout: Double = 5, _ condition: () async -> Bool) async -> Bool {
-    let end = Date().addingTimeInterval(timeout)
-    while Date() < end {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return false
-}
 
 @Suite struct SupervisorTests {
     @Test func droppedTCPPrinterIsReconnectedAndCounted() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HallModel
 import Store
+import TestSupport
 import Testing
 
 /// A child process commits events and prints each acknowledged one; it is SIGKILLed at random moments.

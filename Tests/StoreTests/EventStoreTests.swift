@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import HallModel
-import HallService
 import Store
 import Testing
 

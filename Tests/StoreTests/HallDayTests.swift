@@ -1,6 +1,7 @@
+import Exports
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Store
 import Testing
 

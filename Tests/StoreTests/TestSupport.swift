@@ -1,8 +1,7 @@
 import Foundation
 import HallModel
-import TestSupport
-import HallService
 import Store
+import TestSupport
 
 /// A fresh directory under /tmp for one test's SQLite files.
 struct TempDir {

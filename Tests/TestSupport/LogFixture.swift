@@ -1,7 +1,8 @@
+import Exports
 import Foundation
 import GRDB
 import HallModel
-import HallService
+import HallRuntime
 import Store
 
 /// The recorded log under `Tests/Fixtures/log/`: its rows exactly as stored, and what the code made of it

@@ -1,7 +1,7 @@
 import Foundation
 import HallModel
+import HallRuntime
 import TestSupport
-import HallService
 import Testing
 
 extension Result where Failure == any Error {

@@ -1,5 +1,4 @@
 import Foundation
-import HallService
 import Testing
 
 /// The window, hall and TV pages in headless Chromium (Debian package chromium), driven over the DevTools

@@ -1,5 +1,5 @@
 import Foundation
-import HallService
+import HallRuntime
 import Simulators
 import Testing
 

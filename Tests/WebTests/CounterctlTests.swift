@@ -1,5 +1,4 @@
 import Foundation
-import HallService
 import TestSupport
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import HallService
+import TestSupport
 import Testing
 
 /// The rating flow through the real counterd binary and a Modbus evaluator played by pymodbus:
@@ -109,13 +109,4 @@ import Testing
         try await RawHTTP.blocking { daemon.waitUntilExit() }
         #expect(daemon.terminationStatus == 0)
     }
-}
-
-func eventually(_ timeout: Double, _ condition: () async -> Bool) async -> Bool {
-    let end = Date().addingTimeInterval(timeout)
-    while Date() < end {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return false
 }

@@ -1,5 +1,5 @@
 import Foundation
-import HallService
+import TestSupport
 import Testing
 
 /// SIGHUP and SIGTERM against the real counterd binary, with a pymodbus evaluator on a pty as the device

@@ -1,5 +1,5 @@
+import Access
 import Foundation
-import HallService
 import Synchronization
 
 /// Starting the real counterd binary and learning the port it bound (it prints its URLs on stdout).

@@ -1,6 +1,6 @@
 import Foundation
+import HallConfig
 import HallModel
-import HallService
 import Store
 import Testing
 

@@ -1,6 +1,7 @@
+import Access
 import Foundation
 import HallModel
-import HallService
+import HallRuntime
 import Hummingbird
 import Logging
 import Store

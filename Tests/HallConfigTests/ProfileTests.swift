@@ -1,7 +1,7 @@
 import Devices
 import Foundation
+import HallConfig
 import HallModel
-import HallService
 import Testing
 
 @Suite struct ProfileTests {

@@ -13,14 +13,3 @@ public struct HallClockService: Service {
         hall.hub.finishAll()
     }
 }
-
-/// Runs the demo traffic generator under a ServiceGroup.
-public struct DemoTrafficService: Service {
-    public let traffic: DemoTraffic
-
-    public init(traffic: DemoTraffic) { self.traffic = traffic }
-
-    public func run() async {
-        await cancelWhenGracefulShutdown { await traffic.run() }
-    }
-}

@@ -1,9 +1,9 @@
 import Foundation
 import HallModel
+@testable import HallRuntime
 import Store
 import Synchronization
 import Testing
-@testable import HallService
 
 final class DeviceList: Sendable {
     private let value = Mutex<[AlertRules.DeviceState]>([AlertRules.DeviceState(id: "printer-1", window: nil, up: true)])

@@ -1,9 +1,11 @@
 import Codecs
 import Devices
 import Foundation
+import HallConfig
 import HallModel
-import HallService
+import HallRuntime
 import Store
+import TestSupport
 import Testing
 
 /// Voice calling: the script of clips, a real espeak-ng pack joined into one WAV, and the announcer
@@ -134,13 +136,4 @@ import Testing
         // The call itself stands.
         #expect(await hall.state.windows[1]?.serving?.ticket.number == "A001")
     }
-}
-
-func eventually(_ timeout: Double, _ condition: () async -> Bool) async -> Bool {
-    let end = Date().addingTimeInterval(timeout)
-    while Date() < end {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return false
 }

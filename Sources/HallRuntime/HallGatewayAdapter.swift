@@ -1,4 +1,5 @@
 import Devices
+import HallConfig
 import HallModel
 
 /// Lets device drivers reach the Hall through the small `HallGateway` protocol.

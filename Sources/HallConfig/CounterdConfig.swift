@@ -1,37 +1,8 @@
+import Access
+import Devices
 import Foundation
 import HallModel
-import Devices
 import Store
-
-/// Who a token speaks for.
-public enum Role: String, Sendable, CaseIterable, Codable {
-    /// Takes tickets.
-    case kiosk
-    /// One window: its clerk console, caller keypad and evaluator.
-    case window
-    /// Read-only: hall state and the event stream.
-    case display
-    /// Reports, plus everything a display reads.
-    case manager
-}
-
-/// An API token as configured: only its SHA-256 is stored.
-public struct TokenEntry: Sendable, Equatable {
-    public var role: Role
-    public var window: Int?
-    public var sha256: String
-    public var label: String
-    /// A kiosk token's own printer (several kiosks, each with its printer); nil: `[kiosk] printer`.
-    public var printer: String?
-
-    public init(role: Role, window: Int? = nil, sha256: String, label: String = "", printer: String? = nil) {
-        self.printer = printer
-        self.role = role
-        self.window = window
-        self.sha256 = sha256.lowercased()
-        self.label = label
-    }
-}
 
 public struct ServerSettings: Sendable, Equatable {
     public var host: String

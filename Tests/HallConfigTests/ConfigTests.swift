@@ -1,6 +1,9 @@
+import Access
+import Exports
 import Foundation
+import HallConfig
 import HallModel
-import HallService
+import TestSupport
 import Testing
 
 @Suite struct ConfigTests {

@@ -1,6 +1,8 @@
 import Foundation
 import HallModel
+import HallRuntime
 import Logging
+import ServiceLifecycle
 
 /// How the demo's clerks and citizens act: straight through Hall commands, or by pressing keys on
 /// simulated devices that counterd drives through its real drivers.
@@ -112,5 +114,16 @@ public struct DemoTraffic: Sendable {
         case 95..<98: .dissatisfied
         default: .veryDissatisfied
         }
+    }
+}
+
+/// Runs the demo traffic generator under a ServiceGroup.
+public struct DemoTrafficService: Service {
+    public let traffic: DemoTraffic
+
+    public init(traffic: DemoTraffic) { self.traffic = traffic }
+
+    public func run() async {
+        await cancelWhenGracefulShutdown { await traffic.run() }
     }
 }

@@ -1,12 +1,14 @@
+@testable import Access
 import Codecs
 import Devices
 import Foundation
+import HallConfig
 import HallModel
-import TestSupport
+import HallRuntime
 import Simulators
 import Store
+import TestSupport
 import Testing
-@testable import HallService
 
 /// The kiosk's print-before-issue flow on a real hall (SQLite file) printing to a simulated ESC/POS
 /// network printer on 127.0.0.1 through the real printer driver.

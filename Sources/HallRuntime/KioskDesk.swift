@@ -1,6 +1,8 @@
+import Access
 import Codecs
 import Devices
 import Foundation
+import HallConfig
 import HallModel
 import Logging
 import Metrics

@@ -1,4 +1,5 @@
 import Foundation
+import HallRuntime
 import Logging
 import ServiceLifecycle
 

@@ -1,3 +1,4 @@
+import Access
 import Devices
 import Foundation
 import HallModel
@@ -220,8 +221,12 @@ private struct Reader {
             }
         }
         if let url = string(t, "webhook", "alerts.webhook", default: "") {
-            if url.isEmpty { a.webhook = nil } else if AlertWebhook.Target(url: url) != nil { a.webhook = url } else {
-                fail("alerts.webhook", "must be an http:// URL")
+            if url.isEmpty {
+                a.webhook = nil
+            } else if let u = URL(string: url), ["http", "https"].contains(u.scheme?.lowercased() ?? ""), !(u.host ?? "").isEmpty {
+                a.webhook = url
+            } else {
+                fail("alerts.webhook", "must be an http:// or https:// URL")
             }
         }
         a.webhookAttempts = int(t, "webhook_attempts", "alerts.webhook_attempts", default: 8, range: 1...100) ?? a.webhookAttempts

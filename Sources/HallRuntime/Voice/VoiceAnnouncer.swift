@@ -1,6 +1,7 @@
 import Codecs
 import Devices
 import Foundation
+import HallConfig
 import HallModel
 import Logging
 import Metrics
