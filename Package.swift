@@ -128,6 +128,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Test-only program: hall commands against a database, killed at random by CrashSafetyTests. Not a product.
+        .executableTarget(
+            name: "counterd-crash-probe",
+            dependencies: [
+                "HallModel", "Store", "HallRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CrashProbe", swiftSettings: strict
+        ),
         // What several test targets share: helpers, never shipped.
         .target(
             name: "TestSupport",

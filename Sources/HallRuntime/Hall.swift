@@ -30,6 +30,8 @@ public actor Hall {
     }
     private var pending: [Pending] = []
     private var committing = false
+    /// `drain` callers, resumed when the commit loop has nothing left.
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var lastSeq: Int64
 
     private let commitTimer = Metrics.Timer(label: "counterd_commit_seconds")
@@ -126,9 +128,8 @@ public actor Hall {
 
     /// Waits until every decided command is committed (or failed): the last step of a graceful stop.
     public func drain() async {
-        while committing || !pending.isEmpty {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        guard committing || !pending.isEmpty else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
     }
 
     // MARK: Commit
@@ -167,6 +168,9 @@ public actor Hall {
             }
         }
         committing = false
+        let waiters = idleWaiters
+        idleWaiters = []
+        for w in waiters { w.resume() }
     }
 
     private func reload() {

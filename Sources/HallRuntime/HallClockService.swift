@@ -9,7 +9,5 @@ public struct HallClockService: Service {
 
     public func run() async {
         await cancelWhenGracefulShutdown { await hall.runClock() }
-        // Shutting down: end the event streams so the HTTP server has no endless request to wait for.
-        hall.hub.finishAll()
     }
 }

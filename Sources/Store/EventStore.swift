@@ -13,9 +13,19 @@ public enum SyncMode: String, Sendable, CaseIterable {
 public enum StoreError: Error, CustomStringConvertible {
     /// A stored event this version cannot read: it is never skipped, since every later state depends on it.
     case corruptEvent(seq: Int64, kind: String, reason: String)
+    /// Another process (pid, if known) has the database open for writing: there is one writer.
+    case heldByWriter(path: String, pid: Int32?)
+    /// A read-only open of a database whose schema this version would first migrate.
+    case needsMigration(path: String, pending: [String])
 
     public var description: String {
         switch self {
+        case .heldByWriter(let path, let pid):
+            "\(path) is open for writing by another process\(pid.map { " (pid \($0))" } ?? ""), most likely counterd: "
+                + "stop it first (systemctl stop counterd)"
+        case .needsMigration(let path, let pending):
+            "\(path) was written by an older counterd (schema steps \(pending.joined(separator: ", ")) not applied): "
+                + "start counterd once to bring it up to date"
         case .corruptEvent(let seq, let kind, let reason):
             "event seq \(seq) (kind \(kind)) in the log cannot be decoded: \(reason). The log is never skipped over: "
                 + "restore the database from a backup, or run the counterd version that wrote it"
@@ -24,21 +34,66 @@ public enum StoreError: Error, CustomStringConvertible {
 }
 
 /// The window performance database: the append-only event log and its projections, in one SQLite file.
+///
+/// One process writes: the store opened with `init(path:sync:)` holds the file's writer lock (counterd's
+/// Hall) and migrates it; tools open it with `readOnly(path:)` and cannot change it.
 public struct EventStore: Sendable {
-    /// The GRDB pool; WAL mode, so readers never block the single writer.
-    public let writer: DatabasePool
+    /// The GRDB pool; WAL mode, so readers never block the single writer. Only the store's own
+    /// intention-named writes use it.
+    let writer: DatabasePool
+    /// Reads for reports, tools and tests.
+    public var reader: any DatabaseReader { writer }
     public let path: String
+    /// Opened by `readOnly(path:)`.
+    public let isReadOnly: Bool
+    private let lock: WriterLock?
 
+    /// Opens the database for writing: takes its writer lock (refused while another process holds it),
+    /// then applies the migrations this version has.
     public init(path: String, sync: SyncMode = .full) throws {
+        lock = try WriterLock(database: path)
         var config = Configuration()
         config.busyMode = .timeout(10)
         writer = try DatabasePool(path: path, configuration: config)
         self.path = path
+        isReadOnly = false
         // DatabasePool sets synchronous = NORMAL on its writer when it enables WAL, after
         // prepareDatabase runs; so the setting is made here, on the one writer connection, afterwards.
         let pragma = sync == .full ? "FULL" : "NORMAL"
         try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(pragma)") }
         try Migrations.migrator.migrate(writer)
+    }
+
+    private init(readOnlyAt path: String) throws {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        writer = try DatabasePool(path: path, configuration: config)
+        self.path = path
+        isReadOnly = true
+        lock = nil
+        let applied = try writer.read { db in
+            try db.tableExists("grdb_migrations") ? try Migrations.migrator.appliedIdentifiers(db) : []
+        }
+        let missing = Migrations.migrator.migrations.filter { !applied.contains($0) }
+        if !missing.isEmpty { throw StoreError.needsMigration(path: path, pending: missing) }
+    }
+
+    /// Opens the database for reading only, as counterctl does: no migration, no write, whether or not
+    /// counterd is running.
+    public static func readOnly(path: String) throws -> EventStore {
+        try EventStore(readOnlyAt: path)
+    }
+
+    /// A consistent copy of the whole database in a new file at `path` (SQLite's online backup): readers and
+    /// the writer go on meanwhile.
+    public func backup(to path: String) throws {
+        try writer.backup(to: try DatabaseQueue(path: path))
+    }
+
+    /// Whether a process holds the writer lock of the database at `path` now (its pid, if it does).
+    public static func writerHolding(_ path: String) -> Int32?? {
+        WriterLock.holder(of: path)
     }
 
     /// A named 32-byte random secret, made on first use and kept in the database.

@@ -1,7 +1,9 @@
+import Foundation
 import GRDB
 import HallModel
 
-/// Schema migrations. Each is frozen once shipped: change the schema only by adding a new one.
+/// Schema migrations. Each is frozen once shipped: change the schema only by adding a new one, and a
+/// migration calls no code that may change later (its helpers are its own, as `V2MonthRollup`).
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -87,18 +89,8 @@ enum Migrations {
                 );
                 CREATE UNIQUE INDEX month_stats_key ON month_stats(scope, day, key);
                 """)
-            // Roll up what day_stats already holds, histograms included.
-            var months: [StatsKey: DayStats] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT scope, day, key, \(StatsTable.valueColumns) FROM day_stats")
-            while let row = try rows.next() {
-                let scope = StatsScope(rawValue: row[0]) ?? .window
-                let day: String = row[1]
-                let key = StatsKey(scope: scope, key: row[2], day: String(day.prefix(7)))
-                try StatsTable.accumulate(&months[key, default: DayStats()], row: row, offset: 3)
-            }
-            for (key, stats) in months {
-                try StatsTable.month.save(db, scope: key.scope.rawValue, period: key.day, key: key.key, stats)
-            }
+            // Roll up what day_stats already holds, histograms included, with this migration's own code.
+            try V2MonthRollup.run(db)
         }
         m.registerMigration("v3-secrets") { db in
             // Keys counterd makes for itself (the QR rating links' HMAC key): kept with the data they
@@ -127,5 +119,60 @@ enum Migrations {
                 """)
         }
         return m
+    }
+}
+
+/// v2-month-stats' rollup of day_stats into month_stats, as it was written in 2026-11: its own copy of the
+/// column list and of the histogram sum (little-endian UInt32 counts), so later changes to the stats code
+/// cannot change what this migration does.
+enum V2MonthRollup {
+    static func run(_ db: Database) throws {
+        let counters = ["issued", "served", "no_shows", "transferred_out", "immediate", "promised", "joint", "reported",
+                        "replied", "r1", "r2", "r3", "r4", "r5", "not_rated", "ignored_presses"]
+        struct Totals {
+            var counts = [Int64](repeating: 0, count: 16)
+            var waitSum = 0.0, waitMax = 0.0, serviceSum = 0.0, serviceMax = 0.0
+            var waitHist: [UInt32] = [], serviceHist: [UInt32] = []
+        }
+        func add(_ hist: inout [UInt32], _ blob: Data?) {
+            guard let blob else { return }
+            let n = blob.count / 4
+            if hist.count < n { hist += [UInt32](repeating: 0, count: n - hist.count) }
+            for i in 0..<n {
+                let b = blob.index(blob.startIndex, offsetBy: i * 4)
+                let v = UInt32(blob[b]) | UInt32(blob[b + 1]) << 8 | UInt32(blob[b + 2]) << 16 | UInt32(blob[b + 3]) << 24
+                hist[i] &+= v
+            }
+        }
+        func bytes(_ hist: [UInt32]) -> Data {
+            Data(hist.flatMap { v in [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] })
+        }
+        var months: [[String]: Totals] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT scope, substr(day, 1, 7), key, \(counters.joined(separator: ", ")),
+                   wait_sum, wait_max, wait_hist, service_sum, service_max, service_hist FROM day_stats
+            """)
+        while let row = try rows.next() {
+            let id: [String] = [row[0], row[1], row[2]]
+            var t = months[id, default: Totals()]
+            for i in 0..<16 { t.counts[i] += row[3 + i] as Int64 }
+            t.waitSum += row[19] as Double
+            t.waitMax = max(t.waitMax, row[20] as Double)
+            add(&t.waitHist, row[21])
+            t.serviceSum += row[22] as Double
+            t.serviceMax = max(t.serviceMax, row[23] as Double)
+            add(&t.serviceHist, row[24])
+            months[id] = t
+        }
+        for (id, t) in months {
+            var values: [(any DatabaseValueConvertible)?] = id
+            values += t.counts.map { $0 }
+            values += [t.waitSum, t.waitMax, bytes(t.waitHist), t.serviceSum, t.serviceMax, bytes(t.serviceHist)]
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO month_stats (scope, day, key, \(counters.joined(separator: ", ")),
+                    wait_sum, wait_max, wait_hist, service_sum, service_max, service_hist)
+                VALUES (\(Array(repeating: "?", count: 25).joined(separator: ", ")))
+                """, arguments: StatementArguments(values))
+        }
     }
 }

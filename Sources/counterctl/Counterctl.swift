@@ -21,7 +21,7 @@ struct Counterctl: AsyncParsableCommand {
             """,
         version: CounterdVersion.version,
         subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self,
-                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self, CrashProbe.self])
+                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self])
 }
 
 /// --from and --to, in business days of the hall's time zone.
@@ -53,7 +53,17 @@ struct Location: ParsableArguments {
     @Option(help: "SQLite database; overrides [database] path in the config.")
     var database: String?
 
+    /// The config and the database opened read-only (no migration, no write; counterd may be running).
     func load() throws -> (CounterdConfig, EventStore) {
+        try load { try EventStore.readOnly(path: $0.database.path) }
+    }
+
+    /// The config and the database opened for writing: refused while counterd holds it.
+    func loadForWriting() throws -> (CounterdConfig, EventStore) {
+        try load { try EventStore(path: $0.database.path, sync: $0.database.sync) }
+    }
+
+    private func load(_ open: (CounterdConfig) throws -> EventStore) throws -> (CounterdConfig, EventStore) {
         var cfg: CounterdConfig
         do {
             cfg = try CounterdConfig.load(path: config)
@@ -66,7 +76,12 @@ struct Location: ParsableArguments {
             FileHandle.standardError.write(Data("no database at \(cfg.database.path)\n".utf8))
             throw ExitCode(1)
         }
-        return (cfg, try EventStore(path: cfg.database.path, sync: cfg.database.sync))
+        do {
+            return (cfg, try open(cfg))
+        } catch let error as StoreError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(75)  // EX_TEMPFAIL: try again once counterd is stopped or has migrated
+        }
     }
 }
 
@@ -161,7 +176,7 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Recompute the projections (tickets, day_stats) from the event log.",
-        discussion: "Stop counterd first, or run with --check only: a rebuild takes the write lock for its whole transaction.")
+        discussion: "A rebuild is refused while counterd runs (stop it first); --check works on a copy and can run any time.")
 
     @Flag(help: "Only report whether the stored projections equal a rebuild; change nothing.")
     var check = false
@@ -172,15 +187,15 @@ struct RebuildCommand: AsyncParsableCommand {
     @OptionGroup var location: Location
 
     func run() async throws {
-        let (_, store) = try location.load()
+        let (_, store) = try check ? location.load() : location.loadForWriting()
         let problems = try store.check()
         for p in problems { FileHandle.standardError.write(Data("integrity: \(p)\n".utf8)) }
         if check {
             let before = try store.projectionSnapshot()
             // Rebuild into a scratch copy so the real file is untouched.
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("counterd-check-\(getpid()).sqlite").path
-            defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + s) } }
-            try store.writer.backup(to: try EventStore(path: scratch).writer)
+            defer { for s in ["", "-wal", "-shm", ".writer-lock"] { try? FileManager.default.removeItem(atPath: scratch + s) } }
+            try store.backup(to: scratch)
             let copy = try EventStore(path: scratch)
             try copy.rebuildProjections()
             let equal = try copy.projectionSnapshot() == before

@@ -92,15 +92,19 @@ struct Bench {
         // The same rows, one INSERT per transaction, into the same schema at the same synchronous level.
         let plainPath = dir + "/ingest-plain.sqlite"
         fresh(plainPath)
-        let plain = try EventStore(path: plainPath, sync: .full)
-        let rows = try store.writer.read { db in
+        // The schema from the store; then a plain connection, as a naive logger would have.
+        _ = try EventStore(path: plainPath, sync: .full)
+        let plain = try DatabasePool(path: plainPath)
+        try await plain.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        let plainSync = try await plain.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
+        let rows = try store.reader.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, at_ms, day, kind, ticket, window_no, clerk, category, payload FROM events ORDER BY seq")
         }
         let plainSeconds = try insertOneByOne(rows.map { Array($0.databaseValues) }, into: plain)
         let plainRate = Double(rows.count) / plainSeconds
         print("""
 
-            (a) durable ingest, synchronous=FULL (hall sync level \(try store.synchronousLevel()), plain \(try plain.synchronousLevel()))
+            (a) durable ingest, synchronous=FULL (hall sync level \(try store.synchronousLevel()), plain \(plainSync))
                 Hall actor, 64 concurrent clients: \(stored.count) events in \(fmt(hallSeconds)) s = \(Int(hallRate)) events/s (with projections)
                 plain single-row inserts:          \(rows.count) rows in \(fmt(plainSeconds)) s = \(Int(plainRate)) rows/s (events table only)
                 ratio Hall / plain = \(fmt(hallRate / plainRate))   (target ≥ 0.5)
@@ -108,10 +112,10 @@ struct Bench {
     }
 
     /// One write transaction per row: what a naive logger would do.
-    static func insertOneByOne(_ rows: [[DatabaseValue]], into store: EventStore) throws -> Double {
+    static func insertOneByOne(_ rows: [[DatabaseValue]], into plain: DatabasePool) throws -> Double {
         let start = ContinuousClock.now
         for values in rows {
-            try store.writer.write { db in
+            try plain.write { db in
                 try db.cachedStatement(sql: """
                     INSERT INTO events (seq, at_ms, day, kind, ticket, window_no, clerk, category, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: StatementArguments(values))
@@ -127,7 +131,7 @@ struct Bench {
         let ticketsPerWindowDay = 99
         let expectedTickets = windows * days * ticketsPerWindowDay
         var store = try EventStore(path: path, sync: .normal)
-        let have = try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tickets") ?? 0 }
+        let have = try store.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tickets") ?? 0 }
         if have != expectedTickets {
             fresh(path)
             store = try EventStore(path: path, sync: .normal)
@@ -167,7 +171,7 @@ struct Bench {
             FROM events WHERE day BETWEEN ? AND ? AND window_no IS NOT NULL GROUP BY window_no
             """
         let t = ContinuousClock.now
-        let naive = try store.writer.read { db in try Row.fetchAll(db, sql: naiveSQL, arguments: [first, last]) }
+        let naive = try store.reader.read { db in try Row.fetchAll(db, sql: naiveSQL, arguments: [first, last]) }
         let naiveSeconds = (ContinuousClock.now - t).seconds
         // Both must say the same thing.
         let served = rows.reduce(0) { $0 + $1.served }

@@ -79,7 +79,13 @@ struct Counterd: AsyncParsableCommand {
         overrides(&cfg)
         let dbURL = URL(fileURLWithPath: cfg.database.path)
         try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let store = try EventStore(path: cfg.database.path, sync: cfg.database.sync)
+        let store: EventStore
+        do {
+            store = try EventStore(path: cfg.database.path, sync: cfg.database.sync)
+        } catch let error as StoreError {
+            logger.critical("cannot open the database: \(error)")
+            throw ExitCode(75)  // EX_TEMPFAIL: another writer holds it
+        }
         let hall: Hall
         do {
             hall = try Hall(setup: cfg.setup, store: store, clock: SystemClock(), logger: Logger(label: "counterd.hall"))
@@ -179,39 +185,39 @@ struct Counterd: AsyncParsableCommand {
             path: config, profilesDirectory: profiles, overrides: overrides, extraBindings: demoDevices?.bindings ?? [],
             current: cfg, profiles: library, hall: hall, devices: devices, web: deps, kiosk: kiosk, room: room, monitor: monitor, notifier: SystemdNotifier(),
             logger: Logger(label: "counterd.config"))
-        // A graceful stop runs these backwards: the demo and reloads stop first, then the devices (evaluators
-        // set out of service while the HTTP API still answers), and the HTTP server last.
-        var services: [any Service] = [app, HallClockService(hall: hall), devices, systemd, ReloadService(reloader: reloader)]
-        services.append(monitor)
+        var staged: [(ServiceStage, any Service)] = [
+            (.http, app), (.hall, HallCommitService(hall: hall)), (.hall, HallClockService(hall: hall)),
+            (.devices, devices), (.control, systemd), (.control, ReloadService(reloader: reloader)), (.supervision, monitor),
+        ]
         if let url = cfg.alerts.webhook, let target = AlertWebhook.Target(url: url) {
-            services.append(AlertWebhook(target: target, hub: hall.hub, maxAttempts: cfg.alerts.webhookAttempts))
+            staged.append((.supervision, AlertWebhook(target: target, hub: hall.hub, maxAttempts: cfg.alerts.webhookAttempts)))
         }
         if cfg.voice.enabled {
-            services.append(VoiceAnnouncer(settings: cfg.voice, hub: hall.hub, workDirectory: cfg.server.runtimeDirectory + "/voice",
-                                           board: board, templates: { deps.templates }))
+            staged.append((.supervision, VoiceAnnouncer(settings: cfg.voice, hub: hall.hub, workDirectory: cfg.server.runtimeDirectory + "/voice",
+                                                        board: board, templates: { deps.templates })))
         } else {
             logger.info("voice calling is off ([voice] enabled = false)")
         }
         if statusPath != nil {
             let startedAt = Date(), configPath = config, database = cfg.database.path, port = cfg.server.port
-            services.append(StatusFileService(path: cfg.server.runtimeDirectory + "/status.json") {
+            staged.append((.supervision, StatusFileService(path: cfg.server.runtimeDirectory + "/status.json") {
                 let (setup, state, now) = await (hall.setup, hall.state, hall.now)
                 return ServiceStatus.make(setup: setup, state: state, now: now, pid: getpid(), startedAt: startedAt, config: configPath,
                                           database: database, listen: "\(host):\(await bound.port ?? port)",
                                           events: (try? store.lastSeq()) ?? 0)
-            })
+            }))
         }
         if demo {
-            services.append(DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed)))
+            staged.append((.control, DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed))))
         }
+        let services = ServiceStage.ordered(staged)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-        // Commands already decided are committed before the process goes: an acknowledged event is never lost.
+        // The hall stage drained already; a failing service that ended the group early is covered here too.
         await hall.drain()
-        hall.hub.finishAll()
         logger.info("counterd stopped")
     }
 }

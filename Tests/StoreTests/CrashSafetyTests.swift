@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import HallModel
-import Store
+@testable import Store
 import TestSupport
 import Testing
 
@@ -19,8 +19,8 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let db = dir.path("crash.sqlite")
-        let probe = StoreFixture.binDir.appendingPathComponent("counterctl")
-        try #require(FileManager.default.isExecutableFile(atPath: probe.path), "build counterctl first: \(probe.path)")
+        let probe = StoreFixture.binDir.appendingPathComponent("counterd-crash-probe")
+        try #require(FileManager.default.isExecutableFile(atPath: probe.path), "build the test-only counterd-crash-probe first (swift build --build-tests): \(probe.path)")
         var acked: [Ack] = []
         var rng = SystemRandomNumberGenerator()
         let rounds = 12
@@ -31,7 +31,7 @@ import Testing
             let killedBySignal = try await offload { () throws -> Bool in
                 let p = Process()
                 p.executableURL = probe
-                p.arguments = ["_crash-probe", "--database", db]
+                p.arguments = ["--database", db]
                 p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
                 p.standardError = FileHandle.nullDevice
                 try p.run()

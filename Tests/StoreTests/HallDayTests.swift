@@ -2,7 +2,7 @@ import Exports
 import Foundation
 import HallModel
 import HallRuntime
-import Store
+@testable import Store
 import Testing
 
 /// A scripted hall day through the Hall actor on a real SQLite file, checked against numbers worked

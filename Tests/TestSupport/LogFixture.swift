@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import HallModel
 import HallRuntime
-import Store
+@testable import Store
 
 /// The recorded log under `Tests/Fixtures/log/`: its rows exactly as stored, and what the code made of it
 /// when it was recorded (projection rows, reports, the replayed hall state).
@@ -115,7 +115,7 @@ public enum LogFixture {
         return try e.encode(try replayedState(store))
     }
 
-    static func json(_ row: Row) -> [String: Any] {
+    public static func json(_ row: Row) -> [String: Any] {
         var o: [String: Any] = [:]
         for (column, value) in row {
             switch value.storage {

@@ -148,8 +148,10 @@ import Testing
     @Test func rebuildCheckPassesOnTheRecordedLog() async throws {
         let dir = try Self.hallDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try LogFixture.load(into: dir.appendingPathComponent("hall.sqlite").path)
-        try store.rebuildProjections()
+        do {
+            let store = try LogFixture.load(into: dir.appendingPathComponent("hall.sqlite").path)
+            try store.rebuildProjections()
+        }
         let out = try await Command.run(CounterctlTests.counterctl, ["rebuild", "--check", "--json",
                                                                      "--config", dir.appendingPathComponent("counterd.toml").path])
         #expect(out.status == 0, "\(out)")
@@ -157,13 +159,41 @@ import Testing
         #expect(parsed?["equal"] as? Bool == true && (parsed?["tickets"] as? Int ?? 0) > 5, "\(out.out)")
     }
 
+    /// One writer: while counterd runs, `counterctl rebuild` is refused with a message that says so, and a
+    /// second counterd on the same database does not start; `rebuild --check` and reports still work.
+    @Test func onlyOneWriterWhileCounterdRuns() async throws {
+        let dir = try Self.hallDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("counterd.toml").path
+        let (daemon, http) = try await Daemon.start(["--config", config, "--listen", "127.0.0.1:0", "--no-udev", "--log-level", "notice"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        try #require(http > 0)
+        let rebuild = try await Command.run(CounterctlTests.counterctl, ["rebuild", "--config", config])
+        #expect(rebuild.status == 75 && rebuild.err.contains("open for writing by another process (pid \(daemon.processIdentifier))")
+                && rebuild.err.contains("stop it first"), "\(rebuild)")
+        let second = try await Command.run(Daemon.bin.appendingPathComponent("counterd"), ["--config", config, "--listen", "127.0.0.1:0", "--no-udev"])
+        #expect(second.status == 75 && second.err.contains("open for writing by another process"), "\(second)")
+        let check = try await Command.run(CounterctlTests.counterctl, ["rebuild", "--check", "--config", config])
+        #expect(check.status == 0, "\(check)")
+        let report = try await Command.run(CounterctlTests.counterctl, ["report", "windows", "--json", "--config", config])
+        #expect(report.status == 0, "\(report)")
+        kill(daemon.processIdentifier, SIGTERM)
+        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        let after = try await Command.run(CounterctlTests.counterctl, ["rebuild", "--config", config])
+        #expect(after.status == 0 && after.out.contains("rebuilt projections"), "\(after)")
+    }
+
     @Test func counterdRefusesALogWithAnEventItCannotRead() async throws {
         let dir = try Self.hallDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try LogFixture.load(into: dir.appendingPathComponent("hall.sqlite").path)
-        let next = try store.lastSeq() + 1
-        try LogFixture.insertRaw(store, seq: next, kind: "ticket_called",
-                                 payload: #"{"at":1796000000000,"day":"2026-12-01","kind":"ticket_called","window":1}"#)
+        let next: Int64
+        do {
+            // Closed before counterd starts: one writer at a time.
+            let store = try LogFixture.load(into: dir.appendingPathComponent("hall.sqlite").path)
+            next = try store.lastSeq() + 1
+            try LogFixture.insertRaw(store, seq: next, kind: "ticket_called",
+                                     payload: #"{"at":1796000000000,"day":"2026-12-01","kind":"ticket_called","window":1}"#)
+        }
         let out = try await Command.run(Daemon.bin.appendingPathComponent("counterd"), [
             "--config", dir.appendingPathComponent("counterd.toml").path, "--listen", "127.0.0.1:0", "--no-udev"])
         #expect(out.status == 65, "\(out)")

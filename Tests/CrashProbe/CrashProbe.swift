@@ -5,10 +5,11 @@ import HallRuntime
 import Logging
 import Store
 
-/// Test helper (hidden): runs hall commands against a database and prints "ack SEQ KIND TICKET" for each
+/// Test-only program (never shipped): runs hall commands against a database and prints "ack SEQ KIND TICKET" for each
 /// event once its command is acknowledged, so a test can SIGKILL it at any moment and check the log.
+@main
 struct CrashProbe: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "_crash-probe", shouldDisplay: false)
+    static let configuration = CommandConfiguration(commandName: "counterd-crash-probe")
 
     @Option var database: String
     @Option var commands: Int = 100_000
