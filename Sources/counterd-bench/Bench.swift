@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import GRDB
 import HallModel
@@ -9,41 +10,60 @@ import Store
 /// same synchronous setting; (b) the per-window report over a generated year of a 100-window hall
 /// against a naive GROUP BY over the events table. Run release-built: `make bench`.
 @main
-struct Bench {
-    static func main() async throws {
-        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-        let args = CommandLine.arguments
-        let dir = value(args, "--dir") ?? FileManager.default.temporaryDirectory.appendingPathComponent("counterd-bench").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let only = value(args, "--only")
-        print("counterd-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, data in \(dir)")
-        if only == nil || only == "ingest" {
-            try await ingest(dir: dir, commands: Int(value(args, "--commands") ?? "") ?? 20_000)
-        }
-        if only == nil || only == "report" {
-            try report(dir: dir, windows: 100, days: Int(value(args, "--days") ?? "") ?? 365)
-        }
-        if only == nil || only == "display" {
-            try await DisplayBench.run(dir: dir, calls: Int(value(args, "--calls") ?? "") ?? 200)
-        }
-        if only == nil || only == "ticket" {
-            let python = value(args, "--python") ?? ".venv/bin/python"
-            try await TicketBench.run(dir: dir, python: python, taps: Int(value(args, "--taps") ?? "") ?? 200)
-        }
-        if only == nil || only == "keypress" {
-            let n = Int(value(args, "--evaluators") ?? "") ?? 300
-            // A busy hall: every evaluator rates within the same 10 s (30 presses/s) …
-            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 3, spread: 10)
-            // … and a stress burst: all 300 within one second.
-            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5)
-            // The same at synchronous=NORMAL, to tell fsync cost from the in-process path.
-            try await KeypressBench.run(dir: dir, evaluators: n, rounds: 5, sync: .normal)
-        }
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "counterd-bench",
+        abstract: "Measure counterd: durable ingest, year report, display calls, kiosk tickets, key presses.",
+        discussion: """
+            Build with -c release (`make bench`). Data goes under --dir; the report part builds a year of a \
+            100-window hall there once (about 6 GB) and reuses it. Figures belong in BENCHMARKS.md.
+            """)
+
+    enum Part: String, ExpressibleByArgument, CaseIterable {
+        case ingest, report, display, ticket, keypress
     }
 
-    static func value(_ args: [String], _ name: String) -> String? {
-        guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-        return args[i + 1]
+    @Option(help: "Directory for the benchmark databases.")
+    var dir: String = FileManager.default.temporaryDirectory.appendingPathComponent("counterd-bench").path
+
+    @Option(help: "Run one part only.")
+    var only: Part?
+
+    @Option(help: "(ingest) commands through the Hall actor.")
+    var commands = 20_000
+
+    @Option(help: "(report) days of the generated year.")
+    var days = 365
+
+    @Option(help: "(display) calls to time.")
+    var calls = 200
+
+    @Option(help: "(ticket) Python with python-escpos, for the reference bytes.")
+    var python = ".venv/bin/python"
+
+    @Option(help: "(ticket) kiosk taps to time.")
+    var taps = 200
+
+    @Option(help: "(keypress) simulated evaluators.")
+    var evaluators = 300
+
+    func run() async throws {
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        print("counterd-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, data in \(dir)")
+        func runs(_ part: Part) -> Bool { only == nil || only == part }
+        if runs(.ingest) { try await Self.ingest(dir: dir, commands: commands) }
+        if runs(.report) { try Self.report(dir: dir, windows: 100, days: days) }
+        if runs(.display) { try await DisplayBench.run(dir: dir, calls: calls) }
+        if runs(.ticket) { try await TicketBench.run(dir: dir, python: python, taps: taps) }
+        if runs(.keypress) {
+            // A busy hall: every evaluator rates within the same 10 s (30 presses/s) …
+            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 3, spread: 10)
+            // … and a stress burst: all of them within one second.
+            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5)
+            // The same at synchronous=NORMAL, to tell fsync cost from the in-process path.
+            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5, sync: .normal)
+        }
     }
 
     static func fresh(_ path: String) {

@@ -200,3 +200,13 @@ import Testing
         #expect(out.err.contains("seq \(next)") && out.err.contains("ticket_called") && out.err.contains("\"clerk\" is missing"), "\(out.err)")
     }
 }
+
+@Suite struct BenchCommandLineTests {
+    /// `--help` prints the usage and exits: it never starts a benchmark (which writes gigabytes).
+    @Test func helpPrintsUsageAndExits() async throws {
+        let out = try await Command.run(Daemon.bin.appendingPathComponent("counterd-bench"), ["--help"])
+        #expect(out.status == 0 && out.out.contains("USAGE: counterd-bench") && !out.out.contains("cores, data in"), "\(out)")
+        let bad = try await Command.run(Daemon.bin.appendingPathComponent("counterd-bench"), ["--only", "everything"])
+        #expect(bad.status == 64 && bad.err.contains("ingest"), "\(bad)")
+    }
+}
