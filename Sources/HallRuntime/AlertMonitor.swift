@@ -20,6 +20,8 @@ public actor AlertMonitor: Service {
     public private(set) var active: [String: SupervisionAlert] = [:]
     private var restored = false
 
+    private let events: AsyncStream<StoredEvent>
+
     public init(hall: Hall, rules: AlertRules, interval: Double = 5, logger: Logger = Logger(label: "counterd.alerts"),
                 devices: @escaping @Sendable () -> [AlertRules.DeviceState]) {
         self.hall = hall
@@ -27,6 +29,8 @@ public actor AlertMonitor: Service {
         self.interval = interval
         self.logger = logger
         self.devices = devices
+        // Subscribed now, so no case opened after the monitor exists is missed.
+        self.events = hall.hub.subscribe()
     }
 
     public func reconfigure(_ rules: AlertRules) { self.rules = rules }
@@ -92,7 +96,7 @@ public actor AlertMonitor: Service {
     }
 
     public func run() async throws {
-        let events = hall.hub.subscribe()
+        let events = self.events
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
                 for await stored in events {

@@ -3,6 +3,7 @@ import HallModel
 @testable import HallRuntime
 import Store
 import Synchronization
+import TestSupport
 import Testing
 
 final class DeviceList: Sendable {
@@ -114,41 +115,43 @@ final class DeviceList: Sendable {
         defer { try? FileManager.default.removeItem(at: rig.work) }
         let running = Task { try await rig.monitor.run() }
         defer { running.cancel() }
-        try await Task.sleep(for: .milliseconds(100))
         try await rig.hall.execute(.signIn(window: 1, clerk: "c1"))
         try await rig.hall.execute(.issueTicket(category: "a", priority: false))
         try await rig.hall.execute(.callNext(window: 1))
         try await rig.hall.execute(.finish(window: 1, outcome: .immediate))
         try await rig.hall.execute(.rate(window: 1, level: .veryDissatisfied))
-        let deadline = Date().addingTimeInterval(3)
-        while try !rig.alerts().contains(where: { $0.1.hasPrefix("bad_rating") }) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(await eventually(5) { (try? rig.alerts().contains(where: { $0.1.hasPrefix("bad_rating") })) == true })
         let bad = try rig.alerts().filter { $0.1.hasPrefix("bad_rating") }
         #expect(bad.map(\.1) == ["bad_rating:2026-11-23/A001"])
         let note = try rig.hall.store.events(after: 0).last { $0.event.kind == .alertRaised && $0.event.alertChange?.reason == "bad_rating" }?.event.alertChange?.note
         #expect(note?.contains("非常不满意") == true && note?.contains("2026-12-14") == true, "\(note ?? "")")
     }
 
-    @Test func theWebhookRetriesUntilDelivered() async throws {
-        let receiver = try Receiver(failures: 2)
+    /// Over IPv4 and IPv6 loopback: two refusals, then delivered; the next alert once, in order.
+    @Test(arguments: [false, true]) func theWebhookRetriesUntilDelivered(ipv6: Bool) async throws {
+        let receiver = try Receiver(failures: 2, ipv6: ipv6)
         let hub = EventHub()
-        let webhook = AlertWebhook(target: try #require(AlertWebhook.Target(url: "http://127.0.0.1:\(receiver.port)/hook")), hub: hub,
+        let host = ipv6 ? "[::1]" : "127.0.0.1"
+        let webhook = AlertWebhook(target: try #require(AlertWebhook.Target(url: "http://\(host):\(receiver.port)/hook")), hub: hub,
                                    maxAttempts: 5, firstPause: 0.05)
         let running = Task { try await webhook.run() }
         defer { running.cancel() }
-        try await Task.sleep(for: .milliseconds(100))
         let e = EventRecord(at: Self.monday10, day: "2026-11-23", .alertRaised(AlertChange(
             alert: "device_down:printer-1", reason: "device_down", note: "设备 printer-1 断开")))
         _ = hub.publish([StoredEvent(seq: 7, record: e)])
-        let deadline = Date().addingTimeInterval(5)
-        while receiver.requests.count < 3 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(await eventually(5) { receiver.requests.count >= 3 })
         let requests = receiver.requests
         #expect(requests.count == 3, "two failures, then delivered")
         #expect(requests.allSatisfy { $0.hasPrefix("POST /hook HTTP/1.1") && $0.contains("\"alert\":\"device_down:printer-1\"") && $0.contains("\"seq\":7") })
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(receiver.requests.count == 3, "not sent again after it was delivered")
+        // A second alert goes out once, after the first: nothing is sent again.
+        let cleared = EventRecord(at: Self.monday10, day: "2026-11-23", .alertCleared(AlertChange(
+            alert: "device_down:printer-1", reason: "device_down", note: "设备 printer-1 断开")))
+        _ = hub.publish([StoredEvent(seq: 8, record: cleared)])
+        #expect(await eventually(5) { receiver.requests.count >= 4 })
+        #expect(receiver.requests.count == 4 && receiver.requests[3].contains("\"seq\":8"), "\(receiver.requests.count) requests")
     }
 
-    /// An HTTP server on 127.0.0.1 that answers 500 to the first `failures` requests, then 204.
+    /// An HTTP server on 127.0.0.1 (or ::1) that answers 500 to the first `failures` requests, then 204.
     final class Receiver: @unchecked Sendable {
         let port: Int
         private let fd: Int32
@@ -159,17 +162,29 @@ final class DeviceList: Sendable {
         private let state = Lines()
         var requests: [String] { state.withLock { $0 } }
 
-        init(failures: Int) throws {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        init(failures: Int, ipv6: Bool = false) throws {
+            let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             self.fd = fd
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            if ipv6 {
+                var addr = sockaddr_in6()
+                addr.sin6_family = sa_family_t(AF_INET6)
+                addr.sin6_addr = in6addr_loopback
+                let size = socklen_t(MemoryLayout<sockaddr_in6>.size)
+                _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
+                var len = size
+                _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+                port = Int(UInt16(bigEndian: addr.sin6_port))
+            } else {
+                var addr = sockaddr_in()
+                addr.sin_family = sa_family_t(AF_INET)
+                addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+                let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+                _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
+                var len = size
+                _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+                port = Int(UInt16(bigEndian: addr.sin_port))
+            }
             listen(fd, 8)
-            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-            port = Int(UInt16(bigEndian: addr.sin_port))
             let listener = fd, state = self.state
             Thread.detachNewThread {
                 while true {
@@ -193,7 +208,8 @@ final class DeviceList: Sendable {
                         s.append(String(decoding: data, as: UTF8.self))
                         return s.count
                     }
-                    let answer = count <= failures ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n" : "HTTP/1.1 204 No Content\r\n\r\n"
+                    let answer = count <= failures ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        : "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
                     _ = answer.withCString { send(c, $0, strlen($0), 0) }
                     close(c)
                 }
