@@ -3,6 +3,7 @@ import HTTPTypes
 import HallModel
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 import Store
 
@@ -10,12 +11,17 @@ import Store
 ///
 /// A client that reconnects with `Last-Event-ID` (or `?after=SEQ`) first gets what it missed from the
 /// log, then the live stream, with no gap and no repeat. A comment line every 15 s keeps proxies open.
+///
+/// Each client has a bounded queue (`queueLimit` events). A client that falls that far behind — a TV page on
+/// a bad link that stops reading — is cut off: nothing more is queued for it, its stream ends once it
+/// reads what was queued, and it reconnects with `Last-Event-ID`. The daemon's memory never grows with it.
 enum EventStream {
     private enum Item: Sendable {
         case event(StoredEvent)
         case heartbeat
-        case end
     }
+
+    static let queueLimit = 1024
 
     static func response(deps: WebDependencies, request: Request, logger: Logger) throws -> Response {
         let afterText = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after")
@@ -35,10 +41,18 @@ enum EventStream {
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         let store = deps.hall.store
         let body = ResponseBody { writer in
-            let (items, feed) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
+            let (items, feed) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit))
             let forward = Task {
-                for await e in live { feed.yield(.event(e)) }
-                feed.yield(.end)
+                // Ends when the client is too slow (its queue is full) or the hub ends (the service stops).
+                for await e in live {
+                    if case .dropped = feed.yield(.event(e)) {
+                        Counter(label: "counterd_event_stream_cutoffs_total").increment()
+                        logger.notice("event stream client too slow: cut off, it will reconnect and resume",
+                                      metadata: ["seq": "\(e.seq)", "queued": "\(queueLimit)"])
+                        break
+                    }
+                }
+                feed.finish()
             }
             let beat = Task {
                 while !Task.isCancelled {
@@ -71,13 +85,9 @@ enum EventStream {
                     last = e.seq
                 case .heartbeat:
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                case .end:
-                    // Cut off for being slow, or the service is stopping: the client reconnects and replays.
-                    logger.notice("event stream ended by server")
-                    try await writer.finish(nil)
-                    return
                 }
             }
+            // Cut off for being slow, or the service is stopping: the client reconnects and replays.
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)

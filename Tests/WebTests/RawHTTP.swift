@@ -21,14 +21,17 @@ struct SSEMessage: Sendable, Equatable {
 
 enum RawHTTPError: Error { case connect(Int32), closed, malformed(String) }
 
-final class RawSocket {
+/// Used by one thread at a time (a test hands it from one blocking call to the next).
+final class RawSocket: @unchecked Sendable {
     let fd: Int32
     private var buffer = [UInt8]()
 
-    init(port: Int, timeoutSeconds: Int = 10) throws {
+    /// `receiveBuffer` shrinks the socket's receive buffer (before connecting): a client that reads slowly.
+    init(port: Int, timeoutSeconds: Int = 10, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
