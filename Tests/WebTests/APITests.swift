@@ -141,8 +141,8 @@ extension Result where Failure == any Error {
     @Test func eventStreamIsLiveAndResumesWithoutGaps() async throws {
         try await TestServer.with { s in
             async let live = RawHTTP.events(port: s.port, path: "/api/events?token=t-display", token: nil, count: 3)
-            // Give the stream a moment to subscribe before events are committed.
-            try await Task.sleep(for: .milliseconds(300))
+            // Events are committed once the stream has subscribed.
+            #expect(await eventually(5) { s.hall.hub.subscriberCount == 1 })
             _ = try await s.call("POST", "/api/tickets", token: "t-kiosk", json: #"{"category":"hukou"}"#)
             _ = try await s.call("POST", "/api/tickets", token: "t-kiosk", json: #"{"category":"social"}"#)
             let (status, messages) = try await live
@@ -153,8 +153,8 @@ extension Result where Failure == any Error {
             #expect(payload?["number"] as? String == "B001" && payload?["seq"] as? Int == 3)
 
             // A client that saw event 1 reconnects: it gets 2 and 3 from the log, then live 4.
+            // No wait needed: committed before it subscribes, event 4 comes from the log; after, live.
             async let resumed = RawHTTP.events(port: s.port, path: "/api/events", token: "t-display", lastEventID: 1, count: 3)
-            try await Task.sleep(for: .milliseconds(300))
             _ = try await s.call("POST", "/api/windows/1/sign-in", token: "t-window-1", json: #"{"clerk":"c1"}"#)
             let (_, again) = try await resumed
             #expect(again.map(\.id) == [2, 3, 4])
