@@ -6,7 +6,7 @@
 set -euo pipefail
 bindir=$(realpath "$1")
 outdir=$(realpath "$2")
-version=${3:-$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' "$(dirname "$0")/../Sources/HallService/Version.swift")}
+version=${3:-$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' "$(dirname "$0")/../Sources/HallRuntime/Version.swift")}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 arch=$(dpkg --print-architecture)
