@@ -26,6 +26,7 @@ strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/u
 
 doc="$root/usr/share/doc/counterd"
 install -m 0644 "$here/deb/copyright" "$doc/copyright"
+install -D -m 0644 "$here/deb/lintian-overrides" "$root/usr/share/lintian/overrides/counterd"
 sed "s/@VERSION@/$version/; s/@DATE@/$(date -R -u -d @"${SOURCE_DATE_EPOCH:-$(date +%s)}")/" "$here/deb/changelog" \
     | gzip -9n > "$doc/changelog.gz"
 gzip -9n "$doc/README.md"

@@ -66,132 +66,166 @@ public struct ProfileLibrary: Sendable {
     }
 
     public static func parse(_ text: String) -> Result<EvaluatorProfile, ConfigIssues> {
-        let root: TOMLTable
-        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", line: e.source.begin.line, message: "TOML syntax: \(e.description)")]))
-        } catch {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", message: "\(error)")]))
-        }
-        var issues: [ConfigIssue] = []
-        func fail(_ path: String, _ m: String) { issues.append(ConfigIssue(path: path, message: m)) }
-        guard let p = root["profile"]?.table else { return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile", message: "missing [profile]")])) }
-        guard let id = p["id"]?.string, let kindText = p["kind"]?.string else {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile", message: "needs id and kind")]))
-        }
-        guard let kind = EvaluatorProfile.Kind(rawValue: kindText) else {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile.kind", message: "must be evdev, hidraw or modbus")]))
-        }
-        var profile = EvaluatorProfile(id: id, name: p["name"]?.string ?? id, kind: kind)
-        func level(_ v: (any TOMLValueConvertible)?, _ path: String) -> RatingLevel? {
-            guard let i = v?.int, let l = RatingLevel(rawValue: i) else { fail(path, "must be a level 1–5"); return nil }
-            return l
-        }
-        switch kind {
-        case .evdev:
-            guard let keys = root["keys"]?.table else { fail("keys", "an evdev profile needs [keys]"); break }
-            for key in keys.keys {
-                guard let code = LinuxKey.codes[key] else { fail("keys.\(key)", "unknown key name"); continue }
-                if let l = level(keys[key], "keys.\(key)") { profile.keys[code] = l }
+        TOMLDocument.read(EvaluatorProfileFile.self, text) { file, report in
+            func fail(_ path: String, _ m: String) { report.fail(path, m) }
+            guard let p = file.profile else { fail("profile", "missing [profile]"); return nil }
+            guard let id = p.id, let kindText = p.kind else { fail("profile", "needs id and kind"); return nil }
+            guard let kind = EvaluatorProfile.Kind(rawValue: kindText) else {
+                fail("profile.kind", "must be evdev, hidraw or modbus")
+                return nil
             }
-        case .hidraw, .modbus:
-            if let r = p["report_id"]?.int { profile.reportID = UInt8(clamping: r) }
-            profile.keyOffset = p["key_offset"]?.int ?? 0
-            profile.counterRegister = UInt16(clamping: p["counter_register"]?.int ?? 0)
-            profile.keyRegister = UInt16(clamping: p["key_register"]?.int ?? 1)
-            profile.promptRegister = UInt16(clamping: p["prompt_register"]?.int ?? 0x10)
-            profile.nameRegister = UInt16(clamping: p["name_register"]?.int ?? 0x20)
-            profile.nameRegisters = p["name_registers"]?.int ?? 16
-            profile.pollIntervalMilliseconds = p["poll_interval_ms"]?.int ?? 50
-            profile.timeoutMilliseconds = p["timeout_ms"]?.int ?? 100
-            guard let values = root["values"]?.table else { fail("values", "needs [values]"); break }
-            for key in values.keys {
-                guard let v = UInt8(key) else { fail("values.\(key)", "key must be a number 0–255"); continue }
-                if let l = level(values[key], "values.\(key)") { profile.values[v] = l }
+            var profile = EvaluatorProfile(id: id, name: p.name ?? id, kind: kind)
+            func level(_ raw: TOMLRaw) -> RatingLevel? {
+                guard let i = raw.value.int, let l = RatingLevel(rawValue: i) else { fail(raw.path, "must be a level 1–5"); return nil }
+                return l
             }
+            switch kind {
+            case .evdev:
+                guard let keys = file.keys else { fail("keys", "an evdev profile needs [keys]"); break }
+                for (key, raw) in keys.sorted(by: { $0.key < $1.key }) {
+                    guard let code = LinuxKey.codes[key] else { fail("keys.\(key)", "unknown key name"); continue }
+                    if let l = level(raw) { profile.keys[code] = l }
+                }
+            case .hidraw, .modbus:
+                if let r = p.reportId { profile.reportID = UInt8(clamping: r) }
+                profile.keyOffset = p.keyOffset ?? 0
+                profile.counterRegister = UInt16(clamping: p.counterRegister ?? 0)
+                profile.keyRegister = UInt16(clamping: p.keyRegister ?? 1)
+                profile.promptRegister = UInt16(clamping: p.promptRegister ?? 0x10)
+                profile.nameRegister = UInt16(clamping: p.nameRegister ?? 0x20)
+                profile.nameRegisters = p.nameRegisters ?? 16
+                profile.pollIntervalMilliseconds = p.pollIntervalMs ?? 50
+                profile.timeoutMilliseconds = p.timeoutMs ?? 100
+                guard let values = file.values else { fail("values", "needs [values]"); break }
+                for (key, raw) in values.sorted(by: { $0.key < $1.key }) {
+                    guard let v = UInt8(key) else { fail("values.\(key)", "key must be a number 0–255"); continue }
+                    if let l = level(raw) { profile.values[v] = l }
+                }
+            }
+            if profile.levels.isEmpty { fail("profile", "maps no key to a level") }
+            return profile
         }
-        if profile.levels.isEmpty { fail("profile", "maps no key to a level") }
-        return issues.isEmpty ? .success(profile) : .failure(ConfigIssues(issues: issues))
     }
 
     /// A printer profile: `[profile] kind = "printer"`, `paper_mm` = 58 | 80, `cut` = partial | full,
     /// `chinese_mode` (FS & + GB18030), `status_back` (GS a automatic status back).
     public static func parsePrinter(_ text: String) -> Result<PrinterProfile, ConfigIssues> {
-        let root: TOMLTable
-        do { root = try TOMLTable(string: text) } catch {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", message: "TOML syntax: \(error)")]))
-        }
-        var issues: [ConfigIssue] = []
-        func fail(_ path: String, _ m: String) { issues.append(ConfigIssue(path: path, message: m)) }
-        guard let p = root["profile"]?.table, let id = p["id"]?.string else {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile", message: "needs [profile] with id")]))
-        }
-        for key in p.keys where !["id", "name", "kind", "paper_mm", "cut", "chinese_mode", "status_back"].contains(key) {
-            fail("profile.\(key)", "unknown key")
-        }
-        var printer = PrinterProfile(id: id, name: p["name"]?.string)
-        if let mm = p["paper_mm"] {
-            if mm.int == 58 || mm.int == 80 { printer.columns = mm.int == 58 ? 32 : 48 } else { fail("profile.paper_mm", "must be 58 or 80") }
-        }
-        if let cut = p["cut"] {
-            if cut.string == "partial" || cut.string == "full" { printer.partialCut = cut.string == "partial" } else {
-                fail("profile.cut", "must be \"partial\" or \"full\"")
+        TOMLDocument.read(PrinterProfileFile.self, text) { file, report in
+            guard let p = file.profile, let id = p.id else { report.fail("profile", "needs [profile] with id"); return nil }
+            var printer = PrinterProfile(id: id, name: p.name)
+            if let mm = p.paperMm {
+                if mm == 58 || mm == 80 { printer.columns = mm == 58 ? 32 : 48 } else { report.fail("profile.paper_mm", "must be 58 or 80") }
             }
+            if let cut = p.cut {
+                if cut == "partial" || cut == "full" { printer.partialCut = cut == "partial" } else {
+                    report.fail("profile.cut", "must be \"partial\" or \"full\"")
+                }
+            }
+            if let b = p.chineseMode { printer.chineseMode = b }
+            if let b = p.statusBack { printer.statusBack = b }
+            return printer
         }
-        for (key, path) in [("chinese_mode", \PrinterProfile.chineseMode), ("status_back", \PrinterProfile.statusBack)] {
-            guard let v = p[key] else { continue }
-            if let b = v.bool { printer[keyPath: path] = b } else { fail("profile.\(key)", "must be true or false") }
-        }
-        return issues.isEmpty ? .success(printer) : .failure(ConfigIssues(issues: issues))
     }
 
     /// A display profile: `[profile] kind = "display"`, `wire` = qsystem | strip | alphasign | modbus-led.
     public static func parseDisplay(_ text: String) -> Result<DisplayProfile, ConfigIssues> {
-        let root: TOMLTable
-        do { root = try TOMLTable(string: text) } catch {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", message: "TOML syntax: \(error)")]))
-        }
-        var issues: [ConfigIssue] = []
-        func fail(_ path: String, _ m: String) { issues.append(ConfigIssue(path: path, message: m)) }
-        guard let p = root["profile"]?.table, let id = p["id"]?.string else {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile", message: "needs [profile] with id")]))
-        }
-        let allowed: Set<String> = ["id", "name", "kind", "wire", "charset", "width", "overflow", "min_gap_ms", "refresh_seconds",
-                                    "checksum", "alpha_type", "alpha_mode", "digits", "value_register", "segment_register",
-                                    "timeout_ms", "retries"]
-        for key in p.keys where !allowed.contains(key) { fail("profile.\(key)", "unknown key") }
-        guard let wireText = p["wire"]?.string, let wire = DisplayProfile.Wire(rawValue: wireText) else {
-            return .failure(ConfigIssues(issues: [ConfigIssue(path: "profile.wire", message: "must be one of \(DisplayProfile.Wire.allCases.map(\.rawValue).joined(separator: ", "))")]))
-        }
-        var d = DisplayProfile(id: id, name: p["name"]?.string, wire: wire)
-        if let c = p["charset"]?.string {
-            if let cs = DisplayCharset(rawValue: c) { d.charset = cs } else { fail("profile.charset", "must be ascii or gbk") }
-        }
-        if let o = p["overflow"]?.string {
-            if let ov = DisplayOverflow(rawValue: o) { d.overflow = ov } else { fail("profile.overflow", "must be scroll or truncate") }
-        }
-        if let c = p["checksum"]?.string {
-            if let ck = StripScreenFrame.Checksum(rawValue: c) { d.checksum = ck } else {
-                fail("profile.checksum", "must be one of \(StripScreenFrame.Checksum.allCases.map(\.rawValue).joined(separator: ", "))")
+        TOMLDocument.read(DisplayProfileFile.self, text) { file, report in
+            func fail(_ path: String, _ m: String) { report.fail(path, m) }
+            guard let p = file.profile, let id = p.id else { fail("profile", "needs [profile] with id"); return nil }
+            guard let wireText = p.wire, let wire = DisplayProfile.Wire(rawValue: wireText) else {
+                fail("profile.wire", "must be one of \(DisplayProfile.Wire.allCases.map(\.rawValue).joined(separator: ", "))")
+                return nil
             }
+            var d = DisplayProfile(id: id, name: p.name, wire: wire)
+            if let c = p.charset {
+                if let cs = DisplayCharset(rawValue: c) { d.charset = cs } else { fail("profile.charset", "must be ascii or gbk") }
+            }
+            if let o = p.overflow {
+                if let ov = DisplayOverflow(rawValue: o) { d.overflow = ov } else { fail("profile.overflow", "must be scroll or truncate") }
+            }
+            if let c = p.checksum {
+                if let ck = StripScreenFrame.Checksum(rawValue: c) { d.checksum = ck } else {
+                    fail("profile.checksum", "must be one of \(StripScreenFrame.Checksum.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+            func int(_ v: Int?, _ key: String, _ range: ClosedRange<Int>) -> Int? {
+                guard let v else { return nil }
+                guard range.contains(v) else { fail("profile.\(key)", "must be a whole number in \(range)"); return nil }
+                return v
+            }
+            if let v = int(p.width, "width", 1...512) { d.width = v }
+            if let v = int(p.minGapMs, "min_gap_ms", 0...10_000) { d.minimumGapMilliseconds = v }
+            if let v = int(p.refreshSeconds, "refresh_seconds", 1...86_400) { d.refreshSeconds = v }
+            if let v = int(p.digits, "digits", 1...16) { d.digits = v }
+            if let v = int(p.valueRegister, "value_register", 0...65535) { d.valueRegister = UInt16(v) }
+            if let v = int(p.segmentRegister, "segment_register", 0...65535) { d.segmentRegister = UInt16(v) }
+            if let v = int(p.timeoutMs, "timeout_ms", 1...5_000) { d.timeoutMilliseconds = v }
+            if let v = int(p.retries, "retries", 1...10) { d.retries = v }
+            if let t = p.alphaType { d.alphaType = t }
+            if let m = p.alphaMode {
+                let modes: [String: AlphaSignFrame.Mode?] = ["none": nil, "hold": .hold, "rotate": .rotate, "flash": .flash, "roll-up": .rollUp, "auto": .automode]
+                if let mode = modes[m] { d.alphaMode = mode } else { fail("profile.alpha_mode", "must be one of \(modes.keys.sorted().joined(separator: ", "))") }
+            }
+            return d
         }
-        func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
-            guard let v = p[key] else { return nil }
-            guard let i = v.int, range.contains(i) else { fail("profile.\(key)", "must be a whole number in \(range)"); return nil }
-            return i
-        }
-        if let v = int("width", 1...512) { d.width = v }
-        if let v = int("min_gap_ms", 0...10_000) { d.minimumGapMilliseconds = v }
-        if let v = int("refresh_seconds", 1...86_400) { d.refreshSeconds = v }
-        if let v = int("digits", 1...16) { d.digits = v }
-        if let v = int("value_register", 0...65535) { d.valueRegister = UInt16(v) }
-        if let v = int("segment_register", 0...65535) { d.segmentRegister = UInt16(v) }
-        if let v = int("timeout_ms", 1...5_000) { d.timeoutMilliseconds = v }
-        if let v = int("retries", 1...10) { d.retries = v }
-        if let t = p["alpha_type"]?.string { d.alphaType = t }
-        if let m = p["alpha_mode"]?.string {
-            let modes: [String: AlphaSignFrame.Mode?] = ["none": nil, "hold": .hold, "rotate": .rotate, "flash": .flash, "roll-up": .rollUp, "auto": .automode]
-            if let mode = modes[m] { d.alphaMode = mode } else { fail("profile.alpha_mode", "must be one of \(modes.keys.sorted().joined(separator: ", "))") }
-        }
-        return issues.isEmpty ? .success(d) : .failure(ConfigIssues(issues: issues))
     }
+}
+
+/// The profile files as TOML types (keys are the properties in snake_case).
+struct EvaluatorProfileFile: Decodable {
+    struct Section: Decodable {
+        var id: String?
+        var name: String?
+        var kind: String?
+        var reportId: Int?
+        var keyOffset: Int?
+        var counterRegister: Int?
+        var keyRegister: Int?
+        var promptRegister: Int?
+        var nameRegister: Int?
+        var nameRegisters: Int?
+        var pollIntervalMs: Int?
+        var timeoutMs: Int?
+    }
+    var profile: Section?
+    /// Linux key name → level (evdev).
+    var keys: [String: TOMLRaw]?
+    /// Report byte or register value → level (hidraw, Modbus).
+    var values: [String: TOMLRaw]?
+}
+
+struct PrinterProfileFile: Decodable {
+    struct Section: Decodable {
+        var id: String?
+        var name: String?
+        var kind: String?
+        var paperMm: Int?
+        var cut: String?
+        var chineseMode: Bool?
+        var statusBack: Bool?
+    }
+    var profile: Section?
+}
+
+struct DisplayProfileFile: Decodable {
+    struct Section: Decodable {
+        var id: String?
+        var name: String?
+        var kind: String?
+        var wire: String?
+        var charset: String?
+        var width: Int?
+        var overflow: String?
+        var minGapMs: Int?
+        var refreshSeconds: Int?
+        var checksum: String?
+        var alphaType: String?
+        var alphaMode: String?
+        var digits: Int?
+        var valueRegister: Int?
+        var segmentRegister: Int?
+        var timeoutMs: Int?
+        var retries: Int?
+    }
+    var profile: Section?
 }

@@ -1,5 +1,7 @@
-/// Finds the line of a key path ("windows[2].categories") in TOML text by scanning table headers and
-/// keys, because TOMLKit reports lines for syntax errors only.
+/// Finds the line of a key path ("windows[2].categories", "devices[0].bus[1].window") in TOML text by
+/// scanning table headers and keys, because TOMLKit reports lines for syntax errors only. A dotted key
+/// (`a.b = 1`) is found by its full path or its first part; an element of an inline array of tables by
+/// counting its opening braces from the key's line.
 struct SourceLines {
     private struct Section {
         var name: String
@@ -8,12 +10,14 @@ struct SourceLines {
         var keys: [String: Int] = [:]
     }
     private var sections: [Section] = []
+    private var text: [Substring] = []
 
     init(text: String) {
         var current = 0
         sections = [Section(name: "", ordinal: nil, headerLine: 1)]
         var ordinals: [String: Int] = [:]
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        self.text = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (i, raw) in self.text.enumerated() {
             let line = raw.trimmingSpaces
             let n = i + 1
             if line.hasPrefix("[[") {
@@ -28,7 +32,10 @@ struct SourceLines {
                 current = sections.count - 1
             } else if let eq = line.firstIndex(of: "="), !line.hasPrefix("#") {
                 let key = line[..<eq].trimmingSpaces.replacingQuotes
-                if sections[current].keys[key] == nil { sections[current].keys[key] = n }
+                let parts = key.split(separator: ".").map(\.trimmingSpaces)
+                for k in [parts.joined(separator: "."), parts.first ?? key] where sections[current].keys[k] == nil {
+                    sections[current].keys[k] = n
+                }
             }
         }
     }
@@ -45,12 +52,33 @@ struct SourceLines {
             first = String(first[..<b])
         }
         let key = parts.first.map { k in k.firstIndex(of: "[").map { String(k[..<$0]) } ?? k }
+        // "bus[1]": the element's index in an inline array.
+        let element = parts.first.flatMap { k in k.firstIndex(of: "[").flatMap { Int(k[k.index(after: $0)...].prefix { $0 != "]" }) } }
         if let section = sections.first(where: { $0.name == first && $0.ordinal == ordinal }) {
-            if let key, let l = section.keys[key] { return l }
+            let dotted = parts.joined(separator: ".")
+            if let l = section.keys[dotted] { return l }
+            if let key, let l = section.keys[key] {
+                if let element, parts.count > 1 || text[l - 1].contains("{") { return braceLine(from: l, index: element) ?? l }
+                return l
+            }
             return section.headerLine
         }
         // A top-level key (no table header).
         return sections.first?.keys[first]
+    }
+}
+
+extension SourceLines {
+    /// The line of the `index`-th `{` (from 0) at or after line `start`.
+    fileprivate func braceLine(from start: Int, index: Int) -> Int? {
+        var seen = -1
+        for n in start...text.count {
+            for c in text[n - 1] where c == "{" {
+                seen += 1
+                if seen == index { return n }
+            }
+        }
+        return nil
     }
 }
 

@@ -203,4 +203,51 @@ import Testing
         guard case .failure(let f) = ConfigParser.parse(bad) else { Issue.record("accepted"); return }
         #expect(Set(f.issues.map(\.path)) == ["kiosk.printer", "kiosk.paper_mm", "kiosk.cut", "kiosk.rating_url", "kiosk.staff_pin", "kiosk.colour", "tokens[0].printer"], "\(f.issues)")
     }
+
+    /// Keys inside inline tables and dotted keys are checked like any other, and their lines are found.
+    @Test func inlineTablesAndDottedKeysHaveTheirLines() {
+        let text = """
+            [hall]
+            name = "x"
+            rules.extra = 1
+            [[categories]]
+            code = "a"
+            name = "甲"
+            prefix = "A"
+            [[windows]]
+            number = 1
+            categories = ["a"]
+            [[windows]]
+            number = 2
+            categories = ["a"]
+            [[devices]]
+            id = "bus-a"
+            role = "evaluator"
+            transport = "serial"
+            path = "/dev/ttyS0"
+            profile = "modbus-rtu-evaluator"
+            bus = [
+              {address = 1, window = 1},
+              {address = 2, windw = 2},
+            ]
+            """
+        guard case .failure(let failure) = ConfigParser.parse(text) else {
+            Issue.record("a bad config was accepted")
+            return
+        }
+        let found = Set(failure.issues.map { "\($0.line.map(String.init) ?? "?") \($0.path)" })
+        #expect(found == ["3 hall.rules", "22 devices[0].bus[1].windw", "22 devices[0].bus[1].window"], "\(failure.issues)")
+        #expect(failure.issues.first { $0.path == "hall.rules" }?.message.hasPrefix("unknown key (allowed: max_recalls, name,") == true)
+    }
+
+    /// Profiles go through the same decoder: a wrong type and an unknown key, each with its line.
+    @Test func profileProblemsCarryTheirLines() {
+        guard case .failure(let f) = ProfileLibrary.parseDisplay("[profile]\nid = \"d\"\nkind = \"display\"\nwire = \"strip\"\nwidth = \"wide\"\nblink = true\n") else {
+            Issue.record("a bad display profile was accepted")
+            return
+        }
+        let found = Set(f.issues.map { "\($0.line.map(String.init) ?? "?") \($0.path) \($0.message)" })
+        #expect(found.contains("5 profile.width must be an integer, found string"), "\(found)")
+        #expect(found.contains { $0.hasPrefix("6 profile.blink unknown key (allowed:") }, "\(found)")
+    }
 }

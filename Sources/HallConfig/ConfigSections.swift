@@ -1,0 +1,128 @@
+import Foundation
+
+/// counterd.toml as TOML types, one struct per section (keys are the properties in snake_case). The
+/// validation pass (`ConfigParser`) turns them into `CounterdConfig`.
+struct ConfigFile: Decodable {
+    var hall: HallSection?
+    var server: ServerSection?
+    var database: DatabaseSection?
+    var categories: ConfigList<CategorySection>?
+    var windows: ConfigList<WindowSection>?
+    var clerks: ConfigList<ClerkSection>?
+    var tokens: ConfigList<TokenSection>?
+    var devices: ConfigList<DeviceSection>?
+    var display: DisplaySection?
+    var voice: VoiceSection?
+    var kiosk: KioskSection?
+    var calendar: CalendarSection?
+    var alerts: AlertsSection?
+}
+
+struct HallSection: Decodable {
+    var name: String?
+    var timezone: String?
+    var ratingTimeoutSeconds: Double?
+    var maxRecalls: Int?
+    var scoreWeights: TOMLRaw?
+    var ticketRatingHours: Double?
+}
+
+struct ServerSection: Decodable {
+    var host: String?
+    var port: Int?
+    var runtimeDir: String?
+}
+
+struct DatabaseSection: Decodable {
+    var path: String?
+    var synchronous: String?
+}
+
+struct CategorySection: Decodable {
+    var code: String?
+    var name: String?
+    var prefix: String?
+    var checklist: [String]?
+    var timeLimitMinutes: Int?
+}
+
+struct WindowSection: Decodable {
+    var number: Int?
+    var name: String?
+    var categories: [String]?
+}
+
+struct ClerkSection: Decodable {
+    var id: String?
+    var name: String?
+}
+
+struct TokenSection: Decodable {
+    var role: String?
+    var window: Int?
+    var sha256: String?
+    var label: String?
+    var printer: String?
+}
+
+struct DeviceSection: Decodable {
+    var id: String?
+    var role: String?
+    var window: Int?
+    var transport: String?
+    var udevRole: Bool?
+    var idPath: String?
+    var serial: String?
+    var vidPid: String?
+    var path: String?
+    var host: String?
+    var recording: String?
+    var baud: Int?
+    var parity: String?
+    var rs485TurnaroundMs: Int?
+    var address: Int?
+    var profile: String?
+    /// `[{address = 1, window = 3}, …]`: checked entry by entry with messages of its own.
+    var bus: TOMLRaw?
+}
+
+struct DisplaySection: Decodable {
+    var call: String?
+    var callShort: String?
+    var hallCall: String?
+    var idle: String?
+    var idleNoClerk: String?
+    var closed: String?
+    var hallIdle: String?
+    var voice: String?
+}
+
+struct VoiceSection: Decodable {
+    var enabled: Bool?
+    var device: String?
+    var pack: String?
+    var player: TOMLRaw?
+    var gapMs: Int?
+}
+
+struct KioskSection: Decodable {
+    var printer: String?
+    var paperMm: Int?
+    var cut: String?
+    var chineseMode: Bool?
+    var ratingUrl: String?
+    var barcode: Bool?
+    var staffPin: String?
+}
+
+struct CalendarSection: Decodable {
+    var holidays: [String]?
+    var workdays: [String]?
+}
+
+struct AlertsSection: Decodable {
+    var waitMinutes: Double?
+    var openingHours: String?
+    var webhook: String?
+    var webhookAttempts: Int?
+}
