@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     // Layers, lowest first; a target imports only targets above it (ARCHITECTURE.md says the same).
     targets: [
@@ -162,12 +163,14 @@ let package = Package(
         ),
         .testTarget(
             name: "HallRuntimeTests",
-            dependencies: ["TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Devices", "Codecs", "Simulators"],
+            dependencies: ["TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Devices", "Codecs", "Simulators",
+                           .product(name: "Clocks", package: "swift-clocks")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DevicesTests",
-            dependencies: ["TestSupport", "Devices", "Codecs", "HallModel", "HallConfig", "HallRuntime", "Store", "Simulators"],
+            dependencies: ["TestSupport", "Devices", "Codecs", "HallModel", "HallConfig", "HallRuntime", "Store", "Simulators",
+                           .product(name: "Clocks", package: "swift-clocks")],
             swiftSettings: strict
         ),
         .testTarget(

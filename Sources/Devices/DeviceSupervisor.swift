@@ -28,6 +28,12 @@ public actor DeviceSupervisor {
     private var running = false
     private var connections: [String: any ByteConnection] = [:]
     private var wake: Set<String> = []
+    /// Devices pausing (backoff, waiting to appear), each resumed early by a wake.
+    private var pausing: [String: CheckedContinuation<Void, Never>] = [:]
+    /// The clock of backoff pauses and stability: injected, so tests advance it instead of waiting.
+    private let clock: any Clock<Duration>
+    /// Starts a stopwatch on that clock.
+    private let startStopwatch: @Sendable () -> @Sendable () -> Duration
     /// Connections closed because udev said the device was removed.
     private var unplugged: Set<String> = []
     /// Set once the devices present at start have been enumerated (or there was nothing to enumerate).
@@ -40,11 +46,13 @@ public actor DeviceSupervisor {
     /// accepts and drops at once must not reconnect (and log an outage) ten times a second.
     public static let stableSeconds: Double = 5
 
-    public init(bindings: [DeviceBinding], board: HealthBoard = HealthBoard(),
+    public init<C: Clock>(bindings: [DeviceBinding], board: HealthBoard = HealthBoard(),
                 driverFor: @escaping @Sendable (DeviceBinding) -> any DeviceDriver = { _ in CountingDriver() },
                 logger: Logger = Logger(label: "counterd.devices"),
-                now: @escaping @Sendable () -> Date = { Date() },
-                onChange: @escaping @Sendable (DeviceStatusChange) async -> Void = { _ in }) {
+                now: @escaping @Sendable () -> Date = { Date() }, clock: C = ContinuousClock(),
+                onChange: @escaping @Sendable (DeviceStatusChange) async -> Void = { _ in }) where C.Duration == Duration {
+        self.clock = clock
+        self.startStopwatch = { Self.stopwatch(clock) }
         self.bindings = bindings
         self.board = board
         self.matcher = DeviceMatcher(bindings: bindings)
@@ -147,7 +155,7 @@ public actor DeviceSupervisor {
                     logger.info("device present", metadata: ["device": "\(b.id)", "node": "\(d.devnode ?? "-")", "action": "\(event.action.rawValue)"])
                 }
                 present[b.id] = d
-                wake.insert(b.id)
+                wakeUp(b.id)
             case .ambiguous(let ids):
                 if ambiguous[d.syspath] == nil {
                     logger.error("device matches several bindings; using it for none", metadata: ["node": "\(d.devnode ?? d.syspath)", "bindings": "\(ids)"])
@@ -200,14 +208,38 @@ public actor DeviceSupervisor {
 
     private func setConnection(_ id: String, _ c: (any ByteConnection)?) { connections[id] = c }
 
-    /// Sleeps up to `seconds`, returning early when the device's wake flag is raised.
+    /// The time since now on `clock`, when called.
+    static func stopwatch<C: Clock>(_ clock: C) -> @Sendable () -> Swift.Duration where C.Duration == Swift.Duration {
+        let start = clock.now
+        return { start.duration(to: clock.now) }
+    }
+
+    /// Raises the device's wake flag and ends its pause, if it is in one.
+    private func wakeUp(_ id: String) {
+        wake.insert(id)
+        pausing.removeValue(forKey: id)?.resume()
+    }
+
+    private func endPause(_ id: String) { pausing.removeValue(forKey: id)?.resume() }
+
+    /// Waits `seconds` on the supervisor's clock, or less when the device is woken (it appeared) or the
+    /// task is cancelled.
     private func pause(_ id: String, _ seconds: Double) async {
-        var left = seconds
-        while left > 0 && !Task.isCancelled {
-            if takeWake(id) { return }
-            try? await Task.sleep(for: .milliseconds(20))
-            left -= 0.02
+        if takeWake(id) || Task.isCancelled { return }
+        let clock = self.clock
+        let timer = Task { [weak self] in
+            try? await clock.sleep(for: .milliseconds(Int(seconds * 1000)))
+            await self?.endPause(id)
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                if Task.isCancelled || wake.contains(id) { c.resume() } else { pausing[id] = c }
+            }
+        } onCancel: {
+            Task { [weak self] in await self?.endPause(id) }
+        }
+        timer.cancel()
+        _ = takeWake(id)
     }
 
     private func supervise(_ b: DeviceBinding) async {
@@ -236,7 +268,7 @@ public actor DeviceSupervisor {
             }
             setConnection(b.id, connection)
             board.setState(b.id, .connected)
-            let connectedAt = ContinuousClock.now
+            let connected = startStopwatch()
             logger.info("device connected", metadata: ["device": "\(b.id)", "address": "\(link.address)"])
             await onChange(DeviceStatusChange(binding: b, connected: true, detail: link.address))
             var reason = "connection ended"
@@ -247,7 +279,7 @@ public actor DeviceSupervisor {
             }
             connection.close()
             setConnection(b.id, nil)
-            if ContinuousClock.now - connectedAt >= .seconds(Self.stableSeconds) { backoff = 0.1 }
+            if connected() >= .seconds(Self.stableSeconds) { backoff = 0.1 }
             if takeUnplugged(b.id) { reason = "unplugged (udev remove)" }
             if Task.isCancelled { break }
             board.setState(b.id, .backoff, error: reason)

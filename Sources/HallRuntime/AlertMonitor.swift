@@ -21,9 +21,12 @@ public actor AlertMonitor: Service {
     private var restored = false
 
     private let events: AsyncStream<StoredEvent>
+    private let clock: any Clock<Duration>
 
-    public init(hall: Hall, rules: AlertRules, interval: Double = 5, logger: Logger = Logger(label: "counterd.alerts"),
-                devices: @escaping @Sendable () -> [AlertRules.DeviceState]) {
+    /// Checks every `interval` seconds on `clock`.
+    public init(hall: Hall, rules: AlertRules, interval: Double = 5, clock: any Clock<Duration> = ContinuousClock(),
+                logger: Logger = Logger(label: "counterd.alerts"), devices: @escaping @Sendable () -> [AlertRules.DeviceState]) {
+        self.clock = clock
         self.hall = hall
         self.rules = rules
         self.interval = interval
@@ -106,7 +109,7 @@ public actor AlertMonitor: Service {
             group.addTask { [self] in
                 while !Task.isCancelled {
                     await self.check()
-                    try? await Task.sleep(for: .milliseconds(Int(self.interval * 1000)))
+                    try? await self.clock.sleep(for: .milliseconds(Int(self.interval * 1000)))
                 }
             }
             try? await gracefulShutdown()

@@ -100,11 +100,11 @@ public actor Hall {
         state.nextDeadline(calendar: engine.calendar, now: clock.now())
     }
 
-    /// Ticks until cancelled: at the next deadline, and at least once a second.
-    public func runClock() async {
+    /// Ticks until cancelled: at the next deadline, and at least once a second, waiting on `timer`.
+    public func runClock(timer: some Clock<Duration> = ContinuousClock()) async {
         while !Task.isCancelled {
             let wait = min(1.0, max(0.01, nextDeadline().timeIntervalSince(clock.now())))
-            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            try? await timer.sleep(for: .milliseconds(Int(wait * 1000)))
             if Task.isCancelled { break }
             do { try await tick() } catch {
                 logger.error("housekeeping failed", metadata: ["error": "\(error)"])

@@ -1,4 +1,5 @@
 @testable import Devices
+import Clocks
 import Codecs
 import Foundation
 import HallModel
@@ -75,6 +76,31 @@ import Testing
         #expect(closed, "after the stop the screens show \(screens.showing)")
     }
 
+    /// The scheduler's gap is kept on the driver's clock: with a test clock the next frame goes out only once
+    /// the clock has advanced by the profile's gap (300 ms on a QSystem board), not a moment before.
+    @Test func framesWaitForTheGapOnTheDriversClock() async throws {
+        let (hall, dir) = try Self.hall()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let screens = try SimulatedDisplayBus(wire: .qsystem)
+        let profile = DisplayProfile(id: "qs", wire: .qsystem, width: 16)
+        let b = DeviceBinding(id: "line-1", role: .windowDisplay, transport: .serial, match: DeviceMatch(path: screens.path), bus: [1: 1, 2: 2])
+        let gateway = HallGatewayAdapter(hall: hall)
+        let clock = TestClock()
+        let sup = DeviceSupervisor(bindings: [b], driverFor: { b in
+            DisplayBusDriver(profile: profile, screens: b.screens, templates: DisplayTemplates(), hall: gateway, clock: clock) })
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        // Start-up: one screen's idle frame goes at once; the other waits for the gap.
+        #expect(await eventually(5) { screens.frames.count == 1 })
+        #expect(await eventually(5) { (try? await clock.checkSuspension()) == nil }, "the driver waits on its clock")
+        // Nothing else can wake the driver: its next frame waits on the clock alone.
+        await clock.advance(by: .milliseconds(299))
+        #expect((try? await clock.checkSuspension()) == nil, "still waiting at 299 ms")
+        #expect(screens.frames.count == 1, "a frame went out before the gap had passed on the clock")
+        await clock.advance(by: .milliseconds(1))
+        #expect(await eventually(5) { screens.frames.count == 2 })
+    }
+
     @Test func aDeadModbusScreenDelaysNobodyAndShowsInHealth() async throws {
         let (hall, dir) = try Self.hall()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -91,9 +117,8 @@ import Testing
         let run = Task { await sup.run(udev: nil) }
         defer { run.cancel() }
         #expect(await eventually(5) { screens.showing.count == 2 })
-        // Give the dead screen time to be declared dead (2 attempts × 100 ms).
-        try await Task.sleep(for: .milliseconds(600))
-        #expect((sup.board.get("led-line")?.droppedFrames ?? 0) >= 2, "the dead screen does not show in device health")
+        // The dead screen is declared dead after 2 attempts × 100 ms.
+        #expect(await eventually(5) { (sup.board.get("led-line")?.droppedFrames ?? 0) >= 2 }, "the dead screen does not show in device health")
 
         for round in 0..<3 {
             let start = ContinuousClock.now

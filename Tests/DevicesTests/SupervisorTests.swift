@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Synchronization
 import TestSupport
@@ -104,17 +105,43 @@ actor Changes {
         #expect(reconnect < 1, "reconnect took \(reconnect) s")
     }
 
-    /// A device that accepts and hangs up at once must not reconnect — and log an outage — ten times a second.
+    /// Advances `clock` in 10 ms steps until `condition` holds; the simulated time it took, or nil.
+    static func advance(_ clock: TestClock<Duration>, until condition: @escaping @Sendable () async -> Bool,
+                        limit: Duration = .seconds(30)) async -> Duration? {
+        var advanced = Duration.zero
+        while advanced <= limit {
+            // Real work (a TCP connect) happens between the steps: wait until it is done and the
+            // supervisor sleeps on the clock again (checkSuspension throws while a sleep is pending).
+            _ = await eventually(5) {
+                if await condition() { return true }
+                return (try? await clock.checkSuspension()) == nil
+            }
+            if await condition() { return advanced }
+            await clock.advance(by: .milliseconds(10))
+            advanced += .milliseconds(10)
+        }
+        return nil
+    }
+
+    /// A device that accepts and hangs up at once must not reconnect — and log an outage — ten times a
+    /// second: the pauses double, 0.1, 0.2, 0.4, 0.8 s, on a test clock.
     @Test func aFlappingDeviceBacksOffToo() async throws {
         let flapping = try FakeTCPDevice(hangUpAtOnce: true)
         let b = DeviceBinding(id: "flap", role: .printer, transport: .tcp, host: "127.0.0.1:\(flapping.port)")
         let changes = Changes()
-        let sup = DeviceSupervisor(bindings: [b], onChange: { await changes.add($0) })
+        let clock = TestClock()
+        let sup = DeviceSupervisor(bindings: [b], clock: clock, onChange: { await changes.add($0) })
         let run = Task { await sup.run(udev: nil) }
-        try await Task.sleep(for: .seconds(2))
-        run.cancel()
-        // Waits of 0.1, 0.2, 0.4, 0.8 s fit in 2 s: about five connections, not twenty.
-        #expect((3...7).contains(flapping.connections), "\(flapping.connections) connections in 2 s")
+        defer { run.cancel() }
+        #expect(await eventually { flapping.connections == 1 })
+        var pauses: [Double] = []
+        for n in 2...5 {
+            let took = await Self.advance(clock) { flapping.connections >= n }
+            pauses.append(took.map { Double($0.components.attoseconds) / 1e18 + Double($0.components.seconds) } ?? -1)
+        }
+        for (pause, expected) in zip(pauses, [0.1, 0.2, 0.4, 0.8]) {
+            #expect(abs(pause - expected) <= 0.015, "pauses \(pauses)")
+        }
         #expect(await changes.count("flap") <= 2 * flapping.connections)
     }
 
@@ -129,16 +156,18 @@ actor Changes {
         let ok = DeviceBinding(id: "ok", role: .printer, transport: .tcp, host: "127.0.0.1:\(live.port)")
         let pty = try PTY()
         let serial = DeviceBinding(id: "display-1", role: .windowDisplay, window: 1, transport: .serial, match: DeviceMatch(path: pty.path))
-        let sup = DeviceSupervisor(bindings: [dead, ok, serial])
+        let clock = TestClock()
+        let sup = DeviceSupervisor(bindings: [dead, ok, serial], clock: clock)
         let run = Task { await sup.run(udev: nil) }
         defer { run.cancel() }
         let start = Date()
         #expect(await eventually(2) { sup.board.get("ok")?.state == .connected && sup.board.get("display-1")?.state == .connected })
         #expect(Date().timeIntervalSince(start) < 1)
-        // Backoff doubles: about 0.1+0.2+0.4+0.8 s of waiting in the first 2 s, so a handful of attempts, not hundreds.
-        try await Task.sleep(for: .seconds(2))
-        let errors = sup.board.get("dead")?.errors ?? 0
-        #expect((3...8).contains(errors), "\(errors) attempts")
+        // Backoff doubles: 0.1+0.2+0.4+0.8 s of simulated waiting gives attempts 2 to 5, not hundreds.
+        #expect(await eventually { sup.board.get("dead")?.errors == 1 })
+        let took = await Self.advance(clock) { (sup.board.get("dead")?.errors ?? 0) >= 5 }
+        let seconds = took.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? -1
+        #expect(abs(seconds - 1.5) <= 0.03, "five attempts after \(seconds) s of simulated time")
         #expect(sup.board.get("dead")?.lastError?.contains("refused") == true)
         // The serial display still takes bytes while the dead printer keeps failing.
         pty.write([1, 2, 3])

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import HallModel
 @testable import HallRuntime
@@ -23,7 +24,7 @@ final class DeviceList: Sendable {
         let monitor: AlertMonitor
         let devices = DeviceList()
 
-        init() throws {
+        init(timer: any Clock<Duration> = ContinuousClock()) throws {
             work = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             let setup = HallSetup(name: "监察测试", categories: [ServiceCategory(code: "a", name: "户籍办理", prefix: "A", timeLimitMinutes: 20)],
@@ -31,12 +32,34 @@ final class DeviceList: Sendable {
                                   clerks: [Clerk(id: "c1", name: "张敏")])
             hall = try Hall(setup: setup, store: try EventStore(path: work.appendingPathComponent("a.sqlite").path), clock: clock)
             let devices = self.devices
-            monitor = AlertMonitor(hall: hall, rules: AlertRules(waitMinutes: 30, opensAt: 9 * 60, closesAt: 17 * 60)) { devices.withLock { $0 } }
+            monitor = AlertMonitor(hall: hall, rules: AlertRules(waitMinutes: 30, opensAt: 9 * 60, closesAt: 17 * 60), clock: timer) {
+                devices.withLock { $0 }
+            }
         }
 
         func alerts() throws -> [(EventKind, String)] {
             try hall.store.events(after: 0).compactMap { e in e.event.alertChange.map { (e.event.kind, $0.alert) } }
         }
+    }
+
+    /// The running monitor checks every 5 s of its clock: a condition that starts to hold is raised at the
+    /// next check, not before (a test clock, advanced; no waiting).
+    @Test func theMonitorChecksOnItsClock() async throws {
+        let timer = TestClock()
+        let rig = try Rig(timer: timer)
+        defer { try? FileManager.default.removeItem(at: rig.work) }
+        try await rig.hall.execute(.signIn(window: 1, clerk: "c1"))
+        try await rig.hall.execute(.issueTicket(category: "a", priority: false))
+        let running = Task { try await rig.monitor.run() }
+        defer { running.cancel() }
+        // The first check runs at once (window 2 unstaffed while one waits), then the monitor sleeps.
+        #expect(await eventually(5) { (try? rig.alerts().map(\.1)) == ["window_unstaffed:2"] })
+        #expect(await eventually(5) { (try? await timer.checkSuspension()) == nil }, "the monitor sleeps on its clock")
+        rig.clock.advance(by: 31 * 60)
+        await timer.advance(by: .seconds(4))
+        #expect(try rig.alerts().contains { $0.1.hasPrefix("long_wait") } == false, "not before the next check")
+        await timer.advance(by: .seconds(1))
+        #expect(await eventually(5) { (try? rig.alerts().contains { $0.1 == "long_wait:2026-11-23/A001" }) == true })
     }
 
     @Test func eachConditionIsRaisedOnceAndClearedOnce() async throws {

@@ -88,7 +88,6 @@ import Testing
                                        workDirectory: work.appendingPathComponent("voice").path, board: board) { DisplayTemplates() }
         let running = Task { await announcer.run() }
         defer { running.cancel() }
-        try await Task.sleep(for: .milliseconds(200))
         try await hall.execute(.signIn(window: 3, clerk: "c1"))
         try await hall.execute(.signIn(window: 12, clerk: "c2"))
         for _ in 0..<3 { try await hall.execute(.issueTicket(category: "a", priority: false)) }
@@ -127,7 +126,6 @@ import Testing
                                        workDirectory: work.appendingPathComponent("voice").path, board: board) { DisplayTemplates() }
         let running = Task { await announcer.run() }
         defer { running.cancel() }
-        try await Task.sleep(for: .milliseconds(200))
         try await hall.execute(.signIn(window: 1, clerk: "c1"))
         try await hall.execute(.issueTicket(category: "a", priority: false))
         try await hall.execute(.callNext(window: 1))

@@ -15,20 +15,27 @@ public struct DisplayBusDriver: DeviceDriver {
     public let templates: DisplayTemplates
     public let hall: any HallGateway
     public let baud: Int
+    /// The scheduler's time and the driver's waits, on the injected clock (a test clock in tests).
+    private let elapsed: @Sendable () -> Duration
+    private let sleep: @Sendable (Duration) async -> Void
 
-    public init(profile: DisplayProfile, screens: [UInt8: Int], templates: DisplayTemplates, hall: any HallGateway, baud: Int = 9600) {
+    public init<C: Clock>(profile: DisplayProfile, screens: [UInt8: Int], templates: DisplayTemplates, hall: any HallGateway,
+                          baud: Int = 9600, clock: C = ContinuousClock()) where C.Duration == Duration {
         self.profile = profile
         self.screens = screens
         self.templates = templates
         self.hall = hall
         self.baud = baud
+        let start = clock.now
+        elapsed = { start.duration(to: clock.now) }
+        sleep = { d in try? await clock.sleep(for: d) }
     }
 
+    /// Seconds since the driver was made, for `DisplayScheduler`.
     func seconds() -> Double {
-        let d = ContinuousClock.now - Self.epoch
+        let d = elapsed()
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
-    static let epoch = ContinuousClock.now
 
     public func run(_ connection: any ByteConnection, context: DriverContext) async throws {
         let profile = self.profile, screens = self.screens, hall = self.hall, templates = self.templates
@@ -53,7 +60,7 @@ public struct DisplayBusDriver: DeviceDriver {
         }
         let watcher = Task {
             var planner = planner
-            var plannedAt = ContinuousClock.now
+            var plannedAt = seconds()
             for await stored in events {
                 let e = stored.event
                 guard let w = e.window, [.ticketCalled, .ticketRecalled, .ticketCalledBack, .ticketFinished, .ticketNoShow, .ticketParked,
@@ -62,9 +69,9 @@ public struct DisplayBusDriver: DeviceDriver {
                 let isCall = [.ticketCalled, .ticketRecalled, .ticketCalledBack].contains(e.kind)
                 // Names come from the hall's setup, read again every few seconds (a reloaded config) but not on
                 // the path of a call: a call needs nothing but the event itself.
-                if !isCall && ContinuousClock.now - plannedAt > .seconds(2) {
+                if !isCall && seconds() - plannedAt > 2 {
                     planner = ScreenPlanner(setup: await hall.setup(), templates: templates)
-                    plannedAt = ContinuousClock.now
+                    plannedAt = seconds()
                 }
                 let state = isCall ? nil : await hall.window(w)
                 for (target, content) in planner.contents(for: e, window: state) { submit(target, content) }
@@ -78,7 +85,7 @@ public struct DisplayBusDriver: DeviceDriver {
             let now = seconds()
             guard let job = scheduler.withLock({ $0.next(now: now) }) else {
                 let until = scheduler.withLock { $0.wake(now: now) } ?? now + 1
-                await wake.wait(seconds: min(1, max(0.001, until - now)))
+                await wake.wait(seconds: min(1, max(0.001, until - now)), sleep: sleep)
                 continue
             }
             var ok = true
@@ -111,10 +118,10 @@ public struct DisplayBusDriver: DeviceDriver {
         let closing = screens.map { address, window in
             profile.frame(address: address, content: window == 0 ? planner.hallIdle : planner.rest(window: window, state: nil), hallScreen: window == 0)
         }
-        let gap = profile.minimumGapMilliseconds
+        let gap = profile.minimumGapMilliseconds, sleep = self.sleep
         await Task.detached {
             for frame in closing {
-                try? await Task.sleep(for: .milliseconds(gap))
+                await sleep(.milliseconds(gap))
                 switch frame {
                 case .bytes(let bytes): try? await connection.write(bytes)
                 case .modbus(let requests):

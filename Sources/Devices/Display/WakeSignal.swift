@@ -22,8 +22,9 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when raised (at once if it was raised since the last wait) or after `seconds`.
-    func wait(seconds: Double) async {
+    /// Returns when raised (at once if it was raised since the last wait) or after `seconds`, timed by
+    /// `sleep` (the driver's clock).
+    func wait(seconds: Double, sleep: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }) async {
         if state.withLock({ s in defer { s.raised = false }; return s.raised }) { return }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let generation = state.withLock { s -> Int? in
@@ -37,7 +38,7 @@ final class WakeSignal: Sendable {
             }
             guard let generation else { return c.resume() }
             Task { [self] in
-                try? await Task.sleep(for: .microseconds(Int(max(0, seconds) * 1_000_000)))
+                await sleep(.microseconds(Int(max(0, seconds) * 1_000_000)))
                 let expired = state.withLock { s -> CheckedContinuation<Void, Never>? in
                     guard s.generation == generation, let w = s.waiter else { return nil }
                     s.waiter = nil

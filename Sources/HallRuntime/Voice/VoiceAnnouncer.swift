@@ -18,6 +18,8 @@ public struct VoiceAnnouncer: Service {
     let workDirectory: String
     let board: HealthBoard?
     let logger: Logger
+    /// Subscribed when made, so no call committed after that is missed.
+    let events: AsyncStream<StoredEvent>
 
     public static let healthID = "voice"
     /// An announcement not started within this time after its call is dropped.
@@ -31,6 +33,7 @@ public struct VoiceAnnouncer: Service {
         self.board = board
         self.logger = logger
         self.templates = templates
+        self.events = hub.subscribe()
     }
 
     /// The pack's clips, by name (file name without .wav).
@@ -58,7 +61,7 @@ public struct VoiceAnnouncer: Service {
         board?.setState(Self.healthID, pack.isEmpty ? .absent : .connected)
         try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let (queue, feed) = AsyncStream<(seq: Int64, file: String, text: String, at: ContinuousClock.Instant)>.makeStream(bufferingPolicy: .unbounded)
-        let events = hub.subscribe()
+        let events = self.events
         let settings = self.settings, templates = self.templates, logger = self.logger, board = self.board, dir = workDirectory
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
