@@ -33,16 +33,7 @@ private struct Reader {
         return v
     }
 
-    func inRange(_ v: Int?, _ path: String, _ range: ClosedRange<Int>) -> Int? {
-        guard let v else { return nil }
-        guard range.contains(v) else {
-            fail(path, "must be between \(range.lowerBound) and \(range.upperBound), found \(v)")
-            return nil
-        }
-        return v
-    }
-
-    func inRange(_ v: Double?, _ path: String, _ range: ClosedRange<Double>) -> Double? {
+    func inRange<N: Comparable>(_ v: N?, _ path: String, _ range: ClosedRange<N>) -> N? {
         guard let v else { return nil }
         guard range.contains(v) else {
             fail(path, "must be between \(range.lowerBound) and \(range.upperBound), found \(v)")

@@ -47,13 +47,18 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let store = try LogFixture.load(into: dir.path("fixture.sqlite"))
-        let rows = try store.writer.read { db in try Row.fetchAll(db, sql: "SELECT seq, kind, payload FROM events ORDER BY seq") }
+        let rows = try store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, kind, ticket, window_no, clerk, category, payload FROM events ORDER BY seq")
+        }
         #expect(Set(rows.map { $0["kind"] as String }) == Set(EventKind.allCases.map(\.rawValue)))
         let decoder = EventCoding.decoder(), encoder = EventCoding.encoder()
         for row in rows {
             let payload: String = row["payload"]
             let event = try decoder.decode(EventRecord.self, from: Data(payload.utf8))
             #expect(String(decoding: try encoder.encode(event), as: UTF8.self) == payload, "seq \(row["seq"] as Int64)")
+            // The index columns as recorded are what the typed event says about itself.
+            #expect(event.event.ticket == row["ticket"] && event.event.window == row["window_no"]
+                    && event.event.clerk == row["clerk"] && event.event.category == row["category"], "columns of seq \(row["seq"] as Int64)")
         }
         #expect(try store.check().isEmpty)
     }

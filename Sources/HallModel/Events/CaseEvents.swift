@@ -1,7 +1,7 @@
 import Foundation
 
 /// A 差评 opened a follow-up case, in the same commit as the rating.
-public struct CaseOpened: EventPayload {
+public struct CaseOpened: TicketAtWindowPayload {
     /// The rated ticket: the case's id.
     public var ticket: String
     /// The number as printed: "A012".
@@ -15,23 +15,6 @@ public struct CaseOpened: EventPayload {
     public var servedDay: String
     /// The last working day to close the case.
     public var dueDay: String
-
-    public init(ticket: String, number: String, window: Int, clerk: String, category: String, level: RatingLevel, servedDay: String, dueDay: String) {
-        self.ticket = ticket
-        self.number = number
-        self.window = window
-        self.clerk = clerk
-        self.category = category
-        self.level = level
-        self.servedDay = servedDay
-        self.dueDay = dueDay
-    }
-
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var windowRef: Int? { window }
-    public var clerkRef: String? { clerk }
-    public var categoryRef: String? { category }
 }
 
 /// 回访: a manager contacted the citizen.
@@ -48,16 +31,6 @@ public struct CaseContacted: EventPayload {
     /// What the citizen said.
     public var note: String
 
-    public init(ticket: String, window: Int? = nil, clerk: String? = nil, manager: String, contactedAt: Date, method: String, note: String) {
-        self.ticket = ticket
-        self.window = window
-        self.clerk = clerk
-        self.manager = manager
-        self.contactedAt = contactedAt
-        self.method = method
-        self.note = note
-    }
-
     public var ticketRef: String? { ticket }
     public var windowRef: Int? { window }
     public var clerkRef: String? { clerk }
@@ -73,14 +46,6 @@ public struct CaseNoted: EventPayload {
     public var manager: String
     /// What was changed, or the closing note.
     public var note: String
-
-    public init(ticket: String, window: Int? = nil, clerk: String? = nil, manager: String, note: String) {
-        self.ticket = ticket
-        self.window = window
-        self.clerk = clerk
-        self.manager = manager
-        self.note = note
-    }
 
     public var ticketRef: String? { ticket }
     public var windowRef: Int? { window }

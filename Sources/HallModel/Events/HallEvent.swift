@@ -155,6 +155,30 @@ extension EventPayload {
     public var categoryRef: String? { nil }
 }
 
+/// A payload about one ticket: the index columns come from its fields.
+public protocol TicketPayload: EventPayload {
+    var ticket: String { get }
+    var number: String { get }
+    var category: String { get }
+}
+
+extension TicketPayload {
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
+
+/// A payload about one ticket at one window, served by one clerk.
+public protocol TicketAtWindowPayload: TicketPayload {
+    var window: Int { get }
+    var clerk: String { get }
+}
+
+extension TicketAtWindowPayload {
+    public var windowRef: Int? { window }
+    public var clerkRef: String? { clerk }
+}
+
 /// One event as the engine decides it: what happened, when, on which business day, and who asked.
 ///
 /// Encoded as one flat JSON object (`kind`, `at`, `day`, `source` beside the payload's own fields): the

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A rating stored for a served ticket.
-public struct TicketRated: EventPayload {
+public struct TicketRated: TicketAtWindowPayload {
     public var window: Int
     /// The ticket's id: business day and number, "2026-11-23/A012".
     public var ticket: String
@@ -27,16 +27,10 @@ public struct TicketRated: EventPayload {
         self.level = level
         self.reason = reason
     }
-
-    public var windowRef: Int? { window }
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var clerkRef: String? { clerk }
-    public var categoryRef: String? { category }
 }
 
 /// The wait for a rating ended without one.
-public struct RatingNotGiven: EventPayload {
+public struct RatingNotGiven: TicketAtWindowPayload {
     public var window: Int
     public var ticket: String
     public var number: String
@@ -55,12 +49,6 @@ public struct RatingNotGiven: EventPayload {
         self.servedDay = servedDay
         self.reason = reason
     }
-
-    public var windowRef: Int? { window }
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var clerkRef: String? { clerk }
-    public var categoryRef: String? { category }
 }
 
 /// A rating press that was not stored.

@@ -37,12 +37,5 @@ public struct DeviceChange: EventPayload {
     /// What the supervisor saw ("opened /dev/ttyUSB0", "unplugged" …).
     public var reason: String
 
-    public init(device: String, deviceRole: String, window: Int? = nil, reason: String) {
-        self.device = device
-        self.deviceRole = deviceRole
-        self.window = window
-        self.reason = reason
-    }
-
     public var windowRef: Int? { window }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A numbered ticket joined the queue.
-public struct TicketIssued: EventPayload {
+public struct TicketIssued: TicketPayload {
     /// The ticket's id: business day and number, "2026-11-23/A012".
     public var ticket: String
     /// The number as printed: "A012".
@@ -23,57 +23,29 @@ public struct TicketIssued: EventPayload {
         self.issuedAt = issuedAt
         self.sequence = sequence
     }
-
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }
 
 /// A kiosk took the next number and is printing it.
-public struct TicketReserved: EventPayload {
+public struct TicketReserved: TicketPayload {
     public var ticket: String
     public var number: String
     public var category: String
     public var priority: Bool
     public var sequence: Int
     public var issuedAt: Date
-
-    public init(ticket: String, number: String, category: String, priority: Bool, sequence: Int, issuedAt: Date) {
-        self.ticket = ticket
-        self.number = number
-        self.category = category
-        self.priority = priority
-        self.sequence = sequence
-        self.issuedAt = issuedAt
-    }
-
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }
 
 /// A reserved number that was never printed.
-public struct TicketVoided: EventPayload {
+public struct TicketVoided: TicketPayload {
     public var ticket: String
     public var number: String
     public var category: String
     /// The printer's reason ("paper_out", "interrupted" …).
     public var reason: String
-
-    public init(ticket: String, number: String, category: String, reason: String) {
-        self.ticket = ticket
-        self.number = number
-        self.category = category
-        self.reason = reason
-    }
-
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }
 
 /// A window called the next ticket.
-public struct TicketCalled: EventPayload {
+public struct TicketCalled: TicketAtWindowPayload {
     public var window: Int
     /// The clerk on duty (config id).
     public var clerk: String
@@ -95,39 +67,19 @@ public struct TicketCalled: EventPayload {
         self.issuedAt = issuedAt
         self.waitSeconds = waitSeconds
     }
-
-    public var windowRef: Int? { window }
-    public var clerkRef: String? { clerk }
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }
 
 /// A ticket at a window, and nothing more: parked (挂起) or called back.
-public struct TicketAtWindow: EventPayload {
+public struct TicketAtWindow: TicketAtWindowPayload {
     public var window: Int
     public var clerk: String
     public var ticket: String
     public var number: String
     public var category: String
-
-    public init(window: Int, clerk: String, ticket: String, number: String, category: String) {
-        self.window = window
-        self.clerk = clerk
-        self.ticket = ticket
-        self.number = number
-        self.category = category
-    }
-
-    public var windowRef: Int? { window }
-    public var clerkRef: String? { clerk }
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }
 
 /// The ticket in service was called again.
-public struct TicketRecalled: EventPayload {
+public struct TicketRecalled: TicketAtWindowPayload {
     public var window: Int
     public var clerk: String
     public var ticket: String
@@ -135,25 +87,10 @@ public struct TicketRecalled: EventPayload {
     public var category: String
     /// Recalls so far, this one included.
     public var recalls: Int
-
-    public init(window: Int, clerk: String, ticket: String, number: String, category: String, recalls: Int) {
-        self.window = window
-        self.clerk = clerk
-        self.ticket = ticket
-        self.number = number
-        self.category = category
-        self.recalls = recalls
-    }
-
-    public var windowRef: Int? { window }
-    public var clerkRef: String? { clerk }
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }
 
 /// The citizen did not come (过号).
-public struct TicketNoShow: EventPayload {
+public struct TicketNoShow: TicketAtWindowPayload {
     public var window: Int
     public var clerk: String
     public var ticket: String
@@ -162,26 +99,10 @@ public struct TicketNoShow: EventPayload {
     /// "manual" or "recall_limit".
     public var reason: String
     public var recalls: Int
-
-    public init(window: Int, clerk: String, ticket: String, number: String, category: String, reason: String, recalls: Int) {
-        self.window = window
-        self.clerk = clerk
-        self.ticket = ticket
-        self.number = number
-        self.category = category
-        self.reason = reason
-        self.recalls = recalls
-    }
-
-    public var windowRef: Int? { window }
-    public var clerkRef: String? { clerk }
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }
 
 /// The ticket went back to the queue under another category and/or for one window.
-public struct TicketTransferred: EventPayload {
+public struct TicketTransferred: TicketAtWindowPayload {
     public var window: Int
     public var clerk: String
     public var ticket: String
@@ -191,26 +112,10 @@ public struct TicketTransferred: EventPayload {
     public var toCategory: String
     /// The one window that may call it, if named.
     public var toWindow: Int?
-
-    public init(window: Int, clerk: String, ticket: String, number: String, category: String, toCategory: String, toWindow: Int? = nil) {
-        self.window = window
-        self.clerk = clerk
-        self.ticket = ticket
-        self.number = number
-        self.category = category
-        self.toCategory = toCategory
-        self.toWindow = toWindow
-    }
-
-    public var windowRef: Int? { window }
-    public var clerkRef: String? { clerk }
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }
 
 /// A service ended; the window now awaits the rating.
-public struct TicketFinished: EventPayload {
+public struct TicketFinished: TicketAtWindowPayload {
     public var window: Int
     public var clerk: String
     public var ticket: String
@@ -237,10 +142,4 @@ public struct TicketFinished: EventPayload {
         self.recalls = recalls
         self.deadline = deadline
     }
-
-    public var windowRef: Int? { window }
-    public var clerkRef: String? { clerk }
-    public var ticketRef: String? { ticket }
-    public var numberRef: String? { number }
-    public var categoryRef: String? { category }
 }

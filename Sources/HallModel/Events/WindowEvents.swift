@@ -6,11 +6,6 @@ public struct ClerkAtWindow: EventPayload {
     /// The clerk on duty (config id).
     public var clerk: String
 
-    public init(window: Int, clerk: String) {
-        self.window = window
-        self.clerk = clerk
-    }
-
     public var windowRef: Int? { window }
     public var clerkRef: String? { clerk }
 }
@@ -21,12 +16,6 @@ public struct ClerkSignedOut: EventPayload {
     public var clerk: String
     /// "replaced" when another clerk signed in at the window; absent for a plain sign-out.
     public var reason: String?
-
-    public init(window: Int, clerk: String, reason: String? = nil) {
-        self.window = window
-        self.clerk = clerk
-        self.reason = reason
-    }
 
     public var windowRef: Int? { window }
     public var clerkRef: String? { clerk }
