@@ -179,9 +179,10 @@ extension ModbusPeerTests {
         await sup.handle(UdevEvent(action: .remove, device: device))
         #expect(await eventually(3) { sup.board.get("bus-a")?.state == .absent })
         await sup.handle(UdevEvent(action: .add, device: device))
+        let before = sup.board.get("bus-a")?.bytesIn ?? 0
         #expect(await eventually(3) { sup.board.get("bus-a")?.connects == 2 })
-        // Let the driver take its first reading (the baseline) before the press.
-        try await Task.sleep(for: .milliseconds(300))
+        // The driver's first reading after the replug (its baseline) comes before the press.
+        #expect(await eventually(3) { (sup.board.get("bus-a")?.bytesIn ?? 0) > before })
         peer.send("press 1 4")
         #expect(await eventually(3) { (try? rated().count) == 1 })
         try await Task.sleep(for: .milliseconds(300))

@@ -181,8 +181,7 @@ actor Changes {
         let sup = DeviceSupervisor(bindings: [b], onChange: { await changes.add($0) })
         let run = Task { await sup.run(udev: nil) }
         defer { run.cancel() }
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(sup.board.get("eval-2")?.state == .absent)
+        #expect(await eventually(2) { sup.board.get("eval-2")?.state == .absent })
         let device = UdevDevice(syspath: "/sys/test/ttyUSB7", subsystem: "tty", devnode: pty.path,
                                 properties: ["ID_PATH": "usb-0:1.2:1.0", "DEVNAME": pty.path])
         await sup.handle(UdevEvent(action: .add, device: device))
