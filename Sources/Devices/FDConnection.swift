@@ -12,13 +12,15 @@ public final class FDConnection: ByteConnection {
     private let fd: Int32
     private let source: SourceBox
     private let readSize: Int
-    private let afterWrite: (@Sendable (Int32) async -> Void)?
+    private let afterWrite: (@Sendable (_ fd: Int32, _ bytes: Int, _ started: ContinuousClock.Instant) async -> Void)?
     private let closed = Mutex(false)
 
     /// - Parameters:
     ///   - readSize: bytes per read(2); for hidraw a read returns exactly one report.
-    ///   - afterWrite: runs after each write, e.g. an RS-485 turn-around delay.
-    public init(fd: Int32, readSize: Int = 4096, afterWrite: (@Sendable (Int32) async -> Void)? = nil) {
+    ///   - afterWrite: runs after each write, given the byte count and when the write started: a serial
+    ///     line waits there until the bytes are on the wire, then its RS-485 turn-around delay.
+    public init(fd: Int32, readSize: Int = 4096,
+                afterWrite: (@Sendable (_ fd: Int32, _ bytes: Int, _ started: ContinuousClock.Instant) async -> Void)? = nil) {
         self.fd = fd
         self.readSize = readSize
         self.afterWrite = afterWrite
@@ -63,6 +65,7 @@ public final class FDConnection: ByteConnection {
     }
 
     public func write(_ bytes: [UInt8]) async throws {
+        let started = ContinuousClock.now
         var offset = 0
         var waited = 0
         while offset < bytes.count {
@@ -82,7 +85,7 @@ public final class FDConnection: ByteConnection {
             if n < 0 && errno == EINTR { continue }
             throw LinkError.writeFailed(errno: n < 0 ? errno : EIO)
         }
-        if let afterWrite { await afterWrite(fd) }
+        if let afterWrite { await afterWrite(fd, bytes.count, started) }
     }
 
     public func close() {

@@ -28,6 +28,14 @@ public struct SerialSettings: Sendable, Equatable, Codable {
 
     public static let supportedBauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200]
 
+    /// Bits on the wire per byte: start, 8 data, parity if any, stop.
+    public var bitsPerCharacter: Int { parity == .none ? 10 : 11 }
+
+    /// How long `bytes` take on the wire at this speed and character format.
+    public func wireTime(bytes: Int) -> Duration {
+        .microseconds(Int((Double(bytes * bitsPerCharacter) / Double(max(1, baud)) * 1_000_000).rounded(.up)))
+    }
+
     var speed: speed_t? {
         switch baud {
         case 1200: speed_t(B1200)
@@ -71,13 +79,45 @@ public struct SerialLink: ByteLink {
             Glibc.close(fd)
             throw error
         }
-        let turnaround = settings.turnaroundMilliseconds
-        guard turnaround > 0 else { return FDConnection(fd: fd) }
-        let settle: @Sendable (Int32) async -> Void = { fd in
-            _ = tcdrain(fd)
-            try? await Task.sleep(for: .milliseconds(turnaround))
+        let settings = self.settings
+        // A write returns when the bytes are in the kernel's buffer, that is when transmission starts. Every
+        // silence the protocols need (a display's frame gap, Modbus's 3.5 characters, RS-485 turn-around)
+        // counts from the end of transmission: so a write ends when the UART has sent the last byte
+        // (tcdrain), and not before the frame's wire time at this speed — a pseudo-terminal drains at once.
+        let settle: @Sendable (Int32, Int, ContinuousClock.Instant) async -> Void = { fd, count, started in
+            let wire = settings.wireTime(bytes: count)
+            await Self.drain(fd, atMost: wire + .seconds(1))
+            let end = started + wire
+            if ContinuousClock.now < end { try? await Task.sleep(until: end, clock: .continuous) }
+            if settings.turnaroundMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(settings.turnaroundMilliseconds)) }
         }
         return FDConnection(fd: fd, afterWrite: settle)
+    }
+
+    /// tcdrain(3) off the concurrency pool (it blocks while the UART sends), given up after `limit`: a line
+    /// that never drains must not hold the driver forever.
+    static func drain(_ fd: Int32, atMost limit: Duration) async {
+        final class Once: @unchecked Sendable {
+            private let lock = NSLock()
+            private var continuation: CheckedContinuation<Void, Never>?
+            init(_ c: CheckedContinuation<Void, Never>) { continuation = c }
+            func resume() {
+                lock.lock()
+                let c = continuation
+                continuation = nil
+                lock.unlock()
+                c?.resume()
+            }
+        }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let once = Once(c)
+            DispatchQueue.global().async {
+                _ = tcdrain(fd)
+                once.resume()
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(limit.components.seconds * 1_000_000_000
+                + limit.components.attoseconds / 1_000_000_000))) { once.resume() }
+        }
     }
 
     func configure(_ fd: Int32) throws {

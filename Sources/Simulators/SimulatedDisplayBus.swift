@@ -19,6 +19,8 @@ public final class SimulatedDisplayBus: Sendable {
         /// Strip screens: whether the checksum (sum from byte 6) was right; the hall-screen variant flag.
         public var checksumOK: Bool
         public var hallVariant: Bool
+        /// Its bytes on the wire (QSystem and strip frames).
+        public var length = 0
     }
 
     private struct State {
@@ -79,7 +81,7 @@ public final class SimulatedDisplayBus: Sendable {
             guard first == QSystemFrame.start else { drop(1); return (nil, 1, nil) }
             guard let end = buffer.firstIndex(of: QSystemFrame.end) else { return nil }
             guard end >= 2 else { drop(1); return (nil, 1, nil) }
-            let f = Frame(at: now, address: buffer[1], text: Self.gbk(buffer[2..<end]), checksumOK: true, hallVariant: false)
+            let f = Frame(at: now, address: buffer[1], text: Self.gbk(buffer[2..<end]), checksumOK: true, hallVariant: false, length: end + 1)
             drop(end + 1)
             return (f, end + 1, nil)
         case .strip:
@@ -88,7 +90,8 @@ public final class SimulatedDisplayBus: Sendable {
             guard end >= 11 else { drop(1); return (nil, 1, nil) }
             let frame = Array(buffer[0...end])
             let ok = StripScreenFrame.Checksum.sumFrom6.compute(frame) == frame[5]
-            let f = Frame(at: now, address: frame[1], text: Self.gbk(frame[11..<end]), checksumOK: ok, hallVariant: frame[6] == 0x08)
+            let f = Frame(at: now, address: frame[1], text: Self.gbk(frame[11..<end]), checksumOK: ok, hallVariant: frame[6] == 0x08,
+                          length: frame.count)
             drop(end + 1)
             return (f, end + 1, nil)
         case .alphasign:

@@ -76,6 +76,38 @@ import Testing
         #expect(closed, "after the stop the screens show \(screens.showing)")
     }
 
+    /// A screen's gap is a silence on the wire: it counts from the end of the previous frame's transmission
+    /// (its wire time at the line's speed), not from the moment `write` returned. On a pty bytes arrive at
+    /// once, so the first byte of each frame is seen when it is written: the next one may not come before
+    /// the previous frame's wire time plus the gap (100 ms for a strip screen).
+    @Test(arguments: [9600, 2400]) func gapsCountFromTheEndOfTransmission(baud: Int) async throws {
+        let (hall, dir) = try Self.hall()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for w in 1...3 { try await hall.execute(.signIn(window: w, clerk: "c\(w)")) }
+        for _ in 0..<3 { try await hall.execute(.issueTicket(category: "a", priority: false)) }
+        let screens = try SimulatedDisplayBus(wire: .strip)
+        let profile = DisplayProfile(id: "strip", wire: .strip, charset: .gbk, width: 16, minimumGapMilliseconds: 100)
+        let settings = SerialSettings(baud: baud)
+        let b = DeviceBinding(id: "strip-line", role: .windowDisplay, transport: .serial, match: DeviceMatch(path: screens.path),
+                              serial: settings, bus: [1: 1, 2: 2, 3: 3])
+        let gateway = HallGatewayAdapter(hall: hall)
+        let sup = DeviceSupervisor(bindings: [b], driverFor: { b in
+            DisplayBusDriver(profile: profile, screens: b.screens, templates: DisplayTemplates(), hall: gateway, baud: baud) })
+        let run = Task { await sup.run(udev: nil) }
+        defer { run.cancel() }
+        #expect(await eventually(10) { screens.frames.count == 3 })
+        for w in 1...3 { try await hall.execute(.callNext(window: w)) }
+        #expect(await eventually(10) { screens.frames.count >= 6 })
+        let frames = screens.frames
+        for (a, b) in zip(frames, frames.dropFirst()) {
+            let wire = Self.ms(settings.wireTime(bytes: a.length))
+            let spacing = Self.ms(b.at - a.at)
+            // 2 ms for the reading side's own delay in stamping the earlier frame.
+            #expect(a.length > 10 && spacing >= wire + 100 - 2,
+                    "at \(baud) baud: \(Int(spacing)) ms after a \(a.length)-byte frame (\(Int(wire)) ms on the wire) + 100 ms gap")
+        }
+    }
+
     /// The scheduler's gap is kept on the driver's clock: with a test clock the next frame goes out only once
     /// the clock has advanced by the profile's gap (300 ms on a QSystem board), not a moment before.
     @Test func framesWaitForTheGapOnTheDriversClock() async throws {

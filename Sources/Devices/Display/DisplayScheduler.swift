@@ -79,9 +79,12 @@ public struct DisplayScheduler: Sendable {
         return job
     }
 
-    /// Reports how sending `job` went. Returns true when the screen has just been declared dead.
+    /// Reports how sending `job` went, at `now`: when its last byte left the line. The gap before the next
+    /// frame is a silence on the wire, so it counts from here, not from when the frame was handed out.
+    /// Returns true when the screen has just been declared dead.
     @discardableResult
     public mutating func completed(_ job: Job, ok: Bool, now: Double) -> Bool {
+        lastFrameAt = max(lastFrameAt ?? now, now)
         guard var screen = screens[job.address], screen.inFlight?.sequence == job.sequence else { return false }
         screen.inFlight = nil
         var died = false

@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// One request at a time on a half-duplex RS-485 line: write, then collect bytes until the response
-/// decodes, its CRC fails, or the timeout passes.
+/// decodes, its CRC fails, or the timeout passes. It sleeps until the reader has new bytes or the
+/// deadline comes, never on a polling timer.
 final class ModbusMaster: Sendable {
     enum Failure: Error, Equatable {
         case timeout
@@ -21,6 +22,8 @@ final class ModbusMaster: Sendable {
         func withLock<T>(_ body: (inout State) -> T) -> T { m.withLock { body(&$0) } }
     }
     private let state = Box()
+    /// Raised by the reader for every chunk, and when the line closes.
+    private let arrived = WakeSignal()
     private let connection: any ByteConnection
     private let reader: Task<Void, Never>
     /// The silence that ends an RTU frame (3.5 characters), kept between transactions.
@@ -29,12 +32,16 @@ final class ModbusMaster: Sendable {
     init(connection: any ByteConnection, baud: Int) {
         self.connection = connection
         gapSeconds = ModbusRTU.frameSeconds(bytes: 0, baud: baud)
-        let state = self.state
+        let state = self.state, arrived = self.arrived
         reader = Task {
             do {
-                for try await chunk in connection.inbound { state.withLock { $0.bytes += chunk } }
+                for try await chunk in connection.inbound {
+                    state.withLock { $0.bytes += chunk }
+                    arrived.raise()
+                }
             } catch {}
             state.withLock { $0.closed = true }
+            arrived.raise()
         }
     }
 
@@ -44,6 +51,7 @@ final class ModbusMaster: Sendable {
 
     func transact(_ request: ModbusRTU.Request, timeout: Double) async throws(Failure) -> ModbusRTU.Response {
         state.withLock { $0.bytes.removeAll() }
+        // The write returns once the request is on the wire: the reply's timeout counts from there.
         do { try await connection.write(request.bytes) } catch { throw .closed }
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         while ContinuousClock.now < deadline {
@@ -62,7 +70,8 @@ final class ModbusMaster: Sendable {
                     throw .bad(e)
                 }
             }
-            try? await Task.sleep(for: .milliseconds(1))
+            let left = deadline - ContinuousClock.now
+            await arrived.wait(seconds: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
         }
         throw .timeout
     }
