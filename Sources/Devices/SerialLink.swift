@@ -80,13 +80,15 @@ public struct SerialLink: ByteLink {
             throw error
         }
         let settings = self.settings
+        // A pseudo-terminal (tests, the demo, umockdev) has no UART: its output is gone at once.
+        let pseudo = ttyname(fd).map { String(cString: $0).hasPrefix("/dev/pts/") } ?? false
         // A write returns when the bytes are in the kernel's buffer, that is when transmission starts. Every
         // silence the protocols need (a display's frame gap, Modbus's 3.5 characters, RS-485 turn-around)
         // counts from the end of transmission: so a write ends when the UART has sent the last byte
         // (tcdrain), and not before the frame's wire time at this speed — a pseudo-terminal drains at once.
         let settle: @Sendable (Int32, Int, ContinuousClock.Instant) async -> Void = { fd, count, started in
             let wire = settings.wireTime(bytes: count)
-            await Self.drain(fd, atMost: wire + .seconds(1))
+            if !pseudo { await Self.drain(fd, atMost: wire + .seconds(1)) }
             let end = started + wire
             if ContinuousClock.now < end { try? await Task.sleep(until: end, clock: .continuous) }
             if settings.turnaroundMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(settings.turnaroundMilliseconds)) }

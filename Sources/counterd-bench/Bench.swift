@@ -20,7 +20,7 @@ struct Bench: AsyncParsableCommand {
             """)
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case ingest, report, display, ticket, keypress
+        case ingest, report, display, ticket, keypress, idle
     }
 
     @Option(help: "Directory for the benchmark databases.")
@@ -47,6 +47,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "(keypress) simulated evaluators.")
     var evaluators = 300
 
+    @Option(help: "(idle) seconds to measure each configuration.")
+    var idleSeconds = 30.0
+
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -63,6 +66,12 @@ struct Bench: AsyncParsableCommand {
             try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5)
             // The same at synchronous=NORMAL, to tell fsync cost from the in-process path.
             try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5, sync: .normal)
+        }
+        if runs(.idle) {
+            // No devices; 4 evaluators on one line; 40 on four lines (the release counterd beside this binary).
+            for (n, m) in [(0, 0), (4, 1), (40, 4)] {
+                try await IdleBench.run(dir: dir, evaluators: n, lines: m, seconds: idleSeconds, profiles: "profiles")
+            }
         }
     }
 

@@ -7,18 +7,22 @@ final class WakeSignal: Sendable {
         var raised = false
         var waiter: CheckedContinuation<Void, Never>?
         var generation = 0
+        /// The current wait's timeout, cancelled when the wait ends early (one timer less per wake).
+        var timer: Task<Void, Never>?
     }
     private let state = Mutex(State())
 
     func raise() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let (waiter, timer) = state.withLock { s -> (CheckedContinuation<Void, Never>?, Task<Void, Never>?) in
             if let w = s.waiter {
                 s.waiter = nil
-                return w
+                defer { s.timer = nil }
+                return (w, s.timer)
             }
             s.raised = true
-            return nil
+            return (nil, nil)
         }
+        timer?.cancel()
         waiter?.resume()
     }
 
@@ -37,15 +41,18 @@ final class WakeSignal: Sendable {
                 return s.generation
             }
             guard let generation else { return c.resume() }
-            Task { [self] in
+            let timer = Task { [self] in
                 await sleep(.microseconds(Int(max(0, seconds) * 1_000_000)))
+                if Task.isCancelled { return }
                 let expired = state.withLock { s -> CheckedContinuation<Void, Never>? in
                     guard s.generation == generation, let w = s.waiter else { return nil }
                     s.waiter = nil
+                    s.timer = nil
                     return w
                 }
                 expired?.resume()
             }
+            state.withLock { s in if s.generation == generation && s.waiter != nil { s.timer = timer } }
         }
     }
 }
