@@ -56,6 +56,7 @@ test: test-deps
 
 ## Release-built benchmark; figures go in BENCHMARKS.md.
 bench: deps
+	$(SWIFT) build -c release --product counterd
 	$(SWIFT) build -c release --product counterd-bench
 	.build/release/counterd-bench
 
