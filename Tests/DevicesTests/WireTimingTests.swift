@@ -1,0 +1,44 @@
+import Codecs
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+@testable import Devices
+
+/// RS-485 half duplex on a real pty: after a request the line is the master's until the request has left
+/// the UART (its wire time at the configured speed) and the turn-around delay has passed; only then does it
+/// listen, and the next request follows the RTU silence after the reply.
+@Suite struct WireTimingTests {
+    @Test func theNextRequestWaitsForWireTimeTurnaroundAndSilence() async throws {
+        let pty = try PTY()
+        let settings = SerialSettings(baud: 2400, turnaroundMilliseconds: 20)
+        let connection = try await SerialLink(path: pty.path, settings: settings).open()
+        pty.releaseSlave()
+        defer { connection.close() }
+        let master = ModbusMaster(connection: connection, baud: settings.baud)
+        // The keypad: stamps each request as it arrives and answers at once.
+        let arrivals = Mutex<[ContinuousClock.Instant]>([])
+        let device = Thread {
+            for _ in 0..<3 {
+                let bytes = pty.read(count: 8, timeout: 5)
+                guard bytes.count == 8, case .success((let request, _)) = ModbusRTU.parseRequest(bytes) else { return }
+                arrivals.withLock { $0.append(.now) }
+                pty.write(ModbusRTU.response(to: request, registers: [0, 0]))
+            }
+        }
+        device.start()
+        for _ in 0..<3 {
+            _ = try await master.transact(.readInput(unit: 1, address: 0, count: 2), timeout: 1)
+        }
+        #expect(await eventually(5) { arrivals.withLock { $0.count } == 3 })
+        let times = arrivals.withLock { $0 }
+        let request = settings.wireTime(bytes: 8)                         // 33.3 ms at 2400 8N1
+        let silence = Duration.microseconds(Int(ModbusRTU.frameSeconds(bytes: 0, baud: 2400) * 1_000_000))
+        let least = request + .milliseconds(20) + silence
+        for (a, b) in zip(times, times.dropFirst()) {
+            let spacing = b - a
+            // 2 ms for the device side's own delay in stamping the earlier request.
+            #expect(spacing >= least - .milliseconds(2), "requests \(spacing) apart; the line needs \(least)")
+        }
+    }
+}
