@@ -21,15 +21,18 @@ import Testing
         let desk: KioskDesk
         let run: Task<Void, Never>
 
-        init(printerConfigured: Bool = true) async throws {
+        /// `transport`: `.tcp` (a network printer on 127.0.0.1) or `.usblp` (a pty standing in for /dev/usb/lp0).
+        init(printerConfigured: Bool = true, transport: TransportKind = .tcp) async throws {
             work = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             let setup = HallSetup(name: "取号测试", categories: [ServiceCategory(code: "a", name: "户籍办理", prefix: "A", checklist: ["身份证"])],
                                   windows: [ServiceWindow(number: 1, name: "1号窗口", categories: ["a"])], clerks: [Clerk(id: "c1", name: "张敏")])
             let store = try EventStore(path: work.appendingPathComponent("k.sqlite").path)
             hall = try Hall(setup: setup, store: store, clock: SystemClock())
-            printer = try SimulatedPrinter.network()
-            let b = DeviceBinding(id: "p1", role: .printer, transport: .tcp, host: "127.0.0.1:\(printer.port)")
+            printer = transport == .usblp ? try SimulatedPrinter() : try SimulatedPrinter.network()
+            let b = transport == .usblp
+                ? DeviceBinding(id: "p1", role: .printer, transport: .usblp, match: DeviceMatch(path: printer.path))
+                : DeviceBinding(id: "p1", role: .printer, transport: .tcp, host: "127.0.0.1:\(printer.port)")
             let room = self.room
             let sup = DeviceSupervisor(bindings: [b], driverFor: { _ in PrinterDriver(room: room, pollSeconds: 0.3, timeoutSeconds: 0.3, bodyTimeoutSeconds: 0.5) })
             run = Task { await sup.run(udev: nil) }
@@ -70,6 +73,25 @@ import Testing
         let after = rig.printer.printed.count
         _ = try await rig.desk.take(category: "a", priority: false, kiosk: "k1", requestID: "tap-9").get()
         #expect(rig.printer.printed.count == after)
+    }
+
+    /// The USB printer class (`transport = "usblp"`): a whole kiosk ticket through the node, status queries
+    /// answered on the same node; and a printer out of paper there voids the number. A pty stands in for
+    /// /dev/usb/lp0 (no USB printer gadget here): same read/write of a character device, no termios.
+    @Test func aTicketThroughTheUSBPrinterClass() async throws {
+        let rig = try await Rig(transport: .usblp)
+        defer { rig.stop() }
+        #expect(rig.room.isConnected("p1"), "the usblp node did not connect")
+        let ticket = try await rig.desk.take(category: "a", priority: false, kiosk: "k1").get()
+        #expect(ticket.number == "A001" && ticket.printed)
+        let printed = rig.printer.printed
+        #expect(Array(printed.prefix(2)) == [0x1B, 0x40], "ESC @ first")
+        #expect(Array(printed.suffix(3)) == [0x1D, 0x56, 0x01], "the cut last")
+        #expect(await rig.hall.state.waiting.map(\.number) == ["A001"])
+        rig.printer.set { $0.paperOut = true }
+        let r = await rig.desk.take(category: "a", priority: false, kiosk: "k1")
+        guard case .failure(.printer) = r else { Issue.record("paper out was not seen over usblp: \(r)"); return }
+        #expect(await rig.hall.state.waiting.map(\.number) == ["A001"] && rig.printer.printed == printed)
     }
 
     @Test func aPrinterFaultVoidsTheNumberAndQueuesNothing() async throws {
