@@ -43,12 +43,7 @@ final class FakeTCPDevice: @unchecked Sendable {
     var connections: Int { accepted.withLock { $0.count } }
 
     func waitForConnections(_ n: Int, timeout: Double = 5) async -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if connections >= n { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return false
+        await eventually(timeout) { self.connections >= n }
     }
 
     func send(_ bytes: [UInt8]) {

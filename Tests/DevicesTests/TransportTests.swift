@@ -68,11 +68,8 @@ import Testing
         p.arguments = ["-c", "exec sleep 5 3<\"$0\"", path]
         try p.run()
         defer { p.terminate() }
-        var holders: [PortHolder] = []
-        for _ in 0..<50 where holders.isEmpty {
-            try await Task.sleep(for: .milliseconds(20))
-            holders = PortHolders.find(path: path)
-        }
+        _ = await eventually(1) { !PortHolders.find(path: path).isEmpty }
+        let holders = PortHolders.find(path: path)
         #expect(holders.map(\.pid) == [p.processIdentifier])
         #expect(holders.first?.command == "sleep")
         #expect(PortHolder(pid: 1, command: "brltty").fix?.contains("brltty") == true)

@@ -38,8 +38,7 @@ import Testing
             run = Task { await sup.run(udev: nil) }
             desk = KioskDesk(hall: hall, room: room, settings: KioskSettings(printer: printerConfigured ? "p1" : nil, ratingURL: "http://h"),
                              links: RatingLinks(key: try store.secret("rating-links")))
-            let deadline = Date().addingTimeInterval(3)
-            while !room.isConnected("p1") && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            _ = await eventually(3) { room.isConnected("p1") }
         }
 
         func stop() {
@@ -106,13 +105,12 @@ import Testing
         #expect(try rig.kinds().suffix(2) == [.ticketReserved, .ticketVoided])
         // Dropped mid-ticket: also voided.
         rig.printer.set { $0 = .init(dropAfterPrintedBytes: 30) }
+        let connections = rig.printer.connections
         let dropped = await rig.desk.take(category: "a", priority: false, kiosk: "k1")
         guard case .failure(.printer) = dropped else { Issue.record("\(dropped)"); return }
         #expect(await rig.hall.state.waiting.isEmpty)
-        // Dropped after the cut: printed, issued once, not printed again.
-        try await Task.sleep(for: .milliseconds(300))
-        let deadline = Date().addingTimeInterval(5)
-        while !rig.room.isConnected("p1") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        // Dropped after the cut: printed, issued once, not printed again (once the driver has reconnected).
+        #expect(await eventually(5) { rig.printer.connections > connections && rig.room.isConnected("p1") })
         rig.printer.set { $0 = .init(dropAfterCut: true) }
         let cutDrop = try await rig.desk.take(category: "a", priority: false, kiosk: "k1").get()
         #expect(cutDrop.number == "A003")

@@ -1,6 +1,7 @@
 import Foundation
 import HallRuntime
 import Simulators
+import TestSupport
 import Testing
 
 /// The kiosk, the clerk console, the window tablet evaluator and the phone rating page in headless Chromium
@@ -134,12 +135,8 @@ import Testing
         #expect((after["waiting"] as? [[String: Any]])?.count == 1, "a refused ticket joined the queue")
         #expect(hall.printer.printed.isEmpty)
         // Staff are alerted: a supervision alert on the dashboard's list, with the reason.
-        var alerts = ""
-        let until = Date().addingTimeInterval(8)
-        while !alerts.contains("打印纸已用完") && Date() < until {
-            alerts = try await hall.get("/api/alerts", "t-manager").text
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        _ = await eventually(8) { (try? await hall.get("/api/alerts", "t-manager").text)?.contains("打印纸已用完") == true }
+        let alerts = try await hall.get("/api/alerts", "t-manager").text
         #expect(alerts.contains("device_down:kiosk-printer") && alerts.contains("打印纸已用完"), "\(alerts)")
         let metrics = try await hall.get("/metrics", nil).text
         #expect(metrics.contains(#"counterd_tickets_voided_total{reason="paper_out"} 1"#), "the number was not voided in the log")

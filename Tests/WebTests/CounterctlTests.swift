@@ -46,11 +46,8 @@ import Testing
         #expect(try await post("/api/windows/1/call-next", "t-w1") == 200)
 
         // status: the queue and the window as the administrator sees them.
-        var running = try await ctl(["status"])
-        for _ in 0..<30 where !running.out.contains("A002") {
-            try await Task.sleep(for: .milliseconds(200))
-            running = try await ctl(["status"])
-        }
+        _ = await eventually(6) { (try? await ctl(["status"]))?.out.contains("A002") == true }
+        let running = try await ctl(["status"])
         #expect(running.status == 0, "\(running)")
         #expect(running.out.contains("导出测试大厅") && running.out.contains("张敏") && running.out.contains("A002"), "\(running.out)")
         let json = try await ctl(["status", "--json"])

@@ -2,6 +2,7 @@ import Foundation
 import HallConfig
 import HallModel
 import Store
+import TestSupport
 import Testing
 
 /// The managers' dashboard against the real counterd on a scripted month of data: its tables match
@@ -192,7 +193,7 @@ import Testing
         // A configured webhook (unreachable here) does not hold up a stop.
         let stopAt = Date()
         kill(daemon.processIdentifier, SIGTERM)
-        while daemon.isRunning && Date().timeIntervalSince(stopAt) < 10 { try await Task.sleep(for: .milliseconds(20)) }
+        _ = await eventually(10) { !daemon.isRunning }
         let took = Date().timeIntervalSince(stopAt)
         #expect(!daemon.isRunning, "counterd still running 10 s after SIGTERM")
         #expect(!daemon.isRunning && daemon.terminationStatus == 0 && took < 5, "stopped in \(took) s")

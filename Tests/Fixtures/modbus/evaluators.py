@@ -12,33 +12,16 @@ Makes two pseudo-terminals joined like a null-modem cable, serves the keypads on
 Register map (counterd's default profile): input 0 = counter, input 1 = last key;
 holding 0x10 = prompt, holding 0x20–0x2F = clerk name.
 """
-import asyncio, functools, json, os, select, sys, threading, tty
+import asyncio, functools, json, os, sys
+
+from nullmodem import open_pair
 
 from pymodbus.server import ModbusSerialServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
 units = {int(u): {"counter": 0, "key": 0, "prompts": [], "name": [], "reads": 0} for u in sys.argv[1].split(",")}
 
-# Null-modem: bytes written on either pty's device side come out of the other's.
-m1, s1 = os.openpty()
-m2, s2 = os.openpty()
-tty.setraw(s1)
-tty.setraw(s2)
-counterd_side, peer_side = os.ttyname(s1), os.ttyname(s2)
-
-
-def bridge():
-    while True:
-        ready, _, _ = select.select([m1, m2], [], [])
-        for fd in ready:
-            try:
-                data = os.read(fd, 4096)
-            except OSError:
-                return
-            os.write(m2 if fd == m1 else m1, data)
-
-
-threading.Thread(target=bridge, daemon=True).start()
+counterd_side, peer_side = open_pair()
 
 
 async def action(unit, function_code, start_address, address, count, current_registers, set_values):

@@ -8,7 +8,9 @@ Makes two pseudo-terminals joined like a null-modem cable, serves the screens on
           register 0 (the number) and every FC16 write to holding registers 0x10… (one bitmap per digit)
   quit
 """
-import asyncio, functools, json, os, select, sys, threading, tty
+import asyncio, functools, json, os, sys
+
+from nullmodem import open_pair
 
 from pymodbus.server import ModbusSerialServer
 from pymodbus.simulator import DataType, SimData, SimDevice
@@ -16,25 +18,7 @@ from pymodbus.simulator import DataType, SimData, SimDevice
 units = {int(u): {"values": [], "segments": []} for u in sys.argv[1].split(",")}
 digits = int(sys.argv[2])
 
-m1, s1 = os.openpty()
-m2, s2 = os.openpty()
-tty.setraw(s1)
-tty.setraw(s2)
-counterd_side, peer_side = os.ttyname(s1), os.ttyname(s2)
-
-
-def bridge():
-    while True:
-        ready, _, _ = select.select([m1, m2], [], [])
-        for fd in ready:
-            try:
-                data = os.read(fd, 4096)
-            except OSError:
-                return
-            os.write(m2 if fd == m1 else m1, data)
-
-
-threading.Thread(target=bridge, daemon=True).start()
+counterd_side, peer_side = open_pair()
 
 
 async def action(unit, function_code, start_address, address, count, current_registers, set_values):
