@@ -13,15 +13,29 @@ public final class FDConnection: ByteConnection {
     private let source: SourceBox
     private let readSize: Int
     private let afterWrite: (@Sendable (_ fd: Int32, _ bytes: Int, _ started: ContinuousClock.Instant) async -> Void)?
-    private let closed = Mutex(false)
+    private let life = Lifecycle()
+    /// A serial line's settings, for a driver that takes the line over (`takeOver`).
+    private let serial: (settings: SerialSettings, pseudo: Bool)?
+
+    final class Lifecycle: Sendable {
+        struct State {
+            var closed = false
+            /// The descriptor belongs to whoever took it over: cancelling the source must not close it.
+            var handedOver = false
+            var onClose: (@Sendable () -> Void)?
+        }
+        let m = Mutex(State())
+    }
 
     /// - Parameters:
     ///   - readSize: bytes per read(2); for hidraw a read returns exactly one report.
     ///   - afterWrite: runs after each write, given the byte count and when the write started: a serial
     ///     line waits there until the bytes are on the wire, then its RS-485 turn-around delay.
     public init(fd: Int32, readSize: Int = 4096,
-                afterWrite: (@Sendable (_ fd: Int32, _ bytes: Int, _ started: ContinuousClock.Instant) async -> Void)? = nil) {
+                afterWrite: (@Sendable (_ fd: Int32, _ bytes: Int, _ started: ContinuousClock.Instant) async -> Void)? = nil,
+                serial: (settings: SerialSettings, pseudo: Bool)? = nil) {
         self.fd = fd
+        self.serial = serial
         self.readSize = readSize
         self.afterWrite = afterWrite
         let flags = fcntl(fd, F_GETFL)
@@ -29,7 +43,9 @@ public final class FDConnection: ByteConnection {
         (inbound, continuation) = AsyncThrowingStream.makeStream(bufferingPolicy: .unbounded)
         let raw = DispatchSource.makeReadSource(fileDescriptor: fd, queue: Self.queue)
         source = SourceBox(raw)
-        raw.setCancelHandler { [fd] in _ = Glibc.close(fd) }
+        raw.setCancelHandler { [fd, life] in
+            if !life.m.withLock({ $0.handedOver }) { _ = Glibc.close(fd) }
+        }
         raw.setEventHandler { [weak self] in self?.drain() }
         continuation.onTermination = { [weak self] _ in self?.close() }
         raw.resume()
@@ -69,7 +85,7 @@ public final class FDConnection: ByteConnection {
         var offset = 0
         var waited = 0
         while offset < bytes.count {
-            if closed.withLock({ $0 }) { throw LinkError.closed }
+            if life.m.withLock({ $0.closed || $0.handedOver }) { throw LinkError.closed }
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 offset += n
@@ -89,13 +105,32 @@ public final class FDConnection: ByteConnection {
     }
 
     public func close() {
-        let wasOpen = closed.withLock { c in
-            defer { c = true }
-            return !c
+        let (wasOpen, handedOver, onClose) = life.m.withLock { l in
+            defer { l.closed = true }
+            return (!l.closed, l.handedOver, l.onClose)
         }
         guard wasOpen else { return }
-        source.source.cancel()
+        if !handedOver { source.source.cancel() }
         continuation.finish()
+        onClose?()
+    }
+
+    /// Hands a serial line's descriptor to a driver that reads and writes it itself, on a thread of its
+    /// own (the Modbus master): this connection stops reading it, and `close()` then calls `onClose`,
+    /// which must end that use and close the descriptor. Nil for anything but an open serial line.
+    func takeOver(onClose: @escaping @Sendable () -> Void) -> SerialDescriptor? {
+        guard let serial else { return nil }
+        let ok = life.m.withLock { l -> Bool in
+            guard !l.closed, !l.handedOver else { return false }
+            l.handedOver = true
+            l.onClose = onClose
+            return true
+        }
+        guard ok else { return nil }
+        source.source.cancel()
+        // A read already under way on the queue finishes before the descriptor changes hands.
+        Self.queue.sync {}
+        return SerialDescriptor(fd: fd, settings: serial.settings, pseudo: serial.pseudo)
     }
 }
 

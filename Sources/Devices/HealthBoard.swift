@@ -6,20 +6,39 @@ import Synchronization
 /// Every device's health, updated from driver callbacks without hopping onto an actor.
 public final class HealthBoard: Sendable {
     private let entries = Mutex<[String: DeviceHealth]>([:])
+    private let revisions = Atomic<Int>(0)
     private let now: @Sendable () -> Date
 
     public init(now: @escaping @Sendable () -> Date = { Date() }) { self.now = now }
 
-    public func register(_ h: DeviceHealth) { entries.withLock { $0[h.id] = h } }
+    /// Counts the changes a reader must see soon (state, errors, warnings, dropped frames, addresses), not
+    /// the byte counters that move with every poll: the status file is rewritten on these, and only
+    /// now and then for the counters.
+    public var revision: Int { revisions.load(ordering: .acquiring) }
+
+    private func changed() { revisions.add(1, ordering: .releasing) }
+
+    public func register(_ h: DeviceHealth) {
+        entries.withLock { $0[h.id] = h }
+        changed()
+    }
 
     /// Forgets a device that is no longer configured.
-    public func unregister(_ id: String) { entries.withLock { $0[id] = nil } }
+    public func unregister(_ id: String) {
+        entries.withLock { $0[id] = nil }
+        changed()
+    }
 
     public var all: [DeviceHealth] { entries.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
 
     public func get(_ id: String) -> DeviceHealth? { entries.withLock { $0[id] } }
 
     public func update(_ id: String, _ change: (inout DeviceHealth) -> Void) {
+        mutate(id, change)
+        changed()
+    }
+
+    private func mutate(_ id: String, _ change: (inout DeviceHealth) -> Void) {
         entries.withLock { e in
             if var h = e[id] {
                 change(&h)
@@ -47,7 +66,13 @@ public final class HealthBoard: Sendable {
 
     public func apply(_ id: String, _ u: HealthUpdate) {
         let t = now()
-        update(id) { h in
+        defer {
+            switch u {
+            case .received, .sent: break
+            case .droppedFrame, .warning: changed()
+            }
+        }
+        mutate(id) { h in
             switch u {
             case .received(let n):
                 h.bytesIn += n

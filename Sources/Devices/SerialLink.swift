@@ -93,7 +93,7 @@ public struct SerialLink: ByteLink {
             if ContinuousClock.now < end { try? await Task.sleep(until: end, clock: .continuous) }
             if settings.turnaroundMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(settings.turnaroundMilliseconds)) }
         }
-        return FDConnection(fd: fd, afterWrite: settle)
+        return FDConnection(fd: fd, afterWrite: settle, serial: (settings, pseudo))
     }
 
     /// tcdrain(3) off the concurrency pool (it blocks while the UART sends), given up after `limit`: a line

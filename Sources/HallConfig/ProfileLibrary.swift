@@ -95,7 +95,10 @@ public struct ProfileLibrary: Sendable {
                 profile.nameRegister = UInt16(clamping: p.nameRegister ?? 0x20)
                 profile.nameRegisters = p.nameRegisters ?? 16
                 profile.pollIntervalMilliseconds = p.pollIntervalMs ?? 50
-                profile.timeoutMilliseconds = p.timeoutMs ?? 100
+                profile.timeoutMilliseconds = p.timeoutMs
+                profile.turnaroundMilliseconds = p.turnaroundMs ?? 50
+                if let t = p.timeoutMs, !(1...5_000).contains(t) { fail("profile.timeout_ms", "must be a whole number in 1...5000") }
+                if !(0...2_000).contains(profile.turnaroundMilliseconds) { fail("profile.turnaround_ms", "must be a whole number in 0...2000") }
                 guard let values = file.values else { fail("values", "needs [values]"); break }
                 for (key, raw) in values.sorted(by: { $0.key < $1.key }) {
                     guard let v = UInt8(key) else { fail("values.\(key)", "key must be a number 0–255"); continue }
@@ -160,6 +163,7 @@ public struct ProfileLibrary: Sendable {
             if let v = int(p.valueRegister, "value_register", 0...65535) { d.valueRegister = UInt16(v) }
             if let v = int(p.segmentRegister, "segment_register", 0...65535) { d.segmentRegister = UInt16(v) }
             if let v = int(p.timeoutMs, "timeout_ms", 1...5_000) { d.timeoutMilliseconds = v }
+            if let v = int(p.turnaroundMs, "turnaround_ms", 0...2_000) { d.turnaroundMilliseconds = v }
             if let v = int(p.retries, "retries", 1...10) { d.retries = v }
             if let t = p.alphaType { d.alphaType = t }
             if let m = p.alphaMode {
@@ -186,6 +190,7 @@ struct EvaluatorProfileFile: Decodable {
         var nameRegisters: Int?
         var pollIntervalMs: Int?
         var timeoutMs: Int?
+        var turnaroundMs: Int?
     }
     var profile: Section?
     /// Linux key name → level (evdev).
@@ -225,6 +230,7 @@ struct DisplayProfileFile: Decodable {
         var valueRegister: Int?
         var segmentRegister: Int?
         var timeoutMs: Int?
+        var turnaroundMs: Int?
         var retries: Int?
     }
     var profile: Section?

@@ -40,15 +40,24 @@ public struct DeviceService: Service {
                 group.addTask { await supervisor.run(udev: udev) }
                 if let path {
                     group.addTask {
-                        // Rewritten within 200 ms of any change, so `counterctl devices` is never stale for long.
+                        // Rewritten within 200 ms of a change of state, error or warning, so `counterctl devices`
+                        // is never stale for long; the byte counters, which move with every poll, every 5 s
+                        // (encoding and writing the file five times a second cost more than polling 40 keypads).
                         var last = Data()
                         var warned = false
+                        var seen = -1
+                        var refreshed = ContinuousClock.now
                         while !Task.isCancelled {
                             do {
-                                let data = try board.encoded()
-                                if data != last {
-                                    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-                                    last = data
+                                let revision = board.revision
+                                if revision != seen || ContinuousClock.now - refreshed >= .seconds(5) {
+                                    seen = revision
+                                    refreshed = ContinuousClock.now
+                                    let data = try board.encoded()
+                                    if data != last {
+                                        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+                                        last = data
+                                    }
                                 }
                             } catch where !warned {
                                 logger.warning("cannot write device status file", metadata: ["path": "\(path)", "error": "\(error)"])

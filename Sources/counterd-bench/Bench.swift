@@ -68,7 +68,9 @@ struct Bench: AsyncParsableCommand {
             try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5, sync: .normal)
         }
         if runs(.idle) {
-            // No devices; 4 evaluators on one line; 40 on four lines (the release counterd beside this binary).
+            // What one poll costs this machine at the least, then: no devices; 4 evaluators on one line; 40 on
+            // four lines (the release counterd beside this binary).
+            try IdleBench.floor()
             for (n, m) in [(0, 0), (4, 1), (40, 4)] {
                 try await IdleBench.run(dir: dir, evaluators: n, lines: m, seconds: idleSeconds, profiles: "profiles")
             }

@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 import Simulators
 
@@ -52,6 +53,40 @@ enum IdleBench {
         let perPoll = count > 0 ? String(format: "%.1f µs of CPU per poll", cpu / Double(count) * 1e6) : "no polls"
         print(String(format: "\n(idle) counterd with %d evaluators on %d lines, %.0f s: %.2f %% of a core, %d polls (%.0f/s), %@, RSS %d KiB",
                      n, m, wall, cpu / wall * 100, count, Double(count) / wall, perPoll, residentKiB(p.processIdentifier)))
+    }
+
+    /// The least CPU a poll can cost here: one thread doing only what a poll must — write the request
+    /// to a pty, sleep in poll(2) until the simulated keypad's reply, read it, sleep the 3.5-character
+    /// silence — timed with the thread's own CPU clock. It puts the daemon's figure per poll beside what
+    /// the machine's syscalls and wake-ups cost (a VM pays for every wake-up).
+    static func floor(polls: Int = 2000) throws {
+        let sim = try SimulatedModbusEvaluators(units: [1])
+        let fd = open(sim.path, O_RDWR | O_NOCTTY)
+        guard fd >= 0 else { return print("\n(idle) floor: cannot open \(sim.path)") }
+        defer { close(fd) }
+        var t = termios()
+        tcgetattr(fd, &t)
+        cfmakeraw(&t)
+        tcsetattr(fd, TCSANOW, &t)
+        let request = ModbusRTU.Request.readInput(unit: 1, address: 0, count: 2).bytes
+        var buffer = [UInt8](repeating: 0, count: 64)
+        func threadCPU() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
+        let start = threadCPU()
+        var answered = 0
+        for _ in 0..<polls {
+            _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 100) > 0, read(fd, &buffer, buffer.count) > 0 { answered += 1 }
+            var gap = timespec(tv_sec: 0, tv_nsec: 4_000_000)
+            nanosleep(&gap, nil)
+        }
+        let cpu = threadCPU() - start
+        print(String(format: "\n(idle) floor on this machine: %.1f µs of CPU per poll (write, wait for the reply, read, 4 ms silence; %d of %d answered)",
+                     cpu / Double(polls) * 1e6, answered, polls))
     }
 
     /// utime + stime of a process, in seconds.

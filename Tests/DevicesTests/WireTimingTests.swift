@@ -9,13 +9,16 @@ import Testing
 /// the UART (its wire time at the configured speed) and the turn-around delay has passed; only then does it
 /// listen, and the next request follows the RTU silence after the reply.
 @Suite struct WireTimingTests {
-    @Test func theNextRequestWaitsForWireTimeTurnaroundAndSilence() async throws {
+    /// Both ways of running a line: read through the connection's stream (screens), and on the line's own
+    /// thread (the evaluator poll).
+    @Test(arguments: [false, true]) func theNextRequestWaitsForWireTimeTurnaroundAndSilence(ownThread: Bool) async throws {
         let pty = try PTY()
         let settings = SerialSettings(baud: 2400, turnaroundMilliseconds: 20)
         let connection = try await SerialLink(path: pty.path, settings: settings).open()
         pty.releaseSlave()
         defer { connection.close() }
-        let master = ModbusMaster(connection: connection, baud: settings.baud)
+        let master = ModbusMaster(connection: connection, baud: settings.baud, ownThread: ownThread)
+        defer { master.stop() }
         // The keypad: stamps each request as it arrives and answers at once.
         let arrivals = Mutex<[ContinuousClock.Instant]>([])
         let device = Thread {

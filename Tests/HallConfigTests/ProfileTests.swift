@@ -22,6 +22,8 @@ import Testing
         #expect(hid.reportID == 2 && hid.keyOffset == 0 && hid.values[5] == .verySatisfied)
         let modbus = try #require(library.profiles["modbus-rtu-evaluator"])
         #expect(modbus.promptRegister == 0x10 && modbus.nameRegister == 0x20 && modbus.nameRegisters == 16 && modbus.values[1] == .veryDissatisfied)
+        // No fixed reply timeout: the line's speed decides it, plus the keypad's turn-around.
+        #expect(modbus.timeoutMilliseconds == nil && modbus.turnaroundMilliseconds == 50)
         #expect(library.printers["printer-80-asb"] == PrinterProfile(id: "printer-80-asb", name: "80 mm ESC/POS printer with automatic status back",
                                                                       columns: 48, partialCut: true, chineseMode: true, statusBack: true))
         #expect(library.printers["printer-58"]?.columns == 32 && library.printers["printer-58"]?.partialCut == false)
@@ -41,5 +43,10 @@ import Testing
             return
         }
         #expect(Set(f.issues.map(\.path)) == ["keys.KEY_NOPE", "keys.KEY_F1", "profile"])
+        guard case .failure(let m) = ProfileLibrary.parse("[profile]\nid = \"m\"\nkind = \"modbus\"\ntimeout_ms = 0\nturnaround_ms = 9000\n[values]\n1 = 1\n") else {
+            Issue.record("a Modbus profile with a zero timeout loaded")
+            return
+        }
+        #expect(Set(m.issues.map(\.path)) == ["profile.timeout_ms", "profile.turnaround_ms"])
     }
 }

@@ -80,7 +80,6 @@ public struct DisplayBusDriver: DeviceDriver {
         defer { watcher.cancel() }
 
         let master = profile.wire == .modbusLED ? ModbusMaster(connection: connection, baud: baud) : nil
-        let timeout = Double(profile.timeoutMilliseconds) / 1000
         while !Task.isCancelled {
             let now = seconds()
             guard let job = scheduler.withLock({ $0.next(now: now) }) else {
@@ -96,7 +95,7 @@ public struct DisplayBusDriver: DeviceDriver {
             case .modbus(let requests):
                 for request in requests where ok {
                     do {
-                        _ = try await master!.transact(request, timeout: timeout)
+                        _ = try await master!.transact(request, timeout: profile.replyTimeout(for: request, baud: baud).inSeconds)
                         context.sent(request.bytes.count)
                     } catch {
                         if error == .closed { throw LinkError.endOfFile }
@@ -118,14 +117,14 @@ public struct DisplayBusDriver: DeviceDriver {
         let closing = screens.map { address, window in
             profile.frame(address: address, content: window == 0 ? planner.hallIdle : planner.rest(window: window, state: nil), hallScreen: window == 0)
         }
-        let gap = profile.minimumGapMilliseconds, sleep = self.sleep
+        let gap = profile.minimumGapMilliseconds, sleep = self.sleep, baud = self.baud
         await Task.detached {
             for frame in closing {
                 await sleep(.milliseconds(gap))
                 switch frame {
                 case .bytes(let bytes): try? await connection.write(bytes)
                 case .modbus(let requests):
-                    for r in requests { _ = try? await master?.transact(r, timeout: min(timeout, 0.2)) }
+                    for r in requests { _ = try? await master?.transact(r, timeout: min(profile.replyTimeout(for: r, baud: baud).inSeconds, 0.2)) }
                 }
             }
         }.value

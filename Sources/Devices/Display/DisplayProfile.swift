@@ -31,15 +31,17 @@ public struct DisplayProfile: Sendable, Equatable {
     public var digits: Int
     public var valueRegister: UInt16
     public var segmentRegister: UInt16
-    public var timeoutMilliseconds: Int
+    /// Modbus LED: a fixed reply timeout; nil: the reply's wire time plus `turnaroundMilliseconds`.
+    public var timeoutMilliseconds: Int?
+    public var turnaroundMilliseconds: Int
     /// Attempts per frame on screens that answer (Modbus) before the screen counts as dead.
     public var retries: Int
 
     public init(id: String, name: String? = nil, wire: Wire, charset: DisplayCharset? = nil, width: Int = 16,
                 overflow: DisplayOverflow = .truncate, minimumGapMilliseconds: Int? = nil, refreshSeconds: Int = 60,
                 checksum: StripScreenFrame.Checksum = .sumFrom6, alphaType: String = "Z", alphaMode: AlphaSignFrame.Mode? = .hold,
-                digits: Int = 4, valueRegister: UInt16 = 0, segmentRegister: UInt16 = 0x10, timeoutMilliseconds: Int = 100,
-                retries: Int = 2) {
+                digits: Int = 4, valueRegister: UInt16 = 0, segmentRegister: UInt16 = 0x10, timeoutMilliseconds: Int? = nil,
+                turnaroundMilliseconds: Int = 50, retries: Int = 2) {
         self.id = id
         self.name = name ?? id
         self.wire = wire
@@ -62,7 +64,13 @@ public struct DisplayProfile: Sendable, Equatable {
         self.valueRegister = valueRegister
         self.segmentRegister = segmentRegister
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.turnaroundMilliseconds = turnaroundMilliseconds
         self.retries = retries
+    }
+
+    /// Modbus LED: how long to wait for the reply to `request` once it is on the wire at `baud`.
+    public func replyTimeout(for request: ModbusRTU.Request, baud: Int) -> Duration {
+        ModbusTiming.replyTimeout(for: request, baud: baud, turnaroundMilliseconds: turnaroundMilliseconds, fixedMilliseconds: timeoutMilliseconds)
     }
 
     /// The text a screen of this profile gets for `content`, by the documented rule: the full text when

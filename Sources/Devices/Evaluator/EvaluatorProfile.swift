@@ -1,3 +1,4 @@
+import Codecs
 import HallModel
 
 /// A model of evaluator keypad, as described by a profile file under profiles/: how its presses arrive
@@ -28,11 +29,15 @@ public struct EvaluatorProfile: Sendable, Equatable {
     public var nameRegister: UInt16
     public var nameRegisters: Int
     public var pollIntervalMilliseconds: Int
-    public var timeoutMilliseconds: Int
+    /// A fixed reply timeout; nil: the reply's wire time at the line's speed plus `turnaroundMilliseconds`.
+    public var timeoutMilliseconds: Int?
+    /// How long the device may take to start its reply after the request has left the wire.
+    public var turnaroundMilliseconds: Int
 
     public init(id: String, name: String, kind: Kind, keys: [UInt16: RatingLevel] = [:], reportID: UInt8? = nil, keyOffset: Int = 0,
                 values: [UInt8: RatingLevel] = [:], counterRegister: UInt16 = 0, keyRegister: UInt16 = 1, promptRegister: UInt16 = 0x10,
-                nameRegister: UInt16 = 0x20, nameRegisters: Int = 16, pollIntervalMilliseconds: Int = 50, timeoutMilliseconds: Int = 100) {
+                nameRegister: UInt16 = 0x20, nameRegisters: Int = 16, pollIntervalMilliseconds: Int = 50, timeoutMilliseconds: Int? = nil,
+                turnaroundMilliseconds: Int = 50) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -47,6 +52,12 @@ public struct EvaluatorProfile: Sendable, Equatable {
         self.nameRegisters = nameRegisters
         self.pollIntervalMilliseconds = pollIntervalMilliseconds
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.turnaroundMilliseconds = turnaroundMilliseconds
+    }
+
+    /// How long to wait for the reply to `request` once it is on the wire at `baud`.
+    public func replyTimeout(for request: ModbusRTU.Request, baud: Int) -> Duration {
+        ModbusTiming.replyTimeout(for: request, baud: baud, turnaroundMilliseconds: turnaroundMilliseconds, fixedMilliseconds: timeoutMilliseconds)
     }
 
     /// The levels this model can produce: a four-key model never produces 非常不满意.

@@ -30,7 +30,6 @@ public struct ModbusEvaluatorBusDriver: DeviceDriver {
     struct AddressState {
         var counter: UInt16?
         var failures = 0
-        var retryAt: ContinuousClock.Instant?
     }
 
     /// What a new counter value means, given the last one seen.
@@ -52,20 +51,39 @@ public struct ModbusEvaluatorBusDriver: DeviceDriver {
     }
 
     public func run(_ connection: any ByteConnection, context: DriverContext) async throws {
-        let master = ModbusMaster(connection: connection, baud: baud)
-        let writes = Mutex<[ModbusRTU.Request]>([])
+        let master = ModbusMaster(connection: connection, baud: baud, ownThread: true)
+        defer { master.stop() }
         let byWindow = Dictionary(bus.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         let profile = self.profile
         let hall = self.hall
+        let baud = self.baud
         func prompt(_ address: UInt8, _ p: EvaluatorPrompt) -> ModbusRTU.Request {
             .writeSingle(unit: address, address: profile.promptRegister, value: p.rawValue)
         }
+        // A timed-out request is sent once more before it counts: one lost frame on a noisy line is not an error.
+        @Sendable func planned(_ r: ModbusRTU.Request) -> ModbusExchange {
+            ModbusExchange(request: r, timeout: profile.replyTimeout(for: r, baud: baud), retries: 1)
+        }
+        @Sendable func send(_ requests: [ModbusRTU.Request]) async {
+            let outcomes = await master.exchange(requests.map(planned))
+            for (request, o) in zip(requests, outcomes) {
+                Self.note(o, request: request, context: context)
+                switch o.result {
+                case .success: context.sent(request.bytes.count)
+                case .failure(.closed): break  // the poll loop sees it and ends the driver
+                case .failure(let error): Self.record(error, address: request.unit, context: context)
+                }
+            }
+        }
         // Initial prompts: idle where a clerk is on duty, out of service elsewhere.
+        var initial: [ModbusRTU.Request] = []
         for (address, window) in bus.sorted(by: { $0.key < $1.key }) {
             let open = await hall.window(window)?.clerk != nil
-            writes.withLock { $0.append(prompt(address, open ? .idle : .outOfService)) }
+            initial.append(prompt(address, open ? .idle : .outOfService))
         }
+        await send(initial)
         let events = hall.committedEvents()
+        // Prompts go to the line as their events commit, between two polls.
         let watcher = Task {
             for await stored in events {
                 let e = stored.event
@@ -83,83 +101,101 @@ public struct ModbusEvaluatorBusDriver: DeviceDriver {
                 case .clerkSignedOut: requests.append(prompt(address, .outOfService))
                 default: break
                 }
-                writes.withLock { $0 += requests }
+                if !requests.isEmpty { await send(requests) }
             }
         }
         defer { watcher.cancel() }
 
         var states: [UInt8: AddressState] = [:]
         let addresses = bus.keys.sorted()
-        let timeout = Double(profile.timeoutMilliseconds) / 1000
         let first = min(profile.counterRegister, profile.keyRegister)
         let count = max(profile.counterRegister, profile.keyRegister) - first + 1
-        while !master.isClosed && !Task.isCancelled {
-            for request in writes.withLock({ w in defer { w.removeAll() }; return w }) {
-                do {
-                    _ = try await master.transact(request, timeout: timeout)
-                    context.sent(request.bytes.count)
-                } catch {
-                    if error == .closed { throw LinkError.endOfFile }
-                    record(error, address: request.unit, context: context)
-                }
-            }
-            for address in addresses {
+        // The line polls on its own and wakes this loop only for news: a press, an address that stops
+        // or starts answering, a retry.
+        let reports = master.poll(addresses.map { planned(.readInput(unit: $0, address: first, count: count)) },
+                                  interval: .milliseconds(profile.pollIntervalMilliseconds),
+                                  answered: { context.received($0) })
+        news: for await batch in reports {
+            for report in batch {
+                let address = report.request.unit
+                let o = report.outcome
+                Self.note(o, request: report.request, context: context)
                 var s = states[address] ?? AddressState()
-                if let retry = s.retryAt, ContinuousClock.now < retry { continue }
-                do {
-                    let response = try await master.transact(.readInput(unit: address, address: first, count: count), timeout: timeout)
-                    guard case .registers(let regs) = response, regs.count == Int(count) else { continue }
-                    context.received(5 + Int(count) * 2)
-                    if s.failures >= 3 {
-                        context.logger.notice("evaluator answering again", metadata: ["device": "\(context.binding.id)", "address": "\(address)"])
-                    }
-                    s.failures = 0
-                    s.retryAt = nil
-                    let counter = regs[Int(profile.counterRegister - first)]
-                    let key = regs[Int(profile.keyRegister - first)]
-                    let change = Self.change(from: s.counter, to: counter)
-                    s.counter = counter
-                    states[address] = s
-                    guard case .press(let duplicates) = change, let window = bus[address] else { continue }
-                    if duplicates > 0 {
-                        Counter(label: "counterd_evaluator_duplicate_presses_total", dimensions: [("device", context.binding.id)])
-                            .increment(by: duplicates)
-                        context.logger.info("extra presses counted as duplicates", metadata: [
-                            "device": "\(context.binding.id)", "address": "\(address)", "count": "\(duplicates)"])
-                    }
-                    guard key <= 255, let level = profile.values[UInt8(key)] else {
-                        context.droppedFrame("address \(address): key \(key) is not in profile \(profile.id)")
-                        continue
-                    }
-                    await EvaluatorPress.submit(level, window: window, hall: hall, context: context)
-                } catch {
-                    if error == .closed { throw LinkError.endOfFile }
-                    record(error, address: address, context: context)
+                let response: ModbusRTU.Response
+                switch o.result {
+                case .failure(.closed): break news
+                case .failure(let error):
+                    Self.record(error, address: address, context: context)
                     s.failures += 1
                     if s.failures == 3 {
                         context.logger.warning("evaluator not answering; polling it every 2 s", metadata: [
                             "device": "\(context.binding.id)", "address": "\(address)"])
                     }
-                    if s.failures >= 3 { s.retryAt = ContinuousClock.now + .seconds(2) }
                     states[address] = s
+                    continue
+                case .success(let r): response = r
                 }
+                guard case .registers(let regs) = response, regs.count == Int(count) else { continue }
+                if s.failures >= 3 {
+                    context.logger.notice("evaluator answering again", metadata: ["device": "\(context.binding.id)", "address": "\(address)"])
+                }
+                s.failures = 0
+                let counter = regs[Int(profile.counterRegister - first)]
+                let key = regs[Int(profile.keyRegister - first)]
+                let change = Self.change(from: s.counter, to: counter)
+                s.counter = counter
+                states[address] = s
+                guard case .press(let duplicates) = change, let window = bus[address] else { continue }
+                if duplicates > 0 {
+                    Counter(label: "counterd_evaluator_duplicate_presses_total", dimensions: [("device", context.binding.id)])
+                        .increment(by: duplicates)
+                    context.logger.info("extra presses counted as duplicates", metadata: [
+                        "device": "\(context.binding.id)", "address": "\(address)", "count": "\(duplicates)"])
+                }
+                guard key <= 255, let level = profile.values[UInt8(key)] else {
+                    context.droppedFrame("address \(address): key \(key) is not in profile \(profile.id)")
+                    continue
+                }
+                await EvaluatorPress.submit(level, window: window, hall: hall, context: context)
             }
-            try? await Task.sleep(for: .milliseconds(profile.pollIntervalMilliseconds))
+            if master.isClosed { break }
         }
+        master.stopPolling()
         if Task.isCancelled && !master.isClosed {
             // Stopping (service stop, or the device left the config): the keypads say 暂停服务 instead
             // of inviting ratings nobody will store. Detached, because this task's sleeps no longer wait.
-            let stop = addresses.map { prompt($0, .outOfService) }
-            let perRequest = min(timeout, 0.2)
-            await Task.detached {
-                for request in stop { _ = try? await master.transact(request, timeout: perRequest) }
-            }.value
+            let stop = addresses.map { ModbusExchange(request: prompt($0, .outOfService), timeout: .milliseconds(200), retries: 0) }
+            _ = await Task.detached { await master.exchange(stop) }.value
             context.logger.info("evaluators set out of service", metadata: ["device": "\(context.binding.id)", "count": "\(stop.count)"])
         }
         throw LinkError.endOfFile
     }
 
-    private func record(_ error: ModbusMaster.Failure, address: UInt8, context: DriverContext) {
+    /// What a poll cost beyond its answer: retries, stray bytes, and an undecodable reply's bytes (debug).
+    static func note(_ o: ModbusOutcome, request: ModbusRTU.Request, context: DriverContext) {
+        let device = context.binding.id
+        if o.timeoutsRetried > 0 {
+            Counter(label: "counterd_modbus_retries_total", dimensions: [("device", device)]).increment(by: o.timeoutsRetried)
+            context.logger.debug("Modbus request retried after a timeout", metadata: [
+                "device": "\(device)", "address": "\(request.unit)", "retries": "\(o.timeoutsRetried)"])
+        }
+        if o.strayBytes > 0 {
+            Counter(label: "counterd_modbus_stray_bytes_total", dimensions: [("device", device)]).increment(by: o.strayBytes)
+            context.logger.debug("bytes on the line when no reply was due, discarded", metadata: [
+                "device": "\(device)", "count": "\(o.strayBytes)"])
+        }
+        if case .failure(.exception(let code)) = o.result {
+            context.logger.debug("Modbus exception reply", metadata: [
+                "device": "\(device)", "address": "\(request.unit)", "code": "\(code)", "request": "\(SessionRecording.hex(request.bytes))"])
+        }
+        if case .failure(.bad(let why)) = o.result {
+            context.logger.debug("malformed Modbus reply", metadata: [
+                "device": "\(device)", "address": "\(request.unit)", "error": "\(why)",
+                "request": "\(SessionRecording.hex(request.bytes))", "reply": "\(SessionRecording.hex(o.bytes))"])
+        }
+    }
+
+    static func record(_ error: ModbusMaster.Failure, address: UInt8, context: DriverContext) {
         let kind: String
         switch error {
         case .timeout: kind = "timeout"

@@ -29,10 +29,25 @@ final class ModbusMaster: Sendable {
     /// The silence that ends an RTU frame (3.5 characters), kept between transactions.
     let gapSeconds: Double
 
-    init(connection: any ByteConnection, baud: Int) {
+    /// The line run on its own thread, when the connection is a serial line that can be taken over.
+    private let thread: ModbusLineThread?
+
+    /// - Parameter ownThread: take a serial line over and run it on a thread of its own (the evaluator
+    ///   poll loop); otherwise, and for other connections, the reply is read through `inbound`.
+    init(connection: any ByteConnection, baud: Int, ownThread: Bool = false) {
         self.connection = connection
         gapSeconds = ModbusRTU.frameSeconds(bytes: 0, baud: baud)
         let state = self.state, arrived = self.arrived
+        let holder = Mutex<ModbusLineThread?>(nil)
+        if ownThread, let fd = connection as? FDConnection,
+           let line = fd.takeOver(onClose: { holder.withLock { $0?.stop() } }) {
+            let t = ModbusLineThread(line)
+            holder.withLock { $0 = t }
+            thread = t
+            reader = Task {}
+            return
+        }
+        thread = nil
         reader = Task {
             do {
                 for try await chunk in connection.inbound {
@@ -45,11 +60,94 @@ final class ModbusMaster: Sendable {
         }
     }
 
-    deinit { reader.cancel() }
+    deinit { stop() }
 
-    var isClosed: Bool { state.withLock { $0.closed } }
+    /// Ends the reader or the line's thread (which then closes the descriptor it was handed).
+    func stop() {
+        reader.cancel()
+        thread?.stop()
+        for c in streams.withLock({ s in defer { s.removeAll() }; return s }) { c.finish() }
+    }
+
+    /// Runs requests one after the other; with its own thread in one hop, so a poll cycle wakes the
+    /// caller once. A request that times out is sent again up to `retries` times.
+    func exchange(_ exchanges: [ModbusExchange]) async -> [ModbusOutcome] {
+        if let thread { return await thread.run(exchanges) }
+        var out: [ModbusOutcome] = []
+        for e in exchanges {
+            var retried = 0
+            while true {
+                do {
+                    let r = try await transact(e.request, timeout: e.timeout.inSeconds)
+                    out.append(ModbusOutcome(result: .success(r), bytes: [], timeoutsRetried: retried, strayBytes: 0))
+                } catch {
+                    if error == .timeout && retried < e.retries {
+                        retried += 1
+                        continue
+                    }
+                    out.append(ModbusOutcome(result: .failure(error), bytes: lastBytes, timeoutsRetried: retried, strayBytes: 0))
+                }
+                break
+            }
+        }
+        return out
+    }
+
+    /// Polls `polls` every `interval` until the returned stream is dropped or the master stops, and
+    /// yields only news (a first answer, a changed answer, a failure); `answered` gets the bytes of each
+    /// cycle's answers. On its own thread, a quiet bus costs no async work at all.
+    func poll(_ polls: [ModbusExchange], interval: Duration, answered: @escaping @Sendable (Int) -> Void) -> AsyncStream<[PollReport]> {
+        let (stream, continuation) = AsyncStream.makeStream(of: [PollReport].self)
+        streams.withLock { $0.append(continuation) }
+        if let thread {
+            thread.startPolling(.init(tracker: PollTracker(polls: polls), interval: interval,
+                                      deliver: { continuation.yield($0) }, answered: answered,
+                                      ended: { continuation.finish() }))
+            continuation.onTermination = { _ in thread.stopPolling() }
+            return stream
+        }
+        let task = Task { [self] in
+            var tracker = PollTracker(polls: polls)
+            while !Task.isCancelled && !isClosed {
+                var reports: [PollReport] = []
+                var bytes = 0
+                for (index, p) in tracker.polls.enumerated() where tracker.due(index, now: .now) {
+                    let o = await exchange([p])[0]
+                    if case .success = o.result { bytes += p.replyLength }
+                    if tracker.record(index, o, now: .now) { reports.append(PollReport(request: p.request, outcome: o)) }
+                }
+                if bytes > 0 { answered(bytes) }
+                if !reports.isEmpty { continuation.yield(reports) }
+                try? await Task.sleep(for: interval)
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Ends the standing poll (the stream ends too).
+    func stopPolling() {
+        thread?.stopPolling()
+        for c in streams.withLock({ s in defer { s.removeAll() }; return s }) { c.finish() }
+    }
+
+    private let turn = TurnLock()
+    private let streams = Mutex<[AsyncStream<[PollReport]>.Continuation]>([])
+
+    /// What the last undecodable reply held.
+    private var lastBytes: [UInt8] { state.withLock { $0.bytes } }
+
+    var isClosed: Bool { thread?.isClosed ?? state.withLock { $0.closed } }
 
     func transact(_ request: ModbusRTU.Request, timeout: Double) async throws(Failure) -> ModbusRTU.Response {
+        if let thread {
+            let o = await thread.run([ModbusExchange(request: request, timeout: .microseconds(Int(timeout * 1e6)), retries: 0)])
+            return try o[0].result.get()
+        }
+        // Requests from the poll loop and from a driver's other tasks take turns on the line.
+        await turn.acquire()
+        defer { turn.release() }
         state.withLock { $0.bytes.removeAll() }
         // The write returns once the request is on the wire: the reply's timeout counts from there.
         do { try await connection.write(request.bytes) } catch { throw .closed }
@@ -74,5 +172,35 @@ final class ModbusMaster: Sendable {
             await arrived.wait(seconds: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
         }
         throw .timeout
+    }
+}
+
+/// One turn on the line at a time among tasks, in the order they asked.
+final class TurnLock: Sendable {
+    private let state = Mutex<(busy: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func acquire() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if !s.busy {
+                    s.busy = true
+                    return true
+                }
+                s.waiters.append(c)
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.waiters.isEmpty {
+                s.busy = false
+                return nil
+            }
+            return s.waiters.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -31,6 +31,8 @@ async def action(unit, function_code, start_address, address, count, current_reg
         regs = {0: st["counter"], 1: st["key"]}
         for i in range(len(current_registers)):
             current_registers[i] = regs.get(start_address + i, 0)
+    elif set_values is None:
+        pass  # pymodbus reads a written register back for its reply: that read is no new prompt
     elif function_code == 6 and address == 0x10:
         st["prompts"].append(set_values[0])
     elif function_code == 16 and address == 0x20:

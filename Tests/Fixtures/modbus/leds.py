@@ -23,7 +23,9 @@ counterd_side, peer_side = open_pair()
 
 async def action(unit, function_code, start_address, address, count, current_registers, set_values):
     st = units[unit]
-    if function_code == 6 and address == 0:
+    if set_values is None:
+        pass  # the read-back pymodbus does for its reply
+    elif function_code == 6 and address == 0:
         st["values"].append(set_values[0])
     elif function_code == 16 and address == 0x10:
         st["segments"].append(list(set_values))
