@@ -38,7 +38,7 @@ let package = Package(
         // 3. The SQLite event log, its projections and report queries. Only the Hall writes.
         .target(
             name: "Store",
-            dependencies: ["HallModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["HallModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // libudev, for discovery and hotplug (Debian: libudev-dev).

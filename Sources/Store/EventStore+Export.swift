@@ -18,15 +18,15 @@ extension EventStore {
 
     /// Raw log rows in (after, through], in batches: seq, the time in ms, and the event's stored JSON.
     public func forEachEventRow(after: Int64, through: Int64, batch: Int = 5_000,
-                                _ body: ([(seq: Int64, atMs: Int64, json: String)]) throws -> Void) throws {
+                                _ body: ([(seq: Int64, atMs: Int64, json: String, hash: String?)]) throws -> Void) throws {
         var cursor = after
         while cursor < through {
             let rows = try writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT seq, at_ms, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                try Row.fetchAll(db, sql: "SELECT seq, at_ms, payload, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
                                  arguments: [cursor, through, batch])
             }
             guard let last = rows.last else { return }
-            try body(rows.map { (seq: $0["seq"], atMs: $0["at_ms"], json: $0["payload"]) })
+            try body(rows.map { (seq: $0["seq"], atMs: $0["at_ms"], json: $0["payload"], hash: ($0["hash"] as Data?).map { HashChain.hex(Array($0)) }) })
             cursor = last["seq"]
         }
     }

@@ -125,10 +125,10 @@ public struct EventStore: Sendable {
     }
 
     static func append(_ events: [EventRecord], in db: Database) throws -> [StoredEvent] {
-        var seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+        var (seq, previous) = try HashChain.last(db)
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO events (seq, at_ms, day, kind, ticket, window_no, clerk, category, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO events (seq, at_ms, day, kind, ticket, window_no, clerk, category, payload, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let encoder = EventCoding.encoder()
         var stored: [StoredEvent] = []
@@ -136,8 +136,9 @@ public struct EventStore: Sendable {
         for e in events {
             seq += 1
             let payload = String(decoding: try encoder.encode(e), as: UTF8.self)
+            previous = HashChain.link(previous, seq, payload)
             try insert.execute(arguments: [seq, EventCoding.ms(e.at), e.day, e.kind.rawValue, e.event.ticket, e.event.window,
-                                           e.event.clerk, e.event.category, payload])
+                                           e.event.clerk, e.event.category, payload, Data(previous)])
             stored.append(StoredEvent(seq: seq, record: e))
         }
         try Projector(db: db).apply(events)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import HallModel
@@ -118,7 +119,43 @@ enum Migrations {
                 CREATE INDEX cases_day ON cases(day);
                 """)
         }
+        m.registerMigration("v5-hash-chain") { db in
+            // Each row's hash = SHA-256(previous row's hash ‖ seq ‖ payload), written with the row. Rows kept
+            // before this step get none: an anchor event carries the chain's value over them.
+            try db.execute(sql: "ALTER TABLE events ADD COLUMN hash BLOB")
+            try V5ChainAnchor.run(db, now: Date())
+        }
         return m
+    }
+}
+
+/// v5-hash-chain's anchor, as written in 2026-12: its own copy of the chain step and of the anchor event's
+/// JSON, so later changes to the event coding cannot change what this migration does.
+enum V5ChainAnchor {
+    static func link(_ previous: [UInt8], _ seq: Int64, _ payload: String) -> [UInt8] {
+        var h = SHA256()
+        h.update(data: previous)
+        h.update(data: (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: seq) >> (56 - 8 * $0)) })
+        h.update(data: Array(payload.utf8))
+        return Array(h.finalize())
+    }
+
+    static func run(_ db: Database, now: Date) throws {
+        var chain = [UInt8](repeating: 0, count: 32)
+        var last: (seq: Int64, day: String)?
+        let rows = try Row.fetchCursor(db, sql: "SELECT seq, day, payload FROM events ORDER BY seq")
+        while let row = try rows.next() {
+            let seq: Int64 = row[0]
+            chain = link(chain, seq, row[2])
+            last = (seq, row[1])
+        }
+        guard let last else { return }  // a new log: the chain starts at its first event
+        let seq = last.seq + 1
+        let ms = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
+        let digest = chain.map { String(format: "%02x", $0) }.joined()
+        let payload = #"{"at":\#(ms),"coversSeq":\#(last.seq),"day":"\#(last.day)","digest":"\#(digest)","kind":"chain_anchored","source":"migration"}"#
+        try db.execute(sql: "INSERT INTO events (seq, at_ms, day, kind, payload, hash) VALUES (?, ?, ?, 'chain_anchored', ?, ?)",
+                       arguments: [seq, ms, last.day, payload, Data(link(chain, seq, payload))])
     }
 }
 

@@ -12,7 +12,8 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
             CSV is UTF-8 with a byte-order mark (so Excel and WPS show Chinese correctly) and CRLF line ends;
             --no-bom leaves the mark out. jsonl writes one JSON object a line; events in jsonl are the log's
-            own records ({"seq":…,"event":{…}}), the form to archive or to feed another system.
+            own records ({"seq":…,"event":{…},"hash":"…"}), the form to archive or to feed another system; each
+            row's hash is its link in the log's hash chain, and a day's last hash is that day's anchor.
             A progress line goes to stderr when it is a terminal and the output is a file.
             Exit codes: 0 done, 1 failure, 64 bad arguments, 78 configuration error.
             """)
@@ -128,20 +129,21 @@ struct ExportCommand: AsyncParsableCommand {
 
     func exportEvents(store: EventStore, from: String, to: String, sink: Sink, progress: Progress) throws {
         guard let range = try store.eventRange(fromDay: from, toDay: to) else {
-            if format == .csv { sink.write(CSV.line(["seq", "at_ms", "kind", "event"])) }
+            if format == .csv { sink.write(CSV.line(["seq", "at_ms", "kind", "event", "hash"])) }
             progress.done(0)
             return
         }
         let total = Int(range.through - range.after)
-        if format == .csv { sink.write(CSV.line(["seq", "at_ms", "kind", "event"])) }
+        if format == .csv { sink.write(CSV.line(["seq", "at_ms", "kind", "event", "hash"])) }
         var done = 0
         try store.forEachEventRow(after: range.after, through: range.through) { rows in
             for r in rows {
                 if format == .csv {
                     let kind = (try? JSONSerialization.jsonObject(with: Data(r.json.utf8)) as? [String: Any])?["kind"] as? String ?? ""
-                    sink.write(CSV.line([String(r.seq), String(r.atMs), kind, r.json]))
+                    sink.write(CSV.line([String(r.seq), String(r.atMs), kind, r.json, r.hash ?? ""]))
                 } else {
-                    sink.write("{\"seq\":\(r.seq),\"event\":\(r.json)}\n")
+                    // The row's chain hash goes with it: a day's last one is the day's anchor.
+                    sink.write("{\"seq\":\(r.seq),\"event\":\(r.json)\(r.hash.map { ",\"hash\":\"\($0)\"" } ?? "")}\n")
                 }
             }
             done += rows.count

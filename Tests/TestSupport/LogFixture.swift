@@ -41,10 +41,17 @@ public enum LogFixture {
     }
 
     /// The fixture's rows inserted as they are (no re-encoding), into a fresh store at `path`.
+    /// Runs SQL on the store's file the way a person with `sqlite3` would (the tamper tests).
+    public static func tamper(_ store: EventStore, _ sql: String) throws {
+        try store.writer.write { db in try db.execute(sql: sql) }
+    }
+
     public static func load(into path: String) throws -> EventStore {
         let store = try EventStore(path: path)
         let text = try String(contentsOf: folder.appendingPathComponent("every-kind.jsonl"), encoding: .utf8)
         try store.writer.write { db in
+            // Chained as counterd would have written them (the recording predates the chain).
+            var previous = HashChain.genesis
             for line in text.split(separator: "\n") {
                 let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
                 func v(_ k: String) -> (any DatabaseValueConvertible)? {
@@ -54,11 +61,12 @@ public enum LogFixture {
                     default: nil
                     }
                 }
+                previous = HashChain.link(previous, (o["seq"] as! NSNumber).int64Value, o["payload"] as! String)
                 try db.execute(sql: """
-                    INSERT INTO events (seq, at_ms, day, kind, ticket, window_no, clerk, category, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO events (seq, at_ms, day, kind, ticket, window_no, clerk, category, payload, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [v("seq"), v("at_ms"), v("day"), v("kind"), v("ticket"), v("window_no"),
-                                     v("clerk"), v("category"), v("payload")])
+                                     v("clerk"), v("category"), v("payload"), Data(previous)])
             }
         }
         return store

@@ -156,6 +156,34 @@ import Testing
         #expect(parsed?["equal"] as? Bool == true && (parsed?["tickets"] as? Int ?? 0) > 5, "\(out.out)")
     }
 
+    /// `counterctl verify`: exit 0 and the day anchors on the recorded log; 65 and the seq once a row is
+    /// edited with plain SQL.
+    @Test func verifyNamesTheSeqWhereTheChainBreaks() async throws {
+        let dir = try Self.hallDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("hall.sqlite").path
+        let config = dir.appendingPathComponent("counterd.toml").path
+        let store = try LogFixture.load(into: path)
+        let ok = try await Command.run(CounterctlTests.counterctl, ["verify", "--json", "--config", config])
+        #expect(ok.status == 0, "\(ok)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(ok.out.utf8)) as? [String: Any]
+        #expect(parsed?["intact"] as? Bool == true && parsed?["checked"] as? Int == 64
+                && (parsed?["day_anchors"] as? [String: String])?.count == 3, "\(ok.out)")
+        // An outsider's recomputation (Python's sqlite3 and hashlib, Tests/Fixtures/log/chain.py) agrees row by row.
+        let python = try await Command.run(URL(fileURLWithPath: "/usr/bin/python3"),
+                                           [DaemonTests.repo.appendingPathComponent("Tests/Fixtures/log/chain.py").path, path])
+        #expect(python.out.trimmingCharacters(in: .whitespacesAndNewlines) == "64 0 \(parsed?["last_hash"] as? String ?? "-")", "\(python)")
+        // The daily export carries the chain: its last row's hash is the day's anchor.
+        let anchors = parsed?["day_anchors"] as? [String: String] ?? [:]
+        let day = try #require(anchors.keys.sorted().first)
+        let export = try await Command.run(CounterctlTests.counterctl, ["export", "events", "--from", day, "--to", day, "--format", "jsonl", "--config", config])
+        let last = export.out.split(separator: "\n").last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(export.status == 0 && last?["hash"] as? String == anchors[day], "\(export)")
+        try LogFixture.tamper(store, "DROP TRIGGER events_no_update; UPDATE events SET payload = replace(payload, 'script', 'sqlite3') WHERE seq = 12")
+        let bad = try await Command.run(CounterctlTests.counterctl, ["verify", "--config", config])
+        #expect(bad.status == 65 && bad.out.contains("BROKEN at seq 12"), "\(bad)")
+    }
+
     /// One writer: while counterd runs, `counterctl rebuild` is refused with a message that says so, and a
     /// second counterd on the same database does not start; `rebuild --check` and reports still work.
     @Test func onlyOneWriterWhileCounterdRuns() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import HallModel
 import Testing
 
 @Suite struct OpenAPITests {
@@ -42,6 +43,17 @@ import Testing
     }
 
     /// An independent validator (openapi-spec-validator, from the test virtualenv that `make test` creates).
+    /// The event kinds the document promises are exactly the kinds there are: a client that switches on
+    /// them meets none it was not told of.
+    @Test func theDocumentedEventKindsAreTheModelsKinds() throws {
+        let text = try String(contentsOf: Self.repo.appendingPathComponent("Sources/Web/openapi.yaml"), encoding: .utf8)
+        let start = try #require(text.range(of: "    Event:\n"))
+        let enumStart = try #require(text.range(of: "enum: [", range: start.upperBound..<text.endIndex))
+        let enumEnd = try #require(text.range(of: "]", range: enumStart.upperBound..<text.endIndex))
+        let documented = text[enumStart.upperBound..<enumEnd.lowerBound].split(whereSeparator: { ", \n".contains($0) }).map(String.init)
+        #expect(Set(documented) == Set(EventKind.allCases.map(\.rawValue)))
+    }
+
     @Test func documentPassesAnIndependentValidator() async throws {
         let python = Self.repo.appendingPathComponent(".venv/bin/python")
         try #require(FileManager.default.isExecutableFile(atPath: python.path),

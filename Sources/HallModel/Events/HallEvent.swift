@@ -28,6 +28,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case alertCleared = "alert_cleared"
     case deviceConnected = "device_connected"
     case deviceLost = "device_lost"
+    case chainAnchored = "chain_anchored"
 }
 
 /// What happened in the hall: one case per kind, each with a payload holding exactly the fields that kind
@@ -70,6 +71,8 @@ public enum HallEvent: Sendable, Equatable {
     case deviceConnected(DeviceChange)
     /// A counter device was unplugged, failed or stopped answering.
     case deviceLost(DeviceChange)
+    /// The log's hash chain starts here, over a log that was kept before it had one.
+    case chainAnchored(ChainAnchored)
 
     public var kind: EventKind {
         switch self {
@@ -99,6 +102,7 @@ public enum HallEvent: Sendable, Equatable {
         case .alertCleared: .alertCleared
         case .deviceConnected: .deviceConnected
         case .deviceLost: .deviceLost
+        case .chainAnchored: .chainAnchored
         }
     }
 
@@ -125,6 +129,7 @@ public enum HallEvent: Sendable, Equatable {
         case .caseRectified(let p), .caseClosed(let p): p
         case .alertRaised(let p), .alertCleared(let p): p
         case .deviceConnected(let p), .deviceLost(let p): p
+        case .chainAnchored(let p): p
         }
     }
 
@@ -258,6 +263,7 @@ extension EventRecord: Codable {
         case .alertCleared: .alertCleared(try AlertChange(from: d))
         case .deviceConnected: .deviceConnected(try DeviceChange(from: d))
         case .deviceLost: .deviceLost(try DeviceChange(from: d))
+        case .chainAnchored: .chainAnchored(try ChainAnchored(from: d))
         }
     }
 }
