@@ -54,6 +54,7 @@ private struct Reader {
             if let t = inRange(h.ratingTimeoutSeconds, "hall.rating_timeout_seconds", 1...600) { rules.ratingTimeoutSeconds = t }
             if let m = inRange(h.maxRecalls, "hall.max_recalls", 0...10) { rules.maxRecalls = m }
             if let t = inRange(h.ticketRatingHours, "hall.ticket_rating_hours", 0...720) { rules.ticketRatingHours = t }
+            if let b = h.ratingBlocksNext { rules.ratingBlocksNext = b }
             if let raw = h.scoreWeights {
                 let weights = raw.value.array.map { $0.map { $0.double ?? $0.int.map(Double.init) } } ?? []
                 if weights.count == 5, weights.allSatisfy({ $0 != nil }) {
@@ -213,8 +214,17 @@ private struct Reader {
                     fail("\(p).prefix", "prefix \"\(prefix)\" is used by another category: ticket numbers would repeat")
                 }
             }
+            var outcome: Outcome?
+            if let text = t.defaultOutcome {
+                outcome = Outcome(rawValue: text)
+                if outcome == nil {
+                    fail("\(p).default_outcome", "must be one of \(Outcome.allCases.map(\.rawValue).joined(separator: ", ")) "
+                         + "(即办件, 承诺件, 联办件, 上报件, 答复件), found \"\(text)\"")
+                }
+            }
             if let code, let name, let prefix, let limit {
-                out.append(ServiceCategory(code: code, name: name, prefix: prefix, checklist: t.checklist ?? [], timeLimitMinutes: limit))
+                out.append(ServiceCategory(code: code, name: name, prefix: prefix, checklist: t.checklist ?? [], timeLimitMinutes: limit,
+                                           defaultOutcome: outcome))
             }
         }
         return out

@@ -25,6 +25,7 @@ struct HallSection: Decodable {
     var maxRecalls: Int?
     var scoreWeights: TOMLRaw?
     var ticketRatingHours: Double?
+    var ratingBlocksNext: Bool?
 }
 
 struct ServerSection: Decodable {
@@ -44,6 +45,7 @@ struct CategorySection: Decodable {
     var prefix: String?
     var checklist: [String]?
     var timeLimitMinutes: Int?
+    var defaultOutcome: String?
 }
 
 struct WindowSection: Decodable {

@@ -22,6 +22,8 @@ public enum HallCommand: Sendable, Equatable {
     case pause(window: Int)
     case resume(window: Int)
     case finish(window: Int, outcome: Outcome)
+    /// A caller keypad's evaluate key: finish with the serving ticket's category's `defaultOutcome`.
+    case finishWithDefaultOutcome(window: Int)
     /// Hang (挂起) the ticket in service: set it aside at this window and serve others.
     case park(window: Int)
     /// Call the most recently parked ticket back into service.
@@ -42,7 +44,7 @@ public enum HallCommand: Sendable, Equatable {
         case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction, .alert: nil
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
-             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .rate(let w, _), .park(let w), .callBack(let w):
+             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .finishWithDefaultOutcome(let w), .rate(let w, _), .park(let w), .callBack(let w):
             w
         }
     }
@@ -64,7 +66,7 @@ public enum HallCommand: Sendable, Equatable {
         case .transfer: "transfer"
         case .pause: "pause"
         case .resume: "resume"
-        case .finish: "finish"
+        case .finish, .finishWithDefaultOutcome: "finish"
         case .park: "park"
         case .callBack: "call_back"
         case .rate: "rate"

@@ -110,6 +110,7 @@ public struct HallEngine: Sendable {
             let ws = s.window(w)
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
             if let previous = ws.clerk {
+                if refuseSkip(ws, "sign_in", now: now, emit: emit) { break }
                 endAwaiting(ws, reason: "sign_out", emit: emit)
                 emit(.clerkSignedOut(ClerkSignedOut(window: w, clerk: previous, reason: "replaced")))
             }
@@ -118,6 +119,7 @@ public struct HallEngine: Sendable {
         case .signOut(let w):
             let (ws, clerk) = try staffed(s, w)
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
+            if refuseSkip(ws, "sign_out", now: now, emit: emit) { break }
             endAwaiting(ws, reason: "sign_out", emit: emit)
             emit(.clerkSignedOut(ClerkSignedOut(window: w, clerk: clerk)))
 
@@ -138,6 +140,7 @@ public struct HallEngine: Sendable {
             if ws.paused { throw .windowPaused(window: w) }
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
             guard let next = s.candidates(for: config).first else { throw .queueEmpty(window: w) }
+            if refuseSkip(ws, "call_next", now: now, emit: emit) { break }
             endAwaiting(ws, reason: "next_call", emit: emit)
             emit(.ticketCalled(TicketCalled(window: w, clerk: clerk, ticket: next.id, number: next.number, category: next.category,
                                             priority: next.priority, issuedAt: next.issuedAt,
@@ -170,9 +173,12 @@ public struct HallEngine: Sendable {
             emit(.ticketTransferred(TicketTransferred(TicketAtWindow(w, clerk, serving.ticket),
                                                       toCategory: toCategory ?? serving.ticket.category, toWindow: toWindow)))
 
-        case .finish(let w, let outcome):
+        case .finish(let w, _), .finishWithDefaultOutcome(let w):
             let (ws, clerk) = try staffed(s, w)
             guard let serving = ws.serving else { throw .noTicketInService(window: w) }
+            let outcome: Outcome = if case .finish(_, let o) = command { o } else {
+                setup.category(serving.ticket.category)?.defaultOutcome ?? .immediate
+            }
             emit(.ticketFinished(TicketFinished(
                 TicketAtWindow(w, clerk, serving.ticket), outcome: outcome,
                 waitSeconds: max(0, serving.firstCalledAt.timeIntervalSince(serving.ticket.issuedAt)),
@@ -189,6 +195,7 @@ public struct HallEngine: Sendable {
             if ws.paused { throw .windowPaused(window: w) }
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
             guard let parked = ws.parked.last else { throw .nothingParked(window: w) }
+            if refuseSkip(ws, "call_back", now: now, emit: emit) { break }
             endAwaiting(ws, reason: "next_call", emit: emit)
             emit(.ticketCalledBack(TicketAtWindow(w, clerk, parked.ticket)))
 
@@ -241,6 +248,15 @@ public struct HallEngine: Sendable {
             emit(.dayStarted(DayStarted(expired: s.waiting.map(\.id), carried: carried)), at: now)
         }
         return out
+    }
+
+    /// With `ratingBlocksNext`, a move that would end the wait for a rating is refused: the refusal is the
+    /// command's one event (so it is kept), and the API answers it with a 409.
+    private func refuseSkip(_ ws: WindowState, _ attempted: String, now: Date, emit: (HallEvent) -> Void) -> Bool {
+        guard setup.rules.ratingBlocksNext, let a = ws.awaiting, a.deadline > now else { return false }
+        emit(.ratingSkipRefused(RatingSkipRefused(window: ws.number, ticket: a.ticket, number: a.number, clerk: ws.clerk ?? a.clerk,
+                                                  category: a.category, attempted: attempted, deadline: a.deadline)))
+        return true
     }
 
     private func endAwaiting(_ ws: WindowState, reason: String, emit: (HallEvent) -> Void) {

@@ -10,13 +10,18 @@ public struct ServiceCategory: Codable, Sendable, Equatable {
     public var checklist: [String]
     /// 限时办结: the handling time limit of one service, in minutes.
     public var timeLimitMinutes: Int
+    /// The outcome class (即办/承诺/联办/上报/答复) a caller keypad's evaluate key gives a service of this
+    /// category, which has no key to choose one; nil: 即办件. The console always asks.
+    public var defaultOutcome: Outcome?
 
-    public init(code: String, name: String, prefix: String, checklist: [String] = [], timeLimitMinutes: Int = 30) {
+    public init(code: String, name: String, prefix: String, checklist: [String] = [], timeLimitMinutes: Int = 30,
+                defaultOutcome: Outcome? = nil) {
         self.code = code
         self.name = name
         self.prefix = prefix
         self.checklist = checklist
         self.timeLimitMinutes = timeLimitMinutes
+        self.defaultOutcome = defaultOutcome
     }
 }
 
@@ -58,6 +63,9 @@ public struct HallRules: Codable, Sendable, Equatable {
     public var ticketRatingHours: Double
     /// Holidays and 调休 working weekends, for the 差评 cases' 15-working-day deadline.
     public var workingCalendar: WorkingCalendar = WorkingCalendar()
+    /// While a window awaits a rating, calling the next number, signing out, hanging up or calling back
+    /// are refused (and kept in the log) until the rating comes or its wait ends: the clerk cannot skip it.
+    public var ratingBlocksNext: Bool = true
 
     public init(ratingTimeoutSeconds: Double = 30, maxRecalls: Int = 3, timeZone: String = "Asia/Shanghai",
                 scoreWeights: [Double] = [0, 25, 50, 75, 100], ticketRatingHours: Double = 24) {

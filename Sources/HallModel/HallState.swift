@@ -129,7 +129,7 @@ public struct HallState: Codable, Sendable, Equatable {
             serving.lastCalledAt = r.at
             windows[e.window]?.serving = serving
             windows[e.window]?.lastRated = nil
-        case .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .caseOpened, .caseContacted, .caseRectified, .caseClosed,
+        case .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused, .caseOpened, .caseContacted, .caseRectified, .caseClosed,
              .alertRaised, .alertCleared:
             break
         }

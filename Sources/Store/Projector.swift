@@ -91,7 +91,7 @@ struct Projector {
         case .caseClosed(let e):
             try run("UPDATE cases SET state = 'closed', closed_at_ms = ?, closed_by = ?, close_note = ? WHERE id = ?",
                     [at, e.manager, e.note, e.ticket])
-        case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored,
+        case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused,
              .ticketReserved, .ticketVoided, .alertRaised, .alertCleared:
             break
         }

@@ -43,6 +43,22 @@ public struct APIError: HTTPResponseError, Sendable {
         return APIError(r.isUnknownEntity ? .notFound : .conflict, code: r.code, zh: r.messageZh, en: r.messageEn)
     }
 
+    /// The window awaits a citizen's rating: the move was refused (and kept in the log).
+    static func awaitingRating(_ r: RatingSkipRefused, now: Date) -> APIError {
+        let left = max(1, Int(r.deadline.timeIntervalSince(now).rounded(.up)))
+        let what: (zh: String, en: String) = switch r.attempted {
+        case "sign_out": ("签退", "sign out")
+        case "call_back": ("叫回挂起的号", "call a hung-up ticket back")
+        case "sign_in": ("换人签到", "hand the window to another clerk")
+        case "park": ("挂起", "hang up the ticket")
+        default: ("叫下一号", "call the next number")
+        }
+        return APIError(.conflict, code: "awaiting_rating",
+                        zh: "\(r.number) 正在等待市民评价，暂不能\(what.zh)：请市民在评价器上评价，或等待 \(left) 秒后评价自动结束。此次操作已记录。",
+                        en: "\(r.number) is awaiting the citizen's rating, so you cannot \(what.en) yet: let the citizen rate, or wait \(left) s "
+                            + "for the wait to end. This attempt was logged.")
+    }
+
     static func badRequest(_ code: String, zh: String, en: String) -> APIError {
         APIError(.badRequest, code: code, zh: zh, en: en)
     }

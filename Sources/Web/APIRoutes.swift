@@ -88,6 +88,9 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
             let number = try await knownWindow(context, request, deps)
             let command = try await make(number, request)
             let events = try await deps.run(command, source: "console:\(number)")
+            if let refused = events.lazy.compactMap({ if case .ratingSkipRefused(let r) = $0.event { r } else { nil } }).first {
+                throw APIError.awaitingRating(refused, now: await deps.hall.now)
+            }
             let setup = await deps.hall.setup
             let state = await deps.hall.state
             return try JSON.response(CommandResult(

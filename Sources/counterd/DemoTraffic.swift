@@ -20,7 +20,9 @@ public struct HallDemoActions: DemoActions {
 
     public func call(window: Int) async { _ = try? await hall.execute(.callNext(window: window), source: "demo") }
     public func finish(window: Int) async {
-        let outcome: Outcome = Int.random(in: 0..<10) < 8 ? .immediate : Outcome.allCases.randomElement()!
+        // Each window its own share of 即办件 (95 % down to 60 %), so the dashboard's 即办率 differs between them.
+        let share = [0.95, 0.9, 0.8, 0.7, 0.85, 0.6][window % 6]
+        let outcome: Outcome = Double.random(in: 0..<1) < share ? .immediate : [.promised, .joint, .reported, .replied].randomElement()!
         _ = try? await hall.execute(.finish(window: window, outcome: outcome), source: "demo")
     }
     public func rate(window: Int, level: RatingLevel) async { _ = try? await hall.execute(.rate(window: window, level: level), source: "demo") }
@@ -96,8 +98,9 @@ public struct DemoTraffic: Sendable {
                         plan.pressed = true
                         await actions.rate(window: w.number, level: level)
                     }
-                    // Leave the citizen time to press, and the press time to be stored, before the next call.
-                    if plan.rateAt != nil || plan.pressed { continue }
+                    // Leave the citizen time to press, and the press time to be stored, before the next call;
+                    // where the hall's rule says so, a clerk whose citizen does not rate waits out the timeout.
+                    if plan.rateAt != nil || plan.pressed || setup.rules.ratingBlocksNext { continue }
                 }
                 if !ws.paused, !state.candidates(for: w).isEmpty, Int.random(in: 0..<4, using: &rng) == 0 {
                     await actions.call(window: w.number)

@@ -14,11 +14,27 @@ import Testing
         #expect(cfg.setup.categories.count == 5 && cfg.setup.windows.count == 6)
         #expect(cfg.setup.rules.timeZone == "Asia/Shanghai" && cfg.setup.rules.ratingTimeoutSeconds == 30)
         #expect(cfg.server.host == "127.0.0.1" && cfg.database.sync == .full)
+        #expect(cfg.setup.rules.ratingBlocksNext && cfg.setup.category("business")?.defaultOutcome == .promised
+                && cfg.setup.category("hukou")?.defaultOutcome == nil)
         let access = AccessControl(tokens: cfg.tokens)
         let w3 = try #require(access.principal(token: "demo-window-3"))
         #expect(w3.role == .window && w3.window == 3)
         #expect(access.allows(w3, .actAtWindow(3)) && !access.allows(w3, .actAtWindow(4)) && !access.allows(w3, .reports))
         #expect(access.principal(token: "demo-window-33") == nil)
+    }
+
+    @Test func theRatingRuleAndTheKeypadsOutcomeAreConfigured() {
+        let base = "[hall]\nname = \"h\"\n%@[[categories]]\ncode = \"a\"\nname = \"甲\"\nprefix = \"A\"\n%@[[windows]]\nnumber = 1\ncategories = [\"a\"]\n"
+        guard case .success(let off) = ConfigParser.parse(String(format: base, "rating_blocks_next = false\n", "default_outcome = \"joint\"\n")) else {
+            Issue.record("rating_blocks_next / default_outcome not accepted")
+            return
+        }
+        #expect(!off.setup.rules.ratingBlocksNext && off.setup.categories[0].defaultOutcome == .joint)
+        guard case .failure(let bad) = ConfigParser.parse(String(format: base, "", "default_outcome = \"quick\"\n")) else {
+            Issue.record("an unknown default_outcome was accepted")
+            return
+        }
+        #expect(bad.issues.map(\.path) == ["categories[0].default_outcome"] && bad.issues[0].message.contains("承诺件"), "\(bad.issues)")
     }
 
     @Test func everyErrorIsReportedWithItsKeyAndLine() {

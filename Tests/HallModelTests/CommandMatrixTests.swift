@@ -64,15 +64,16 @@ import Testing
     static let noTicket = Expect.rejected("no_ticket_in_service")
     static let inService = Expect.rejected("ticket_in_service")
 
-    /// [command: [phase: expectation]] in the order closed, idle, paused, serving, awaiting, rated.
+    /// [command: [phase: expectation]] in the order closed, idle, paused, serving, awaiting, rated. While a
+    /// rating is awaited, moving on is refused and kept (`rating_skip_refused`, `hall.rating_blocks_next`).
     static let table: [String: [Expect]] = [
         "signIn": [.events([.clerkSignedIn]), .events([.clerkSignedOut, .clerkSignedIn]),
                    .events([.clerkSignedOut, .clerkSignedIn]), inService,
-                   .events([.ratingNotGiven, .clerkSignedOut, .clerkSignedIn]), .events([.clerkSignedOut, .clerkSignedIn])],
+                   .events([.ratingSkipRefused]), .events([.clerkSignedOut, .clerkSignedIn])],
         "signOut": [noClerk, .events([.clerkSignedOut]), .events([.clerkSignedOut]), inService,
-                    .events([.ratingNotGiven, .clerkSignedOut]), .events([.clerkSignedOut])],
+                    .events([.ratingSkipRefused]), .events([.clerkSignedOut])],
         "callNext": [noClerk, .events([.ticketCalled]), .rejected("window_paused"), inService,
-                     .events([.ratingNotGiven, .ticketCalled]), .events([.ticketCalled])],
+                     .events([.ratingSkipRefused]), .events([.ticketCalled])],
         "recall": [noClerk, noTicket, noTicket, .events([.ticketRecalled]), noTicket, noTicket],
         "noShow": [noClerk, noTicket, noTicket, .events([.ticketNoShow]), noTicket, noTicket],
         "transfer": [noClerk, noTicket, noTicket, .events([.ticketTransferred]), noTicket, noTicket],

@@ -139,6 +139,26 @@ import Testing
         #expect(d.state.window(1).phase == "idle")
     }
 
+    /// The caller keypad's evaluate key has no way to choose the outcome class: it takes the category's.
+    @Test func theKeypadsFinishTakesTheCategorysDefaultOutcome() throws {
+        var setup = Fixture.setup
+        setup.categories[1].defaultOutcome = .promised
+        var d = Driver()
+        d.engine = HallEngine(setup: setup)
+        try d.run(.signIn(window: 2, clerk: "c2"))
+        for code in ["social", "hukou"] {
+            try d.run(.issueTicket(category: code, priority: false))
+        }
+        func outcome(_ events: [EventRecord]) -> Outcome? {
+            if case .ticketFinished(let f) = events.first?.event { f.outcome } else { nil }
+        }
+        #expect(try d.run(.callNext(window: 2)).last?.number == "B001")
+        #expect(outcome(try d.run(.finishWithDefaultOutcome(window: 2))) == .promised)
+        try d.run(.rate(window: 2, level: .satisfied))
+        #expect(try d.run(.callNext(window: 2)).last?.number == "A001")
+        #expect(outcome(try d.run(.finishWithDefaultOutcome(window: 2))) == .immediate)
+    }
+
     @Test func transferKeepsIssueTimeAndCanTargetOneWindow() throws {
         var d = Driver()
         try d.run(.signIn(window: 1, clerk: "c1"))
@@ -165,6 +185,7 @@ import Testing
         let finished = try d.run(.finish(window: 3, outcome: .immediate))
         #expect(finished[0].category == "tax" && finished[0].waitSeconds == 180 && finished[0].serviceSeconds == 30)
         // Directed transfer: only window 2 may call it, ahead of its own categories.
+        try d.run(.rate(window: 3, level: .satisfied))
         try d.run(.callNext(window: 3))  // C001
         try d.run(.issueTicket(category: "social", priority: false))
         try d.run(.transfer(window: 3, toCategory: nil, toWindow: 2))

@@ -54,8 +54,39 @@ import Testing
         #expect(e[0].reason == "timeout" && e[1].reason == "nothing_awaited" && e[1].ticket == nil)
     }
 
-    @Test func callingNextEndsTheWait() throws {
+    /// The clerk cannot skip the rating: calling next, signing out or handing the window over while it is
+    /// awaited is refused, and each attempt is an event; once the wait ends, the call goes through.
+    @Test func movingOnWhileARatingIsAwaitedIsRefusedAndKept() throws {
         var d = try Self.served()
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        for (command, attempted) in [(HallCommand.callNext(window: 1), "call_next"), (.signOut(window: 1), "sign_out"),
+                                     (.signIn(window: 1, clerk: "c2"), "sign_in")] {
+            let e = try d.run(command)
+            guard e.count == 1, case .ratingSkipRefused(let r) = e[0].event else {
+                Issue.record("\(command): \(e.map(\.kind))")
+                continue
+            }
+            #expect(r.attempted == attempted && r.ticket == "2026-11-23/A001" && r.clerk == "c1")
+        }
+        #expect(d.state.window(1).awaiting?.ticket == "2026-11-23/A001")
+        // The citizen rates: the call goes through at once.
+        try d.run(.rate(window: 1, level: .satisfied))
+        #expect(try d.run(.callNext(window: 1)).map(\.kind) == [.ticketCalled])
+    }
+
+    @Test func afterTheRatingsWaitTheCallGoesThrough() throws {
+        var d = try Self.served()
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        d.advance(Fixture.setup.rules.ratingTimeoutSeconds + 1)
+        #expect(try d.run(.callNext(window: 1)).map(\.kind) == [.ratingNotGiven, .ticketCalled])
+    }
+
+    /// With `hall.rating_blocks_next = false` calling next ends the wait, as halls without the rule had it.
+    @Test func callingNextEndsTheWaitWhenTheHallAllowsIt() throws {
+        var d = try Self.served()
+        var setup = Fixture.setup
+        setup.rules.ratingBlocksNext = false
+        d.engine = HallEngine(setup: setup)
         try d.run(.issueTicket(category: "hukou", priority: false))
         let e = try d.run(.callNext(window: 1))
         #expect(e.map(\.kind) == [.ratingNotGiven, .ticketCalled])

@@ -59,7 +59,8 @@ import Testing
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let config = dir.appendingPathComponent("counterd.toml")
         try TestHall.toml(name: "页面测试大厅", windows: [1, 2], categories: [("a", "户籍办理", "A")], tokens: ["t-w1", "t-kiosk", "t-display"],
-                          windowNames: true).write(to: config, atomically: true, encoding: .utf8)
+                          // The pages' subject is the calls: the next call need not wait for a rating here.
+                          windowNames: true, hallLines: "rating_blocks_next = false\n").write(to: config, atomically: true, encoding: .utf8)
         func start(_ listen: String) async throws -> (Process, Int) {
             try await Daemon.start(["--config", config.path, "--database", dir.appendingPathComponent("hall.sqlite").path,
                                     "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", listen, "--no-udev",

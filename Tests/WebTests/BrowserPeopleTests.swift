@@ -34,7 +34,8 @@ import Testing
                 """
             let config = dir.appendingPathComponent("counterd.toml")
             try TestHall.toml(name: name, windows: [1, 2], categories: [("a", "户籍办理", "A")], tokens: ["t-w1", "t-w2", "t-kiosk", "t-display", "t-manager"],
-                              windowNames: true, extra: extra).write(to: config, atomically: true, encoding: .utf8)
+                              // Moving on before the rating (A002 below) is allowed here: the rule is tested in ConsoleRuleTests.
+                              windowNames: true, hallLines: "rating_blocks_next = false\n", extra: extra).write(to: config, atomically: true, encoding: .utf8)
             let (daemon, http) = try await Daemon.start(["--config", config.path, "--database", dir.appendingPathComponent("hall.sqlite").path,
                                                          "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0",
                                                          "--no-udev", "--log-level", "notice"])

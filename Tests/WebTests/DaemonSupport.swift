@@ -105,8 +105,8 @@ enum Command {
 enum TestHall {
     static func toml(name: String, windows: [Int] = [1], categories: [(code: String, name: String, prefix: String)] = [("a", "甲", "A")],
                      clerks: [(id: String, name: String)] = [("c1", "张敏")], tokens: [String] = ["t-w1", "t-kiosk"],
-                     windowNames: Bool = false, extra: String = "") -> String {
-        var text = "[hall]\nname = \"\(name)\"\n"
+                     windowNames: Bool = false, hallLines: String = "", extra: String = "") -> String {
+        var text = "[hall]\nname = \"\(name)\"\n" + hallLines
         for c in categories {
             text += "[[categories]]\ncode = \"\(c.code)\"\nname = \"\(c.name.replacingOccurrences(of: "\"", with: "\\\""))\"\nprefix = \"\(c.prefix)\"\n"
         }

@@ -25,7 +25,7 @@ public struct CallerKeypadDriver: DeviceDriver {
         switch action {
         case .call: return .callNext(window: window)
         case .recall: return .recall(window: window)
-        case .evaluate: return .finish(window: window, outcome: .immediate)
+        case .evaluate: return .finishWithDefaultOutcome(window: window)
         case .pause:
             let paused = await hall.window(window)?.paused ?? false
             return paused ? .resume(window: window) : .pause(window: window)

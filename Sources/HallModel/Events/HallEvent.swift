@@ -29,6 +29,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case deviceConnected = "device_connected"
     case deviceLost = "device_lost"
     case chainAnchored = "chain_anchored"
+    case ratingSkipRefused = "rating_skip_refused"
 }
 
 /// What happened in the hall: one case per kind, each with a payload holding exactly the fields that kind
@@ -73,6 +74,8 @@ public enum HallEvent: Sendable, Equatable {
     case deviceLost(DeviceChange)
     /// The log's hash chain starts here, over a log that was kept before it had one.
     case chainAnchored(ChainAnchored)
+    /// A move that would have skipped a citizen's rating, refused.
+    case ratingSkipRefused(RatingSkipRefused)
 
     public var kind: EventKind {
         switch self {
@@ -103,6 +106,7 @@ public enum HallEvent: Sendable, Equatable {
         case .deviceConnected: .deviceConnected
         case .deviceLost: .deviceLost
         case .chainAnchored: .chainAnchored
+        case .ratingSkipRefused: .ratingSkipRefused
         }
     }
 
@@ -130,6 +134,7 @@ public enum HallEvent: Sendable, Equatable {
         case .alertRaised(let p), .alertCleared(let p): p
         case .deviceConnected(let p), .deviceLost(let p): p
         case .chainAnchored(let p): p
+        case .ratingSkipRefused(let p): p
         }
     }
 
@@ -264,6 +269,7 @@ extension EventRecord: Codable {
         case .deviceConnected: .deviceConnected(try DeviceChange(from: d))
         case .deviceLost: .deviceLost(try DeviceChange(from: d))
         case .chainAnchored: .chainAnchored(try ChainAnchored(from: d))
+        case .ratingSkipRefused: .ratingSkipRefused(try RatingSkipRefused(from: d))
         }
     }
 }

@@ -74,3 +74,29 @@ public struct RatingIgnored: EventPayload {
     public var ticketRef: String? { ticket }
     public var numberRef: String? { number }
 }
+
+/// A clerk tried to move on (call the next number, sign out, hang up or call back a ticket, hand the window
+/// over) while the citizen had not yet rated: refused and kept, so a skipped rating is never silent.
+public struct RatingSkipRefused: TicketAtWindowPayload {
+    public var window: Int
+    /// The ticket whose rating the window awaits.
+    public var ticket: String
+    public var number: String
+    /// The clerk who tried.
+    public var clerk: String
+    public var category: String
+    /// "call_next", "sign_out", "park", "call_back" or "sign_in" (another clerk taking the window).
+    public var attempted: String
+    /// When the wait for the rating ends of itself.
+    public var deadline: Date
+
+    public init(window: Int, ticket: String, number: String, clerk: String, category: String, attempted: String, deadline: Date) {
+        self.window = window
+        self.ticket = ticket
+        self.number = number
+        self.clerk = clerk
+        self.category = category
+        self.attempted = attempted
+        self.deadline = deadline
+    }
+}
