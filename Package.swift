@@ -54,7 +54,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // 5. Who may do what: API tokens and roles, the ticket's rating links.
-        .target(name: "Access", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        .target(name: "Access", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")],
+                swiftSettings: strict),
         // 6. counterd.toml and the device profiles: decoded, then validated with key paths and lines.
         .target(
             name: "HallConfig",

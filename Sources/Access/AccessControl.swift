@@ -22,11 +22,14 @@ public enum Permission: Sendable, Equatable {
 /// Checks bearer tokens against the configured SHA-256 hashes.
 public struct AccessControl: Sendable {
     private let entries: [String: TokenEntry]
+    /// Clerk id → stored PIN hash (`ClerkPIN`), for the clerks that have one.
+    public let clerkPINs: [String: String]
 
-    public init(tokens: [TokenEntry]) {
+    public init(tokens: [TokenEntry], clerkPINs: [String: String] = [:]) {
         var map: [String: TokenEntry] = [:]
         for t in tokens { map[t.sha256] = t }
         entries = map
+        self.clerkPINs = clerkPINs
     }
 
     /// Lowercase hex SHA-256 of a token, as written in the config.

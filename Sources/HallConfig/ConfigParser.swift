@@ -83,7 +83,7 @@ private struct Reader {
         }
 
         let categories = categories(f.categories)
-        let clerks = clerks(f.clerks)
+        let (clerks, clerkPINs) = clerks(f.clerks)
         let windows = windows(f.windows, categories: categories)
         let tokens = tokens(f.tokens, windows: windows)
         let devices = devices(f.devices, windows: windows)
@@ -101,7 +101,8 @@ private struct Reader {
         if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
         guard report.issues.isEmpty else { return nil }
         return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules),
-                              server: server, database: database, tokens: tokens, devices: devices, display: display, voice: voice, kiosk: kiosk, alerts: alerts)
+                              server: server, database: database, tokens: tokens, clerkPINs: clerkPINs, devices: devices, display: display,
+                              voice: voice, kiosk: kiosk, alerts: alerts)
     }
 
     func alertSettings(_ t: AlertsSection?) -> AlertSettings {
@@ -230,8 +231,9 @@ private struct Reader {
         return out
     }
 
-    func clerks(_ list: ConfigList<ClerkSection>?) -> [Clerk] {
+    func clerks(_ list: ConfigList<ClerkSection>?) -> ([Clerk], [String: String]) {
         var out: [Clerk] = []
+        var pins: [String: String] = [:]
         var ids = Set<String>()
         for (i, t) in list?.items ?? [] {
             let p = "clerks[\(i)]"
@@ -240,8 +242,15 @@ private struct Reader {
             if id.isEmpty { fail("\(p).id", "must not be empty"); continue }
             if !ids.insert(id).inserted { fail("\(p).id", "duplicate clerk id \"\(id)\""); continue }
             out.append(Clerk(id: id, name: name))
+            if let h = t.pinHash {
+                if ClerkPIN.isStoredForm(h) {
+                    pins[id] = h
+                } else {
+                    fail("\(p).pin_hash", "is not a PIN hash: make one with `counterctl clerk pin \(id)` and paste its line here")
+                }
+            }
         }
-        return out
+        return (out, pins)
     }
 
     func windows(_ list: ConfigList<WindowSection>?, categories: [ServiceCategory]) -> [ServiceWindow] {

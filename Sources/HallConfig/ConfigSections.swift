@@ -57,6 +57,7 @@ struct WindowSection: Decodable {
 struct ClerkSection: Decodable {
     var id: String?
     var name: String?
+    var pinHash: String?
 }
 
 struct TokenSection: Decodable {

@@ -35,6 +35,8 @@ public struct CounterdConfig: Sendable {
     public var server: ServerSettings
     public var database: DatabaseSettings
     public var tokens: [TokenEntry]
+    /// Clerk id → PIN hash, for clerks whose sign-in needs a PIN (`[[clerks]] pin_hash`).
+    public var clerkPINs: [String: String]
     public var devices: [DeviceBinding]
     /// The wording of screens and voice.
     public var display: DisplayTemplates
@@ -43,7 +45,8 @@ public struct CounterdConfig: Sendable {
     public var alerts: AlertSettings
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
-                database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], devices: [DeviceBinding] = [],
+                database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], clerkPINs: [String: String] = [:],
+                devices: [DeviceBinding] = [],
                 display: DisplayTemplates = DisplayTemplates(), voice: VoiceSettings = VoiceSettings(),
                 kiosk: KioskSettings = KioskSettings(), alerts: AlertSettings = AlertSettings()) {
         self.kiosk = kiosk
@@ -52,6 +55,7 @@ public struct CounterdConfig: Sendable {
         self.server = server
         self.database = database
         self.tokens = tokens
+        self.clerkPINs = clerkPINs
         self.devices = devices
         self.display = display
         self.voice = voice

@@ -20,6 +20,8 @@ public struct WebDependencies: Sendable {
     public var links: RatingLinks?
     /// Supervision alerts now active, for the dashboard.
     public var alerts: AlertMonitor?
+    /// Wrong sign-in PINs per window (not reset by a reload).
+    public let pinGuard = PINGuard()
     /// Tokens and report setup, replaced as a whole by a config reload; every copy sees the change.
     private let live: LiveSettings
 

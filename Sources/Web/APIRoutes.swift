@@ -1,7 +1,10 @@
+import Access
 import Foundation
 import HallModel
 import HallRuntime
 import Hummingbird
+import Logging
+import Metrics
 import NIOCore
 import Store
 
@@ -99,8 +102,13 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         }
     }
     windowAction("sign-in") { w, request in
-        struct Body: Decodable { var clerk: String }
-        return .signIn(window: w, clerk: try await JSON.body(Body.self, request).clerk)
+        struct Body: Decodable {
+            var clerk: String
+            var pin: String?
+        }
+        let body = try await JSON.body(Body.self, request)
+        try await checkPIN(deps, window: w, clerk: body.clerk, pin: body.pin)
+        return .signIn(window: w, clerk: body.clerk)
     }
     windowAction("sign-out") { w, _ in .signOut(window: w) }
     windowAction("call-next") { w, _ in .callNext(window: w) }
@@ -172,6 +180,33 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     }
     table.fill(from: router)
     return router
+}
+
+/// A clerk with a PIN (`[[clerks]] pin_hash`) signs in only with it; wrong PINs are counted per window
+/// and, five within ten minutes, lock that window's sign-in for five minutes.
+private func checkPIN(_ deps: WebDependencies, window w: Int, clerk: String, pin: String?) async throws {
+    guard let stored = deps.access.clerkPINs[clerk] else { return }
+    let now = await deps.hall.now
+    if let left = deps.pinGuard.locked(window: w, now: now) {
+        let minutes = Int((left / 60).rounded(.up))
+        throw APIError(.tooManyRequests, code: "pin_locked",
+                       zh: "PIN 已连续输错 \(deps.pinGuard.limit) 次，本窗口的签到已锁定，请 \(minutes) 分钟后再试，或请管理员核对 PIN。",
+                       en: "\(deps.pinGuard.limit) wrong PINs in a row: sign-in at this window is locked; try again in \(minutes) min or ask a manager to check the PIN")
+    }
+    guard let pin, !pin.isEmpty else {
+        throw APIError.badRequest("pin_required", zh: "请输入工作人员 \(clerk) 的签到 PIN。", en: "enter the sign-in PIN of clerk \(clerk)")
+    }
+    // PBKDF2 is slow on purpose: off the server's event loop.
+    let ok = await Task.detached { ClerkPIN.verify(pin, against: stored) }.value
+    guard ok else {
+        let left = deps.pinGuard.failed(window: w, now: now)
+        Counter(label: "counterd_pin_failures_total", dimensions: [("window", String(w))]).increment()
+        Logger(label: "counterd.access").warning("wrong sign-in PIN", metadata: ["window": "\(w)", "clerk": "\(clerk)", "tries_left": "\(left)"])
+        throw APIError(.forbidden, code: "wrong_pin",
+                       zh: left > 0 ? "PIN 不正确，未签到。再输错 \(left) 次，本窗口签到将锁定 5 分钟。" : "PIN 不正确，未签到。本窗口签到已锁定 5 分钟。",
+                       en: left > 0 ? "wrong PIN, not signed in; \(left) more wrong tries lock sign-in here for 5 min" : "wrong PIN, not signed in; sign-in here is locked for 5 min")
+    }
+    deps.pinGuard.succeeded(window: w)
 }
 
 /// The window named in the path: any token may learn that it does not exist (404), only its own

@@ -20,7 +20,7 @@ struct Counterctl: AsyncParsableCommand {
             projections differ, ambiguous device); 78 configuration error.
             """,
         version: CounterdVersion.version,
-        subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self, VerifyCommand.self,
+        subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self, VerifyCommand.self, ClerkCommand.self,
                       DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self])
 }
 

@@ -143,7 +143,7 @@ struct Counterd: AsyncParsableCommand {
                                               fault: fault)
             }
         }
-        let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens),
+        let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
                                    templates: cfg.display, kiosk: kiosk, links: links, alerts: monitor)
         let started = Started()

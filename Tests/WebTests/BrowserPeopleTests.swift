@@ -171,7 +171,12 @@ import Testing
         // The clerk console: sign in, call with the N key, finish with the button.
         _ = try await hall.send("open \(hall.base)/console/window/1?token=t-w1 1366 768")
         let signin = try await hall.send(##"wait 5 !document.getElementById("signin").classList.contains("hidden") && document.getElementById("clerkSelect").options.length"##)
-        #expect(signin["value"] as? Int == 1, "\(signin)")
+        // The blank "choose yourself" entry and the one clerk: nobody is pre-selected.
+        #expect(signin["value"] as? Int == 2, "\(signin)")
+        _ = try await hall.send("tap #signinButton")
+        let nobody = try await hall.send(##"wait 5 document.getElementById("message").textContent.includes("请先选择您的姓名")"##)
+        #expect(nobody["ok"] as? Bool == true, "\(nobody)")
+        _ = try await hall.send(##"eval document.getElementById("clerkSelect").value = "c1""##)
         _ = try await hall.send("tap #signinButton")
         let signed = try await hall.send(##"wait 5 document.getElementById("clerk").textContent.includes("张敏") && document.getElementById("clerk").textContent"##)
         #expect((signed["value"] as? String)?.contains("张敏") == true, "\(signed)")
@@ -182,8 +187,13 @@ import Testing
         var w1 = (state["windows"] as? [[String: Any]])?.first { $0["number"] as? Int == 1 }
         #expect((w1?["serving"] as? [String: Any])?["number"] as? String == "A001")
         _ = try await hall.send("shot \(Self.artifacts.appendingPathComponent("console.png").path)")
+        // The outcome class is the clerk's choice: finishing without one says what to do and does nothing.
         _ = try await hall.send(##"tap #actions button[data-act="finish"]"##)
-        let awaiting = try await hall.send(##"wait 5 document.getElementById("phase").textContent === "等待评价""##)
+        let unchosen = try await hall.send(##"wait 5 document.getElementById("message").textContent.includes("请先选择办件类型") && document.getElementById("currentNumber").textContent"##)
+        #expect(unchosen["value"] as? String == "A001", "\(unchosen)")
+        _ = try await hall.send(##"eval document.getElementById("outcome").value = "promised""##)
+        _ = try await hall.send(##"tap #actions button[data-act="finish"]"##)
+        let awaiting = try await hall.send(##"wait 5 document.getElementById("phase").textContent === "等待评价" && document.getElementById("outcome").value === """##)
         #expect(awaiting["ok"] as? Bool == true, "\(awaiting)")
         state = try await hall.get("/api/state", "t-display").json
         w1 = (state["windows"] as? [[String: Any]])?.first { $0["number"] as? Int == 1 }

@@ -184,6 +184,28 @@ import Testing
         #expect(bad.status == 65 && bad.out.contains("BROKEN at seq 12"), "\(bad)")
     }
 
+    /// `counterctl clerk pin ID`: the PIN from stdin becomes a pin_hash line; pasted into the clerk's entry the
+    /// config checks, a PIN that is not 4–8 digits and an unknown clerk are refused with the reason.
+    @Test func clerkPinMakesTheConfigLine() async throws {
+        let dir = try Self.hallDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("counterd.toml")
+        let made = try await Command.run(CounterctlTests.counterctl, ["clerk", "pin", "c2", "--config", config.path], input: "8642\n")
+        #expect(made.status == 0 && made.out.contains("id = \"c2\" (李娜)"), "\(made)")
+        let line = try #require(made.out.split(separator: "\n").first { $0.hasPrefix("pin_hash = ") })
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "name = \"李娜\"\n", with: "name = \"李娜\"\n\(line)\n").write(to: config, atomically: true, encoding: .utf8)
+        let check = try await Command.run(CounterctlTests.counterctl, ["config", "check", config.path])
+        #expect(check.status == 0, "\(check)")
+        let short = try await Command.run(CounterctlTests.counterctl, ["clerk", "pin", "c2", "--config", config.path], input: "12\n")
+        #expect(short.status == 64 && short.err.contains("4 to 8 digits"), "\(short)")
+        let nobody = try await Command.run(CounterctlTests.counterctl, ["clerk", "pin", "c9", "--config", config.path], input: "1234\n")
+        #expect(nobody.status == 64 && nobody.err.contains("no clerk \"c9\""), "\(nobody)")
+        try text.replacingOccurrences(of: "name = \"李娜\"\n", with: "name = \"李娜\"\npin_hash = \"1234\"\n").write(to: config, atomically: true, encoding: .utf8)
+        let bad = try await Command.run(CounterctlTests.counterctl, ["config", "check", config.path])
+        #expect(bad.status == 78 && (bad.out + bad.err).contains("pin_hash"), "\(bad)")
+    }
+
     /// One writer: while counterd runs, `counterctl rebuild` is refused with a message that says so, and a
     /// second counterd on the same database does not start; `rebuild --check` and reports still work.
     @Test func onlyOneWriterWhileCounterdRuns() async throws {

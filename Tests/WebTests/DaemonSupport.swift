@@ -68,7 +68,7 @@ enum Command {
     }
 
     /// Runs `executable`, in `directory` when given (else the test's own working directory).
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil) async throws -> Output {
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, input: String? = nil) async throws -> Output {
         try await RawHTTP.blocking {
             let p = Process()
             p.executableURL = executable
@@ -77,7 +77,13 @@ enum Command {
             let out = Pipe(), err = Pipe()
             p.standardOutput = out
             p.standardError = err
+            let stdin = Pipe()
+            p.standardInput = input == nil ? FileHandle.nullDevice : stdin
             try p.run()
+            if let input {
+                stdin.fileHandleForWriting.write(Data(input.utf8))
+                try? stdin.fileHandleForWriting.close()
+            }
             // Both pipes drain while the program runs, so a talkative one cannot stall on a full pipe.
             let errors = Collected()
             Thread {
