@@ -64,6 +64,9 @@ private struct Reader {
                 }
             }
         }
+        if let c = f.cases, let d = inRange(c.deadlineWorkingDays, "cases.deadline_working_days", 1...30) {
+            rules.caseDeadlineWorkingDays = d
+        }
 
         var server = ServerSettings()
         if let s = f.server {

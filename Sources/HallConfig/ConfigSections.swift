@@ -16,6 +16,11 @@ struct ConfigFile: Decodable {
     var kiosk: KioskSection?
     var calendar: CalendarSection?
     var alerts: AlertsSection?
+    var cases: CasesSection?
+}
+
+struct CasesSection: Decodable {
+    var deadlineWorkingDays: Int?
 }
 
 struct HallSection: Decodable {

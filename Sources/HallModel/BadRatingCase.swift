@@ -74,5 +74,6 @@ public struct BadRatingCase: Sendable, Equatable, Codable {
     public func overdue(today: String) -> Bool { state != .closed && today > dueDay }
 
     /// Working days a case has to be closed in.
+    /// The default deadline: 15 working days (a province may set fewer, `[cases] deadline_working_days`).
     public static let workingDaysAllowed = 15
 }

@@ -215,7 +215,7 @@ public struct HallEngine: Sendable {
         // Every 差评 opens a follow-up case, in the same commit as the rating.
         for r in out {
             guard case .ticketRated(let rated) = r.event, rated.level.isBad else { continue }
-            let due = setup.rules.workingCalendar.adding(workingDays: BadRatingCase.workingDaysAllowed, to: r.day)
+            let due = setup.rules.workingCalendar.adding(workingDays: setup.rules.caseDeadlineWorkingDays, to: r.day)
             out.append(EventRecord(at: r.at, day: r.day, .caseOpened(CaseOpened(
                 ticket: rated.ticket, number: rated.number, window: rated.window, clerk: rated.clerk, category: rated.category,
                 level: rated.level, servedDay: rated.servedDay, dueDay: due))))

@@ -66,6 +66,9 @@ public struct HallRules: Codable, Sendable, Equatable {
     /// While a window awaits a rating, calling the next number, signing out, hanging up or calling back
     /// are refused (and kept in the log) until the rating comes or its wait ends: the clerk cannot skip it.
     public var ratingBlocksNext: Bool = true
+    /// Working days a 差评 case has from the rating to be closed (`[cases] deadline_working_days`; the
+    /// provinces' rules say 5 to 15).
+    public var caseDeadlineWorkingDays: Int = BadRatingCase.workingDaysAllowed
 
     public init(ratingTimeoutSeconds: Double = 30, maxRecalls: Int = 3, timeZone: String = "Asia/Shanghai",
                 scoreWeights: [Double] = [0, 25, 50, 75, 100], ticketRatingHours: Double = 24) {

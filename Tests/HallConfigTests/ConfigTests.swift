@@ -30,6 +30,12 @@ import Testing
             return
         }
         #expect(!off.setup.rules.ratingBlocksNext && off.setup.categories[0].defaultOutcome == .joint)
+        #expect(off.setup.rules.caseDeadlineWorkingDays == 15)
+        guard case .success(let five) = ConfigParser.parse(String(format: base, "", "") + "[cases]\ndeadline_working_days = 5\n") else {
+            Issue.record("[cases] deadline_working_days not accepted")
+            return
+        }
+        #expect(five.setup.rules.caseDeadlineWorkingDays == 5)
         guard case .failure(let bad) = ConfigParser.parse(String(format: base, "", "default_outcome = \"quick\"\n")) else {
             Issue.record("an unknown default_outcome was accepted")
             return

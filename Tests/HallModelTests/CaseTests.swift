@@ -52,6 +52,16 @@ import Testing
         return (d, e)
     }
 
+    /// A province with a 5-working-day rule: Monday 2026-11-23's case is due the next Monday.
+    @Test func theDeadlineIsTheConfiguredWorkingDays() throws {
+        var d = try RatingFlowTests.served()
+        var setup = Fixture.setup
+        setup.rules.caseDeadlineWorkingDays = 5
+        d.engine = HallEngine(setup: setup)
+        let e = try d.run(.rate(window: 1, level: .dissatisfied))
+        #expect(e.last?.dueDay == "2026-11-30")
+    }
+
     @Test func everyBadRatingOpensACaseInTheSameCommit() throws {
         let (_, e) = try Self.bad()
         #expect(e.map(\.kind) == [.ticketRated, .caseOpened])
