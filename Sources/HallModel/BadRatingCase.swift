@@ -14,13 +14,29 @@ public enum CaseState: String, Codable, Sendable, CaseIterable {
     }
 }
 
+/// The citizen's verdict on the fix, asked when the case is closed (群众对整改结果的评价).
+public enum CaseVerdict: String, Codable, Sendable, CaseIterable {
+    case satisfied
+    case basicallySatisfied = "basically_satisfied"
+    case dissatisfied
+
+    public var chineseName: String {
+        switch self {
+        case .satisfied: "满意"
+        case .basicallySatisfied: "基本满意"
+        case .dissatisfied: "不满意"
+        }
+    }
+}
+
 /// What a manager does to a case. Each is one event in the log, with the manager who did it.
 public enum CaseAction: Sendable, Equatable {
     /// 回访: when, how (phone, visit, SMS …) and what the citizen said.
     case contact(at: Date, method: String, citizenSaid: String)
     /// 整改: what was changed.
     case rectify(note: String)
-    case close(note: String)
+    /// Closing, with the citizen's verdict on the fix when they gave one.
+    case close(note: String, verdict: CaseVerdict? = nil)
 
     public var target: CaseState {
         switch self {

@@ -50,8 +50,9 @@ public struct HallEngine: Sendable {
                                                   contactedAt: at, method: method, note: said)))
             case .rectify(let note):
                 emit(.caseRectified(CaseNoted(ticket: id, window: current.window, clerk: current.clerk, manager: manager, note: note)))
-            case .close(let note):
-                emit(.caseClosed(CaseNoted(ticket: id, window: current.window, clerk: current.clerk, manager: manager, note: note)))
+            case .close(let note, let verdict):
+                emit(.caseClosed(CaseNoted(ticket: id, window: current.window, clerk: current.clerk, manager: manager, note: note,
+                                           verdict: verdict)))
             }
 
         case .deviceStatus(let device, let role, let w, let connected, let detail):

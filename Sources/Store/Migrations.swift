@@ -125,6 +125,9 @@ enum Migrations {
             try db.execute(sql: "ALTER TABLE events ADD COLUMN hash BLOB")
             try V5ChainAnchor.run(db, now: Date())
         }
+        m.registerMigration("v6-case-verdict") { db in
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN citizen_verdict TEXT")
+        }
         return m
     }
 }

@@ -89,8 +89,8 @@ struct Projector {
             try run("UPDATE cases SET state = 'rectified', rectified_at_ms = ?, rectified_by = ?, rectify_note = ? WHERE id = ?",
                     [at, e.manager, e.note, e.ticket])
         case .caseClosed(let e):
-            try run("UPDATE cases SET state = 'closed', closed_at_ms = ?, closed_by = ?, close_note = ? WHERE id = ?",
-                    [at, e.manager, e.note, e.ticket])
+            try run("UPDATE cases SET state = 'closed', closed_at_ms = ?, closed_by = ?, close_note = ?, citizen_verdict = ? WHERE id = ?",
+                    [at, e.manager, e.note, e.verdict?.rawValue, e.ticket])
         case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused,
              .ticketReserved, .ticketVoided, .alertRaised, .alertCleared:
             break

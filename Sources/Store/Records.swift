@@ -166,12 +166,14 @@ public struct CaseRecord: Codable, FetchableRecord, PersistableRecord, Sendable,
     public var closedAtMs: Int64?
     public var closedBy: String?
     public var closeNote: String?
+    /// The citizen's verdict on the fix (`CaseVerdict` raw value).
+    public var citizenVerdict: String?
 
     enum CodingKeys: String, CodingKey {
         case id, number, day, windowNo = "window_no", clerk, category, level, openedAtMs = "opened_at_ms", dueDay = "due_day", state
         case contactedAtMs = "contacted_at_ms", contactedBy = "contacted_by", contactMethod = "contact_method", citizenSaid = "citizen_said"
         case rectifiedAtMs = "rectified_at_ms", rectifiedBy = "rectified_by", rectifyNote = "rectify_note"
-        case closedAtMs = "closed_at_ms", closedBy = "closed_by", closeNote = "close_note"
+        case closedAtMs = "closed_at_ms", closedBy = "closed_by", closeNote = "close_note", citizenVerdict = "citizen_verdict"
     }
 
     /// The case as the engine needs it to decide the next step.

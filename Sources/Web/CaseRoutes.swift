@@ -35,6 +35,9 @@ struct CaseView: Encodable {
     var closedAt: Date?
     var closedBy: String?
     var closeNote: String?
+    /// The citizen's verdict on the fix: satisfied, basically_satisfied, dissatisfied.
+    var citizenVerdict: String?
+    var citizenVerdictName: String?
 
     init(_ c: CaseRecord, setup: HallSetup, today: String) {
         func date(_ ms: Int64?) -> Date? { ms.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
@@ -66,6 +69,8 @@ struct CaseView: Encodable {
         closedAt = date(c.closedAtMs)
         closedBy = c.closedBy
         closeNote = c.closeNote
+        citizenVerdict = c.citizenVerdict
+        citizenVerdictName = c.citizenVerdict.flatMap { CaseVerdict(rawValue: $0)?.chineseName }
     }
 
     /// "2026-11-23-A012" → "2026-11-23/A012".
@@ -108,9 +113,18 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
             var from: String
             var to: String
             var today: String
+            /// 回访率 and 整改率 of the cases opened in the range, in all and per window and per clerk.
+            var summary: CaseSummary
+            var byWindow: [CaseSummary]
+            var byClerk: [CaseSummary]
             var cases: [CaseView]
         }
-        return try JSON.response(Cases(from: from, to: to, today: await deps.today(), cases: try await deps.caseViews(from: from, to: to, filter: filter)))
+        let views = try await deps.caseViews(from: from, to: to, filter: filter)
+        // The rates are over every case opened in the range, whichever the list shows.
+        let opened = filter == "all" ? views : try await deps.caseViews(from: from, to: to, filter: "all")
+        return try JSON.response(Cases(from: from, to: to, today: await deps.today(), summary: CaseSummary(opened, key: "all"),
+                                       byWindow: CaseSummary.grouped(opened) { $0.window.map(String.init) },
+                                       byClerk: CaseSummary.grouped(opened) { $0.clerk }, cases: views))
     }
 
     /// `make` reads the step from the request, given the time now and the case as stored (nil: unknown).
@@ -162,12 +176,23 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
         return .rectify(note: body.note)
     }
     caseAction("close") { request, _, _ in
-        struct Body: Decodable { var note: String? }
+        struct Body: Decodable {
+            var note: String?
+            var verdict: String?
+        }
         let body = try await JSON.body(Body.self, request, allowEmpty: true)
         guard (body.note ?? "").count <= 2000 else {
             throw APIError.badRequest("invalid_note", zh: "办结说明不超过2000字", en: "note is at most 2000 characters")
         }
-        return .close(note: body.note ?? "")
+        var verdict: CaseVerdict?
+        if let v = body.verdict {
+            guard let parsed = CaseVerdict(rawValue: v) else {
+                throw APIError.badRequest("invalid_verdict", zh: "群众对整改的评价须为 satisfied（满意）、basically_satisfied（基本满意）或 dissatisfied（不满意）",
+                                          en: "verdict must be satisfied, basically_satisfied or dissatisfied")
+            }
+            verdict = parsed
+        }
+        return .close(note: body.note ?? "", verdict: verdict)
     }
 }
 
@@ -187,4 +212,38 @@ func range(_ request: Request, _ deps: WebDependencies) async throws -> (String,
     let to = request.uri.queryParameters.get("to") ?? from
     try validateRange(deps, from: from, to: to)
     return (from, to)
+}
+
+/// 回访率 (contacted ÷ opened; the rules ask for 100 %) and 整改率 (rectified ÷ opened) of a set of cases,
+/// with the citizens' verdicts on the fixes.
+struct CaseSummary: Encodable {
+    var key: String
+    var opened: Int
+    var contacted: Int
+    var rectified: Int
+    var closed: Int
+    var overdue: Int
+    /// Percent, one decimal; nil with no cases.
+    var callbackRate: Double?
+    var rectifyRate: Double?
+    /// satisfied, basically_satisfied, dissatisfied → count.
+    var verdicts: [String: Int]
+
+    init(_ cases: [CaseView], key: String) {
+        self.key = key
+        opened = cases.count
+        contacted = cases.filter { $0.contactedAt != nil }.count
+        rectified = cases.filter { $0.rectifiedAt != nil }.count
+        closed = cases.filter { $0.closedAt != nil }.count
+        overdue = cases.filter(\.overdue).count
+        let total = cases.count
+        func percent(_ n: Int) -> Double? { total == 0 ? nil : (Double(n) * 1000 / Double(total)).rounded() / 10 }
+        callbackRate = percent(contacted)
+        rectifyRate = percent(rectified)
+        verdicts = Dictionary(grouping: cases.compactMap(\.citizenVerdict), by: { $0 }).mapValues(\.count)
+    }
+
+    static func grouped(_ cases: [CaseView], by key: (CaseView) -> String?) -> [CaseSummary] {
+        Dictionary(grouping: cases) { key($0) ?? "-" }.sorted { $0.key < $1.key }.map { CaseSummary($0.value, key: $0.key) }
+    }
 }

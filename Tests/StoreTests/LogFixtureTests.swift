@@ -29,7 +29,9 @@ import Testing
         let tables = try LogFixture.tableRows(store)
         let expectedTables = try #require(expected["tables"] as? [String: Any])
         for (table, _) in LogFixture.tables {
-            #expect(try Self.normalized(tables[table] ?? []) == Self.normalized(expectedTables[table] ?? []), "table \(table)")
+            // Columns added after the recording (v6: cases.citizen_verdict) are not in it.
+            let now = (tables[table] ?? []).map { row in row.filter { !LogFixture.laterColumns.contains($0.key) } }
+            #expect(try Self.normalized(now) == Self.normalized(expectedTables[table] ?? []), "table \(table)")
             #expect((tables[table] ?? []).count > 0, "table \(table) is empty")
         }
         let reports = try LogFixture.reports(store)

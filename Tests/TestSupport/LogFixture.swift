@@ -10,6 +10,8 @@ import HallRuntime
 public enum LogFixture {
     public static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/log")
+    /// Projection columns added after the fixture was recorded.
+    public static let laterColumns: Set<String> = ["citizen_verdict"]
     public static let tables = [
         ("tickets", "id"), ("cases", "id"), ("day_stats", "scope, day, key"), ("month_stats", "scope, day, key"),
     ]

@@ -158,6 +158,27 @@ import Testing
         let one = try await RawHTTP.request(port: http, "GET", "/api/cases?from=\(Self.from)&to=\(Self.to)&state=all", token: "t-manager")
         let closed = ((one.json["cases"] as? [[String: Any]]) ?? []).first { $0["id"] as? String == id }
         #expect(closed?["state"] as? String == "closed" && closed?["contacted_by"] as? String != nil && closed?["rectify_note"] as? String == "已处理")
+        // Another case through the API, closed with the citizen's verdict; an unknown verdict is a 400 that names it.
+        let second = try #require(cases.dropFirst().first?["id"] as? String)
+        _ = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/contact", token: "t-manager", json: #"{"method":"电话","citizen_said":"窗口人员态度差"}"#)
+        _ = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/rectify", token: "t-manager", json: #"{"note":"已批评教育"}"#)
+        let badVerdict = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/close", token: "t-manager", json: #"{"verdict":"happy"}"#)
+        #expect(badVerdict.status == 400 && badVerdict.text.contains("invalid_verdict") && badVerdict.text.contains("基本满意"), "\(badVerdict.text)")
+        let withVerdict = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/close", token: "t-manager", json: #"{"verdict":"basically_satisfied"}"#)
+        #expect(withVerdict.status == 200 && withVerdict.json["citizen_verdict_name"] as? String == "基本满意", "\(withVerdict.text)")
+        // 回访率 and 整改率: two of the month's cases called back and rectified.
+        let summary = try await RawHTTP.request(port: http, "GET", "/api/cases?from=\(Self.from)&to=\(Self.to)&state=all", token: "t-manager").json
+        let s = summary["summary"] as? [String: Any] ?? [:]
+        let rate = (Double(2) * 1000 / Double(cases.count)).rounded() / 10
+        #expect(s["opened"] as? Int == cases.count && s["contacted"] as? Int == 2 && s["rectified"] as? Int == 2 && s["closed"] as? Int == 2, "\(s)")
+        #expect(s["callback_rate"] as? Double == rate && s["rectify_rate"] as? Double == rate && (s["verdicts"] as? [String: Int]) == ["basically_satisfied": 1], "\(s)")
+        let byClerk = (summary["by_clerk"] as? [[String: Any]]) ?? []
+        #expect(byClerk.reduce(0) { $0 + (($1["opened"] as? Int) ?? 0) } == cases.count && !byClerk.isEmpty)
+        _ = try await browser.send("open \(base)/dashboard?token=t-manager&from=\(Self.from)&to=\(Self.to)&lang=zh 1366 768")
+        let rateText = rate == rate.rounded() ? String(Int(rate)) : String(rate)  // as JavaScript prints it
+        let shown = try await browser.send(##"wait 5 document.getElementById("caseCounts").textContent.includes("回访率 \##(rateText)%（2/\##(cases.count)）")"##)
+        #expect(shown["ok"] as? Bool == true, "\(shown)")
+
         // A wrong step is refused with the state machine's reason.
         let again = try await RawHTTP.request(port: http, "POST", "/api/cases/\(id)/contact", token: "t-manager", json: #"{"method":"电话","citizen_said":"x"}"#)
         #expect(again.status == 409 && again.text.contains("wrong_case_state"))

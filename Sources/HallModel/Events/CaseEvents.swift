@@ -46,6 +46,8 @@ public struct CaseNoted: EventPayload {
     public var manager: String
     /// What was changed, or the closing note.
     public var note: String
+    /// On closing: the citizen's verdict on the fix (absent when not asked, and in older logs).
+    public var verdict: CaseVerdict?
 
     public var ticketRef: String? { ticket }
     public var windowRef: Int? { window }
