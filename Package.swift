@@ -63,6 +63,7 @@ let package = Package(
                 "HallModel", "Codecs", "Store", "Devices", "Access",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            resources: [.embedInCode("Data/indicators.toml")],
             swiftSettings: strict
         ),
         // 7. Report and export formats (text tables, CSV, XLSX): pure, no I/O.

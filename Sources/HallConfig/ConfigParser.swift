@@ -67,6 +67,16 @@ private struct Reader {
         if let c = f.cases, let d = inRange(c.deadlineWorkingDays, "cases.deadline_working_days", 1...30) {
             rules.caseDeadlineWorkingDays = d
         }
+        var ratings = RatingSettings()
+        if let r = f.ratings {
+            if let b = r.reasonRequiredForBad { ratings.reasonRequiredForBad = b }
+            if let path = r.indicators {
+                switch IndicatorList.load(path: path) {
+                case .success(let list): ratings.indicators = list
+                case .failure(let e): for i in e.issues { fail("ratings.indicators", "\(i.path.replacingOccurrences(of: "ratings.indicators", with: path)): \(i.message)") }
+                }
+            }
+        }
 
         var server = ServerSettings()
         if let s = f.server {
@@ -105,7 +115,7 @@ private struct Reader {
         guard report.issues.isEmpty else { return nil }
         return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules),
                               server: server, database: database, tokens: tokens, clerkPINs: clerkPINs, devices: devices, display: display,
-                              voice: voice, kiosk: kiosk, alerts: alerts)
+                              voice: voice, kiosk: kiosk, alerts: alerts, ratings: ratings)
     }
 
     func alertSettings(_ t: AlertsSection?) -> AlertSettings {

@@ -17,6 +17,12 @@ struct ConfigFile: Decodable {
     var calendar: CalendarSection?
     var alerts: AlertsSection?
     var cases: CasesSection?
+    var ratings: RatingsSection?
+}
+
+struct RatingsSection: Decodable {
+    var indicators: String?
+    var reasonRequiredForBad: Bool?
 }
 
 struct CasesSection: Decodable {

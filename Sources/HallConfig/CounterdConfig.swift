@@ -27,6 +27,19 @@ public struct DatabaseSettings: Sendable, Equatable {
     }
 }
 
+/// What a rating may carry besides its level (`[ratings]`).
+public struct RatingSettings: Sendable, Equatable {
+    /// The indicator list: the national one shipped, or `indicators = PATH`.
+    public var indicators: RatingIndicators
+    /// A 差评 from the tablet or the phone needs at least one reason.
+    public var reasonRequiredForBad: Bool
+
+    public init(indicators: RatingIndicators = IndicatorList.national, reasonRequiredForBad: Bool = true) {
+        self.indicators = indicators
+        self.reasonRequiredForBad = reasonRequiredForBad
+    }
+}
+
 /// The whole of /etc/counterd/counterd.toml.
 public struct CounterdConfig: Sendable {
     public static let defaultPath = "/etc/counterd/counterd.toml"
@@ -43,12 +56,14 @@ public struct CounterdConfig: Sendable {
     public var voice: VoiceSettings
     public var kiosk: KioskSettings
     public var alerts: AlertSettings
+    public var ratings: RatingSettings
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
                 database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], clerkPINs: [String: String] = [:],
                 devices: [DeviceBinding] = [],
                 display: DisplayTemplates = DisplayTemplates(), voice: VoiceSettings = VoiceSettings(),
-                kiosk: KioskSettings = KioskSettings(), alerts: AlertSettings = AlertSettings()) {
+                kiosk: KioskSettings = KioskSettings(), alerts: AlertSettings = AlertSettings(), ratings: RatingSettings = RatingSettings()) {
+        self.ratings = ratings
         self.kiosk = kiosk
         self.alerts = alerts
         self.setup = setup

@@ -11,7 +11,7 @@ public enum HallCommand: Sendable, Equatable {
     case voidTicket(ticket: String, reason: String)
     /// A rating for one ticket (phone via the ticket's QR link, or a window tablet). `served` is the
     /// ticket's stored record (looked up by the caller), nil when the store does not have it.
-    case rateTicket(ticket: String, level: RatingLevel, served: ServedTicket?)
+    case rateTicket(ticket: String, level: RatingLevel, served: ServedTicket?, detail: RatingDetail? = nil)
     case signIn(window: Int, clerk: String)
     case signOut(window: Int)
     case callNext(window: Int)
@@ -28,7 +28,7 @@ public enum HallCommand: Sendable, Equatable {
     case park(window: Int)
     /// Call the most recently parked ticket back into service.
     case callBack(window: Int)
-    case rate(window: Int, level: RatingLevel)
+    case rate(window: Int, level: RatingLevel, detail: RatingDetail? = nil)
     /// A manager's step on a 差评 case; `current` is the case as the store has it (nil: unknown).
     case caseAction(case: String, action: CaseAction, manager: String, current: BadRatingCase?)
     /// A supervision condition started (raised) or stopped holding.
@@ -44,7 +44,7 @@ public enum HallCommand: Sendable, Equatable {
         case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction, .alert: nil
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
-             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .finishWithDefaultOutcome(let w), .rate(let w, _), .park(let w), .callBack(let w):
+             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .finishWithDefaultOutcome(let w), .rate(let w, _, _), .park(let w), .callBack(let w):
             w
         }
     }
@@ -99,5 +99,19 @@ public struct ServedTicket: Sendable, Equatable {
         self.servedDay = servedDay
         self.finishedAt = finishedAt
         self.rated = rated
+    }
+}
+
+/// What a citizen adds to a level on the tablet or the phone: the 评价指标 codes chosen (checked against the
+/// hall's list before the command is made), a comment, and for a 差评 a phone number for the callback.
+public struct RatingDetail: Sendable, Equatable {
+    public var reasons: [String]
+    public var comment: String?
+    public var phone: String?
+
+    public init(reasons: [String] = [], comment: String? = nil, phone: String? = nil) {
+        self.reasons = reasons
+        self.comment = comment
+        self.phone = phone
     }
 }

@@ -82,11 +82,11 @@ public struct HallEngine: Sendable {
             guard let r = s.reserved.first(where: { $0.id == id }) else { throw .notReserved(ticket: id) }
             emit(.ticketVoided(TicketVoided(ticket: r.id, number: r.number, category: r.category, reason: reason)))
 
-        case .rateTicket(let id, let level, let served):
+        case .rateTicket(let id, let level, let served, let detail):
             // Still awaited at its window: exactly the keypad's rating, which ends the wait there.
             if let ws = s.windows.values.sorted(by: { $0.number < $1.number }).first(where: { $0.awaiting?.ticket == id }),
                let a = ws.awaiting {
-                emit(.ticketRated(TicketRated(window: ws.number, awaiting: a, level: level)))
+                emit(.ticketRated(TicketRated(window: ws.number, awaiting: a, level: level).with(detail)))
                 break
             }
             guard let served else { throw .ticketNotServed(ticket: id) }
@@ -99,7 +99,7 @@ public struct HallEngine: Sendable {
             }
             // The window's wait ended without a rating (rating_not_given); this one replaces it in the figures.
             emit(.ticketRated(TicketRated(window: served.window, ticket: served.ticket, number: served.number, clerk: served.clerk,
-                                          category: served.category, servedDay: served.servedDay, level: level, reason: "late")))
+                                          category: served.category, servedDay: served.servedDay, level: level, reason: "late").with(detail)))
 
         case .signIn(let w, let clerk):
             _ = try windowConfig(w)
@@ -200,13 +200,13 @@ public struct HallEngine: Sendable {
             endAwaiting(ws, reason: "next_call", emit: emit)
             emit(.ticketCalledBack(TicketAtWindow(w, clerk, parked.ticket)))
 
-        case .rate(let w, let level):
+        case .rate(let w, let level, let detail):
             _ = try windowConfig(w)
             let ws = s.window(w)
             if ws.clerk == nil {
                 emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "no_clerk")))
             } else if let a = ws.awaiting {
-                emit(.ticketRated(TicketRated(window: w, awaiting: a, level: level)))
+                emit(.ticketRated(TicketRated(window: w, awaiting: a, level: level).with(detail)))
             } else if let last = ws.lastRated {
                 emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "duplicate", ticket: last)))
             } else {

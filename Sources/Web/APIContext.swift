@@ -28,25 +28,27 @@ public struct WebDependencies: Sendable {
     public var access: AccessControl { live.withLock { $0.access } }
     public var reports: Reports { live.withLock { $0.reports } }
     public var templates: DisplayTemplates { live.withLock { $0.templates } }
+    public var ratingRules: RatingRules { live.withLock { $0.ratings } }
 
     public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil,
                 devices: HealthBoard? = nil, templates: DisplayTemplates = DisplayTemplates(), kiosk: KioskDesk? = nil,
-                links: RatingLinks? = nil, alerts: AlertMonitor? = nil) {
+                links: RatingLinks? = nil, alerts: AlertMonitor? = nil, ratings: RatingRules = RatingRules(indicators: .empty, reasonRequiredForBad: false)) {
         self.alerts = alerts
         self.hall = hall
         self.kiosk = kiosk
         self.links = links
-        self.live = LiveSettings(Live(access: access, reports: reports, templates: templates))
+        self.live = LiveSettings(Live(access: access, reports: reports, templates: templates, ratings: ratings))
         self.registry = registry
         self.devices = devices
     }
 
     /// Applies a reloaded config's tokens, setup and wording to every request from now on.
-    public func reconfigure(access: AccessControl, reports: Reports, templates: DisplayTemplates? = nil) {
+    public func reconfigure(access: AccessControl, reports: Reports, templates: DisplayTemplates? = nil, ratings: RatingRules? = nil) {
         live.withLock { l in
             l.access = access
             l.reports = reports
             if let templates { l.templates = templates }
+            if let ratings { l.ratings = ratings }
         }
     }
 }
@@ -55,6 +57,7 @@ struct Live: Sendable {
     var access: AccessControl
     var reports: Reports
     var templates: DisplayTemplates
+    var ratings: RatingRules
 }
 
 final class LiveSettings: Sendable {

@@ -137,12 +137,8 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     }
     windows.post(":window/rating") { request, context in
         let number = try await knownWindow(context, request, deps)
-        struct Body: Decodable { var level: Int }
-        let body = try await JSON.body(Body.self, request)
-        guard let level = RatingLevel(rawValue: body.level) else {
-            throw APIError.badRequest("invalid_level", zh: "评价等级须为 1 至 5", en: "level must be 1 (非常不满意) to 5 (非常满意)")
-        }
-        let events = try await deps.run(.rate(window: number, level: level), source: "web-evaluator:\(number)")
+        let (level, detail) = try await JSON.body(RatingInput.self, request).checked(deps.ratingRules)
+        let events = try await deps.run(.rate(window: number, level: level, detail: detail), source: "web-evaluator:\(number)")
         if let rated = events.rating {
             return try JSON.response(RatingResult(accepted: true, ticket: rated.ticket, level: level.rawValue,
                                                   levelName: level.chineseName, events: events.map(EventView.init)), status: .created)

@@ -123,6 +123,25 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         }
     }
 
+    // The 评价指标 the tablet and the phone offer after a level: public, as the national list is.
+    api.get("indicators") { _, _ in
+        struct Item: Encodable {
+            var code: String
+            var level: Int
+            var levelName: String
+            var text: String
+        }
+        struct List: Encodable {
+            var version: String
+            var reasonRequiredForBad: Bool
+            var indicators: [Item]
+        }
+        let rules = deps.ratingRules
+        return try JSON.response(List(version: rules.indicators.version, reasonRequiredForBad: rules.reasonRequiredForBad,
+                                      indicators: rules.indicators.indicators.map {
+                                          Item(code: $0.code, level: $0.level.rawValue, levelName: $0.level.chineseName, text: $0.text) }))
+    }
+
     // Rating by ticket: the token is the only credential, and it opens one ticket's rating and nothing else.
     api.get("rate/:token") { _, context in
         let (ticket, record) = try await ratedTicket(deps, context)
@@ -130,13 +149,9 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
     }
     api.post("rate/:token") { request, context in
         let (ticket, record) = try await ratedTicket(deps, context)
-        struct Body: Decodable { var level: Int }
-        let body = try await JSON.body(Body.self, request)
-        guard let level = RatingLevel(rawValue: body.level) else {
-            throw APIError.badRequest("invalid_level", zh: "评价等级须为 1 至 5", en: "level must be 1 (非常不满意) to 5 (非常满意)")
-        }
+        let (level, detail) = try await JSON.body(RatingInput.self, request).checked(deps.ratingRules)
         let served = record.flatMap(servedTicket)
-        let events = try await deps.run(.rateTicket(ticket: ticket, level: level, served: served), source: "ticket-link")
+        let events = try await deps.run(.rateTicket(ticket: ticket, level: level, served: served, detail: detail), source: "ticket-link")
         if events.contains(where: { $0.event.kind == .ticketRated }) {
             struct Accepted: Encodable {
                 var accepted = true

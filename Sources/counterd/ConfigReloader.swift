@@ -81,7 +81,8 @@ actor ConfigReloader {
             return b.id
         })
         let devicesChange = await devices.supervisor.reconfigure(cfg.devices, restart: restart, driverFor: { factory.driver(for: $0) })
-        web.reconfigure(access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs), reports: Reports(store: hall.store, setup: cfg.setup), templates: cfg.display)
+        web.reconfigure(access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs), reports: Reports(store: hall.store, setup: cfg.setup), templates: cfg.display,
+                        ratings: RatingRules(indicators: cfg.ratings.indicators, reasonRequiredForBad: cfg.ratings.reasonRequiredForBad))
         await kiosk.reconfigure(cfg.kiosk, printers: library.printerProfiles(for: cfg.devices))
         await monitor.reconfigure(cfg.alerts.rules)
         if cfg.alerts.webhook != current.alerts.webhook {

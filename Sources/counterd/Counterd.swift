@@ -145,7 +145,8 @@ struct Counterd: AsyncParsableCommand {
         }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
-                                   templates: cfg.display, kiosk: kiosk, links: links, alerts: monitor)
+                                   templates: cfg.display, kiosk: kiosk, links: links, alerts: monitor,
+                                   ratings: RatingRules(indicators: cfg.ratings.indicators, reasonRequiredForBad: cfg.ratings.reasonRequiredForBad))
         let started = Started()
         let host = cfg.server.host
         let hallName = cfg.setup.name

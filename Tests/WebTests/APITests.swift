@@ -54,7 +54,7 @@ extension Result where Failure == any Error {
             let rate = try await s.call("POST", "/api/windows/1/rating", token: "t-window-1", json: #"{"level":5}"#)
             #expect(rate.status == 201 && rate.json["accepted"] as? Bool == true && rate.json["ticket"] as? String == "2026-11-23/A001")
             #expect(rate.json["level_name"] as? String == "非常满意")
-            let again = try await s.call("POST", "/api/windows/1/rating", token: "t-window-1", json: #"{"level":1}"#)
+            let again = try await s.call("POST", "/api/windows/1/rating", token: "t-window-1", json: #"{"level":1,"reasons":["115"]}"#)
             #expect(again.status == 409 && again.errorCode == "rating_duplicate")
             let nothing = try await s.call("POST", "/api/windows/2/rating", token: "t-window-2", json: #"{"level":3}"#)
             #expect(nothing.status == 409 && nothing.errorCode == "rating_no_clerk")

@@ -1,6 +1,8 @@
 import Foundation
+import HallModel
 import HallRuntime
 import Simulators
+import Store
 import TestSupport
 import Testing
 
@@ -204,19 +206,37 @@ import Testing
         let buttons = try await hall.send(##"wait 5 !document.getElementById("levels").classList.contains("hidden")"##)
         #expect(buttons["ok"] as? Bool == true, "the tablet shows no rating buttons: \(buttons)")
         _ = try await hall.send("shot \(Self.artifacts.appendingPathComponent("evaluator-tablet.png").path)")
-        _ = try await hall.send(##"tap #levels button[data-level="5"]"##)
+        // 不满意: the eight reasons of that level appear; sending none is refused on the page; two reasons, a
+        // comment and a callback number are stored with the rating.
+        _ = try await hall.send(##"tap #levels button[data-level="2"]"##)
+        let offered = try await hall.send(##"wait 5 [...document.querySelectorAll("#reasons .rp-reasons button")].map(b => b.dataset.code).join(",")"##)
+        #expect(offered["value"] as? String == "207,208,209,210,211,212,213,214", "\(offered)")
+        let title = try await hall.send(##"eval document.querySelector("#reasons .rp-title").textContent"##)
+        #expect((title["value"] as? String)?.contains("您选择了“不满意”，请选择原因") == true, "\(title)")
+        _ = try await hall.send("shot \(Self.artifacts.appendingPathComponent("evaluator-reasons.png").path)")
+        _ = try await hall.send("tap #reasons .rp-submit")
+        let refused = try await hall.send(##"wait 5 document.querySelector("#reasons .rp-error").textContent.includes("至少选择一项")"##)
+        #expect(refused["ok"] as? Bool == true, "\(refused)")
+        _ = try await hall.send(##"tap #reasons button[data-code="213"]"##)
+        _ = try await hall.send(##"tap #reasons button[data-code="214"]"##)
+        _ = try await hall.send(##"eval (() => { document.querySelector("#reasons .rp-comment").value = "等了很久"; document.querySelector("#reasons .rp-phone").value = "13800138000"; })()"##)
+        _ = try await hall.send("tap #reasons .rp-submit")
         let thanks = try await hall.send(##"wait 5 !document.getElementById("thanks").classList.contains("hidden")"##)
         #expect(thanks["ok"] as? Bool == true)
-        let second = try await hall.post("/api/windows/1/rating", "t-w1", #"{"level":1}"#)
+        let stored = try EventStore.readOnly(path: hall.dir.appendingPathComponent("hall.sqlite").path).events(after: 0)
+            .compactMap { e -> TicketRated? in if case .ticketRated(let r) = e.record.event { r } else { nil } }
+        #expect(stored.count == 1 && stored.first?.reasons == ["213", "214"] && stored.first?.comment == "等了很久"
+                && stored.first?.phone == "13800138000" && stored.first?.level == .dissatisfied, "\(stored)")
+        let second = try await hall.post("/api/windows/1/rating", "t-w1", #"{"level":1,"reasons":["115"]}"#)
         #expect(second.status == 409)
         var report = try await hall.windowReport()
-        #expect(report["rated"] as? Int == 1 && (report["ratings"] as? [Int]) == [0, 0, 0, 0, 1], "\(report)")
+        #expect(report["rated"] as? Int == 1 && (report["ratings"] as? [Int]) == [0, 1, 0, 0, 0], "\(report)")
 
         // The phone page behind A001's QR code: already rated at the tablet, so nothing more counts.
         _ = try await hall.send("open \(hall.base)\(qr) 390 844")
         let phone = try await hall.send(##"wait 5 document.getElementById("message").textContent"##)
         #expect((phone["value"] as? String)?.contains("已评价") == true, "\(phone)")
-        let direct = try await hall.post("/api/rate/\(qr.dropFirst(3))", "", #"{"level":1}"#)
+        let direct = try await hall.post("/api/rate/\(qr.dropFirst(3))", "", #"{"level":1,"reasons":["115"]}"#)
         #expect(direct.status == 409)
         // A forged token (A001's with one digit changed, and A002's name with A001's code): not valid, nothing stored.
         var forged = Array(qr)
@@ -224,9 +244,9 @@ import Testing
         _ = try await hall.send("open \(hall.base)\(String(forged)) 390 844")
         let bad = try await hall.send(##"wait 5 document.getElementById("ticket").textContent.includes("无效")"##)
         #expect(bad["ok"] as? Bool == true, "\(bad)")
-        #expect(try await hall.post("/api/rate/\(String(forged).dropFirst(3))", "", #"{"level":1}"#).status == 404)
+        #expect(try await hall.post("/api/rate/\(String(forged).dropFirst(3))", "", #"{"level":1,"reasons":["115"]}"#).status == 404)
         let swapped = qr.replacingOccurrences(of: "-A001.", with: "-A002.")
-        #expect(try await hall.post("/api/rate/\(swapped.dropFirst(3))", "", #"{"level":1}"#).status == 404)
+        #expect(try await hall.post("/api/rate/\(swapped.dropFirst(3))", "", #"{"level":1,"reasons":["115"]}"#).status == 404)
         report = try await hall.windowReport()
         #expect(report["rated"] as? Int == 1, "\(report)")
 
@@ -240,7 +260,13 @@ import Testing
         let page = try await hall.send(##"eval document.body.innerText"##)
         #expect((page["value"] as? String)?.contains("张敏") == false, "the phone page shows the clerk")
         _ = try await hall.send("shot \(Self.artifacts.appendingPathComponent("rate-phone.png").path)")
-        _ = try await hall.send(##"tap #levels button[data-level="2"]"##)
+        _ = try await hall.send(##"tap #levels button[data-level="5"]"##)
+        _ = try await hall.send(##"wait 5 document.querySelectorAll("#reasons .rp-reasons button").length === 8"##)
+        // On a phone the reasons run below the fold: scrolled to, as a thumb would.
+        _ = try await hall.send(##"eval document.querySelector('#reasons button[data-code="517"]').scrollIntoView({block: "center"})"##)
+        _ = try await hall.send(##"tap #reasons button[data-code="517"]"##)
+        _ = try await hall.send(##"eval document.querySelector("#reasons .rp-submit").scrollIntoView({block: "center"})"##)
+        _ = try await hall.send("tap #reasons .rp-submit")
         let thanked = try await hall.send(##"wait 5 document.getElementById("message").textContent.includes("感谢")"##)
         #expect(thanked["ok"] as? Bool == true, "\(thanked)")
         #expect(try await hall.post("/api/rate/\(codes[1].dropFirst(3))", "", #"{"level":5}"#).status == 409)

@@ -42,7 +42,7 @@ import Testing
         for _ in 0..<3 { #expect(try await post("/api/tickets", "t-kiosk", #"{"category":"hukou"}"#) == 201) }
         #expect(try await post("/api/windows/1/call-next", "t-w1") == 200)
         #expect(try await post("/api/windows/1/finish", "t-w1") == 200)
-        #expect(try await post("/api/windows/1/rating", "t-w1", #"{"level":2}"#) == 201)
+        #expect(try await post("/api/windows/1/rating", "t-w1", #"{"level":2,"reasons":["213"]}"#) == 201)
         #expect(try await post("/api/windows/1/call-next", "t-w1") == 200)
 
         // status: the queue and the window as the administrator sees them.

@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import HallConfig
 import HallModel
 import HallRuntime
 import Hummingbird
@@ -30,14 +31,15 @@ struct TestServer {
     let clock: ManualClock
 
     /// Runs `body` against a live server, then stops it and removes its files.
-    static func with(clerkPINs: [String: String] = [:], _ body: (TestServer) async throws -> Void) async throws {
+    static func with(clerkPINs: [String: String] = [:], ratings: RatingRules = RatingRules(indicators: IndicatorList.national),
+                     _ body: (TestServer) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("counterd-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try EventStore(path: dir.appendingPathComponent("web.sqlite").path)
         let clock = ManualClock(Date(timeIntervalSince1970: 1_795_395_600))
         let hall = try Hall(setup: setup, store: store, clock: clock)
-        let deps = WebDependencies(hall: hall, access: AccessControl(tokens: tokens, clerkPINs: clerkPINs), reports: Reports(store: store, setup: setup))
+        let deps = WebDependencies(hall: hall, access: AccessControl(tokens: tokens, clerkPINs: clerkPINs), reports: Reports(store: store, setup: setup), ratings: ratings)
         var logger = Logger(label: "test.http")
         logger.logLevel = .warning
         let (ports, portFeed) = AsyncStream<Int>.makeStream()

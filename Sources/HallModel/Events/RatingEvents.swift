@@ -16,6 +16,22 @@ public struct TicketRated: TicketAtWindowPayload {
     public var level: RatingLevel
     /// "late": given by ticket after the window's wait ended; it replaces that rating_not_given in the figures.
     public var reason: String?
+    /// The 评价指标 codes the citizen chose (absent from a keypad, and in older logs).
+    public var reasons: [String]?
+    /// 文字评价, at most 200 characters.
+    public var comment: String?
+    /// For a 差评: the number the citizen gave for the callback.
+    public var phone: String?
+
+    /// The same rating with what the citizen added on the tablet or the phone.
+    func with(_ d: RatingDetail?) -> TicketRated {
+        guard let d else { return self }
+        var r = self
+        r.reasons = d.reasons.isEmpty ? nil : d.reasons
+        r.comment = d.comment.flatMap { $0.isEmpty ? nil : $0 }
+        r.phone = d.phone.flatMap { $0.isEmpty ? nil : $0 }
+        return r
+    }
 
     public init(window: Int, ticket: String, number: String, clerk: String, category: String, servedDay: String, level: RatingLevel, reason: String? = nil) {
         self.window = window

@@ -21,3 +21,34 @@ function randomID() {
   crypto.getRandomValues(b);
   return Array.from(b, x => x.toString(16).padStart(2, "0")).join("");
 }
+
+// 好差评 after the level: that level's reasons (评价指标, several may be chosen), an optional comment, and for
+// a 差评 an optional phone number for the callback. `submit(body)` posts it; `back()` returns to the levels.
+let indicatorList = null;
+async function reasonPanel(el, level, levelName, submit, back) {
+  if (!indicatorList) indicatorList = await api("GET", "/api/indicators");
+  const bad = level <= 2, needed = bad && indicatorList.reason_required_for_bad;
+  const items = indicatorList.indicators.filter(i => i.level === level);
+  el.innerHTML = `<div class="rp-title">您选择了“${esc(levelName)}”，请选择原因${needed ? "（至少选一项）" : "（可多选，也可不选）"}</div>
+    <div class="rp-reasons">${items.map(i => `<button type="button" data-code="${esc(i.code)}">${esc(i.text)}</button>`).join("")}</div>
+    <textarea class="rp-comment" maxlength="200" rows="2" placeholder="其他意见（可不填，200 字以内）"></textarea>
+    ${bad ? `<input class="rp-phone" type="tel" inputmode="tel" maxlength="13" placeholder="联系电话（可不填）">
+             <div class="rp-note">留下电话，工作人员会回访您并告知整改结果；电话只用于这次回访。</div>` : ""}
+    <div class="rp-actions"><button type="button" class="rp-back">重新选择</button><button type="button" class="rp-submit">提交评价</button></div>
+    <div class="rp-error"></div>`;
+  el.classList.remove("hidden");
+  el.querySelector(".rp-reasons").onclick = e => { const b = e.target.closest("button"); if (b) b.classList.toggle("on"); };
+  el.querySelector(".rp-back").onclick = back;
+  el.querySelector(".rp-submit").onclick = async () => {
+    const reasons = [...el.querySelectorAll(".rp-reasons button.on")].map(b => b.dataset.code);
+    const error = el.querySelector(".rp-error");
+    if (needed && !reasons.length) { error.textContent = "请至少选择一项原因，以便我们改进。"; return; }
+    const body = { level, reasons };
+    const comment = el.querySelector(".rp-comment").value.trim();
+    if (comment) body.comment = comment;
+    const phone = el.querySelector(".rp-phone");
+    if (phone && phone.value.trim()) body.phone = phone.value.trim();
+    el.querySelector(".rp-submit").disabled = true;
+    try { await submit(body); } catch (err) { error.textContent = err.message; el.querySelector(".rp-submit").disabled = false; }
+  };
+}
