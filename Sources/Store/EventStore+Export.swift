@@ -51,3 +51,24 @@ extension EventStore {
         }
     }
 }
+
+extension EventStore {
+    /// One count of ratings given with one 评价指标 code.
+    public struct ReasonCount: Sendable, Equatable {
+        public var key: String
+        public var code: String
+        public var level: Int
+        public var count: Int
+    }
+
+    /// Ratings per reason code and key (window number, clerk id or category code) for served days [from, to],
+    /// most frequent first within each key.
+    public func reasonCounts(scope: String, fromDay from: String, toDay to: String) throws -> [ReasonCount] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT key, code, level, SUM(count) AS n FROM reason_stats WHERE scope = ? AND day >= ? AND day <= ?
+                GROUP BY key, code, level ORDER BY key, n DESC, code
+                """, arguments: [scope, from, to]).map { ReasonCount(key: $0["key"], code: $0["code"], level: $0["level"], count: $0["n"]) }
+        }
+    }
+}

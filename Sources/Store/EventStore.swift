@@ -148,7 +148,7 @@ public struct EventStore: Sendable {
     /// Recomputes `tickets` and `day_stats` from the log, in one transaction.
     public func rebuildProjections() throws {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM tickets; DELETE FROM day_stats; DELETE FROM month_stats; DELETE FROM cases;")
+            try db.execute(sql: "DELETE FROM tickets; DELETE FROM day_stats; DELETE FROM month_stats; DELETE FROM cases; DELETE FROM reason_stats;")
             var after: Int64 = 0
             while true {
                 let batch = try Self.events(after: after, limit: 20_000, in: db)

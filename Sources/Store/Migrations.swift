@@ -128,6 +128,17 @@ enum Migrations {
         m.registerMigration("v6-case-verdict") { db in
             try db.execute(sql: "ALTER TABLE cases ADD COLUMN citizen_verdict TEXT")
         }
+        m.registerMigration("v7-reason-stats") { db in
+            // Ratings per 评价指标 code, per window, clerk and category and served day. Empty at creation:
+            // no log before this release carries reasons (they came with v6's release).
+            try db.execute(sql: """
+                CREATE TABLE reason_stats (
+                    scope TEXT NOT NULL, day TEXT NOT NULL, key TEXT NOT NULL, code TEXT NOT NULL,
+                    level INTEGER NOT NULL, count INTEGER NOT NULL,
+                    PRIMARY KEY (scope, day, key, code)
+                )
+                """)
+        }
         return m
     }
 }

@@ -69,6 +69,14 @@ struct Projector {
         case .ticketRated(let e):
             try run("UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ? WHERE id = ?",
                     [e.level.rawValue, at, e.ticket])
+            for code in e.reasons ?? [] {
+                for (scope, key) in [("window", String(e.window)), ("clerk", e.clerk), ("category", e.category)] {
+                    try run("""
+                        INSERT INTO reason_stats (scope, day, key, code, level, count) VALUES (?, ?, ?, ?, ?, 1)
+                        ON CONFLICT (scope, day, key, code) DO UPDATE SET count = count + 1
+                        """, [scope, e.servedDay, key, code, e.level.rawValue])
+                }
+            }
         case .ratingNotGiven(let e):
             try run("UPDATE tickets SET rating_state = 'not_rated' WHERE id = ?", [e.ticket])
         case .dayStarted(let e):

@@ -46,6 +46,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     addPeoplePages(router, deps)
     addCaseRoutes(router, deps)
     addDashboardRoutes(router, deps)
+    addReasonRoutes(router, deps)
 
     let api = router.group("api")
     api.get("state") { request, _ in

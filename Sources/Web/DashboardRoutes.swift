@@ -38,6 +38,8 @@ struct DashboardView: Encodable {
     var servedByHour: [Int]
     var casesOpen: Int
     var casesOverdue: Int
+    /// Each window's most frequent 差评 reasons (up to three), by window number.
+    var badReasons: [String: [ReasonView]]
 }
 
 func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
@@ -123,5 +125,44 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
         clerks: try reports.rows(.clerk, from: from, to: to, today: today),
         categories: try reports.rows(.category, from: from, to: to, today: today),
         daily: daily, waitHistogram: buckets, servedByHour: byHour,
-        casesOpen: unclosed.count, casesOverdue: unclosed.filter { $0.model.overdue(today: today) }.count)
+        casesOpen: unclosed.count, casesOverdue: unclosed.filter { $0.model.overdue(today: today) }.count,
+        badReasons: Dictionary(grouping: try ReasonView.rows(deps, scope: "window", from: from, to: to).filter { $0.level <= 2 }, by: \.key)
+            .mapValues { Array($0.prefix(3)) })
+}
+
+/// How often a 评价指标 code was given, for one window, clerk or category.
+struct ReasonView: Encodable {
+    var key: String
+    var code: String
+    var level: Int
+    var text: String
+    var count: Int
+
+    static func rows(_ deps: WebDependencies, scope: String, from: String, to: String) throws -> [ReasonView] {
+        let list = deps.ratingRules.indicators
+        return try deps.hall.store.reasonCounts(scope: scope, fromDay: from, toDay: to).map {
+            ReasonView(key: $0.key, code: $0.code, level: $0.level, text: list.indicator($0.code)?.text ?? $0.code, count: $0.count)
+        }
+    }
+}
+
+func addReasonRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+    // Ratings per reason code for each window, clerk or category: /api/reports/windows/reasons?from=&to=
+    router.group("api").get("reports/:scope/reasons") { request, context in
+        _ = try deps.authorize(request, .reports)
+        let scopes = ["windows": "window", "clerks": "clerk", "categories": "category"]
+        guard let name = context.parameters.get("scope"), let scope = scopes[name] else {
+            throw APIError(.notFound, code: "unknown_report", zh: "报表须为 windows、clerks 或 categories", en: "report must be windows, clerks or categories")
+        }
+        let (from, to) = try await range(request, deps)
+        struct Reasons: Encodable {
+            var scope: String
+            var from: String
+            var to: String
+            var version: String
+            var rows: [ReasonView]
+        }
+        return try JSON.response(Reasons(scope: name, from: from, to: to, version: deps.ratingRules.indicators.version,
+                                         rows: try ReasonView.rows(deps, scope: scope, from: from, to: to)))
+    }
 }

@@ -272,6 +272,11 @@ import Testing
         #expect(try await hall.post("/api/rate/\(codes[1].dropFirst(3))", "", #"{"level":5}"#).status == 409)
         report = try await hall.windowReport()
         #expect(report["rated"] as? Int == 2 && (report["ratings"] as? [Int]) == [0, 1, 0, 0, 1] && report["not_rated"] as? Int == 0, "\(report)")
+        // The managers' dashboard names window 1's 差评 reasons, as the tablet took them.
+        _ = try await hall.send("open \(hall.base)/dashboard?token=t-manager&lang=zh 1366 768")
+        let reasons = try await hall.send(##"wait 5 document.querySelector('#badReasons tr[data-window="1"]') && document.querySelector('#badReasons tr[data-window="1"]').innerText"##)
+        let text = reasons["value"] as? String ?? ""
+        #expect(text.contains("213 窗口人员业务不熟练（1）") && text.contains("214 服务态度生硬（1）") && !text.contains("517"), "\(reasons)")
     }
 }
 

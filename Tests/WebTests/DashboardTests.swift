@@ -178,6 +178,9 @@ import Testing
         let rateText = rate == rate.rounded() ? String(Int(rate)) : String(rate)  // as JavaScript prints it
         let shown = try await browser.send(##"wait 5 document.getElementById("caseCounts").textContent.includes("回访率 \##(rateText)%（2/\##(cases.count)）")"##)
         #expect(shown["ok"] as? Bool == true, "\(shown)")
+        // The month's traffic came from keypads (levels only): the reasons table says there are none.
+        let reasons = try await browser.send(##"wait 5 document.querySelector("#badReasons thead") !== null && document.querySelector("#badReasons tbody").innerText"##)
+        #expect((reasons["value"] as? String)?.isEmpty == false, "\(reasons)")
 
         // A wrong step is refused with the state machine's reason.
         let again = try await RawHTTP.request(port: http, "POST", "/api/cases/\(id)/contact", token: "t-manager", json: #"{"method":"电话","citizen_said":"x"}"#)

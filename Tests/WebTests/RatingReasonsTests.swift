@@ -43,6 +43,19 @@ import Testing
                 if case .ticketRated(let r) = e.record.event { r } else { nil }
             }
             #expect(rated.count == 1 && rated[0].reasons == ["213", "209"] && rated[0].comment == "等候太久" && rated[0].phone == "010-62345678")
+            // Counted per reason code for the window, the clerk and the category; the dashboard lists the window's 差评 reasons.
+            for (scope, key) in [("windows", "1"), ("clerks", "c1"), ("categories", "hukou")] {
+                let r = try await s.call("GET", "/api/reports/\(scope)/reasons", token: "t-manager")
+                let rows = (r.json["rows"] as? [[String: Any]]) ?? []
+                #expect(r.status == 200 && rows.compactMap { $0["code"] as? String }.sorted() == ["209", "213"]
+                        && rows.allSatisfy { $0["key"] as? String == key && $0["count"] as? Int == 1 }, "\(scope): \(r.json)")
+                #expect(rows.contains { $0["text"] as? String == "窗口人员业务不熟练" })
+            }
+            let dash = try await s.call("GET", "/api/dashboard", token: "t-manager")
+            let bad = (dash.json["bad_reasons"] as? [String: [[String: Any]]])?["1"] ?? []
+            #expect(bad.count == 2, "\(dash.json["bad_reasons"] ?? "none")")
+            #expect(try await s.call("GET", "/api/reports/tellers/reasons", token: "t-manager").status == 404)
+            #expect(try await s.call("GET", "/api/reports/windows/reasons", token: "t-window-1").status == 403)
         }
     }
 
