@@ -129,13 +129,4 @@ extension EventStore {
     public func verifyChain(from day: String? = nil) throws -> HashChain.Report {
         try writer.read { db in try HashChain.verify(db, from: day) }
     }
-
-    /// The last hash of business day `day` (its anchor) and its seq, if the day has events.
-    public func dayAnchor(_ day: String) throws -> (seq: Int64, hash: String)? {
-        try writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events WHERE day = ? ORDER BY seq DESC LIMIT 1", arguments: [day]),
-                  let hash = row[1] as Data? else { return nil }
-            return (row[0], HashChain.hex(Array(hash)))
-        }
-    }
 }

@@ -38,7 +38,7 @@ import Testing
         var h = HashChain.genesis
         for row in rows { h = HashChain.link(h, row["seq"], row["payload"]) }
         #expect(HashChain.hex(h) == after.lastHash && Array(rows.last!["hash"] as Data) == h)
-        #expect(try store.dayAnchor("2026-11-26")?.hash == after.lastHash)
+        #expect(after.dayAnchors["2026-11-26"] == after.lastHash)
         // From a day: the check starts at that day's first row.
         let fromDay = try store.verifyChain(from: "2026-11-25")
         #expect(fromDay.intact && fromDay.checked < 66 && fromDay.lastSeq == 66)

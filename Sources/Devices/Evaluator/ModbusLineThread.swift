@@ -45,7 +45,8 @@ struct ModbusOutcome: Sendable {
 /// A Modbus RTU master's line run on a thread of its own with blocking `poll(2)`: a poll costs one wake
 /// for its reply and one for the silence before the next request, where the async path paid for a
 /// dispatch source, a stream, a continuation and several timers (issue 19: 160–450 µs of CPU a poll).
-/// The driver hands it a whole cycle of requests at a time, so the async side wakes once a cycle.
+/// It polls on its own (`startPolling`) and wakes the async side only for news; requests the driver
+/// sends (`run`) go between two polls.
 final class ModbusLineThread: Sendable {
     /// A standing poll: run every `interval` without being asked, reporting only news.
     struct Standing: Sendable {
@@ -67,11 +68,14 @@ final class ModbusLineThread: Sendable {
         var finished = false
     }
     private let state = Mutex(State())
-    private let condition = NSCondition()
     private let line: SerialDescriptor
     /// A pipe written to stop a `poll` early: read end, write end.
     private let stopFD: Int32
     private let stopWriteFD: Int32
+    /// A pipe written when work arrives for an idle thread. Idle waits are `poll(2)` timeouts, on the
+    /// monotonic clock: a wall-clock step (NTP at boot) cannot hold the polling up.
+    private let wakeFD: Int32
+    private let wakeWriteFD: Int32
     /// The RTU frame silence, 3.5 characters at this speed.
     private let gap: Duration
 
@@ -80,6 +84,9 @@ final class ModbusLineThread: Sendable {
         var pair: [Int32] = [-1, -1]
         if pipe(&pair) == 0 { for fd in pair { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
         (stopFD, stopWriteFD) = (pair[0], pair[1])
+        var wake: [Int32] = [-1, -1]
+        if pipe(&wake) == 0 { for fd in wake { _ = fcntl(fd, F_SETFD, FD_CLOEXEC); _ = fcntl(fd, F_SETFL, O_NONBLOCK) } }
+        (wakeFD, wakeWriteFD) = (wake[0], wake[1])
         gap = .microseconds(Int((ModbusRTU.frameSeconds(bytes: 0, baud: line.settings.baud, bitsPerChar: line.settings.bitsPerCharacter) * 1e6).rounded(.up)))
         _ = fcntl(line.fd, F_SETFL, fcntl(line.fd, F_GETFL) | O_NONBLOCK)
         let thread = Thread { [self] in self.main() }
@@ -95,12 +102,10 @@ final class ModbusLineThread: Sendable {
             let refused = state.withLock { s -> Bool in
                 if s.stopping || s.closed { return true }
                 s.jobs.append((exchanges, { c.resume(returning: $0) }))
+                wakeLocked(s)
                 return false
             }
             if refused { return c.resume(returning: exchanges.map { _ in Self.closedOutcome }) }
-            condition.lock()
-            condition.signal()
-            condition.unlock()
         }
     }
 
@@ -110,13 +115,18 @@ final class ModbusLineThread: Sendable {
         let ended = state.withLock { s -> Bool in
             if s.closed || s.stopping || s.finished { return true }
             s.standing = standing
+            wakeLocked(s)
             return false
         }
         // The line went away before the poll began (an unplug right after connecting).
-        if ended { return standing.ended() }
-        condition.lock()
-        condition.signal()
-        condition.unlock()
+        if ended { standing.ended() }
+    }
+
+    /// Wakes an idle thread; called under the state lock, so the pipe is still ours.
+    private func wakeLocked(_ s: State) {
+        guard !s.finished else { return }
+        var one: UInt8 = 1
+        _ = Glibc.write(wakeWriteFD, &one, 1)
     }
 
     func stopPolling() { state.withLock { $0.standing = nil } }
@@ -130,9 +140,6 @@ final class ModbusLineThread: Sendable {
             var one: UInt8 = 1
             _ = Glibc.write(stopWriteFD, &one, 1)
         }
-        condition.lock()
-        condition.signal()
-        condition.unlock()
     }
 
     private static let closedOutcome = ModbusOutcome(result: .failure(.closed), bytes: [], timeoutsRetried: 0, strayBytes: 0)
@@ -187,17 +194,8 @@ final class ModbusLineThread: Sendable {
                     continue
                 }
             }
-            condition.lock()
             let (idle, polling, closed) = state.withLock { ($0.jobs.isEmpty && !$0.stopping, $0.standing != nil, $0.closed) }
-            if idle {
-                if polling && !closed {
-                    let left = nextCycle - ContinuousClock.now
-                    if left > .zero { _ = condition.wait(until: Date(timeIntervalSinceNow: left.inSeconds)) }
-                } else {
-                    condition.wait()
-                }
-            }
-            condition.unlock()
+            if idle { idleWait(until: polling && !closed ? nextCycle : nil) }
         }
         let (pending, standing) = state.withLock { s in
             s.closed = true
@@ -211,7 +209,23 @@ final class ModbusLineThread: Sendable {
             Glibc.close(line.fd)
             Glibc.close(stopFD)
             Glibc.close(stopWriteFD)
+            Glibc.close(wakeFD)
+            Glibc.close(wakeWriteFD)
         }
+    }
+
+    /// Sleeps until work arrives, the thread is told to stop, or `deadline` (none: until work or stop).
+    private func idleWait(until deadline: ContinuousClock.Instant?) {
+        var timeout: Int32 = -1
+        if let deadline {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return }
+            timeout = max(1, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+        }
+        var fds = (pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0), pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0))
+        _ = withUnsafeMutableBytes(of: &fds) { poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout) }
+        var drain = [UInt8](repeating: 0, count: 64)
+        while read(wakeFD, &drain, drain.count) > 0 {}
     }
 
     private enum Wait { case readable, timedOut, stopped, hangup }

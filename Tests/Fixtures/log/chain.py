@@ -5,6 +5,8 @@ hash = SHA-256(previous hash || seq as 8 bytes big-endian || payload as stored, 
 """
 import hashlib, sqlite3, sys
 
+if len(sys.argv) != 2:
+    sys.exit("usage: chain.py DATABASE   (a counterd SQLite file; it is opened read-only)")
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 h, rows, bad = bytes(32), 0, 0
 for seq, payload, stored in db.execute("SELECT seq, payload, hash FROM events ORDER BY seq"):
