@@ -45,7 +45,7 @@ build: deps
 demo: build
 	@mkdir -p demo-data
 	@if command -v espeak-ng >/dev/null && [ ! -f demo-data/voice/请.wav ]; then .build/debug/counterctl voice-pack demo-data/voice; fi
-	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles \
+	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles --platforms platforms \
 	  --voice-pack demo-data/voice --demo
 
 ## Install what the tests need, build everything and run the whole suite.
@@ -70,19 +70,21 @@ deb: deps
 clean:
 	rm -rf .build demo-data dist $(VENV)
 
-## Install binaries, units, udev rules, sysusers/tmpfiles snippets, profiles, example config and completions.
+## Install binaries, units, udev rules, sysusers/tmpfiles snippets, device and platform profiles, example config and completions.
 install:
 	@test -x $(BINDIR)/counterd -a -x $(BINDIR)/counterctl || { echo "no binaries in $(BINDIR): run 'swift build -c release' first"; exit 1; }
 	install -D -m 0755 $(BINDIR)/counterd $(DESTDIR)$(PREFIX)/bin/counterd
 	install -D -m 0755 $(BINDIR)/counterctl $(DESTDIR)$(PREFIX)/bin/counterctl
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	sed 's|/usr/bin/counterd|$(PREFIX)/bin/counterd|; s|/usr/share/counterd|$(PREFIX)/share/counterd|; s|/etc/counterd|$(SYSCONFDIR)/counterd|' \
+	sed 's|/usr/bin/counterd|$(PREFIX)/bin/counterd|; s|/usr/share/counterd|$(PREFIX)/share/counterd|g; s|/etc/counterd|$(SYSCONFDIR)/counterd|g' \
 	  systemd/counterd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/counterd.service
 	install -D -m 0644 systemd/counterd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterd.conf
 	install -D -m 0644 systemd/counterd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/counterd.conf
 	install -D -m 0644 udev/62-counterd.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/62-counterd.rules
 	install -d $(DESTDIR)$(PREFIX)/share/counterd/profiles
 	install -m 0644 profiles/*.toml $(DESTDIR)$(PREFIX)/share/counterd/profiles/
+	install -d $(DESTDIR)$(PREFIX)/share/counterd/platforms
+	install -m 0644 platforms/*.toml $(DESTDIR)$(PREFIX)/share/counterd/platforms/
 	install -D -m 0644 config/demo.toml $(DESTDIR)$(PREFIX)/share/doc/counterd/counterd.toml.example
 	@# The default voice pack, spoken by espeak-ng; recorded clips of the same names can replace it.
 	@if command -v espeak-ng >/dev/null; then $(BINDIR)/counterctl voice-pack $(DESTDIR)$(PREFIX)/share/counterd/voice; \

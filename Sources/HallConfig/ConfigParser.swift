@@ -45,8 +45,9 @@ private struct Reader {
     // MARK: Sections
 
     func config(_ f: ConfigFile) -> CounterdConfig? {
-        var name = "", rules = HallRules()
+        var name = "", rules = HallRules(), identity = HallIdentity()
         if let h = required(f.hall, "hall", "table [hall]") {
+            identity = self.identity(h)
             name = required(h.name, "hall.name", "a string") ?? ""
             if let tz = h.timezone {
                 if TimeZone(identifier: tz) == nil { fail("hall.timezone", "unknown time zone \"\(tz)\"") } else { rules.timeZone = tz }
@@ -112,10 +113,66 @@ private struct Reader {
         }
         if categories.isEmpty { fail("categories", "at least one [[categories]] is needed") }
         if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
+        let platform = platform(f.platform)
         guard report.issues.isEmpty else { return nil }
-        return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules),
+        return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules,
+                                               identity: identity),
                               server: server, database: database, tokens: tokens, clerkPINs: clerkPINs, devices: devices, display: display,
-                              voice: voice, kiosk: kiosk, alerts: alerts, ratings: ratings)
+                              voice: voice, kiosk: kiosk, alerts: alerts, ratings: ratings, platform: platform)
+    }
+
+    /// `[hall] area_code, area_name, dept_code, dept_name, project_no_prefix`: who the hall is to the platform.
+    func identity(_ h: HallSection) -> HallIdentity {
+        var id = HallIdentity(areaName: h.areaName, deptName: h.deptName)
+        if let a = h.areaCode {
+            if (6...12).contains(a.count) && a.allSatisfy({ $0.isASCII && $0.isNumber }) { id.areaCode = a } else {
+                fail("hall.area_code", "must be the 行政区划代码: 6 to 12 digits (e.g. \"330102\"), found \"\(a)\"")
+            }
+        }
+        if let d = h.deptCode {
+            if d.count == 18 && d.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) { id.deptCode = d } else {
+                fail("hall.dept_code", "must be the department's 统一社会信用代码: 18 digits or capital letters, found \"\(d)\" (\(d.count) characters)")
+            }
+        }
+        if let p = h.projectNoPrefix {
+            if p.count <= 30 && p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) { id.projectNoPrefix = p } else {
+                fail("hall.project_no_prefix", "must be at most 30 ASCII letters, digits, - or _, found \"\(p)\"")
+            }
+        }
+        return id
+    }
+
+    /// `[platform]`: the push to the provincial 好差评 platform.
+    func platform(_ t: PlatformSection?) -> PlatformSettings? {
+        guard let t else { return nil }
+        var p = PlatformSettings()
+        if let profile = t.profile {
+            if profile.isEmpty { fail("platform.profile", "must name a profile (offline-report-json, gbt39046) or a path") } else { p.profile = profile }
+        }
+        if let tr = t.transport {
+            if let v = PlatformSettings.Transport(rawValue: tr) { p.transport = v } else {
+                fail("platform.transport", "must be \"http\" (counterd pushes) or \"file\" (staff upload exported files), found \"\(tr)\"")
+            }
+        }
+        if let url = t.url {
+            if let u = URL(string: url), ["http", "https"].contains(u.scheme?.lowercased() ?? ""), !(u.host ?? "").isEmpty { p.url = url } else {
+                fail("platform.url", "must be the platform's http:// or https:// URL, found \"\(url)\"")
+            }
+        }
+        if p.transport == .http && p.url == nil && t.url == nil {
+            fail("platform.url", "missing: transport = \"http\" needs the platform's URL (or set transport = \"file\")")
+        }
+        if let h = t.authHeader {
+            if !h.isEmpty && h.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) { p.authHeader = h } else {
+                fail("platform.auth_header", "must be an HTTP header name (letters, digits, -), found \"\(h)\"")
+            }
+        }
+        p.authTokenFile = t.authTokenFile
+        p.timeoutSeconds = inRange(t.timeoutSeconds, "platform.timeout_seconds", 0.1...300) ?? p.timeoutSeconds
+        p.retryFirstSeconds = inRange(t.retryFirstSeconds, "platform.retry_first_seconds", 0.01...600) ?? p.retryFirstSeconds
+        p.retryMaxSeconds = inRange(t.retryMaxSeconds, "platform.retry_max_seconds", 0.01...86_400) ?? p.retryMaxSeconds
+        p.alertAfterMinutes = inRange(t.alertAfterMinutes, "platform.alert_after_minutes", 1...10_080) ?? p.alertAfterMinutes
+        return p
     }
 
     func alertSettings(_ t: AlertsSection?) -> AlertSettings {
@@ -238,7 +295,7 @@ private struct Reader {
             }
             if let code, let name, let prefix, let limit {
                 out.append(ServiceCategory(code: code, name: name, prefix: prefix, checklist: t.checklist ?? [], timeLimitMinutes: limit,
-                                           defaultOutcome: outcome))
+                                           defaultOutcome: outcome, taskCode: t.taskCode, taskName: t.taskName))
             }
         }
         return out
@@ -254,7 +311,14 @@ private struct Reader {
             guard let id, let name else { continue }
             if id.isEmpty { fail("\(p).id", "must not be empty"); continue }
             if !ids.insert(id).inserted { fail("\(p).id", "duplicate clerk id \"\(id)\""); continue }
-            out.append(Clerk(id: id, name: name))
+            if let photo = t.photo {
+                let lower = photo.lowercased()
+                if !(lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") || lower.hasSuffix(".png")) {
+                    fail("\(p).photo", "must be a .jpg, .jpeg or .png file, found \"\(photo)\"")
+                }
+            }
+            if let s = t.staffNo, s.isEmpty || s.count > 20 { fail("\(p).staff_no", "must be 1 to 20 characters (the clerk's 工号)") }
+            out.append(Clerk(id: id, name: name, staffNo: t.staffNo, photo: t.photo))
             if let h = t.pinHash {
                 if ClerkPIN.isStoredForm(h) {
                     pins[id] = h

@@ -18,6 +18,19 @@ struct ConfigFile: Decodable {
     var alerts: AlertsSection?
     var cases: CasesSection?
     var ratings: RatingsSection?
+    var platform: PlatformSection?
+}
+
+struct PlatformSection: Decodable {
+    var profile: String?
+    var transport: String?
+    var url: String?
+    var authHeader: String?
+    var authTokenFile: String?
+    var timeoutSeconds: Double?
+    var retryFirstSeconds: Double?
+    var retryMaxSeconds: Double?
+    var alertAfterMinutes: Double?
 }
 
 struct RatingsSection: Decodable {
@@ -37,6 +50,11 @@ struct HallSection: Decodable {
     var scoreWeights: TOMLRaw?
     var ticketRatingHours: Double?
     var ratingBlocksNext: Bool?
+    var areaCode: String?
+    var areaName: String?
+    var deptCode: String?
+    var deptName: String?
+    var projectNoPrefix: String?
 }
 
 struct ServerSection: Decodable {
@@ -57,6 +75,8 @@ struct CategorySection: Decodable {
     var checklist: [String]?
     var timeLimitMinutes: Int?
     var defaultOutcome: String?
+    var taskCode: String?
+    var taskName: String?
 }
 
 struct WindowSection: Decodable {
@@ -69,6 +89,8 @@ struct ClerkSection: Decodable {
     var id: String?
     var name: String?
     var pinHash: String?
+    var staffNo: String?
+    var photo: String?
 }
 
 struct TokenSection: Decodable {

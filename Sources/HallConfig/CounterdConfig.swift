@@ -40,6 +40,45 @@ public struct RatingSettings: Sendable, Equatable {
     }
 }
 
+/// The push to the provincial 好差评 platform: `[platform]`; nil when the config has none.
+public struct PlatformSettings: Sendable, Equatable {
+    public enum Transport: String, Sendable, Equatable {
+        /// counterd POSTs each record to `url`.
+        case http
+        /// Nothing is pushed: staff upload `counterctl export haocaiping` files by hand.
+        case file
+    }
+
+    /// A profile name in the platforms directory, or a path to one.
+    public var profile: String
+    public var transport: Transport
+    public var url: String?
+    /// The header that carries the credential ("Authorization", "X-Token" …).
+    public var authHeader: String
+    /// A file holding the header's value (e.g. "Bearer …"), kept out of the config; nil: no credential.
+    public var authTokenFile: String?
+    public var timeoutSeconds: Double
+    /// The pause after a failed attempt, doubled each time up to `retryMaxSeconds`.
+    public var retryFirstSeconds: Double
+    public var retryMaxSeconds: Double
+    /// A supervision alert when the oldest pending record is older than this.
+    public var alertAfterMinutes: Double
+
+    public init(profile: String = "offline-report-json", transport: Transport = .http, url: String? = nil,
+                authHeader: String = "Authorization", authTokenFile: String? = nil, timeoutSeconds: Double = 10,
+                retryFirstSeconds: Double = 1, retryMaxSeconds: Double = 300, alertAfterMinutes: Double = 60) {
+        self.profile = profile
+        self.transport = transport
+        self.url = url
+        self.authHeader = authHeader
+        self.authTokenFile = authTokenFile
+        self.timeoutSeconds = timeoutSeconds
+        self.retryFirstSeconds = retryFirstSeconds
+        self.retryMaxSeconds = retryMaxSeconds
+        self.alertAfterMinutes = alertAfterMinutes
+    }
+}
+
 /// The whole of /etc/counterd/counterd.toml.
 public struct CounterdConfig: Sendable {
     public static let defaultPath = "/etc/counterd/counterd.toml"
@@ -57,12 +96,15 @@ public struct CounterdConfig: Sendable {
     public var kiosk: KioskSettings
     public var alerts: AlertSettings
     public var ratings: RatingSettings
+    public var platform: PlatformSettings?
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
                 database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], clerkPINs: [String: String] = [:],
                 devices: [DeviceBinding] = [],
                 display: DisplayTemplates = DisplayTemplates(), voice: VoiceSettings = VoiceSettings(),
-                kiosk: KioskSettings = KioskSettings(), alerts: AlertSettings = AlertSettings(), ratings: RatingSettings = RatingSettings()) {
+                kiosk: KioskSettings = KioskSettings(), alerts: AlertSettings = AlertSettings(), ratings: RatingSettings = RatingSettings(),
+                platform: PlatformSettings? = nil) {
+        self.platform = platform
         self.ratings = ratings
         self.kiosk = kiosk
         self.alerts = alerts

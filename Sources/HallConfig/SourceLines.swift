@@ -42,8 +42,18 @@ struct SourceLines {
 
     /// Line of `path`, or of the nearest enclosing table when the key itself is absent.
     func line(of path: String) -> Int? {
+        // A key under a dotted table header ([kinds.rating.fields] a = …): the longest header that matches.
+        let all = path.split(separator: ".").map(String.init)
+        if !path.contains("["), all.count > 2 {
+            for k in stride(from: all.count - 1, through: 2, by: -1) {
+                let name = all[..<k].joined(separator: ".")
+                if let s = sections.first(where: { $0.name == name && $0.ordinal == nil }) {
+                    return s.keys[all[k...].joined(separator: ".")] ?? s.headerLine
+                }
+            }
+        }
         // Split "windows[2].categories[0]" into section "windows", ordinal 2, key "categories".
-        var parts = path.split(separator: ".").map(String.init)
+        var parts = all
         guard !parts.isEmpty else { return nil }
         var first = parts.removeFirst()
         var ordinal: Int?

@@ -106,7 +106,7 @@ public enum StatsProjection {
             keys = [StatsKey(scope: .window, key: String(e.window), day: r.day)]
             change = { $0.ignoredPresses += 1 }
         case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
-             .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided,
+             .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused, .ratingReasonsAdded, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided,
              .caseOpened, .caseContacted, .caseRectified, .caseClosed, .alertRaised, .alertCleared:
             return []
         }

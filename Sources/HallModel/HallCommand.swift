@@ -21,7 +21,8 @@ public enum HallCommand: Sendable, Equatable {
     case transfer(window: Int, toCategory: String?, toWindow: Int?)
     case pause(window: Int)
     case resume(window: Int)
-    case finish(window: Int, outcome: Outcome)
+    /// `projectNo`: the 办件编号 the clerk typed; nil: generated from the hall's prefix, the day and the number.
+    case finish(window: Int, outcome: Outcome, projectNo: String? = nil)
     /// A caller keypad's evaluate key: finish with the serving ticket's category's `defaultOutcome`.
     case finishWithDefaultOutcome(window: Int)
     /// Hang (挂起) the ticket in service: set it aside at this window and serve others.
@@ -29,6 +30,8 @@ public enum HallCommand: Sendable, Equatable {
     /// Call the most recently parked ticket back into service.
     case callBack(window: Int)
     case rate(window: Int, level: RatingLevel, detail: RatingDetail? = nil)
+    /// The tablet's reasons for the level just given on the window's keypad (`ticket`: the rating they are for).
+    case addReasons(window: Int, ticket: String, detail: RatingDetail)
     /// A manager's step on a 差评 case; `current` is the case as the store has it (nil: unknown).
     case caseAction(case: String, action: CaseAction, manager: String, current: BadRatingCase?)
     /// A supervision condition started (raised) or stopped holding.
@@ -44,7 +47,8 @@ public enum HallCommand: Sendable, Equatable {
         case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction, .alert: nil
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
-             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _), .finishWithDefaultOutcome(let w), .rate(let w, _, _), .park(let w), .callBack(let w):
+             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _, _), .finishWithDefaultOutcome(let w), .rate(let w, _, _), .park(let w), .callBack(let w),
+             .addReasons(let w, _, _):
             w
         }
     }
@@ -70,6 +74,7 @@ public enum HallCommand: Sendable, Equatable {
         case .park: "park"
         case .callBack: "call_back"
         case .rate: "rate"
+        case .addReasons: "add_reasons"
         case .tick: "tick"
         case .deviceStatus: "device_status"
         }
@@ -108,10 +113,13 @@ public struct RatingDetail: Sendable, Equatable {
     public var reasons: [String]
     public var comment: String?
     public var phone: String?
+    /// Where it was given; nil: the command's usual channel (the keypad for `rate`, the phone for `rateTicket`).
+    public var channel: RatingChannel?
 
-    public init(reasons: [String] = [], comment: String? = nil, phone: String? = nil) {
+    public init(reasons: [String] = [], comment: String? = nil, phone: String? = nil, channel: RatingChannel? = nil) {
         self.reasons = reasons
         self.comment = comment
         self.phone = phone
+        self.channel = channel
     }
 }

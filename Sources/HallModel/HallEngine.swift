@@ -86,7 +86,7 @@ public struct HallEngine: Sendable {
             // Still awaited at its window: exactly the keypad's rating, which ends the wait there.
             if let ws = s.windows.values.sorted(by: { $0.number < $1.number }).first(where: { $0.awaiting?.ticket == id }),
                let a = ws.awaiting {
-                emit(.ticketRated(TicketRated(window: ws.number, awaiting: a, level: level).with(detail)))
+                emit(.ticketRated(TicketRated(window: ws.number, awaiting: a, level: level).with(detail, channel: .qr)))
                 break
             }
             guard let served else { throw .ticketNotServed(ticket: id) }
@@ -99,7 +99,7 @@ public struct HallEngine: Sendable {
             }
             // The window's wait ended without a rating (rating_not_given); this one replaces it in the figures.
             emit(.ticketRated(TicketRated(window: served.window, ticket: served.ticket, number: served.number, clerk: served.clerk,
-                                          category: served.category, servedDay: served.servedDay, level: level, reason: "late").with(detail)))
+                                          category: served.category, servedDay: served.servedDay, level: level, reason: "late").with(detail, channel: .qr)))
 
         case .signIn(let w, let clerk):
             _ = try windowConfig(w)
@@ -174,17 +174,18 @@ public struct HallEngine: Sendable {
             emit(.ticketTransferred(TicketTransferred(TicketAtWindow(w, clerk, serving.ticket),
                                                       toCategory: toCategory ?? serving.ticket.category, toWindow: toWindow)))
 
-        case .finish(let w, _), .finishWithDefaultOutcome(let w):
+        case .finish(let w, _, _), .finishWithDefaultOutcome(let w):
             let (ws, clerk) = try staffed(s, w)
             guard let serving = ws.serving else { throw .noTicketInService(window: w) }
-            let outcome: Outcome = if case .finish(_, let o) = command { o } else {
-                setup.category(serving.ticket.category)?.defaultOutcome ?? .immediate
-            }
+            var outcome = setup.category(serving.ticket.category)?.defaultOutcome ?? .immediate
+            var typed: String?
+            if case .finish(_, let o, let p) = command { outcome = o; typed = p }
             emit(.ticketFinished(TicketFinished(
                 TicketAtWindow(w, clerk, serving.ticket), outcome: outcome,
                 waitSeconds: max(0, serving.firstCalledAt.timeIntervalSince(serving.ticket.issuedAt)),
                 serviceSeconds: max(0, now.timeIntervalSince(serving.lastCalledAt)), recalls: serving.recalls,
-                deadline: now.addingTimeInterval(setup.rules.ratingTimeoutSeconds))))
+                deadline: now.addingTimeInterval(setup.rules.ratingTimeoutSeconds),
+                projectNo: typed ?? setup.generatedProjectNo(day: day, number: serving.ticket.number))))
 
         case .park(let w):
             let (ws, clerk) = try staffed(s, w)
@@ -206,12 +207,26 @@ public struct HallEngine: Sendable {
             if ws.clerk == nil {
                 emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "no_clerk")))
             } else if let a = ws.awaiting {
-                emit(.ticketRated(TicketRated(window: w, awaiting: a, level: level).with(detail)))
+                var rated = TicketRated(window: w, awaiting: a, level: level).with(detail, channel: .evaluator)
+                // A level-only rating: the window's tablet may add the reasons while the rating's wait would have run.
+                if rated.via == .evaluator && rated.reasons == nil {
+                    rated.reasonsUntil = now.addingTimeInterval(setup.rules.ratingTimeoutSeconds)
+                }
+                emit(.ticketRated(rated))
             } else if let last = ws.lastRated {
                 emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "duplicate", ticket: last)))
             } else {
                 emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "nothing_awaited")))
             }
+
+        case .addReasons(let w, let ticket, let detail):
+            _ = try windowConfig(w)
+            guard let want = s.window(w).reasonsWanted, want.ticket == ticket else { throw .reasonsNotAwaited(window: w) }
+            guard now <= want.until else { throw .reasonsTooLate(window: w) }
+            emit(.ratingReasonsAdded(RatingReasonsAdded(
+                window: w, ticket: want.ticket, number: want.number, clerk: want.clerk, category: want.category, servedDay: want.servedDay,
+                level: want.level, reasons: detail.reasons, comment: detail.comment.flatMap { $0.isEmpty ? nil : $0 },
+                phone: detail.phone.flatMap { $0.isEmpty ? nil : $0 })))
         }
         // Every 差评 opens a follow-up case, in the same commit as the rating.
         for r in out {
@@ -307,9 +322,9 @@ extension TicketTransferred {
 }
 
 extension TicketFinished {
-    init(_ a: TicketAtWindow, outcome: Outcome, waitSeconds: Double, serviceSeconds: Double, recalls: Int, deadline: Date) {
+    init(_ a: TicketAtWindow, outcome: Outcome, waitSeconds: Double, serviceSeconds: Double, recalls: Int, deadline: Date, projectNo: String?) {
         self.init(window: a.window, clerk: a.clerk, ticket: a.ticket, number: a.number, category: a.category, outcome: outcome,
-                  waitSeconds: waitSeconds, serviceSeconds: serviceSeconds, recalls: recalls, deadline: deadline)
+                  waitSeconds: waitSeconds, serviceSeconds: serviceSeconds, recalls: recalls, deadline: deadline, projectNo: projectNo)
     }
 }
 

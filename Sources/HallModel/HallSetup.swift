@@ -13,9 +13,14 @@ public struct ServiceCategory: Codable, Sendable, Equatable {
     /// The outcome class (即办/承诺/联办/上报/答复) a caller keypad's evaluate key gives a service of this
     /// category, which has no key to choose one; nil: 即办件. The console always asks.
     public var defaultOutcome: Outcome?
+    /// 事项编码 and 事项名称 the 好差评 platform knows this service by (nil: not configured).
+    public var taskCode: String?
+    public var taskName: String?
 
     public init(code: String, name: String, prefix: String, checklist: [String] = [], timeLimitMinutes: Int = 30,
-                defaultOutcome: Outcome? = nil) {
+                defaultOutcome: Outcome? = nil, taskCode: String? = nil, taskName: String? = nil) {
+        self.taskCode = taskCode
+        self.taskName = taskName
         self.code = code
         self.name = name
         self.prefix = prefix
@@ -42,10 +47,37 @@ public struct ServiceWindow: Codable, Sendable, Equatable {
 public struct Clerk: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
+    /// 工号, shown to the citizen on the evaluator pages.
+    public var staffNo: String?
+    /// A photo file (JPEG or PNG) the evaluator pages show; served by counterd.
+    public var photo: String?
 
-    public init(id: String, name: String) {
+    public init(id: String, name: String, staffNo: String? = nil, photo: String? = nil) {
         self.id = id
         self.name = name
+        self.staffNo = staffNo
+        self.photo = photo
+    }
+}
+
+/// Who the hall is to the 好差评 platform (`[hall] area_code`, `dept_code` …).
+public struct HallIdentity: Codable, Sendable, Equatable {
+    /// 行政区划代码, 6 to 12 digits.
+    public var areaCode: String?
+    public var areaName: String?
+    /// 统一社会信用代码 of the department running the hall, 18 characters.
+    public var deptCode: String?
+    public var deptName: String?
+    /// The start of generated 办件编号 (default: the area code).
+    public var projectNoPrefix: String?
+
+    public init(areaCode: String? = nil, areaName: String? = nil, deptCode: String? = nil, deptName: String? = nil,
+                projectNoPrefix: String? = nil) {
+        self.areaCode = areaCode
+        self.areaName = areaName
+        self.deptCode = deptCode
+        self.deptName = deptName
+        self.projectNoPrefix = projectNoPrefix
     }
 }
 
@@ -87,9 +119,12 @@ public struct HallSetup: Codable, Sendable, Equatable {
     public var windows: [ServiceWindow]
     public var clerks: [Clerk]
     public var rules: HallRules
+    /// Optional so setups stored before it decode.
+    public var identity: HallIdentity?
 
     public init(name: String, categories: [ServiceCategory], windows: [ServiceWindow], clerks: [Clerk],
-                rules: HallRules = HallRules()) {
+                rules: HallRules = HallRules(), identity: HallIdentity? = nil) {
+        self.identity = identity
         self.name = name
         self.categories = categories
         self.windows = windows
@@ -100,4 +135,11 @@ public struct HallSetup: Codable, Sendable, Equatable {
     public func category(_ code: String) -> ServiceCategory? { categories.first { $0.code == code } }
     public func window(_ number: Int) -> ServiceWindow? { windows.first { $0.number == number } }
     public func clerk(_ id: String) -> Clerk? { clerks.first { $0.id == id } }
+
+    /// The 办件编号 of a ticket the clerk gave none: prefix (the area code), the day as YYYYMMDD, the number.
+    /// Unique in the hall; halls sharing an area code set distinct `project_no_prefix`es.
+    public func generatedProjectNo(day: String, number: String) -> String {
+        let prefix = identity?.projectNoPrefix ?? identity?.areaCode ?? ""
+        return prefix + day.replacingOccurrences(of: "-", with: "") + number
+    }
 }

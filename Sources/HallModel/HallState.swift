@@ -92,6 +92,7 @@ public struct HallState: Codable, Sendable, Equatable {
             var s = window(e.window)
             s.serving = Serving(ticket: ticket, firstCalledAt: r.at, lastCalledAt: r.at, recalls: 0)
             s.lastRated = nil
+            s.reasonsWanted = nil
             windows[e.window] = s
         case .ticketRecalled(let e):
             guard var serving = windows[e.window]?.serving else { return }
@@ -109,6 +110,7 @@ public struct HallState: Codable, Sendable, Equatable {
             waiting.append(ticket)
         case .ticketFinished(let e):
             windows[e.window]?.serving = nil
+            windows[e.window]?.reasonsWanted = nil
             windows[e.window]?.awaiting = AwaitingRating(
                 ticket: e.ticket, number: e.number, clerk: e.clerk, category: e.category,
                 servedDay: r.day, since: r.at, deadline: e.deadline)
@@ -117,6 +119,13 @@ public struct HallState: Codable, Sendable, Equatable {
             if windows[e.window]?.awaiting?.ticket != e.ticket { return }
             windows[e.window]?.awaiting = nil
             windows[e.window]?.lastRated = e.ticket
+            if let until = e.reasonsUntil {
+                windows[e.window]?.reasonsWanted = ReasonsWanted(
+                    ticket: e.ticket, number: e.number, clerk: e.clerk, category: e.category, servedDay: e.servedDay,
+                    level: e.level, until: until)
+            }
+        case .ratingReasonsAdded(let e):
+            if windows[e.window]?.reasonsWanted?.ticket == e.ticket { windows[e.window]?.reasonsWanted = nil }
         case .ratingNotGiven(let e):
             windows[e.window]?.awaiting = nil
         case .ticketParked(let e):

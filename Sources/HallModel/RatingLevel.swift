@@ -35,3 +35,13 @@ public enum RatingLevel: Int, Codable, Sendable, CaseIterable, Comparable, Hasha
     /// Counted in the satisfaction rate ((非常满意 + 满意) ÷ rated).
     public var isSatisfied: Bool { self >= .satisfied }
 }
+
+/// Where a rating was given: the national 评价渠道 differ by platform, so a profile maps these to codes.
+public enum RatingChannel: String, Codable, Sendable, CaseIterable {
+    /// The window's evaluator keypad (a hall terminal).
+    case evaluator
+    /// The window's tablet page (政务大厅平板电脑).
+    case tablet
+    /// The phone page behind the ticket's QR code (二维码).
+    case qr
+}

@@ -21,6 +21,10 @@ public enum Rejection: Error, Sendable, Equatable {
     /// A rating by ticket after the configured period for phone ratings.
     case ratingPeriodOver(ticket: String)
     case unknownCase(String)
+    /// Reasons from the tablet, but the window's last rating is not a keypad rating waiting for them.
+    case reasonsNotAwaited(window: Int)
+    /// The reasons came after the rating's wait.
+    case reasonsTooLate(window: Int)
     /// A case action not allowed in the case's state (open → contacted → rectified → closed).
     case wrongCaseState(case: String, state: CaseState, action: String)
 
@@ -46,6 +50,8 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ratingPeriodOver: "rating_period_over"
         case .unknownCase: "unknown_case"
         case .wrongCaseState: "wrong_case_state"
+        case .reasonsNotAwaited: "reasons_not_awaited"
+        case .reasonsTooLate: "reasons_too_late"
         }
     }
 
@@ -78,6 +84,8 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ratingPeriodOver(let t): "号码 \(t) 的评价期限已过"
         case .unknownCase(let c): "没有差评工单 \(c)"
         case .wrongCaseState(let c, let s, let a): "差评工单 \(c) 当前为“\(s.chineseName)”，不能\(Self.actionZh(a))"
+        case .reasonsNotAwaited(let w): "\(w) 号窗口没有等待补充原因的评价"
+        case .reasonsTooLate(let w): "\(w) 号窗口的评价已超时，不能再补充原因"
         }
     }
 
@@ -102,6 +110,8 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ratingPeriodOver(let t): "the rating period of ticket \(t) is over"
         case .unknownCase(let c): "no case \(c)"
         case .wrongCaseState(let c, let s, let a): "case \(c) is \(s.rawValue): cannot \(a) it (open → contacted → rectified → closed)"
+        case .reasonsNotAwaited(let w): "window \(w) has no keypad rating waiting for its reasons"
+        case .reasonsTooLate(let w): "the rating at window \(w) timed out: its reasons can no longer be added"
         }
     }
 

@@ -13,6 +13,8 @@ public struct SupervisionAlert: Sendable, Equatable, Codable {
         case deviceDown = "device_down"
         /// A 差评 (opens a case).
         case badRating = "bad_rating"
+        /// The oldest record for the 好差评 platform has waited longer than `[platform] alert_after_minutes`.
+        case platformBacklog = "platform_backlog"
     }
 
     public var kind: Kind
@@ -65,8 +67,13 @@ public struct AlertRules: Sendable, Equatable {
     }
 
     /// Every condition that holds at `now`. Pure: the monitor diffs successive results.
-    public func conditions(setup: HallSetup, state: HallState, now: Date, devices: [DeviceState]) -> [SupervisionAlert] {
+    public func conditions(setup: HallSetup, state: HallState, now: Date, devices: [DeviceState],
+                           platformBacklog: (pending: Int, oldestMinutes: Int)? = nil) -> [SupervisionAlert] {
         var out: [SupervisionAlert] = []
+        if let b = platformBacklog {
+            out.append(SupervisionAlert(kind: .platformBacklog, key: "platform_backlog",
+                                        message: "好差评平台推送积压：\(b.pending) 条记录未送达，最早的已等待 \(b.oldestMinutes) 分钟"))
+        }
         for t in state.waiting where now.timeIntervalSince(t.issuedAt) > waitMinutes * 60 {
             let minutes = Int(now.timeIntervalSince(t.issuedAt) / 60)
             out.append(SupervisionAlert(kind: .longWait, key: "long_wait:\(t.id)", ticket: t.id, number: t.number,

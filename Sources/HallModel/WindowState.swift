@@ -22,6 +22,17 @@ public struct AwaitingRating: Codable, Sendable, Equatable {
     public var deadline: Date
 }
 
+/// A keypad rating whose reasons the window's tablet may still add, until `until`.
+public struct ReasonsWanted: Codable, Sendable, Equatable {
+    public var ticket: String
+    public var number: String
+    public var clerk: String
+    public var category: String
+    public var servedDay: String
+    public var level: RatingLevel
+    public var until: Date
+}
+
 /// Everything the queue engine knows about one window.
 public struct WindowState: Codable, Sendable, Equatable {
     public var number: Int
@@ -34,6 +45,8 @@ public struct WindowState: Codable, Sendable, Equatable {
     public var lastRated: String?
     /// Tickets hung up (挂起) at this window, oldest first; optional so older logs still decode.
     public var parkedTickets: [Serving]?
+    /// The keypad's rating just given here, while the tablet may add its reasons.
+    public var reasonsWanted: ReasonsWanted?
 
     public var parked: [Serving] {
         get { parkedTickets ?? [] }

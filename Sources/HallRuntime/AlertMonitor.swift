@@ -22,6 +22,10 @@ public actor AlertMonitor: Service {
 
     private let events: AsyncStream<StoredEvent>
     private let clock: any Clock<Duration>
+    private var platform: PlatformHealth?
+
+    /// Raises `platform_backlog` while the pusher's oldest pending record is too old.
+    public func watch(platform: PlatformHealth?) { self.platform = platform }
 
     /// Checks every `interval` seconds on `clock`.
     public init(hall: Hall, rules: AlertRules, interval: Double = 5, clock: any Clock<Duration> = ContinuousClock(),
@@ -63,7 +67,10 @@ public actor AlertMonitor: Service {
     public func check() async {
         restore()
         let (setup, state, now) = await (hall.setup, hall.state, hall.now)
-        let current = rules.conditions(setup: setup, state: state, now: now, devices: devices())
+        let backlog = platform.map(\.status).flatMap { s in
+            s.backlogAlert ? (pending: s.pending, oldestMinutes: Int((s.oldestPendingSeconds ?? 0) / 60)) : nil
+        }
+        let current = rules.conditions(setup: setup, state: state, now: now, devices: devices(), platformBacklog: backlog)
         let keys = Set(current.map(\.key))
         for a in current where active[a.key] == nil {
             if await record(a, raised: true) { active[a.key] = a }

@@ -142,6 +142,7 @@ public struct EventStore: Sendable {
             stored.append(StoredEvent(seq: seq, record: e))
         }
         try Projector(db: db).apply(events)
+        try Outbox.enqueue(stored, in: db)
         return stored
     }
 
@@ -176,9 +177,17 @@ public struct EventStore: Sendable {
     }
 
     static func events(after: Int64, limit: Int, in db: Database) throws -> [StoredEvent] {
+        try events(where: "seq > ? ORDER BY seq LIMIT ?", [after, limit], in: db)
+    }
+
+    /// Every event about one ticket, oldest first (the `ticket` index column).
+    public func events(ticket: String) throws -> [StoredEvent] {
+        try writer.read { db in try Self.events(where: "ticket = ? ORDER BY seq", [ticket], in: db) }
+    }
+
+    static func events(where clause: String, _ arguments: StatementArguments, in db: Database) throws -> [StoredEvent] {
         let decoder = EventCoding.decoder()
-        let rows = try Row.fetchAll(db, sql: "SELECT seq, kind, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-                                    arguments: [after, limit])
+        let rows = try Row.fetchAll(db, sql: "SELECT seq, kind, payload FROM events WHERE \(clause)", arguments: arguments)
         return try rows.map { row in
             let seq: Int64 = row["seq"]
             let payload: String = row["payload"]

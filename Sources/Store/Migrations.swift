@@ -139,6 +139,33 @@ enum Migrations {
                 )
                 """)
         }
+        m.registerMigration("v8-platform-outbox") { db in
+            // What goes to the provincial 好差评 platform: one row per rating, reasons attachment and 差评 case
+            // step, written in the transaction of its event; `id` is the delivery order. Not a projection:
+            // it holds each record's delivery state and is never rebuilt. Empty at creation: ratings given
+            // before this release are exported by hand (`counterctl export haocaiping`), not pushed.
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    seq INTEGER NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    ticket TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    created_at_ms INTEGER NOT NULL,
+                    not_before_ms INTEGER NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_attempt_ms INTEGER,
+                    next_attempt_ms INTEGER,
+                    last_status INTEGER,
+                    last_answer TEXT,
+                    done_at_ms INTEGER,
+                    merged_into INTEGER
+                );
+                CREATE INDEX outbox_state ON outbox(state, id);
+                ALTER TABLE tickets ADD COLUMN project_no TEXT;
+                """)
+        }
         return m
     }
 }

@@ -36,6 +36,17 @@ struct Projector {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
+    private func countReasons(_ codes: [String], window: Int, clerk: String, category: String, day: String, level: RatingLevel) throws {
+        for code in codes {
+            for (scope, key) in [("window", String(window)), ("clerk", clerk), ("category", category)] {
+                try run("""
+                    INSERT INTO reason_stats (scope, day, key, code, level, count) VALUES (?, ?, ?, ?, ?, 1)
+                    ON CONFLICT (scope, day, key, code) DO UPDATE SET count = count + 1
+                    """, [scope, day, key, code, level.rawValue])
+            }
+        }
+    }
+
     private func applyTicket(_ r: EventRecord) throws {
         let at = EventCoding.ms(r.at)
         switch r.event {
@@ -60,8 +71,8 @@ struct Projector {
         case .ticketFinished(let e):
             try run("""
                 UPDATE tickets SET status = 'served', window_no = ?, clerk = ?, category = ?, finished_at_ms = ?,
-                    outcome = ?, wait_seconds = ?, service_seconds = ?, rating_state = 'awaiting' WHERE id = ?
-                """, [e.window, e.clerk, e.category, at, e.outcome.rawValue, e.waitSeconds, e.serviceSeconds, e.ticket])
+                    outcome = ?, wait_seconds = ?, service_seconds = ?, rating_state = 'awaiting', project_no = ? WHERE id = ?
+                """, [e.window, e.clerk, e.category, at, e.outcome.rawValue, e.waitSeconds, e.serviceSeconds, e.projectNo, e.ticket])
         case .ticketParked(let e):
             try run("UPDATE tickets SET status = 'parked' WHERE id = ?", [e.ticket])
         case .ticketCalledBack(let e):
@@ -69,14 +80,9 @@ struct Projector {
         case .ticketRated(let e):
             try run("UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ? WHERE id = ?",
                     [e.level.rawValue, at, e.ticket])
-            for code in e.reasons ?? [] {
-                for (scope, key) in [("window", String(e.window)), ("clerk", e.clerk), ("category", e.category)] {
-                    try run("""
-                        INSERT INTO reason_stats (scope, day, key, code, level, count) VALUES (?, ?, ?, ?, ?, 1)
-                        ON CONFLICT (scope, day, key, code) DO UPDATE SET count = count + 1
-                        """, [scope, e.servedDay, key, code, e.level.rawValue])
-                }
-            }
+            try countReasons(e.reasons ?? [], window: e.window, clerk: e.clerk, category: e.category, day: e.servedDay, level: e.level)
+        case .ratingReasonsAdded(let e):
+            try countReasons(e.reasons, window: e.window, clerk: e.clerk, category: e.category, day: e.servedDay, level: e.level)
         case .ratingNotGiven(let e):
             try run("UPDATE tickets SET rating_state = 'not_rated' WHERE id = ?", [e.ticket])
         case .dayStarted(let e):

@@ -44,12 +44,14 @@ public struct TicketRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     public var ratingState: String?
     public var rating: Int?
     public var ratedAtMs: Int64?
+    /// 办件编号 (v8; nil for tickets finished before it).
+    public var projectNo: String?
 
     enum CodingKeys: String, CodingKey {
         case id, day, number, category, priority, status
         case issuedAtMs = "issued_at_ms", calledAtMs = "called_at_ms", finishedAtMs = "finished_at_ms"
         case windowNo = "window_no", clerk, outcome, waitSeconds = "wait_seconds", serviceSeconds = "service_seconds"
-        case recalls, transfers, ratingState = "rating_state", rating, ratedAtMs = "rated_at_ms"
+        case recalls, transfers, ratingState = "rating_state", rating, ratedAtMs = "rated_at_ms", projectNo = "project_no"
     }
 }
 

@@ -20,6 +20,8 @@ public struct WebDependencies: Sendable {
     public var links: RatingLinks?
     /// Supervision alerts now active, for the dashboard.
     public var alerts: AlertMonitor?
+    /// The push to the 好差评 platform; nil: none configured (the outbox still fills).
+    public var platform: PlatformHealth?
     /// Wrong sign-in PINs per window (not reset by a reload).
     public let pinGuard = PINGuard()
     /// Tokens and report setup, replaced as a whole by a config reload; every copy sees the change.
@@ -32,7 +34,9 @@ public struct WebDependencies: Sendable {
 
     public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil,
                 devices: HealthBoard? = nil, templates: DisplayTemplates = DisplayTemplates(), kiosk: KioskDesk? = nil,
-                links: RatingLinks? = nil, alerts: AlertMonitor? = nil, ratings: RatingRules = RatingRules(indicators: .empty, reasonRequiredForBad: false)) {
+                links: RatingLinks? = nil, alerts: AlertMonitor? = nil, ratings: RatingRules = RatingRules(indicators: .empty, reasonRequiredForBad: false),
+                platform: PlatformHealth? = nil) {
+        self.platform = platform
         self.alerts = alerts
         self.hall = hall
         self.kiosk = kiosk

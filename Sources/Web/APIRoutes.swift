@@ -128,17 +128,27 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         return .transfer(window: w, toCategory: body.category, toWindow: body.window)
     }
     windowAction("finish") { w, request in
-        struct Body: Decodable { var outcome: String? }
+        struct Body: Decodable {
+            var outcome: String?
+            var projectNo: String?
+        }
         let body = try await JSON.body(Body.self, request, allowEmpty: true)
         guard let outcome = Outcome(rawValue: body.outcome ?? Outcome.immediate.rawValue) else {
             throw APIError.badRequest("unknown_outcome", zh: "办件类型无效（immediate/promised/joint/reported/replied）",
                                       en: "outcome must be one of immediate, promised, joint, reported, replied")
         }
-        return .finish(window: w, outcome: outcome)
+        let projectNo = body.projectNo?.trimmingCharacters(in: .whitespaces)
+        if let p = projectNo, !p.isEmpty,
+           p.count > 50 || !p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            throw APIError.badRequest("invalid_project_no", zh: "办件编号（project_no）须为不超过 50 位的字母、数字、- 或 _，留空则自动生成",
+                                      en: "project_no must be at most 50 ASCII letters, digits, - or _ (empty: generated)")
+        }
+        return .finish(window: w, outcome: outcome, projectNo: projectNo.flatMap { $0.isEmpty ? nil : $0 })
     }
     windows.post(":window/rating") { request, context in
         let number = try await knownWindow(context, request, deps)
-        let (level, detail) = try await JSON.body(RatingInput.self, request).checked(deps.ratingRules)
+        var (level, detail) = try await JSON.body(RatingInput.self, request).checked(deps.ratingRules)
+        detail.channel = .tablet
         let events = try await deps.run(.rate(window: number, level: level, detail: detail), source: "web-evaluator:\(number)")
         if let rated = events.rating {
             return try JSON.response(RatingResult(accepted: true, ticket: rated.ticket, level: level.rawValue,
@@ -153,6 +163,28 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         default:
             throw APIError(.conflict, code: "rating_not_awaited", zh: "当前没有待评价的办件", en: "no service is awaiting a rating at this window")
         }
+    }
+    // The tablet's reasons for the level just pressed on the window's keypad: `{"ticket", "reasons", "comment",
+    // "phone"}`, checked against that level; they attach to that rating as their own event.
+    windows.post(":window/rating/reasons") { request, context in
+        let number = try await knownWindow(context, request, deps)
+        struct Body: Decodable {
+            var ticket: String
+            var reasons: [String]?
+            var comment: String?
+            var phone: String?
+        }
+        let body = try await JSON.body(Body.self, request)
+        guard let want = await deps.hall.state.window(number).reasonsWanted, want.ticket == body.ticket else {
+            throw APIError(.conflict, code: "reasons_not_awaited", zh: "\(number) 号窗口没有等待补充原因的评价",
+                           en: "window \(number) has no keypad rating of ticket \(body.ticket) waiting for its reasons")
+        }
+        var (_, detail) = try RatingInput(level: want.level.rawValue, reasons: body.reasons, comment: body.comment, phone: body.phone)
+            .checked(deps.ratingRules)
+        detail.channel = .tablet
+        let events = try await deps.run(.addReasons(window: number, ticket: body.ticket, detail: detail), source: "web-evaluator:\(number)")
+        return try JSON.response(RatingResult(accepted: true, ticket: want.ticket, level: want.level.rawValue,
+                                              levelName: want.level.chineseName, events: events.map(EventView.init)), status: .created)
     }
 
     api.get("reports/:scope") { request, context in

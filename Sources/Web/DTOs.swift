@@ -15,6 +15,27 @@ struct CategoryView: Encodable {
 struct ClerkView: Encodable {
     var id: String
     var name: String
+    /// 工号.
+    var staffNo: String?
+    /// Where the photo is served, when the config names one.
+    var photoUrl: String?
+
+    init(id: String, setup: HallSetup) {
+        let c = setup.clerk(id)
+        self.id = id
+        name = c?.name ?? id
+        staffNo = c?.staffNo
+        photoUrl = c?.photo == nil ? nil : "/api/clerks/\(id)/photo"
+    }
+}
+
+/// A keypad rating whose reasons the tablet may add.
+struct ReasonsWantedView: Encodable {
+    var ticket: String
+    var number: String
+    var level: Int
+    var levelName: String
+    var until: Date
 }
 
 struct TicketView: Encodable {
@@ -51,6 +72,7 @@ struct WindowView: Encodable {
     var clerk: ClerkView?
     var serving: ServingView?
     var awaitingRating: AwaitingView?
+    var reasonsWanted: ReasonsWantedView?
 
     init(_ config: ServiceWindow, _ s: WindowState, setup: HallSetup) {
         number = config.number
@@ -58,12 +80,15 @@ struct WindowView: Encodable {
         categories = config.categories
         phase = s.phase
         paused = s.paused
-        clerk = s.clerk.map { ClerkView(id: $0, name: setup.clerk($0)?.name ?? $0) }
+        clerk = s.clerk.map { ClerkView(id: $0, setup: setup) }
         serving = s.serving.map {
             ServingView(ticket: $0.ticket.id, number: $0.ticket.number, category: $0.ticket.category,
                         firstCalledAt: $0.firstCalledAt, lastCalledAt: $0.lastCalledAt, recalls: $0.recalls)
         }
         awaitingRating = s.awaiting.map { AwaitingView(ticket: $0.ticket, number: $0.number, deadline: $0.deadline) }
+        reasonsWanted = s.reasonsWanted.map {
+            ReasonsWantedView(ticket: $0.ticket, number: $0.number, level: $0.level.rawValue, levelName: $0.level.chineseName, until: $0.until)
+        }
     }
 }
 

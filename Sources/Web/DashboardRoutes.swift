@@ -77,6 +77,15 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
         headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: table.xlsx())))
     }
+    // The push to the 好差评 platform: outbox depth, oldest pending record, last success, the problem if any.
+    api.get("platform") { request, _ in
+        _ = try deps.authorize(request, .reports)
+        if let live = deps.platform?.status, live.transport == "http" { return try JSON.response(live) }
+        let summary = try deps.hall.store.outboxSummary()
+        return try JSON.response(PlatformStatus(configured: deps.platform != nil, transport: deps.platform == nil ? nil : "file", summary: summary,
+                                                message: deps.platform == nil ? "未配置好差评平台（[platform]）：记录保存在本机，可用 counterctl export haocaiping 导出"
+                                                                              : "手工上报（transport = \"file\"）：用 counterctl export haocaiping 导出后上传"))
+    }
     api.get("alerts") { request, _ in
         _ = try deps.authorize(request, .reports)
         struct Alerts: Encodable { var alerts: [SupervisionAlert] }

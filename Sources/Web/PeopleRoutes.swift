@@ -43,6 +43,9 @@ struct RateView: Encodable {
     var state: String
     var ratingHours: Double
     var levels: [LevelView]
+    /// The clerk who served the ticket: name, 工号 and photo, so the citizen knows whom the rating is for.
+    var clerk: ClerkView?
+    var hall: String
 
     struct LevelView: Encodable {
         var level: Int
@@ -121,6 +124,22 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         case .success(let t): return try JSON.response(t)
         case .failure(let e): throw kioskError(e)
         }
+    }
+
+    // A clerk's photo for the evaluator pages: public, like the photo board (公示) at the window.
+    api.get("clerks/:id/photo") { _, context in
+        let id = context.parameters.get("id") ?? ""
+        guard let path = await deps.hall.setup.clerk(id)?.photo else {
+            throw APIError(.notFound, code: "no_photo", zh: "该工作人员没有配置照片", en: "no photo is configured for clerk \(id)")
+        }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = attributes[.size] as? Int, size <= 2_000_000,
+              let data = FileManager.default.contents(atPath: path) else {
+            throw APIError(.notFound, code: "no_photo", zh: "照片文件无法读取或超过 2 MB：\(path)", en: "the photo file cannot be read or is over 2 MB: \(path)")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = path.lowercased().hasSuffix(".png") ? "image/png" : "image/jpeg"
+        headers[.cacheControl] = "max-age=300"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     // The 评价指标 the tablet and the phone offer after a level: public, as the national list is.
@@ -205,7 +224,8 @@ private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRec
     let categoryName = record.flatMap { setup.category($0.category)?.name } ?? ""
     let window = record?.windowNo
     var view = RateView(number: number, categoryName: categoryName, window: window, windowName: window.flatMap { setup.window($0)?.name },
-                        state: "not_served", ratingHours: setup.rules.ticketRatingHours, levels: RatingLevel.levelViews)
+                        state: "not_served", ratingHours: setup.rules.ticketRatingHours, levels: RatingLevel.levelViews,
+                        clerk: record?.clerk.map { ClerkView(id: $0, setup: setup) }, hall: setup.name)
     if state.windows.values.contains(where: { $0.awaiting?.ticket == ticket }) {
         view.state = "awaiting"
     } else if let r = record, let served = servedTicket(r) {
@@ -277,7 +297,7 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
         waiting: config.categories.compactMap { setup.category($0) }.map(categoryView),
         candidates: state.candidates(for: config).count, ratingsToday: Array(ratings),
         servedToday: mine.filter { $0.status == "served" }.count,
-        clerks: setup.clerks.map { ClerkView(id: $0.id, name: $0.name) },
+        clerks: setup.clerks.map { ClerkView(id: $0.id, setup: setup) },
         categories: setup.categories.map(categoryView), windows: setup.windows.map(\.number).filter { $0 != n },
         outcomes: Outcome.allCases.map(\.rawValue))
 }

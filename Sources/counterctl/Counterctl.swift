@@ -21,7 +21,7 @@ struct Counterctl: AsyncParsableCommand {
             """,
         version: CounterdVersion.version,
         subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self, VerifyCommand.self, ClerkCommand.self,
-                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self])
+                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self, PlatformCommand.self])
 }
 
 /// --from and --to, in business days of the hall's time zone.
@@ -98,6 +98,9 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(help: "Directory of evaluator profiles.")
         var profiles: String = "/usr/share/counterd/profiles"
 
+        @Option(help: "Directory of 好差评 platform profiles ([platform] profile).")
+        var platforms: String = "/usr/share/counterd/platforms"
+
         @Flag(help: "Print JSON: {file, ok, issues: [{path, line, message}], …}.")
         var json = false
 
@@ -105,7 +108,11 @@ struct ConfigCommand: AsyncParsableCommand {
             do throws(ConfigError) {
                 let cfg = try CounterdConfig.load(path: file)
                 let (library, profileIssues) = ProfileLibrary.load(directory: profiles)
-                let issues = profileIssues + DriverFactory(hall: NoHall(), profiles: library).check(cfg.devices)
+                var issues = profileIssues + DriverFactory(hall: NoHall(), profiles: library).check(cfg.devices)
+                if let p = cfg.platform, case .failure(let e) = PlatformProfileFile.load(p.profile, directory: platforms) { issues += e.issues }
+                if let f = cfg.platform?.authTokenFile, !FileManager.default.isReadableFile(atPath: f) {
+                    issues.append(ConfigIssue(path: "platform.auth_token_file", message: "cannot read \(f): the platform's credential goes there"))
+                }
                 if !issues.isEmpty { throw ConfigError(file: file, issues: issues) }
                 if json {
                     printJSON(["file": file, "ok": true, "issues": [Any](), "hall": cfg.setup.name, "categories": cfg.setup.categories.count,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Exports
 import Foundation
+import HallConfig
 import HallModel
 import HallRuntime
 import Store
@@ -19,15 +20,21 @@ struct ExportCommand: AsyncParsableCommand {
             """)
 
     enum What: String, ExpressibleByArgument, CaseIterable {
-        case tickets, events, windows, clerks, categories, cases
+        case tickets, events, windows, clerks, categories, cases, haocaiping
     }
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case csv, jsonl, json, xlsx
     }
 
-    @Argument(help: "tickets, events, windows, clerks, categories or cases (差评 follow-up)")
+    @Argument(help: "tickets, events, windows, clerks, categories, cases (差评 follow-up) or haocaiping (the 好差评 platform's records, jsonl)")
     var what: What
+
+    @Option(help: "haocaiping: the platform profile, a name in --platforms or a path (default: [platform] profile, else offline-report-json).")
+    var profile: String?
+
+    @Option(help: "haocaiping: the directory of platform profiles.")
+    var platforms: String = "/usr/share/counterd/platforms"
 
     @OptionGroup var days: DayRange
 
@@ -43,7 +50,8 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var location: Location
 
     func validate() throws {
-        let lines = what == .tickets || what == .events || what == .cases
+        let lines = what == .tickets || what == .events || what == .cases || what == .haocaiping
+        if what == .haocaiping && format != .jsonl && format != .csv { throw ValidationError("haocaiping is written as jsonl (one record a line)") }
         if format == .json && lines { throw ValidationError("json is for reports; use jsonl for \(what.rawValue)") }
         if format == .jsonl && !lines { throw ValidationError("jsonl is for tickets, events and cases; use csv or json for reports") }
     }
@@ -60,17 +68,22 @@ struct ExportCommand: AsyncParsableCommand {
             case .clerks: table = .report(try reports.rows(.clerk, from: from, to: to), scope: .clerk)
             case .categories: table = .report(try reports.rows(.category, from: from, to: to), scope: .category)
             case .cases: table = .cases(try store.cases(fromDay: from, toDay: to), setup: cfg.setup, today: Self.today(cfg.setup))
-            case .tickets, .events: throw ValidationError("xlsx is for reports and cases; tickets and events export as csv or jsonl")
+            case .tickets, .events, .haocaiping: throw ValidationError("xlsx is for reports and cases; tickets, events and haocaiping export as csv or jsonl")
             }
             let part = output + ".part"
             try Data(table.xlsx()).write(to: URL(fileURLWithPath: part))
             _ = rename(part, output)
             return
         }
+        if what == .haocaiping {
+            try exportPlatform(cfg: cfg, store: store, from: from, to: to)
+            return
+        }
         let sink = try Sink(path: output)
         if format == .csv && !noBom { sink.write("\u{FEFF}") }
         let progress = Progress(enabled: output != nil && isatty(2) == 1)
         switch what {
+        case .haocaiping: break
         case .tickets: try exportTickets(store: store, setup: cfg.setup, from: from, to: to, sink: sink, progress: progress)
         case .events: try exportEvents(store: store, from: from, to: to, sink: sink, progress: progress)
         case .windows, .clerks, .categories:
@@ -97,6 +110,29 @@ struct ExportCommand: AsyncParsableCommand {
     static let ticketColumns = ["day", "number", "category", "category_name", "priority", "status", "issued_at", "called_at",
                                 "finished_at", "window", "clerk", "clerk_name", "outcome", "wait_s", "service_s", "recalls",
                                 "transfers", "rating_state", "rating", "rating_name", "rated_at", "ticket_id"]
+
+    /// The file drop: every rating, reasons attachment and 差评 case step of the range, each as the profile
+    /// shapes it, one JSON object a line, in log order — for halls that upload to the platform by hand.
+    func exportPlatform(cfg: CounterdConfig, store: EventStore, from: String, to: String) throws {
+        let name = profile ?? cfg.platform?.profile ?? "offline-report-json"
+        let loaded: PlatformProfile
+        switch PlatformProfileFile.load(name, directory: platforms) {
+        case .success(let p): loaded = p
+        case .failure(let e):
+            for issue in e.issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
+            throw ExitCode(78)
+        }
+        let builder = PlatformRecordBuilder(store: store, setup: cfg.setup, profile: loaded, indicators: cfg.ratings.indicators)
+        let sink = try Sink(path: output)
+        var written = 0, unshaped = 0
+        for e in try store.platformEvents(fromDay: from, toDay: to) {
+            guard let built = try builder.build(e) else { unshaped += 1; continue }
+            sink.write(String(decoding: built.body, as: UTF8.self) + "\n")
+            written += 1
+        }
+        try sink.close()
+        FileHandle.standardError.write(Data(("\(written) records (\(loaded.name))" + (unshaped > 0 ? ", \(unshaped) case steps the profile has no shape for" : "") + "\n").utf8))
+    }
 
     func exportTickets(store: EventStore, setup: HallSetup, from: String, to: String, sink: Sink, progress: Progress) throws {
         let total = try store.ticketCount(fromDay: from, toDay: to)

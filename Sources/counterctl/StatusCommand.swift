@@ -53,6 +53,22 @@ struct StatusCommand: AsyncParsableCommand {
         if !out.answering { throw ExitCode(1) }
     }
 
+    /// The 好差评 platform push in two or three lines.
+    static func platform(_ p: PlatformStatus, now: Date) -> String {
+        func ago(_ d: Date?) -> String { d.map { ReportFormatter.duration(max(0, now.timeIntervalSince($0))) + " ago" } ?? "never" }
+        var text = "好差评 platform: "
+        if !p.configured {
+            text += "not configured ([platform]); \(p.pending) records kept for it (counterctl export haocaiping writes them)\n"
+            return text
+        }
+        text += "\(p.transport ?? "-") \(p.profile ?? "") \(p.url ?? "")\n"
+        let oldest = p.oldestPendingSeconds.map { ReportFormatter.duration($0) } ?? "-"
+        text += "  pending \(p.pending) (oldest \(oldest))    accepted \(p.accepted)    rejected \(p.rejected)    last accepted \(ago(p.lastAcceptedAt))\n"
+        if let problem = p.problem { text += "  PROBLEM \(problem.rawValue): \(p.message ?? "")\n" }
+        if p.backlogAlert { text += "  ALERT: the oldest record has waited longer than [platform] alert_after_minutes\n" }
+        return text
+    }
+
     static func render(_ out: Output, now: Date) -> String {
         guard let s = out.status, out.running else { return (out.problem ?? "counterd is not running") + "\n" }
         var text = ""
@@ -71,6 +87,7 @@ struct StatusCommand: AsyncParsableCommand {
             windows.rows.append([String(w.number), w.name, w.state, w.clerk ?? "-", w.ticket ?? "-"])
         }
         text += windows.render()
+        if let p = s.platform { text += "\n" + platform(p, now: now) }
         let connected = out.devices.filter { $0.state == .connected }.count
         text += "\ndevices: \(connected)/\(out.devices.count) connected"
         let down = out.devices.filter { $0.state != .connected }

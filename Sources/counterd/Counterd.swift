@@ -41,6 +41,9 @@ struct Counterd: AsyncParsableCommand {
     @Option(help: "Directory of evaluator profiles.")
     var profiles: String = "/usr/share/counterd/profiles"
 
+    @Option(help: "Directory of 好差评 platform profiles ([platform] profile names one).")
+    var platforms: String = "/usr/share/counterd/platforms"
+
     @Option(help: "Directory of voice clips; overrides [voice] pack.")
     var voicePack: String?
 
@@ -143,10 +146,35 @@ struct Counterd: AsyncParsableCommand {
                                               fault: fault)
             }
         }
+        // The push to the provincial 好差评 platform: the outbox fills either way; with transport = "http" the
+        // pusher delivers it.
+        var pusher: PlatformPusher?
+        var platformHealth: PlatformHealth?
+        if let p = cfg.platform {
+            platformHealth = PlatformHealth(PlatformStatus(configured: true, transport: p.transport.rawValue, profile: p.profile, url: p.url))
+            if p.transport == .file { logger.info("好差评 records are kept for a manual upload ([platform] transport = \"file\")") }
+        }
+        if let p = cfg.platform, p.transport == .http, let url = p.url, let health = platformHealth {
+            // Only the pusher needs the profile here; the file drop reads it in counterctl.
+            let profile: PlatformProfile
+            switch PlatformProfileFile.load(p.profile, directory: platforms) {
+            case .success(let loaded): profile = loaded
+            case .failure(let e):
+                for issue in e.issues { logger.critical("config error: \(config): \(issue)") }
+                throw ExitCode(78)
+            }
+            let builder = PlatformRecordBuilder(store: store, setup: cfg.setup, profile: profile, indicators: cfg.ratings.indicators)
+            pusher = PlatformPusher(store: store, builder: builder, target: .init(
+                url: url, authHeader: p.authHeader, authTokenFile: p.authTokenFile, timeout: .milliseconds(Int64(p.timeoutSeconds * 1000)),
+                retryFirst: p.retryFirstSeconds, retryMax: p.retryMaxSeconds, alertAfterMinutes: p.alertAfterMinutes),
+                hub: hall.hub, health: health)
+            await monitor.watch(platform: health)
+        }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
                                    templates: cfg.display, kiosk: kiosk, links: links, alerts: monitor,
-                                   ratings: RatingRules(indicators: cfg.ratings.indicators, reasonRequiredForBad: cfg.ratings.reasonRequiredForBad))
+                                   ratings: RatingRules(indicators: cfg.ratings.indicators, reasonRequiredForBad: cfg.ratings.reasonRequiredForBad),
+                                   platform: platformHealth)
         let started = Started()
         let host = cfg.server.host
         let hallName = cfg.setup.name
@@ -193,6 +221,7 @@ struct Counterd: AsyncParsableCommand {
         if let url = cfg.alerts.webhook, let target = AlertWebhook.Target(url: url) {
             staged.append((.supervision, AlertWebhook(target: target, hub: hall.hub, maxAttempts: cfg.alerts.webhookAttempts)))
         }
+        if let pusher { staged.append((.supervision, pusher)) }
         if cfg.voice.enabled {
             staged.append((.supervision, VoiceAnnouncer(settings: cfg.voice, hub: hall.hub, workDirectory: cfg.server.runtimeDirectory + "/voice",
                                                         board: board, templates: { deps.templates })))
@@ -200,12 +229,12 @@ struct Counterd: AsyncParsableCommand {
             logger.info("voice calling is off ([voice] enabled = false)")
         }
         if statusPath != nil {
-            let startedAt = Date(), configPath = config, database = cfg.database.path, port = cfg.server.port
+            let startedAt = Date(), configPath = config, database = cfg.database.path, port = cfg.server.port, health = platformHealth
             staged.append((.supervision, StatusFileService(path: cfg.server.runtimeDirectory + "/status.json") {
                 let (setup, state, now) = await (hall.setup, hall.state, hall.now)
                 return ServiceStatus.make(setup: setup, state: state, now: now, pid: getpid(), startedAt: startedAt, config: configPath,
                                           database: database, listen: "\(host):\(await bound.port ?? port)",
-                                          events: (try? store.lastSeq()) ?? 0)
+                                          events: (try? store.lastSeq()) ?? 0, platform: Self.platformStatus(health, store: store))
             }))
         }
         if demo {
@@ -224,6 +253,13 @@ struct Counterd: AsyncParsableCommand {
 }
 
 extension Counterd {
+    /// The pusher's live status; for a file drop or no platform, the outbox as the database has it.
+    static func platformStatus(_ health: PlatformHealth?, store: EventStore) -> PlatformStatus? {
+        if let live = health?.status, live.transport == "http" { return live }
+        guard let summary = try? store.outboxSummary() else { return nil }
+        return PlatformStatus(configured: health != nil, transport: health?.status.transport, profile: health?.status.profile, summary: summary)
+    }
+
     /// The command line's overrides of the config file, applied again to every reloaded config.
     func commandLineOverrides() throws -> @Sendable (inout CounterdConfig) -> Void {
         var listenAt: ServerSettings?

@@ -23,6 +23,30 @@ import Testing
         #expect(access.principal(token: "demo-window-33") == nil)
     }
 
+    @Test func thePlatformPushAndTheHallsIdentityAreChecked() {
+        let hall = "[hall]\nname = \"h\"\n%@[[categories]]\ncode = \"a\"\nname = \"甲\"\nprefix = \"A\"\ntask_code = \"330102-A-1\"\n"
+            + "[[windows]]\nnumber = 1\ncategories = [\"a\"]\n[[clerks]]\nid = \"c1\"\nname = \"张敏\"\nstaff_no = \"GH01\"\nphoto = \"/p/c1.jpg\"\n%@"
+        guard case .success(let good) = ConfigParser.parse(String(format: hall, "area_code = \"330102\"\ndept_code = \"11330102MB1234567X\"\n",
+                                                                 "[platform]\nurl = \"https://hcp.example.gov.cn/api\"\nauth_token_file = \"/etc/counterd/t\"\n")) else {
+            Issue.record("a valid [platform] was refused")
+            return
+        }
+        #expect(good.platform == PlatformSettings(url: "https://hcp.example.gov.cn/api", authTokenFile: "/etc/counterd/t"))
+        #expect(good.setup.identity?.areaCode == "330102" && good.setup.category("a")?.taskCode == "330102-A-1")
+        #expect(good.setup.clerk("c1")?.staffNo == "GH01" && good.setup.clerk("c1")?.photo == "/p/c1.jpg")
+        #expect(good.setup.generatedProjectNo(day: "2026-12-01", number: "A007") == "33010220261201A007")
+        guard case .failure(let bad) = ConfigParser.parse(String(format: hall, "area_code = \"33-01\"\ndept_code = \"123\"\n",
+                                                                "[platform]\ntransport = \"ftp\"\nurl = \"hcp.example\"\nretry_max_seconds = 0\n")) else {
+            Issue.record("a broken [platform] was accepted")
+            return
+        }
+        #expect(Set(bad.issues.map(\.path)) == ["hall.area_code", "hall.dept_code", "platform.transport", "platform.url", "platform.retry_max_seconds"],
+                "\(bad.issues)")
+        #expect(bad.issues.allSatisfy { $0.line != nil } && bad.issues.contains { $0.message.contains("统一社会信用代码") })
+        guard case .failure(let noURL) = ConfigParser.parse(String(format: hall, "", "[platform]\nprofile = \"gbt39046\"\n")) else { return }
+        #expect(noURL.issues.map(\.path) == ["platform.url"] && noURL.issues[0].message.contains("transport = \"file\""))
+    }
+
     @Test func theRatingRuleAndTheKeypadsOutcomeAreConfigured() {
         let base = "[hall]\nname = \"h\"\n%@[[categories]]\ncode = \"a\"\nname = \"甲\"\nprefix = \"A\"\n%@[[windows]]\nnumber = 1\ncategories = [\"a\"]\n"
         guard case .success(let off) = ConfigParser.parse(String(format: base, "rating_blocks_next = false\n", "default_outcome = \"joint\"\n")) else {
@@ -259,7 +283,7 @@ import Testing
         }
         let found = Set(failure.issues.map { "\($0.line.map(String.init) ?? "?") \($0.path)" })
         #expect(found == ["3 hall.rules", "22 devices[0].bus[1].windw", "22 devices[0].bus[1].window"], "\(failure.issues)")
-        #expect(failure.issues.first { $0.path == "hall.rules" }?.message.hasPrefix("unknown key (allowed: max_recalls, name,") == true)
+        #expect(failure.issues.first { $0.path == "hall.rules" }?.message.hasPrefix("unknown key (allowed: area_code, area_name, dept_code, dept_name, max_recalls, name,") == true)
     }
 
     /// Profiles go through the same decoder: a wrong type and an unknown key, each with its line.

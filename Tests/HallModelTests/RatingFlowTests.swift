@@ -121,4 +121,54 @@ import Testing
         let keys = StatsProjection.changes(for: e[1]).map(\.0)
         #expect(keys.allSatisfy { $0.day == "2026-11-23" })
     }
+
+    @Test func theTabletAddsReasonsToAKeypadRatingWithinItsWait() throws {
+        var d = try Self.served()
+        let rated = try d.run(.rate(window: 1, level: .dissatisfied))
+        guard case .ticketRated(let r) = rated[0].event else { Issue.record("\(rated)"); return }
+        #expect(r.via == .evaluator && r.reasons == nil && r.reasonsUntil == d.now.addingTimeInterval(30))
+        let want = try #require(d.state.window(1).reasonsWanted)
+        #expect(want.ticket == "2026-11-23/A001" && want.level == .dissatisfied)
+        #expect(d.reject(.addReasons(window: 1, ticket: "2026-11-23/A002", detail: RatingDetail(reasons: ["213"]))) == .reasonsNotAwaited(window: 1))
+        d.advance(29)
+        let added = try d.run(.addReasons(window: 1, ticket: want.ticket, detail: RatingDetail(reasons: ["213", "214"], comment: "慢", phone: "13800138000")))
+        guard added.count == 1, case .ratingReasonsAdded(let a) = added[0].event else { Issue.record("\(added)"); return }
+        #expect(a.ticket == want.ticket && a.level == .dissatisfied && a.reasons == ["213", "214"] && a.comment == "慢" && a.clerk == "c1")
+        #expect(d.state.window(1).reasonsWanted == nil)
+        #expect(d.reject(.addReasons(window: 1, ticket: want.ticket, detail: RatingDetail(reasons: ["213"]))) == .reasonsNotAwaited(window: 1),
+                "reasons attach once")
+    }
+
+    @Test func reasonsAfterTheWaitAreRefused() throws {
+        var d = try Self.served()
+        try d.run(.rate(window: 1, level: .basicallySatisfied))
+        d.advance(31)
+        #expect(d.reject(.addReasons(window: 1, ticket: "2026-11-23/A001", detail: RatingDetail(reasons: ["307"]))) == .reasonsTooLate(window: 1))
+    }
+
+    @Test func aTabletRatingWithReasonsWantsNoMore() throws {
+        var d = try Self.served()
+        let e = try d.run(.rate(window: 1, level: .satisfied, detail: RatingDetail(reasons: ["413"], channel: .tablet)))
+        guard case .ticketRated(let r) = e[0].event else { Issue.record("\(e)"); return }
+        #expect(r.via == .tablet && r.reasonsUntil == nil && d.state.window(1).reasonsWanted == nil)
+    }
+
+    @Test func theFinishCarriesATypedOrAGeneratedProjectNumber() throws {
+        var d = Driver()
+        var setup = Fixture.setup
+        setup.identity = HallIdentity(areaCode: "330102")
+        d.engine = HallEngine(setup: setup)
+        try d.run(.signIn(window: 1, clerk: "c1"))
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        try d.run(.callNext(window: 1))
+        let typed = try d.run(.finish(window: 1, outcome: .promised, projectNo: "SP-2026-77"))
+        d.advance(31)
+        try d.run(.callNext(window: 1))
+        let generated = try d.run(.finish(window: 1, outcome: .immediate))
+        func projectNo(_ e: [EventRecord]) -> String? {
+            e.lazy.compactMap { if case .ticketFinished(let f) = $0.event { f.projectNo } else { nil } }.first
+        }
+        #expect(projectNo(typed) == "SP-2026-77" && projectNo(generated) == "33010220261123A002")
+    }
 }

@@ -29,7 +29,7 @@ import Testing
         let tables = try LogFixture.tableRows(store)
         let expectedTables = try #require(expected["tables"] as? [String: Any])
         for (table, _) in LogFixture.tables {
-            // Columns added after the recording (v6: cases.citizen_verdict) are not in it.
+            // Columns added after the recording (v6: cases.citizen_verdict, v8: tickets.project_no) are not in it.
             let now = (tables[table] ?? []).map { row in row.filter { !LogFixture.laterColumns.contains($0.key) } }
             #expect(try Self.normalized(now) == Self.normalized(expectedTables[table] ?? []), "table \(table)")
             #expect((tables[table] ?? []).count > 0, "table \(table) is empty")
@@ -54,7 +54,7 @@ import Testing
         }
         // Every kind there was when the log was recorded; chain_anchored and rating_skip_refused came later
         // (tested with the hash chain and the rating flow).
-        let later: Set<EventKind> = [.chainAnchored, .ratingSkipRefused]
+        let later: Set<EventKind> = [.chainAnchored, .ratingSkipRefused, .ratingReasonsAdded]
         #expect(Set(rows.map { $0["kind"] as String }) == Set(EventKind.allCases.filter { !later.contains($0) }.map(\.rawValue)))
         let decoder = EventCoding.decoder(), encoder = EventCoding.encoder()
         for row in rows {

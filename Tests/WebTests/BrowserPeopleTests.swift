@@ -258,7 +258,8 @@ import Testing
         let levels = try await hall.send(##"wait 5 document.querySelectorAll("#levels button").length"##)
         #expect(levels["value"] as? Int == 5, "\(levels)")
         let page = try await hall.send(##"eval document.body.innerText"##)
-        #expect((page["value"] as? String)?.contains("张敏") == false, "the phone page shows the clerk")
+        // The citizen sees whom the rating is for (issue 14 part 6): the clerk who served the ticket.
+        #expect((page["value"] as? String)?.contains("工作人员 张敏") == true, "the phone page does not name the clerk: \(page)")
         _ = try await hall.send("shot \(Self.artifacts.appendingPathComponent("rate-phone.png").path)")
         _ = try await hall.send(##"tap #levels button[data-level="5"]"##)
         _ = try await hall.send(##"wait 5 document.querySelectorAll("#reasons .rp-reasons button").length === 8"##)

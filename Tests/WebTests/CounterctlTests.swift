@@ -257,3 +257,56 @@ import Testing
         #expect(bad.status == 64 && bad.err.contains("ingest"), "\(bad)")
     }
 }
+
+extension CounterctlTests {
+    /// A hall that uploads to the 好差评 platform by hand: status and `counterctl platform` show what waits,
+    /// `export haocaiping` writes it in a profile's shape, `config check` finds the profile or names the choices.
+    @Test func haocaipingFileDropStatusAndCheck() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-hcp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let platforms = DaemonTests.repo.appendingPathComponent("platforms").path
+        let config = try CounterctlTests.config(dir: dir) {
+            TestHall.toml(name: "手工上报大厅", tokens: ["t-w1", "t-kiosk"], hallLines: "area_code = \"330102\"\n",
+                          extra: "[platform]\nprofile = \"gbt39046\"\ntransport = \"file\"\n" + $0)
+        }
+        let ctl = { (args: [String]) in try await Command.run(CounterctlTests.counterctl, args + ["--config", config.path]) }
+        let (daemon, http) = try await Daemon.start(["--config", config.path, "--listen", "127.0.0.1:0", "--no-udev", "--log-level", "notice"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        try #require(http > 0)
+        func post(_ path: String, _ json: String = "{}") async throws -> Int {
+            try await RawHTTP.request(port: http, "POST", path, token: path.hasPrefix("/api/tickets") ? "t-kiosk" : "t-w1", json: json).status
+        }
+        #expect(try await post("/api/windows/1/sign-in", #"{"clerk":"c1"}"#) == 200)
+        for (i, rating) in [#"{"level":1,"reasons":["115","113"],"comment":"跑了三次"}"#, #"{"level":4}"#].enumerated() {
+            #expect(try await post("/api/tickets", #"{"category":"a"}"#) == 201)
+            #expect(try await post("/api/windows/1/call-next") == 200)
+            #expect(try await post("/api/windows/1/finish", i == 0 ? #"{"outcome":"immediate","project_no":"330102-2026-000123"}"# : #"{"outcome":"joint"}"#) == 200)
+            #expect(try await post("/api/windows/1/rating", rating) == 201)
+        }
+        _ = await eventually(6) { (try? await ctl(["status"]))?.out.contains("pending 2") == true }
+        let status = try await ctl(["status"])
+        #expect(status.out.contains("好差评 platform: file gbt39046") && status.out.contains("pending 2"), "\(status.out)")
+        let listed = try await ctl(["platform", "--json"])
+        let summary = ((try? JSONSerialization.jsonObject(with: Data(listed.out.utf8))) as? [String: Any])?["summary"] as? [String: Any]
+        #expect(listed.status == 0 && summary?["pending"] as? Int == 2, "\(listed)")
+
+        let out = dir.appendingPathComponent("hcp.jsonl")
+        let export = try await ctl(["export", "haocaiping", "--platforms", platforms, "-o", out.path])
+        #expect(export.status == 0 && export.err.contains("2 records (gbt39046)"), "\(export)")
+        let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines.first?["满意度代码"] as? Int == 5 && lines.first?["评价指标"] as? String == "115,113" && lines.first?["文字评价"] as? String == "跑了三次"
+                && lines.first?["办件编号"] as? String == "330102-2026-000123" && lines.first?["评价渠道"] as? String == "4", "\(lines)")
+        #expect(lines.last?["满意度代码"] as? Int == 2 && (lines.last?["办件编号"] as? String)?.hasPrefix("330102") == true)
+        let other = try await ctl(["export", "haocaiping", "--platforms", platforms, "--profile", "offline-report-json"])
+        #expect(other.out.contains(#""satisfaction":"1""#) && other.out.contains(#""evalDetail":"115,113""#), "\(other)")
+
+        #expect(try await Command.run(CounterctlTests.counterctl, ["config", "check", config.path, "--platforms", platforms]).status == 0)
+        let missing = try await Command.run(CounterctlTests.counterctl, ["config", "check", config.path, "--platforms", dir.path])
+        #expect(missing.status == 78 && missing.err.contains("platform.profile") && missing.err.contains("--platforms"), "\(missing)")
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+    }
+}

@@ -23,7 +23,7 @@ import Testing
         let contents = try await Command.run(URL(fileURLWithPath: "/usr/bin/dpkg-deb"), ["-c", deb]).out
         for path in ["./usr/bin/counterd", "./usr/bin/counterctl", "./lib/systemd/system/counterd.service",
                      "./lib/udev/rules.d/62-counterd.rules", "./usr/lib/sysusers.d/counterd.conf", "./usr/lib/tmpfiles.d/counterd.conf",
-                     "./usr/share/counterd/profiles/modbus-rtu-evaluator.toml", "./usr/share/doc/counterd/counterd.toml.example",
+                     "./usr/share/counterd/profiles/modbus-rtu-evaluator.toml", "./usr/share/counterd/platforms/offline-report-json.toml", "./usr/share/doc/counterd/counterd.toml.example",
                      "./usr/share/doc/counterd/copyright", "./usr/share/doc/counterd/changelog.gz",
                      "./usr/share/bash-completion/completions/counterctl", "./usr/share/counterd/voice/请.wav",
                      "./usr/share/counterd/profiles/display-strip-gbk.toml", "./usr/share/man/man1/counterd.1.gz",

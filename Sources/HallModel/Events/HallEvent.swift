@@ -30,6 +30,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case deviceLost = "device_lost"
     case chainAnchored = "chain_anchored"
     case ratingSkipRefused = "rating_skip_refused"
+    case ratingReasonsAdded = "rating_reasons_added"
 }
 
 /// What happened in the hall: one case per kind, each with a payload holding exactly the fields that kind
@@ -76,6 +77,8 @@ public enum HallEvent: Sendable, Equatable {
     case chainAnchored(ChainAnchored)
     /// A move that would have skipped a citizen's rating, refused.
     case ratingSkipRefused(RatingSkipRefused)
+    /// The tablet's reasons for a rating given on the keypad.
+    case ratingReasonsAdded(RatingReasonsAdded)
 
     public var kind: EventKind {
         switch self {
@@ -107,6 +110,7 @@ public enum HallEvent: Sendable, Equatable {
         case .deviceLost: .deviceLost
         case .chainAnchored: .chainAnchored
         case .ratingSkipRefused: .ratingSkipRefused
+        case .ratingReasonsAdded: .ratingReasonsAdded
         }
     }
 
@@ -135,6 +139,7 @@ public enum HallEvent: Sendable, Equatable {
         case .deviceConnected(let p), .deviceLost(let p): p
         case .chainAnchored(let p): p
         case .ratingSkipRefused(let p): p
+        case .ratingReasonsAdded(let p): p
         }
     }
 
@@ -270,6 +275,7 @@ extension EventRecord: Codable {
         case .deviceLost: .deviceLost(try DeviceChange(from: d))
         case .chainAnchored: .chainAnchored(try ChainAnchored(from: d))
         case .ratingSkipRefused: .ratingSkipRefused(try RatingSkipRefused(from: d))
+        case .ratingReasonsAdded: .ratingReasonsAdded(try RatingReasonsAdded(from: d))
         }
     }
 }

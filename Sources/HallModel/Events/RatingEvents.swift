@@ -22,11 +22,19 @@ public struct TicketRated: TicketAtWindowPayload {
     public var comment: String?
     /// For a 差评: the number the citizen gave for the callback.
     public var phone: String?
+    /// Where the rating was given (absent in older logs: the window's evaluator, or the phone for "late").
+    public var channel: RatingChannel?
+    /// A keypad's level-only rating: until when the window's tablet may add the reasons.
+    public var reasonsUntil: Date?
+
+    /// The channel, for logs that predate the field.
+    public var via: RatingChannel { channel ?? (reason == "late" ? .qr : .evaluator) }
 
     /// The same rating with what the citizen added on the tablet or the phone.
-    func with(_ d: RatingDetail?) -> TicketRated {
-        guard let d else { return self }
+    func with(_ d: RatingDetail?, channel fallback: RatingChannel) -> TicketRated {
         var r = self
+        r.channel = d?.channel ?? fallback
+        guard let d else { return r }
         r.reasons = d.reasons.isEmpty ? nil : d.reasons
         r.comment = d.comment.flatMap { $0.isEmpty ? nil : $0 }
         r.phone = d.phone.flatMap { $0.isEmpty ? nil : $0 }
@@ -42,6 +50,37 @@ public struct TicketRated: TicketAtWindowPayload {
         self.servedDay = servedDay
         self.level = level
         self.reason = reason
+    }
+}
+
+/// The 评价指标 a citizen chose on the window's tablet after rating on its keypad (which gives the level
+/// only): attached to that same rating, as its own event, within the rating timeout.
+public struct RatingReasonsAdded: TicketAtWindowPayload {
+    public var window: Int
+    /// The rated ticket.
+    public var ticket: String
+    public var number: String
+    public var clerk: String
+    public var category: String
+    public var servedDay: String
+    /// The level given on the keypad, which the reasons belong to.
+    public var level: RatingLevel
+    public var reasons: [String]
+    public var comment: String?
+    public var phone: String?
+
+    public init(window: Int, ticket: String, number: String, clerk: String, category: String, servedDay: String, level: RatingLevel,
+                reasons: [String], comment: String? = nil, phone: String? = nil) {
+        self.window = window
+        self.ticket = ticket
+        self.number = number
+        self.clerk = clerk
+        self.category = category
+        self.servedDay = servedDay
+        self.level = level
+        self.reasons = reasons
+        self.comment = comment
+        self.phone = phone
     }
 }
 

@@ -129,8 +129,11 @@ public struct TicketFinished: TicketAtWindowPayload {
     public var recalls: Int
     /// When the wait for the rating ends.
     public var deadline: Date
+    /// 办件编号: typed by the clerk or generated (absent in older logs).
+    public var projectNo: String?
 
-    public init(window: Int, clerk: String, ticket: String, number: String, category: String, outcome: Outcome, waitSeconds: Double, serviceSeconds: Double, recalls: Int, deadline: Date) {
+    public init(window: Int, clerk: String, ticket: String, number: String, category: String, outcome: Outcome, waitSeconds: Double, serviceSeconds: Double, recalls: Int, deadline: Date, projectNo: String? = nil) {
+        self.projectNo = projectNo
         self.window = window
         self.clerk = clerk
         self.ticket = ticket

@@ -25,7 +25,7 @@ function randomID() {
 // 好差评 after the level: that level's reasons (评价指标, several may be chosen), an optional comment, and for
 // a 差评 an optional phone number for the callback. `submit(body)` posts it; `back()` returns to the levels.
 let indicatorList = null;
-async function reasonPanel(el, level, levelName, submit, back) {
+async function reasonPanel(el, level, levelName, submit, back, backLabel = "重新选择") {
   if (!indicatorList) indicatorList = await api("GET", "/api/indicators");
   const bad = level <= 2, needed = bad && indicatorList.reason_required_for_bad;
   const items = indicatorList.indicators.filter(i => i.level === level);
@@ -34,7 +34,7 @@ async function reasonPanel(el, level, levelName, submit, back) {
     <textarea class="rp-comment" maxlength="200" rows="2" placeholder="其他意见（可不填，200 字以内）"></textarea>
     ${bad ? `<input class="rp-phone" type="tel" inputmode="tel" maxlength="13" placeholder="联系电话（可不填）">
              <div class="rp-note">留下电话，工作人员会回访您并告知整改结果；电话只用于这次回访。</div>` : ""}
-    <div class="rp-actions"><button type="button" class="rp-back">重新选择</button><button type="button" class="rp-submit">提交评价</button></div>
+    <div class="rp-actions"><button type="button" class="rp-back">${esc(backLabel)}</button><button type="button" class="rp-submit">提交评价</button></div>
     <div class="rp-error"></div>`;
   el.classList.remove("hidden");
   el.querySelector(".rp-reasons").onclick = e => { const b = e.target.closest("button"); if (b) b.classList.toggle("on"); };
