@@ -47,6 +47,19 @@ public struct ExportTable: Sendable, Equatable {
     }
 
     /// The 差评 case list.
+    /// 评价指标 counts: one row per key and code, with the code's share of the key's ratings at its level.
+    public static func reasons(_ rows: [ReasonRow], scope: StatsScope) -> ExportTable {
+        let name = switch scope {
+        case .window: "窗口"
+        case .clerk: "工作人员"
+        case .category: "业务类别"
+        }
+        return ExportTable(sheet: "评价原因", headers: ["编号", name, "评价", "原因代码", "原因", "次数", "占该评价比例"], rows: rows.map { r in
+            [.text(r.key), .text(r.name), .text(r.levelName), .text(r.code), .text(r.text), .number(Double(r.count)),
+             r.rate.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .empty]
+        })
+    }
+
     public static func cases(_ records: [CaseRecord], setup: HallSetup, today: String) -> ExportTable {
         let zone = TimeZone(identifier: setup.rules.timeZone) ?? .current
         func time(_ ms: Int64?) -> Cell {

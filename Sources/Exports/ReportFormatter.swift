@@ -25,6 +25,23 @@ public enum ReportFormatter {
         }
     }
 
+    /// 评价指标 counts: a table for people, CSV or JSON for tools.
+    public static func render(_ rows: [ReasonRow], format: Format, scope: StatsScope) throws -> String {
+        switch format {
+        case .table:
+            var t = TextTable(headers: ["编号", "名称", "评价 level", "代码 code", "原因 reason", "次数 count", "占比 share"],
+                              alignments: [.left, .left, .left, .left, .left, .right, .right])
+            for r in rows { t.rows.append([r.key, r.name, r.levelName, r.code, r.text, String(r.count), percent(r.rate)]) }
+            return t.render()
+        case .csv: return ExportTable.reasons(rows, scope: scope).csv(bom: false)
+        case .json:
+            let e = JSONEncoder()
+            e.keyEncodingStrategy = .convertToSnakeCase
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try e.encode(rows), as: UTF8.self) + "\n"
+        }
+    }
+
     public static func table(_ rows: [ReportRow]) -> String {
         var t = TextTable(headers: headers, alignments: [.right, .left] + Array(repeating: .right, count: headers.count - 2))
         for r in rows {

@@ -104,3 +104,28 @@ extension String {
         return self < other
     }
 }
+
+/// How often one 评价指标 was chosen for one window, clerk or category, and its share of that key's ratings
+/// at the indicator's level (13 of 40 不满意 named 213: 0.325).
+public struct ReasonRow: Codable, Sendable, Equatable {
+    public var key: String
+    public var name: String
+    public var code: String
+    public var level: Int
+    public var levelName: String
+    public var text: String
+    public var count: Int
+    /// count ÷ the key's ratings at this level; nil when the level has no rating in the range.
+    public var rate: Double?
+
+    public init(key: String, name: String, code: String, level: Int, levelName: String, text: String, count: Int, rate: Double?) {
+        self.key = key
+        self.name = name
+        self.code = code
+        self.level = level
+        self.levelName = levelName
+        self.text = text
+        self.count = count
+        self.rate = rate
+    }
+}

@@ -40,7 +40,9 @@ public actor PlatformPusher: Service {
     }
 
     private let store: EventStore
-    private let builder: PlatformRecordBuilder
+    private var builder: PlatformRecordBuilder
+    /// The hall's setup as it is now (a reload may change task codes, names): read before each record.
+    private let setup: (@Sendable () async -> HallSetup)?
     private let target: Target
     private let client: HTTPClient
     private let health: PlatformHealth
@@ -51,7 +53,9 @@ public actor PlatformPusher: Service {
 
     /// Subscribes to `hub` at once, so a record queued after this returns wakes the pusher.
     public init(store: EventStore, builder: PlatformRecordBuilder, target: Target, hub: EventHub, health: PlatformHealth,
-                client: HTTPClient = .shared, logger: Logger = Logger(label: "counterd.platform")) {
+                client: HTTPClient = .shared, logger: Logger = Logger(label: "counterd.platform"),
+                setup: (@Sendable () async -> HallSetup)? = nil) {
+        self.setup = setup
         self.store = store
         self.builder = builder
         self.target = target
@@ -102,6 +106,9 @@ public actor PlatformPusher: Service {
         let nowMs = Int64(now.timeIntervalSince1970 * 1000)
         if head.notBeforeMs > nowMs { return Double(head.notBeforeMs - nowMs) / 1000 }
         if let next = head.nextAttemptMs, next > nowMs { return Double(next - nowMs) / 1000 }
+        if let setup, case let now = await setup(), now != builder.setup {
+            builder = PlatformRecordBuilder(store: store, setup: now, profile: builder.profile, indicators: builder.indicators)
+        }
         do {
             guard let event = try store.event(seq: head.seq) else {
                 try store.outboxAttempted(head.id, at: now, status: 0, answer: "event \(head.seq) is not in the log", done: .skipped, next: nil)

@@ -66,6 +66,20 @@ public struct Reports: Sendable {
         return rows
     }
 
+    /// Counts per 评价指标 code for each key, most frequent first within a key, with each code's share of the
+    /// key's ratings at its level.
+    public func reasonRows(_ scope: StatsScope, from: String, to: String, indicators: RatingIndicators) throws -> [ReasonRow] {
+        try validate(from: from, to: to)
+        let totals = try store.totals(scope: scope, from: from, to: to)
+        let names = names(scope)
+        return try store.reasonCounts(scope: scope.rawValue, fromDay: from, toDay: to).map { c in
+            let rated = totals[c.key].map { $0.ratings[max(0, min(4, c.level - 1))] } ?? 0
+            return ReasonRow(key: c.key, name: names[c.key] ?? c.key, code: c.code, level: c.level,
+                             levelName: RatingLevel(rawValue: c.level)?.chineseName ?? "", text: indicators.indicator(c.code)?.text ?? c.code,
+                             count: c.count, rate: rated > 0 ? Double(c.count) / Double(rated) : nil)
+        }
+    }
+
     public func names(_ scope: StatsScope) -> [String: String] {
         var names: [String: String] = [:]
         switch scope {

@@ -39,7 +39,7 @@ struct DashboardView: Encodable {
     var casesOpen: Int
     var casesOverdue: Int
     /// Each window's most frequent 差评 reasons (up to three), by window number.
-    var badReasons: [String: [ReasonView]]
+    var badReasons: [String: [ReasonRow]]
 }
 
 func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
@@ -65,6 +65,10 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
         case "clerks": table = .report(try deps.reports.rows(.clerk, from: from, to: to, today: today), scope: .clerk)
         case "categories": table = .report(try deps.reports.rows(.category, from: from, to: to, today: today), scope: .category)
         case "cases": table = .cases(try deps.hall.store.cases(fromDay: from, toDay: to), setup: setup, today: today)
+        case "reasons":
+            // ?by=windows (default), clerks or categories.
+            let by = ["windows": StatsScope.window, "clerks": .clerk, "categories": .category][request.uri.queryParameters.get("by") ?? "windows"] ?? .window
+            table = .reasons(try deps.reports.reasonRows(by, from: from, to: to, indicators: deps.ratingRules.indicators), scope: by)
         default: throw APIError.notFound
         }
         var headers = HTTPFields()
@@ -139,19 +143,10 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
             .mapValues { Array($0.prefix(3)) })
 }
 
-/// How often a 评价指标 code was given, for one window, clerk or category.
-struct ReasonView: Encodable {
-    var key: String
-    var code: String
-    var level: Int
-    var text: String
-    var count: Int
-
-    static func rows(_ deps: WebDependencies, scope: String, from: String, to: String) throws -> [ReasonView] {
-        let list = deps.ratingRules.indicators
-        return try deps.hall.store.reasonCounts(scope: scope, fromDay: from, toDay: to).map {
-            ReasonView(key: $0.key, code: $0.code, level: $0.level, text: list.indicator($0.code)?.text ?? $0.code, count: $0.count)
-        }
+/// The reason rows of one scope, with the indicator texts of the list in use.
+enum ReasonView {
+    static func rows(_ deps: WebDependencies, scope: String, from: String, to: String) throws -> [ReasonRow] {
+        try deps.reports.reasonRows(StatsScope(rawValue: scope) ?? .window, from: from, to: to, indicators: deps.ratingRules.indicators)
     }
 }
 
@@ -169,7 +164,7 @@ func addReasonRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
             var from: String
             var to: String
             var version: String
-            var rows: [ReasonView]
+            var rows: [ReasonRow]
         }
         return try JSON.response(Reasons(scope: name, from: from, to: to, version: deps.ratingRules.indicators.version,
                                          rows: try ReasonView.rows(deps, scope: scope, from: from, to: to)))

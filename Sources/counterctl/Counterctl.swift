@@ -164,6 +164,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (the same as --format json).")
     var json = false
 
+    @Flag(help: "Counts per 评价指标 (reason code) instead, with each code's share of the ratings at its level.")
+    var reasons = false
+
     @OptionGroup var location: Location
 
     func run() async throws {
@@ -173,6 +176,12 @@ struct ReportCommand: AsyncParsableCommand {
         let (cfg, store) = try location.load()
         let reports = Reports(store: store, setup: cfg.setup)
         let (from, to) = try days.resolve(reports)
+        if reasons {
+            let rows = try reports.reasonRows(scope.statsScope, from: from, to: to, indicators: cfg.ratings.indicators)
+            if format == .table { print("\(cfg.setup.name)  \(from) — \(to)  评价原因 (\(cfg.ratings.indicators.version))\n") }
+            print(try ReportFormatter.render(rows, format: format, scope: scope.statsScope), terminator: "")
+            return
+        }
         let rows = try reports.rows(scope.statsScope, from: from, to: to)
         if format == .table { print("\(cfg.setup.name)  \(from) — \(to)\n") }
         print(try ReportFormatter.render(rows, format: format), terminator: "")

@@ -20,15 +20,18 @@ struct ExportCommand: AsyncParsableCommand {
             """)
 
     enum What: String, ExpressibleByArgument, CaseIterable {
-        case tickets, events, windows, clerks, categories, cases, haocaiping
+        case tickets, events, windows, clerks, categories, cases, reasons, haocaiping
     }
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case csv, jsonl, json, xlsx
     }
 
-    @Argument(help: "tickets, events, windows, clerks, categories, cases (差评 follow-up) or haocaiping (the 好差评 platform's records, jsonl)")
+    @Argument(help: "tickets, events, windows, clerks, categories, cases (差评 follow-up), reasons (评价指标 counts) or haocaiping (the 好差评 platform's records, jsonl)")
     var what: What
+
+    @Option(help: "reasons: per windows, clerks or categories.")
+    var by: ReportCommand.Scope = .windows
 
     @Option(help: "haocaiping: the platform profile, a name in --platforms or a path (default: [platform] profile, else offline-report-json).")
     var profile: String?
@@ -68,6 +71,8 @@ struct ExportCommand: AsyncParsableCommand {
             case .clerks: table = .report(try reports.rows(.clerk, from: from, to: to), scope: .clerk)
             case .categories: table = .report(try reports.rows(.category, from: from, to: to), scope: .category)
             case .cases: table = .cases(try store.cases(fromDay: from, toDay: to), setup: cfg.setup, today: Self.today(cfg.setup))
+            case .reasons: table = .reasons(try reports.reasonRows(by.statsScope, from: from, to: to, indicators: cfg.ratings.indicators),
+                                            scope: by.statsScope)
             case .tickets, .events, .haocaiping: throw ValidationError("xlsx is for reports and cases; tickets, events and haocaiping export as csv or jsonl")
             }
             let part = output + ".part"
@@ -84,6 +89,10 @@ struct ExportCommand: AsyncParsableCommand {
         let progress = Progress(enabled: output != nil && isatty(2) == 1)
         switch what {
         case .haocaiping: break
+        case .reasons:
+            let rows = try Reports(store: store, setup: cfg.setup).reasonRows(by.statsScope, from: from, to: to, indicators: cfg.ratings.indicators)
+            sink.write(try ReportFormatter.render(rows, format: format == .csv ? .csv : .json, scope: by.statsScope))
+            progress.done(rows.count)
         case .tickets: try exportTickets(store: store, setup: cfg.setup, from: from, to: to, sink: sink, progress: progress)
         case .events: try exportEvents(store: store, from: from, to: to, sink: sink, progress: progress)
         case .windows, .clerks, .categories:

@@ -167,7 +167,7 @@ struct Counterd: AsyncParsableCommand {
             pusher = PlatformPusher(store: store, builder: builder, target: .init(
                 url: url, authHeader: p.authHeader, authTokenFile: p.authTokenFile, timeout: .milliseconds(Int64(p.timeoutSeconds * 1000)),
                 retryFirst: p.retryFirstSeconds, retryMax: p.retryMaxSeconds, alertAfterMinutes: p.alertAfterMinutes),
-                hub: hall.hub, health: health)
+                hub: hall.hub, health: health, setup: { await hall.setup })
             await monitor.watch(platform: health)
         }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs),

@@ -105,6 +105,35 @@ final class DeviceList: Sendable {
         #expect(note == "设备 printer-1 故障：打印纸已用完")
     }
 
+    /// The oldest record for the 好差评 platform older than `alert_after_minutes`: raised once, cleared once drained.
+    @Test func aPlatformBacklogIsAnAlertUntilItDrains() async throws {
+        let rig = try Rig()
+        defer { try? FileManager.default.removeItem(at: rig.work) }
+        let health = PlatformHealth()
+        await rig.monitor.watch(platform: health)
+        let now = Date()
+        func status(oldestMinutes: Double?, pending: Int) -> PlatformStatus {
+            PlatformStatus(configured: true, transport: "http", profile: "offline-report-json",
+                           summary: OutboxSummary(pending: pending, oldestPendingAt: oldestMinutes.map { now.addingTimeInterval(-$0 * 60) }),
+                           now: now, problem: .unreachable, alertAfterMinutes: 60)
+        }
+        health.set(status(oldestMinutes: 59, pending: 3))
+        await rig.monitor.check()
+        #expect(try rig.alerts().contains { $0.1 == "platform_backlog" } == false, "not before the hour")
+        health.set(status(oldestMinutes: 61, pending: 4))
+        await rig.monitor.check()
+        await rig.monitor.check()
+        #expect(try rig.alerts().filter { $0.1 == "platform_backlog" }.map(\.0) == [.alertRaised])
+        let note = try rig.hall.store.events(after: 0).last { $0.event.kind == .alertRaised }?.event.alertChange?.note
+        #expect(note == "好差评平台推送积压：4 条记录未送达，最早的已等待 61 分钟")
+        health.set(status(oldestMinutes: nil, pending: 0))
+        await rig.monitor.check()
+        #expect(try rig.alerts().filter { $0.1 == "platform_backlog" }.map(\.0) == [.alertRaised, .alertCleared])
+        // A file drop is uploaded by hand: its backlog is no alert.
+        #expect(!PlatformStatus(configured: true, transport: "file", summary: OutboxSummary(pending: 9, oldestPendingAt: now.addingTimeInterval(-86_400)),
+                                now: now).backlogAlert)
+    }
+
     @Test func noUnstaffedAlertOutsideOpeningHoursOrOnHolidays() throws {
         let setup = HallSetup(name: "x", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
                               windows: [ServiceWindow(number: 1, name: "1号窗口", categories: ["a"])], clerks: [],

@@ -267,7 +267,7 @@ extension CounterctlTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let platforms = DaemonTests.repo.appendingPathComponent("platforms").path
         let config = try CounterctlTests.config(dir: dir) {
-            TestHall.toml(name: "手工上报大厅", tokens: ["t-w1", "t-kiosk"], hallLines: "area_code = \"330102\"\n",
+            TestHall.toml(name: "手工上报大厅", tokens: ["t-w1", "t-kiosk", "t-manager"], hallLines: "area_code = \"330102\"\n",
                           extra: "[platform]\nprofile = \"gbt39046\"\ntransport = \"file\"\n" + $0)
         }
         let ctl = { (args: [String]) in try await Command.run(CounterctlTests.counterctl, args + ["--config", config.path]) }
@@ -302,6 +302,19 @@ extension CounterctlTests {
         #expect(lines.last?["满意度代码"] as? Int == 2 && (lines.last?["办件编号"] as? String)?.hasPrefix("330102") == true)
         let other = try await ctl(["export", "haocaiping", "--platforms", platforms, "--profile", "offline-report-json"])
         #expect(other.out.contains(#""satisfaction":"1""#) && other.out.contains(#""evalDetail":"115,113""#), "\(other)")
+
+        // The reasons in the reports and exports: counts and their share of the level's ratings.
+        let report = try await ctl(["report", "windows", "--reasons", "--json"])
+        let rows = (try? JSONSerialization.jsonObject(with: Data(report.out.utf8))) as? [[String: Any]] ?? []
+        #expect(rows.count == 2 && rows.allSatisfy { $0["count"] as? Int == 1 && $0["rate"] as? Double == 1 && $0["level_name"] as? String == "非常不满意" }
+                && Set(rows.compactMap { $0["code"] as? String }) == ["113", "115"], "\(report)")
+        let table = try await ctl(["report", "clerks", "--reasons"])
+        #expect(table.out.contains("多头跑窗口和部门") && table.out.contains("100.0%") && table.out.contains("张敏"), "\(table.out)")
+        let xlsx = dir.appendingPathComponent("reasons.xlsx")
+        #expect(try await ctl(["export", "reasons", "--by", "categories", "--format", "xlsx", "-o", xlsx.path]).status == 0)
+        #expect((try? Data(contentsOf: xlsx))?.prefix(2) == Data("PK".utf8))
+        let csv = try await RawHTTP.request(port: http, "GET", "/api/export/reasons.csv?by=clerks", token: "t-manager")
+        #expect(csv.status == 200 && csv.text.contains("原因代码") && csv.text.contains("115") && csv.text.contains("张敏"), "\(csv.text)")
 
         #expect(try await Command.run(CounterctlTests.counterctl, ["config", "check", config.path, "--platforms", platforms]).status == 0)
         let missing = try await Command.run(CounterctlTests.counterctl, ["config", "check", config.path, "--platforms", dir.path])

@@ -149,6 +149,9 @@ import Testing
         _ = await eventually(5) { (try? await RawHTTP.request(port: port, "GET", "/api/platform", token: "t-manager").json["pending"] as? Int) == 0 }
         let drained = try await RawHTTP.request(port: port, "GET", "/api/platform", token: "t-manager").json
         #expect(drained["pending"] as? Int == 0 && drained["accepted"] as? Int == expected && drained["problem"] == nil, "\(drained)")
+        let metrics = try await RawHTTP.request(port: port, "GET", "/metrics").text
+        #expect(metrics.contains("counterd_platform_outbox_pending 0") && metrics.contains(#"counterd_platform_records_total{result="accepted"}"#),
+                "\(metrics.split(separator: "\n").filter { $0.contains("platform") })")
         kill(daemon.processIdentifier, SIGTERM)
         daemon.waitUntilExit()
     }
