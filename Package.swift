@@ -131,6 +131,8 @@ let package = Package(
             dependencies: [
                 "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Codecs", "Simulators", "Web",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -85,9 +85,14 @@ public actor PlatformPusher: Service {
         // A record refused as invalid waited for its cause to be fixed in the config, which takes a restart:
         // so each start sends the refused ones again, in their place in the order.
         if let n = try? store.outboxRetry(), n > 0 { logger.notice("sending \(n) records the platform refused before again") }
+        var published = ContinuousClock.now - .seconds(10)
         while !Task.isCancelled {
             let pause = await step()
-            publish()
+            // The status's counts read the whole outbox: at most once a second while records flow.
+            if pause != nil || ContinuousClock.now - published > .seconds(1) {
+                publish()
+                published = ContinuousClock.now
+            }
             if let pause { await bell.wait(seconds: pause) }
         }
     }

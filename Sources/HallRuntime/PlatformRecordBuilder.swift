@@ -1,6 +1,19 @@
 import Foundation
 import HallModel
 import Store
+import Synchronization
+
+/// Day anchors already looked up: the last hash before a day never changes once that day has events.
+final class DayAnchors: Sendable {
+    private let known = Mutex<[String: (day: String, hash: String)]>([:])
+
+    func anchor(before day: String, store: EventStore) throws -> (day: String, hash: String)? {
+        if let a = known.withLock({ $0[day] }) { return a }
+        guard let a = try store.dayAnchor(before: day) else { return nil }
+        known.withLock { $0[day] = a }
+        return a
+    }
+}
 
 /// Builds what goes to the 好差评 platform for one logged event: the data items (`PlatformProfile.items`)
 /// from the event, its ticket and case, the hall's identity and the log's hashes, then the profile's JSON.
@@ -10,6 +23,7 @@ public struct PlatformRecordBuilder: Sendable {
     public let setup: HallSetup
     public let profile: PlatformProfile
     public let indicators: RatingIndicators
+    private let anchors = DayAnchors()
 
     public init(store: EventStore, setup: HallSetup, profile: PlatformProfile, indicators: RatingIndicators) {
         self.store = store
@@ -54,7 +68,7 @@ public struct PlatformRecordBuilder: Sendable {
         it["record_id"] = .string("\(id.deptCode ?? id.areaCode ?? "hall")-\(event.seq)")
         it["event_seq"] = .int(Int(event.seq))
         set("event_hash", try store.eventHash(seq: event.seq))
-        if let anchor = try store.dayAnchor(before: event.day) {
+        if let anchor = try anchors.anchor(before: event.day, store: store) {
             it["day_anchor_day"] = .string(anchor.day)
             it["day_anchor_hash"] = .string(anchor.hash)
         }

@@ -196,7 +196,8 @@ extension EventStore {
                 }
             }
             func date(_ ms: Int64?) -> Date? { ms.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
-            s.oldestPendingAt = date(try Int64.fetchOne(db, sql: "SELECT MIN(created_at_ms) FROM outbox WHERE state = 'pending'"))
+            // Delivery order is creation order: the first pending row by id is the oldest (an index seek).
+            s.oldestPendingAt = date(try Int64.fetchOne(db, sql: "SELECT created_at_ms FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1"))
             s.lastAcceptedAt = date(try Int64.fetchOne(db, sql: "SELECT MAX(done_at_ms) FROM outbox WHERE state = 'accepted'"))
             if let row = try Row.fetchOne(db, sql: """
                 SELECT last_attempt_ms, last_status, last_answer FROM outbox WHERE last_attempt_ms IS NOT NULL
