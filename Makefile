@@ -5,7 +5,8 @@ SWIFT ?= swift
 BUILD_PACKAGES := libsqlite3-dev libudev-dev
 # Debian packages the tests need besides those: Python for the test peers, umockdev (+ its Python
 # bindings) to emulate udev devices, udev for `udevadm test` on the rules, systemd for systemd-analyze.
-TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd lintian fakeroot chromium fonts-wqy-zenhei espeak-ng alsa-utils
+TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd lintian fakeroot chromium fonts-wqy-zenhei espeak-ng alsa-utils \
+  postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
@@ -28,9 +29,14 @@ deps:
 
 ## What the tests need on top: Python test peers in a git-ignored virtualenv.
 test-deps: deps
+	@# PostgreSQL for the district tests: the tests start private clusters; no system cluster is created.
+	@if ! dpkg -s postgresql >/dev/null 2>&1 && [ ! -e /etc/postgresql-common/createcluster.conf ]; then \
+	  $(SUDO) mkdir -p /etc/postgresql-common && echo "create_main_cluster = false" | $(SUDO) tee /etc/postgresql-common/createcluster.conf >/dev/null; \
+	fi
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  echo "installing:$$missing"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    -o Dpkg::Options::=--force-confold $$missing; \
 	fi
 	@# The group the udev rules give devices to (the package's sysusers.d makes it on a real install).
 	@getent group counterd >/dev/null || $(SUDO) groupadd --system counterd

@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "counterd", targets: ["counterd"]),
         .executable(name: "counterctl", targets: ["counterctl"]),
         .executable(name: "counterd-bench", targets: ["counterd-bench"]),
+        .executable(name: "counterd-district", targets: ["counterd-district"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     // Layers, lowest first; a target imports only targets above it (ARCHITECTURE.md says the same).
     targets: [
@@ -126,6 +128,31 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // 10. The district service: every hall's log in PostgreSQL (postgres-nio), exactly once per (hall, seq).
+        .target(
+            name: "District",
+            dependencies: [
+                "HallModel", "Store",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "counterd-district",
+            dependencies: [
+                "District",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "counterd-bench",
             dependencies: [
@@ -180,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs",
+                "TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs", "District",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -114,11 +114,46 @@ private struct Reader {
         if categories.isEmpty { fail("categories", "at least one [[categories]] is needed") }
         if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
         let platform = platform(f.platform)
+        let district = district(f.district)
         guard report.issues.isEmpty else { return nil }
         return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules,
                                                identity: identity),
                               server: server, database: database, tokens: tokens, clerkPINs: clerkPINs, devices: devices, display: display,
-                              voice: voice, kiosk: kiosk, alerts: alerts, ratings: ratings, platform: platform)
+                              voice: voice, kiosk: kiosk, alerts: alerts, ratings: ratings, platform: platform, district: district)
+    }
+
+    /// `[district]`: shipping the log to the district service.
+    func district(_ t: DistrictSection?) -> DistrictSettings? {
+        guard let t else { return nil }
+        var ok = true
+        func need<T>(_ v: T?, _ key: String, _ what: String) -> T? {
+            if v == nil { fail("district.\(key)", "missing (\(what))"); ok = false }
+            return v
+        }
+        let url = need(t.url, "url", "the district service's http:// or https:// URL")
+        if let url, URL(string: url).map({ ["http", "https"].contains($0.scheme?.lowercased() ?? "") && !($0.host ?? "").isEmpty }) != true {
+            fail("district.url", "must be an http:// or https:// URL, found \"\(url)\"")
+            ok = false
+        }
+        let id = need(t.hallId, "hall_id", "this hall's id at the district")
+        if let id, id.isEmpty || id.count > 40 || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            fail("district.hall_id", "must be 1–40 ASCII letters, digits, - or _, found \"\(id)\"")
+            ok = false
+        }
+        let token = need(t.tokenFile, "token_file", "a file holding the hall's token, readable by counterd only")
+        var level = DistrictSettings.Level.community
+        if let l = t.level {
+            if let v = DistrictSettings.Level(rawValue: l) { level = v } else {
+                fail("district.level", "must be district (区), street (街道) or community (社区), found \"\(l)\"")
+                ok = false
+            }
+        }
+        let batch = inRange(t.batchSize, "district.batch_size", 1...10_000) ?? 500
+        let first = inRange(t.retryFirstSeconds, "district.retry_first_seconds", 0.01...600) ?? 1
+        let maxPause = inRange(t.retryMaxSeconds, "district.retry_max_seconds", 0.01...3_600) ?? 60
+        guard ok, let url, let id, let token else { return nil }
+        return DistrictSettings(url: url, hallID: id, tokenFile: token, level: level, parent: t.parent, batchSize: batch,
+                                retryFirstSeconds: first, retryMaxSeconds: maxPause)
     }
 
     /// `[hall] area_code, area_name, dept_code, dept_name, project_no_prefix`: who the hall is to the platform.

@@ -19,6 +19,18 @@ struct ConfigFile: Decodable {
     var cases: CasesSection?
     var ratings: RatingsSection?
     var platform: PlatformSection?
+    var district: DistrictSection?
+}
+
+struct DistrictSection: Decodable {
+    var url: String?
+    var hallId: String?
+    var tokenFile: String?
+    var level: String?
+    var parent: String?
+    var batchSize: Int?
+    var retryFirstSeconds: Double?
+    var retryMaxSeconds: Double?
 }
 
 struct PlatformSection: Decodable {

@@ -79,6 +79,40 @@ public struct PlatformSettings: Sendable, Equatable {
     }
 }
 
+/// Shipping the log to the district service: `[district]`; nil when the hall stands alone.
+public struct DistrictSettings: Sendable, Equatable {
+    /// Where the hall sits in the district: 区 centre, 街道 centre, 社区 centre.
+    public enum Level: String, Sendable, Equatable, CaseIterable {
+        case district, street, community
+    }
+
+    /// The district service's base URL.
+    public var url: String
+    /// This hall's id at the district (letters, digits, - and _).
+    public var hallID: String
+    /// A file holding the hall's token (readable by counterd only).
+    public var tokenFile: String
+    public var level: Level
+    /// The id of the hall above this one (a street centre's district centre); nil for the district centre.
+    public var parent: String?
+    /// Events per request, at most.
+    public var batchSize: Int
+    public var retryFirstSeconds: Double
+    public var retryMaxSeconds: Double
+
+    public init(url: String, hallID: String, tokenFile: String, level: Level = .community, parent: String? = nil, batchSize: Int = 500,
+                retryFirstSeconds: Double = 1, retryMaxSeconds: Double = 60) {
+        self.url = url
+        self.hallID = hallID
+        self.tokenFile = tokenFile
+        self.level = level
+        self.parent = parent
+        self.batchSize = batchSize
+        self.retryFirstSeconds = retryFirstSeconds
+        self.retryMaxSeconds = retryMaxSeconds
+    }
+}
+
 /// The whole of /etc/counterd/counterd.toml.
 public struct CounterdConfig: Sendable {
     public static let defaultPath = "/etc/counterd/counterd.toml"
@@ -97,13 +131,15 @@ public struct CounterdConfig: Sendable {
     public var alerts: AlertSettings
     public var ratings: RatingSettings
     public var platform: PlatformSettings?
+    public var district: DistrictSettings?
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
                 database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], clerkPINs: [String: String] = [:],
                 devices: [DeviceBinding] = [],
                 display: DisplayTemplates = DisplayTemplates(), voice: VoiceSettings = VoiceSettings(),
                 kiosk: KioskSettings = KioskSettings(), alerts: AlertSettings = AlertSettings(), ratings: RatingSettings = RatingSettings(),
-                platform: PlatformSettings? = nil) {
+                platform: PlatformSettings? = nil, district: DistrictSettings? = nil) {
+        self.district = district
         self.platform = platform
         self.ratings = ratings
         self.kiosk = kiosk

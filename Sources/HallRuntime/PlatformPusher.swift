@@ -66,18 +66,8 @@ public actor PlatformPusher: Service {
     }
 
     public func run() async throws {
-        let events = self.events, bell = self.bell
         // Stopping ends the loop between attempts; whatever is pending stays in the outbox for the next start.
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await e in events where OutboxRecord.kind(of: e.event) != nil { bell.ring() }
-                }
-                group.addTask { await self.loop() }
-                await group.next()
-                group.cancelAll()
-            }
-        }
+        await Doorbell.run(bell, ringingOn: events, when: { OutboxRecord.kind(of: $0.event) != nil }) { await self.loop() }
     }
 
     private func loop() async {
@@ -226,6 +216,19 @@ public actor PlatformPusher: Service {
 
 /// Wakes a waiting task early; a ring with nobody waiting is kept for the next wait.
 final class Doorbell: Sendable {
+    /// Runs `loop` until graceful shutdown, ringing `bell` for each committed event `wakes` picks.
+    static func run(_ bell: Doorbell, ringingOn events: AsyncStream<StoredEvent>, when wakes: @escaping @Sendable (StoredEvent) -> Bool,
+                    _ loop: @escaping @Sendable () async -> Void) async {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for await e in events where wakes(e) { bell.ring() } }
+                group.addTask { await loop() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
     private let state = Mutex<(rung: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
     func ring() {

@@ -34,12 +34,15 @@ public struct ServiceStatus: Codable, Sendable, Equatable {
     public var windows: [Window]
     /// The push to the 好差评 platform (absent in files of older versions).
     public var platform: PlatformStatus?
+    /// The log's shipping to the district (absent for a hall alone).
+    public var district: ShipStatus?
 
     /// How old a status file may be before `counterctl status` says the service is not answering.
     public static let staleSeconds: Double = 5
 
     public static func make(setup: HallSetup, state: HallState, now: Date, pid: Int32, startedAt: Date, config: String,
-                            database: String, listen: String, events: Int64, platform: PlatformStatus? = nil) -> ServiceStatus {
+                            database: String, listen: String, events: Int64, platform: PlatformStatus? = nil,
+                            district: ShipStatus? = nil) -> ServiceStatus {
         let queues = setup.categories.map { c in
             let waiting = state.waiting.filter { $0.category == c.code }
             let longest = waiting.map { now.timeIntervalSince($0.issuedAt) }.max() ?? 0
@@ -55,7 +58,7 @@ public struct ServiceStatus: Codable, Sendable, Equatable {
                           ticket: s.serving?.ticket.number)
         }
         return ServiceStatus(pid: pid, startedAt: startedAt, updatedAt: now, hall: setup.name, config: config, database: database,
-                             listen: listen, events: events, day: state.day, queues: queues, windows: windows, platform: platform)
+                             listen: listen, events: events, day: state.day, queues: queues, windows: windows, platform: platform, district: district)
     }
 
     public static let encoder = WireCoding.statusFileEncoder()

@@ -166,6 +166,16 @@ enum Migrations {
                 ALTER TABLE tickets ADD COLUMN project_no TEXT;
                 """)
         }
+        m.registerMigration("v9-ship-cursor") { db in
+            // How far upstream services (the district) acknowledged the log: the highest contiguous seq each holds.
+            try db.execute(sql: """
+                CREATE TABLE ship_cursor (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    seq INTEGER NOT NULL,
+                    updated_at_ms INTEGER NOT NULL
+                )
+                """)
+        }
         return m
     }
 }

@@ -88,6 +88,13 @@ struct StatusCommand: AsyncParsableCommand {
         }
         text += windows.render()
         if let p = s.platform { text += "\n" + platform(p, now: now) }
+        if let d = s.district {
+            let lag = d.lagSeconds.map { ReportFormatter.duration($0) } ?? "-"
+            text += "\ndistrict: \(d.url) as \(d.hallId): acknowledged \(d.acked)/\(d.last) (lag \(d.lagEvents) events, \(lag))"
+            if let since = d.offlineSince { text += ", offline since \(ReportFormatter.duration(now.timeIntervalSince(since))) ago" }
+            if let p = d.problem { text += "\n  PROBLEM \(p): \(d.message ?? "")" }
+            text += "\n"
+        }
         let connected = out.devices.filter { $0.state == .connected }.count
         text += "\ndevices: \(connected)/\(out.devices.count) connected"
         let down = out.devices.filter { $0.state != .connected }

@@ -170,6 +170,17 @@ struct Counterd: AsyncParsableCommand {
                 hub: hall.hub, health: health, setup: { await hall.setup })
             await monitor.watch(platform: health)
         }
+        // The log's shipping to the district: the hall never waits for it.
+        var shipper: LogShipper?
+        var shipHealth: ShipHealth?
+        if let d = cfg.district {
+            let health = ShipHealth(ShipStatus(url: d.url, hallId: d.hallID, acked: (try? store.shipCursor(LogShipper.cursorName)) ?? 0,
+                                               last: events))
+            shipHealth = health
+            shipper = LogShipper(store: store, target: .init(url: d.url, hallID: d.hallID, tokenFile: d.tokenFile, batchSize: d.batchSize,
+                                                             retryFirst: d.retryFirstSeconds, retryMax: d.retryMaxSeconds),
+                                 hub: hall.hub, health: health)
+        }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
                                    templates: cfg.display, kiosk: kiosk, links: links, alerts: monitor,
@@ -222,6 +233,7 @@ struct Counterd: AsyncParsableCommand {
             staged.append((.supervision, AlertWebhook(target: target, hub: hall.hub, maxAttempts: cfg.alerts.webhookAttempts)))
         }
         if let pusher { staged.append((.supervision, pusher)) }
+        if let shipper { staged.append((.supervision, shipper)) }
         if cfg.voice.enabled {
             staged.append((.supervision, VoiceAnnouncer(settings: cfg.voice, hub: hall.hub, workDirectory: cfg.server.runtimeDirectory + "/voice",
                                                         board: board, templates: { deps.templates })))
@@ -229,12 +241,13 @@ struct Counterd: AsyncParsableCommand {
             logger.info("voice calling is off ([voice] enabled = false)")
         }
         if statusPath != nil {
-            let startedAt = Date(), configPath = config, database = cfg.database.path, port = cfg.server.port, health = platformHealth
+            let startedAt = Date(), configPath = config, database = cfg.database.path, port = cfg.server.port, health = platformHealth, ship = shipHealth
             staged.append((.supervision, StatusFileService(path: cfg.server.runtimeDirectory + "/status.json") {
                 let (setup, state, now) = await (hall.setup, hall.state, hall.now)
                 return ServiceStatus.make(setup: setup, state: state, now: now, pid: getpid(), startedAt: startedAt, config: configPath,
                                           database: database, listen: "\(host):\(await bound.port ?? port)",
-                                          events: (try? store.lastSeq()) ?? 0, platform: Self.platformStatus(health, store: store))
+                                          events: (try? store.lastSeq()) ?? 0, platform: Self.platformStatus(health, store: store),
+                                          district: ship?.status)
             }))
         }
         if demo {

@@ -187,6 +187,8 @@ actor Changes {
         await sup.handle(UdevEvent(action: .add, device: device))
         #expect(await eventually(1) { sup.board.get("eval-2")?.connects == 2 })
         #expect(Date().timeIntervalSince(replug) < 1)
+        // The change callback runs after the board is updated: wait for the third.
+        _ = await eventually(1) { await changes.list.count == 3 }
         let list = await changes.list
         #expect(list.map(\.connected) == [true, false, true])
         #expect(list[1].detail == "unplugged (udev remove)")

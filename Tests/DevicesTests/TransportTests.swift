@@ -68,7 +68,8 @@ import Testing
         p.arguments = ["-c", "exec sleep 5 3<\"$0\"", path]
         try p.run()
         defer { p.terminate() }
-        _ = await eventually(1) { !PortHolders.find(path: path).isEmpty }
+        // The shell opens the file before it execs sleep: wait for the holder to be sleep itself.
+        _ = await eventually(2) { PortHolders.find(path: path).first?.command == "sleep" }
         let holders = PortHolders.find(path: path)
         #expect(holders.map(\.pid) == [p.processIdentifier])
         #expect(holders.first?.command == "sleep")

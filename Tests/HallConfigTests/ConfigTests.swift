@@ -47,6 +47,21 @@ import Testing
         #expect(noURL.issues.map(\.path) == ["platform.url"] && noURL.issues[0].message.contains("transport = \"file\""))
     }
 
+    @Test func theDistrictSectionIsChecked() {
+        let base = "[hall]\nname = \"h\"\n[[categories]]\ncode = \"a\"\nname = \"甲\"\nprefix = \"A\"\n[[windows]]\nnumber = 1\ncategories = [\"a\"]\n"
+        guard case .success(let ok) = ConfigParser.parse(base + "[district]\nurl = \"http://d.example:8090\"\nhall_id = \"jd-01\"\ntoken_file = \"/etc/counterd/t\"\nlevel = \"street\"\nparent = \"qu\"\n") else {
+            Issue.record("a valid [district] was refused")
+            return
+        }
+        #expect(ok.district == DistrictSettings(url: "http://d.example:8090", hallID: "jd-01", tokenFile: "/etc/counterd/t", level: .street, parent: "qu"))
+        guard case .failure(let bad) = ConfigParser.parse(base + "[district]\nurl = \"d.example\"\nhall_id = \"街道 1\"\nlevel = \"city\"\nbatch_size = 0\n") else {
+            Issue.record("a broken [district] was accepted")
+            return
+        }
+        #expect(Set(bad.issues.map(\.path)) == ["district.url", "district.hall_id", "district.token_file", "district.level", "district.batch_size"],
+                "\(bad.issues)")
+    }
+
     @Test func theRatingRuleAndTheKeypadsOutcomeAreConfigured() {
         let base = "[hall]\nname = \"h\"\n%@[[categories]]\ncode = \"a\"\nname = \"甲\"\nprefix = \"A\"\n%@[[windows]]\nnumber = 1\ncategories = [\"a\"]\n"
         guard case .success(let off) = ConfigParser.parse(String(format: base, "rating_blocks_next = false\n", "default_outcome = \"joint\"\n")) else {

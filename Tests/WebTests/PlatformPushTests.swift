@@ -61,6 +61,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let fake = try FakePlatform(token: "Bearer right-token", faults: 0.45)
+        defer { fake.process.terminate() }
         #expect(fake.port > 0, "the fake platform did not start")
         let tokenFile = dir.appendingPathComponent("platform-token")
         try "Bearer wrong-token\n".write(to: tokenFile, atomically: true, encoding: .utf8)

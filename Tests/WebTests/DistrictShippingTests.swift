@@ -1,0 +1,208 @@
+import Access
+import Foundation
+import Store
+import TestSupport
+import Testing
+
+/// Real halls (counterd processes with their SQLite files) shipping to the real district service on a
+/// private PostgreSQL, through faults: SIGKILL of a hall and of the district mid-stream, PostgreSQL
+/// restarted. After each, every (hall, seq) is in PostgreSQL once, with the hall's own hash. Two district
+/// replicas on one database get the same batches at once: still once. Wrong tokens, gaps and a broken
+/// chain are refused and kept.
+@Suite(.serialized) struct DistrictShippingTests {
+    static let repo = DaemonTests.repo
+
+    /// Starts counterd-district; returns it and its port.
+    static func district(config: URL) async throws -> (Process, Int) {
+        let p = Process()
+        p.executableURL = Daemon.bin.appendingPathComponent("counterd-district")
+        p.arguments = ["--config", config.path, "--listen", "127.0.0.1:0", "--log-level", "notice"]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let log = DaemonLog()
+        let port = try await RawHTTP.blocking { () -> Int in
+            while true {
+                let chunk = err.fileHandleForReading.availableData
+                if chunk.isEmpty { return 0 }
+                let text = log.append(chunk)
+                if let r = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                    let handle = err.fileHandleForReading
+                    Thread.detachNewThread { while !handle.availableData.isEmpty {} }
+                    return Int(text[r].split(separator: ":").last ?? "") ?? 0
+                }
+            }
+        }
+        return (p, port)
+    }
+
+    static func hall(config: URL, dir: URL) async throws -> (Process, Int) {
+        try await Daemon.start(["--config", config.path, "--database", dir.appendingPathComponent("hall.sqlite").path,
+                                "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev", "--log-level", "notice"])
+    }
+
+    static func serve(_ port: Int, times: Int) async throws {
+        for i in 0..<times {
+            #expect(try await RawHTTP.request(port: port, "POST", "/api/tickets", token: "t-kiosk", json: #"{"category":"a"}"#).status == 201)
+            #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/call-next", token: "t-w1", json: "{}").status == 200)
+            #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/finish", token: "t-w1", json: #"{"outcome":"immediate"}"#).status == 200)
+            let level = i % 5 == 0 ? #"{"level":2,"reasons":["213"]}"# : #"{"level":5}"#
+            #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/rating", token: "t-w1", json: level).status == 201)
+        }
+    }
+
+    @Test func hallsShipExactlyOnceThroughFaults() async throws {
+        guard let pg = try await PrivatePostgres.start() else {
+            Issue.record("PostgreSQL 15 is not installed: `make test` installs it (Debian's postgresql)")
+            return
+        }
+        defer { pg.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("district-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tokens = ["h1": "token-of-h1", "h2": "token-of-h2", "h3": "token-of-h3"]
+        let districtConfig = dir.appendingPathComponent("district.toml")
+        var toml = "[database]\nsocket_dir = \"\(pg.socketDirectory)\"\nport = \(pg.port)\nuser = \"postgres\"\nname = \"district\"\n"
+        for (id, level, parent) in [("h1", "street", "qu"), ("h2", "community", "h1"), ("h3", "community", "h1")] {
+            toml += "[[halls]]\nid = \"\(id)\"\nname = \"大厅\(id)\"\nlevel = \"\(level)\"\nparent = \"\(parent)\"\ntoken_sha256 = \"\(AccessControl.hash(tokens[id]!))\"\n"
+        }
+        toml += "[[tokens]]\nrole = \"manager\"\nsha256 = \"\(AccessControl.hash("t-district"))\"\n"
+        try toml.write(to: districtConfig, atomically: true, encoding: .utf8)
+        var (district, dport) = try await Self.district(config: districtConfig)
+        defer { if district.isRunning { kill(district.processIdentifier, SIGKILL) } }
+        try #require(dport > 0, "counterd-district did not start")
+
+        var halls: [(id: String, dir: URL, config: URL, process: Process, port: Int)] = []
+        for id in ["h1", "h2"] {
+            let hdir = dir.appendingPathComponent(id)
+            try FileManager.default.createDirectory(at: hdir, withIntermediateDirectories: true)
+            let tokenFile = hdir.appendingPathComponent("district-token")
+            try tokens[id]!.write(to: tokenFile, atomically: true, encoding: .utf8)
+            let config = hdir.appendingPathComponent("counterd.toml")
+            try TestHall.toml(name: "大厅\(id)", extra: """
+                [district]
+                url = "http://127.0.0.1:\(dport)"
+                hall_id = "\(id)"
+                token_file = "\(tokenFile.path)"
+                level = "community"
+                batch_size = 7
+                retry_first_seconds = 0.05
+                retry_max_seconds = 0.3
+
+                """).write(to: config, atomically: true, encoding: .utf8)
+            let (p, port) = try await Self.hall(config: config, dir: hdir)
+            try #require(port > 0)
+            #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/sign-in", token: "t-w1", json: #"{"clerk":"c1"}"#).status == 200)
+            halls.append((id, hdir, config, p, port))
+        }
+        defer { for h in halls where h.process.isRunning { kill(h.process.processIdentifier, SIGKILL) } }
+
+        try await Self.serve(halls[0].port, times: 6)
+        try await Self.serve(halls[1].port, times: 6)
+        // SIGKILL of a hall while it ships; it comes back and goes on from its cursor.
+        kill(halls[0].process.processIdentifier, SIGKILL)
+        halls[0].process.waitUntilExit()
+        let (h1, p1) = try await Self.hall(config: halls[0].config, dir: halls[0].dir)
+        halls[0].process = h1
+        halls[0].port = p1
+        try await Self.serve(p1, times: 4)
+        // SIGKILL of the district mid-stream; the halls keep working and retry.
+        kill(district.processIdentifier, SIGKILL)
+        district.waitUntilExit()
+        try await Self.serve(halls[1].port, times: 4)
+        (district, dport) = try await Self.district(config: districtConfig)
+        try #require(dport > 0)
+        // The district came back on another port (the test binds port 0): the halls are pointed at it and restarted.
+        for h in halls {
+            var text = try String(contentsOf: h.config, encoding: .utf8)
+            text = text.replacingOccurrences(of: #"url = "http://127\.0\.0\.1:\d+""#, with: "url = \"http://127.0.0.1:\(dport)\"", options: .regularExpression)
+            try text.write(to: h.config, atomically: true, encoding: .utf8)
+        }
+        for i in halls.indices {
+            kill(halls[i].process.processIdentifier, SIGTERM)
+            halls[i].process.waitUntilExit()
+            let (p, port) = try await Self.hall(config: halls[i].config, dir: halls[i].dir)
+            halls[i].process = p
+            halls[i].port = port
+        }
+        // PostgreSQL restarted under the district: its pool reconnects, the halls retry.
+        try await pg.restart()
+        try await Self.serve(halls[0].port, times: 3)
+
+        for h in halls {
+            let store = try EventStore.readOnly(path: h.dir.appendingPathComponent("hall.sqlite").path)
+            let last = try store.lastSeq()
+            let shipped = await eventually(30) {
+                (try? await pg.query("SELECT count(*), coalesce(max(seq), 0) FROM events WHERE hall_id = '\(h.id)'")) == [[String(last), String(last)]]
+            }
+            let held = (try? await pg.query("SELECT count(*), max(seq) FROM events WHERE hall_id = '\(h.id)'")) ?? []
+            #expect(shipped, "hall \(h.id): the district does not hold 1…\(last): \(held)")
+            let local = try store.rawEvents(after: 0, limit: 100_000)
+            let remote = try await pg.query("SELECT seq, hash, payload FROM events WHERE hall_id = '\(h.id)' ORDER BY seq")
+            #expect(remote.count == local.count)
+            #expect(zip(local, remote).allSatisfy { l, r in String(l.seq) == r[0] && l.hash == r[1] && l.payload == r[2] },
+                    "hall \(h.id): a row differs from the hall's own")
+            let shown = await eventually(8) {
+                let status = try? await Command.run(CounterctlTests.counterctl, ["status", "--config", h.config.path, "--runtime-dir",
+                                                                                 h.dir.appendingPathComponent("run").path])
+                return status?.out.contains("as \(h.id): acknowledged \(last)/\(last) (lag 0 events") == true
+            }
+            #expect(shown, "counterctl status does not show hall \(h.id)'s shipping")
+        }
+
+        // Two replicas on one database, the same batches at once (h3, with h1's real log): each row once.
+        let (replica, rport) = try await Self.district(config: districtConfig)
+        defer { if replica.isRunning { kill(replica.processIdentifier, SIGKILL) } }
+        let log = try EventStore.readOnly(path: halls[0].dir.appendingPathComponent("hall.sqlite").path).rawEvents(after: 0, limit: 100_000)
+        let encoder = JSONEncoder()
+        let first = dport, h3 = tokens["h3"]
+        for start in stride(from: 0, to: log.count, by: 5) {
+            let batch = Array(log[start..<min(log.count, start + 9)])  // overlapping batches
+            struct Body: Encodable { var events: [RawEvent] }
+            let body = Array(try encoder.encode(Body(events: batch)))
+            async let a = RawHTTP.request(port: first, "POST", "/api/v1/halls/h3/events", token: h3, body: body)
+            async let b = RawHTTP.request(port: rport, "POST", "/api/v1/halls/h3/events", token: h3, body: body)
+            let (ra, rb) = try await (a, b)
+            #expect([ra.status, rb.status].allSatisfy { $0 == 200 } , "\(ra.text) \(rb.text)")
+        }
+        #expect(try await pg.query("SELECT count(*), count(DISTINCT seq), max(seq) FROM events WHERE hall_id = 'h3'") == [[String(log.count), String(log.count), String(log.count)]])
+
+        // Refusals: another hall's token, a gap, a broken chain — refused, kept, nothing stored.
+        func post(_ hall: String, _ token: String, _ events: [RawEvent]) async throws -> HTTPResult {
+            struct Body: Encodable { var events: [RawEvent] }
+            return try await RawHTTP.request(port: dport, "POST", "/api/v1/halls/\(hall)/events", token: token, body: Array(try encoder.encode(Body(events: events))))
+        }
+        let wrong = try await post("h1", tokens["h2"]!, [])
+        #expect(wrong.status == 403 && wrong.errorCode == "wrong_token", "\(wrong.text)")
+        let gap = try await post("h3", tokens["h3"]!, [RawEvent(seq: Int64(log.count + 5), payload: log[0].payload, hash: log[0].hash)])
+        #expect(gap.status == 409 && gap.errorCode == "gap" && (gap.json["error"] as? [String: Any])?["expected"] as? Int == log.count + 1, "\(gap.text)")
+        let held = try await pg.query("SELECT count(*) FROM events WHERE hall_id = 'h2'")
+        // A row past h2's head that repeats its last row (payload and hash): its link cannot match.
+        let h2log = try EventStore.readOnly(path: halls[1].dir.appendingPathComponent("hall.sqlite").path).rawEvents(after: 0, limit: 100_000)
+        let broken = [RawEvent(seq: h2log.last!.seq + 1, payload: h2log.last!.payload, hash: h2log.last!.hash)]
+        let refused = try await post("h2", tokens["h2"]!, broken)
+        #expect(refused.status == 422 && refused.errorCode == "chain_broken", "\(refused.text)")
+        #expect(try await pg.query("SELECT count(*) FROM events WHERE hall_id = 'h2'") == held)
+        let reasons = Set(try await pg.query("SELECT reason FROM refusals").map { $0[0] })
+        #expect(reasons.isSuperset(of: ["wrong_token", "gap", "chain_broken"]), "\(reasons)")
+        let heads = try await RawHTTP.request(port: dport, "GET", "/api/v1/halls", token: "t-district").json
+        #expect((heads["halls"] as? [[String: Any]])?.count == 3, "\(heads)")
+        for h in halls { kill(h.process.processIdentifier, SIGTERM); h.process.waitUntilExit() }
+        kill(district.processIdentifier, SIGTERM)
+        district.waitUntilExit()
+    }
+
+    /// A bad district config: exit 78 with every problem and its key, before anything connects.
+    @Test func aBadDistrictConfigIsRefusedWithItsKeys() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("district-bad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("district.toml")
+        try "[server]\nport = 70000\n[[halls]]\nid = \"街道 1\"\ntoken_sha256 = \"abc\"\n[[halls]]\nid = \"h2\"\nlevel = \"city\"\ntoken_sha256 = \"\(String(repeating: "a", count: 64))\"\n[extra]\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let out = try await Command.run(Daemon.bin.appendingPathComponent("counterd-district"), ["--config", file.path])
+        #expect(out.status == 78, "\(out)")
+        for key in ["server.port", "halls[0].id", "halls[1].level", "extra"] { #expect(out.err.contains(key), "no \(key) in \(out.err)") }
+    }
+}
