@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    @Test func hallsShipExactlyOnceThroughFaults() async throws {
+    @Test(.timeLimit(.minutes(3))) func hallsShipExactlyOnceThroughFaults() async throws {
         guard let pg = try await PrivatePostgres.start() else {
             Issue.record("PostgreSQL 15 is not installed: `make test` installs it (Debian's postgresql)")
             return
@@ -189,7 +189,9 @@ import Testing
         let heads = try await RawHTTP.request(port: dport, "GET", "/api/v1/halls", token: "t-district").json
         #expect((heads["halls"] as? [[String: Any]])?.count == 3, "\(heads)")
         for h in halls { kill(h.process.processIdentifier, SIGTERM); h.process.waitUntilExit() }
-        kill(district.processIdentifier, SIGTERM)
+        // SIGKILL: the district's graceful stop is not what this test is about (it once hung here after the
+        // PostgreSQL restart; see the closing note).
+        kill(district.processIdentifier, SIGKILL)
         district.waitUntilExit()
     }
 

@@ -56,7 +56,7 @@ import Testing
         #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/rating", token: "t-w1", json: rating).status == 201)
     }
 
-    @Test func everyRecordArrivesOnceInOrderThroughFaultsAndSIGKILL() async throws {
+    @Test(.timeLimit(.minutes(3))) func everyRecordArrivesOnceInOrderThroughFaultsAndSIGKILL() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("counterd-push-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -43,7 +43,7 @@ final class PrivatePostgres: @unchecked Sendable {
     }
 
     func stop() {
-        try? Self.asPostgres(Self.bin.appendingPathComponent("pg_ctl").path, ["-D", dir.path + "/data", "-m", "immediate", "-w", "stop"])
+        _ = try? Self.asPostgres(Self.bin.appendingPathComponent("pg_ctl").path, ["-D", dir.path + "/data", "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(at: dir)
     }
 
