@@ -1,4 +1,4 @@
-import Crypto
+import Access
 import Foundation
 import HallModel
 import Hummingbird
@@ -27,8 +27,6 @@ public enum DistrictRoutes {
         return json(status, body)
     }
 
-    static func sha256(_ token: String) -> String { SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined() }
-
     static func bearer(_ request: Request) -> String? {
         guard let h = request.headers[.authorization], h.hasPrefix("Bearer ") else { return nil }
         return String(h.dropFirst(7))
@@ -45,7 +43,7 @@ public enum DistrictRoutes {
                 await store.refuse(hall: id, reason: "no_token", detail: "no Authorization: Bearer header")
                 return problem(.unauthorized, "no_token", zh: "缺少令牌（Authorization: Bearer …）", en: "no bearer token")
             }
-            let digest = sha256(token)
+            let digest = AccessControl.hash(token)
             guard let hall = halls[id] else {
                 await store.refuse(hall: id, reason: "unknown_hall", detail: "hall \(id) is not in the district's config")
                 logger.warning("refused: unknown hall", metadata: ["hall": "\(id)"])
@@ -90,7 +88,7 @@ public enum DistrictRoutes {
         }
         // Each hall's shipping state (manager token).
         router.get("/api/v1/halls") { request, _ -> Response in
-            guard let token = bearer(request), config.managerTokens.contains(sha256(token)) else {
+            guard let token = bearer(request), config.managerTokens.contains(AccessControl.hash(token)) else {
                 return problem(.unauthorized, "unauthorized", zh: "需要管理令牌", en: "a manager token is needed")
             }
             let heads = Dictionary(uniqueKeysWithValues: try await store.heads().map { ($0.hallId, $0) })

@@ -50,7 +50,8 @@ public struct DistrictService: Service {
             let app = Application(router: DistrictRoutes.router(config: config, store: store, logger: logger),
                                   configuration: .init(address: .hostname(config.host, port: config.port), serverName: "counterd-district"),
                                   onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) }, logger: logger)
-            group.addTask { try await app.run() }
+            // runService, not run: run() would install a second SIGTERM handler beside the ServiceGroup's.
+            group.addTask { try await app.runService() }
             try await group.next()
             group.cancelAll()
         }
