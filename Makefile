@@ -71,6 +71,7 @@ bench: deps
 deb: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product counterd
 	$(SWIFT) build -c release --static-swift-stdlib --product counterctl
+	$(SWIFT) build -c release --static-swift-stdlib --product counterd-district
 	packaging/build-deb.sh .build/release dist
 
 clean:
@@ -78,12 +79,17 @@ clean:
 
 ## Install binaries, units, udev rules, sysusers/tmpfiles snippets, device and platform profiles, example config and completions.
 install:
-	@test -x $(BINDIR)/counterd -a -x $(BINDIR)/counterctl || { echo "no binaries in $(BINDIR): run 'swift build -c release' first"; exit 1; }
+	@test -x $(BINDIR)/counterd -a -x $(BINDIR)/counterctl -a -x $(BINDIR)/counterd-district || { echo "no binaries in $(BINDIR): run 'swift build -c release' first"; exit 1; }
 	install -D -m 0755 $(BINDIR)/counterd $(DESTDIR)$(PREFIX)/bin/counterd
 	install -D -m 0755 $(BINDIR)/counterctl $(DESTDIR)$(PREFIX)/bin/counterctl
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|/usr/bin/counterd|$(PREFIX)/bin/counterd|; s|/usr/share/counterd|$(PREFIX)/share/counterd|g; s|/etc/counterd|$(SYSCONFDIR)/counterd|g' \
 	  systemd/counterd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/counterd.service
+	@# The district service (its own unit; enabled by the administrator on the district's server only).
+	install -D -m 0755 $(BINDIR)/counterd-district $(DESTDIR)$(PREFIX)/bin/counterd-district
+	sed 's|/usr/bin/counterd-district|$(PREFIX)/bin/counterd-district|; s|/etc/counterd|$(SYSCONFDIR)/counterd|g' \
+	  systemd/counterd-district.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/counterd-district.service
+	install -D -m 0644 config/district.toml $(DESTDIR)$(PREFIX)/share/doc/counterd/district.toml.example
 	install -D -m 0644 systemd/counterd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterd.conf
 	install -D -m 0644 systemd/counterd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/counterd.conf
 	install -D -m 0644 udev/62-counterd.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/62-counterd.rules
@@ -108,4 +114,5 @@ install:
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	$(MANGEN) $(BINDIR)/counterd --output-directory $(DESTDIR)$(PREFIX)/share/man/man1 --date 2026-11-23 --authors "counterd maintainers"
 	$(MANGEN) $(BINDIR)/counterctl --output-directory $(DESTDIR)$(PREFIX)/share/man/man1 --date 2026-11-23 --authors "counterd maintainers"
-	gzip -9nf $(DESTDIR)$(PREFIX)/share/man/man1/counterd.1 $(DESTDIR)$(PREFIX)/share/man/man1/counterctl.1
+	$(MANGEN) $(BINDIR)/counterd-district --output-directory $(DESTDIR)$(PREFIX)/share/man/man1 --date 2026-12-01 --authors "counterd maintainers"
+	gzip -9nf $(DESTDIR)$(PREFIX)/share/man/man1/counterd.1 $(DESTDIR)$(PREFIX)/share/man/man1/counterctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/counterd-district.1

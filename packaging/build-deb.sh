@@ -22,7 +22,7 @@ mv "$root/usr/lib/udev/rules.d" "$root/lib/udev/rules.d"
 rmdir "$root/usr/lib/systemd" "$root/usr/lib/udev" 2>/dev/null || true
 # /etc/counterd is created by the unit (ConfigurationDirectory=) and by the administrator's config.
 rmdir "$root/etc/counterd" "$root/etc" 2>/dev/null || true
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/counterd" "$root/usr/bin/counterctl"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/counterd" "$root/usr/bin/counterctl" "$root/usr/bin/counterd-district"
 
 doc="$root/usr/share/doc/counterd"
 install -m 0644 "$here/deb/copyright" "$doc/copyright"
@@ -34,7 +34,7 @@ find "$root" -type d -exec chmod 0755 {} +
 find "$root/usr/share" "$root/lib" -type f -exec chmod 0644 {} +
 
 # Shared libraries the binaries need, mapped to their Debian packages.
-depends=$(ldd "$root/usr/bin/counterd" "$root/usr/bin/counterctl" | awk '/=>/ {print $3}' | sort -u | while read -r lib; do
+depends=$(ldd "$root/usr/bin/counterd" "$root/usr/bin/counterctl" "$root/usr/bin/counterd-district" | awk '/=>/ {print $3}' | sort -u | while read -r lib; do
     real=$(realpath "$lib"); dpkg -S "$real" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true
 done | cut -d: -f1 | sort -u | while read -r pkg; do
     v=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null | sed 's/-[^-]*$//; s/+.*//')

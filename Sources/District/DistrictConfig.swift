@@ -25,6 +25,8 @@ public struct DistrictConfig: Sendable, Equatable {
     public var halls: [Hall] = []
     /// SHA-256 of the managers' tokens (read-only API).
     public var managerTokens: [String] = []
+    /// A hall not heard from for this long is offline; during its opening hours, silent (an alert).
+    public var silentAfterMinutes: Double = 10
 
     public static let defaultPath = "/etc/counterd/district.toml"
 
@@ -39,8 +41,8 @@ public struct DistrictConfig: Sendable, Equatable {
         do { root = try TOMLTable(string: text) } catch { throw Invalid(problems: ["TOML syntax: \(error)"]) }
         var c = DistrictConfig()
         var problems: [String] = []
-        let known: Set<String> = ["server", "database", "halls", "tokens"]
-        for key in root.keys where !known.contains(key) { problems.append("\(key): unknown section (server, database, halls, tokens)") }
+        let known: Set<String> = ["server", "database", "halls", "tokens", "alerts"]
+        for key in root.keys where !known.contains(key) { problems.append("\(key): unknown section (server, database, halls, tokens, alerts)") }
         if let s = root["server"]?.table {
             if let h = s["host"]?.string { c.host = h }
             if let p = s["port"] { if let v = p.int, (1...65535).contains(v) { c.port = v } else { problems.append("server.port: must be 1–65535") } }
@@ -52,6 +54,11 @@ public struct DistrictConfig: Sendable, Equatable {
             if let u = d["user"]?.string { c.databaseUser = u }
             if let n = d["name"]?.string { c.databaseName = n }
             c.databasePasswordFile = d["password_file"]?.string
+        }
+        if let a = root["alerts"]?.table, let m = a["silent_after_minutes"] {
+            if let v = m.double ?? m.int.map(Double.init), v >= 0.05, v <= 1440 { c.silentAfterMinutes = v } else {
+                problems.append("alerts.silent_after_minutes: 0.05–1440 minutes")
+            }
         }
         var ids = Set<String>()
         for (i, value) in (root["halls"]?.array ?? []).enumerated() {

@@ -1,17 +1,23 @@
 import Access
 import Foundation
 import HallModel
+import HTTPTypes
 import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import Prometheus
 import Store
 
 /// The district's HTTP API: the halls' shipping endpoint and the managers' read-only view.
 public enum DistrictRoutes {
     struct Batch: Decodable {
         var hallId: String?
+        /// The hall's own highest seq when it sent the batch.
+        var last: Int64?
+        var setup: ReportSetup?
         var events: [RawEvent]
+        enum CodingKeys: String, CodingKey { case hallId = "hall_id", last, setup, events }
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
@@ -27,13 +33,24 @@ public enum DistrictRoutes {
         return json(status, body)
     }
 
+    static func encoded<T: Encodable>(_ value: T) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try WireCoding.apiEncoder().encode(value))))
+    }
+
     static func bearer(_ request: Request) -> String? {
         guard let h = request.headers[.authorization], h.hasPrefix("Bearer ") else { return nil }
         return String(h.dropFirst(7))
     }
 
-    public static func router(config: DistrictConfig, store: DistrictStore, logger: Logger) -> Router<BasicRequestContext> {
+    public static func router(config: DistrictConfig, store: DistrictStore, registry: PrometheusCollectorRegistry? = nil,
+                              logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
+        router.get("/metrics") { _, _ -> Response in
+            var buffer: [UInt8] = []
+            registry?.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
         let halls = Dictionary(uniqueKeysWithValues: config.halls.map { ($0.id, $0) })
         router.get("/healthz") { _, _ in json(.ok, ["ok": true]) }
         // A hall ships its log: {"hall_id", "events": [{"seq", "payload", "hash"}]} → {"acked": N}.
@@ -60,16 +77,14 @@ public enum DistrictRoutes {
             do { body = try await request.body.collect(upTo: 32 << 20) } catch {
                 return problem(.contentTooLarge, "batch_too_large", zh: "批次过大（上限 32 MB）", en: "batch over 32 MB")
             }
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            guard let batch = try? decoder.decode(Batch.self, from: Data(body.readableBytesView)) else {
+            guard let batch = try? JSONDecoder().decode(Batch.self, from: Data(body.readableBytesView)) else {
                 await store.refuse(hall: id, reason: "bad_batch", detail: "not a batch of events")
                 return problem(.badRequest, "bad_batch", zh: "请求体不是日志批次", en: "the body is not a batch of events")
             }
             if let named = batch.hallId, named != id {
                 return problem(.badRequest, "hall_mismatch", zh: "批次中的 hall_id 与路径不符", en: "hall_id in the body differs from the path")
             }
-            switch try await store.ingest(hall: id, events: batch.events) {
+            switch try await store.ingest(hall: id, events: batch.events, hallLast: batch.last, setup: batch.setup) {
             case .acked(let n):
                 Counter(label: "counterd_district_batches_total", dimensions: [("result", "acked")]).increment()
                 return json(.ok, ["acked": n])
@@ -86,20 +101,87 @@ public enum DistrictRoutes {
                              extra: ["seq": seq, "acked": acked])
             }
         }
-        // Each hall's shipping state (manager token).
+        let reports = DistrictReports(store: store, config: config)
+        let monitor = HallLinkMonitor(config: config, store: store)
+        @Sendable func manager(_ request: Request) throws {
+            guard let token = bearer(request) ?? request.uri.queryParameters.get("token"),
+                  config.managerTokens.contains(AccessControl.hash(token)) else {
+                throw HTTPError(.unauthorized, message: "需要区级管理令牌（Authorization: Bearer …）")
+            }
+        }
+        @Sendable func range(_ request: Request) throws -> (String, String) {
+            let q = request.uri.queryParameters
+            let today = BusinessCalendar(identifier: "Asia/Shanghai").day(of: Date())
+            let from = q.get("from") ?? String(today.prefix(8)) + "01", to = q.get("to") ?? today
+            guard WorkingCalendar.isDay(from), WorkingCalendar.isDay(to) else {
+                throw HTTPError(.badRequest, message: "日期无效（应为 yyyy-MM-dd）：from=\(from) to=\(to)")
+            }
+            guard from <= to else { throw HTTPError(.badRequest, message: "开始日期 from（\(from)）晚于结束日期 to（\(to)）") }
+            return (from, to)
+        }
+        @Sendable func scope(_ name: String?) throws -> StatsScope? {
+            switch name ?? "halls" {
+            case "halls": nil
+            case "windows": .window
+            case "clerks": .clerk
+            case "categories": .category
+            default: throw HTTPError(.badRequest, message: "scope 须为 halls、windows、clerks 或 categories")
+            }
+        }
+        // Each hall's link: what it shipped, its lag, and whether it has gone quiet in its opening hours.
         router.get("/api/v1/halls") { request, _ -> Response in
-            guard let token = bearer(request), config.managerTokens.contains(AccessControl.hash(token)) else {
-                return problem(.unauthorized, "unauthorized", zh: "需要管理令牌", en: "a manager token is needed")
+            try manager(request)
+            return try encoded(["halls": try await monitor.links()])
+        }
+        // Report rows: ?scope=halls|windows|clerks|categories&from&to[&hall=ID][&level=street]. With a hall,
+        // exactly that hall's own report; without, every hall's rows ranked together.
+        router.get("/api/v1/report") { request, _ -> Response in
+            try manager(request)
+            let (from, to) = try range(request)
+            let q = request.uri.queryParameters
+            guard let scope = try scope(q.get("scope")) else { return try encoded(["rows": try await reports.halls(from: from, to: to)]) }
+            if let hall = q.get("hall") {
+                guard config.hall(hall) != nil else { throw HTTPError(.notFound, message: "区级平台没有登记大厅 \(hall)") }
+                return try encoded(["rows": try await reports.hallReport(scope, hall: hall, from: from, to: to)])
             }
-            let heads = Dictionary(uniqueKeysWithValues: try await store.heads().map { ($0.hallId, $0) })
-            let rows: [[String: Any]] = config.halls.map { h in
-                var row: [String: Any] = ["hall_id": h.id, "name": h.name, "level": h.level, "last_seq": heads[h.id]?.lastSeq ?? 0]
-                if let p = h.parent { row["parent"] = p }
-                if let at = heads[h.id]?.lastEventAtMs { row["last_event_at_ms"] = at }
-                if let r = heads[h.id]?.lastReceivedAt { row["last_received_at"] = ISO8601DateFormatter().string(from: r) }
-                return row
+            return try encoded(["rows": try await reports.acrossHalls(scope, from: from, to: to, level: q.get("level"))])
+        }
+        router.get("/api/v1/reasons") { request, _ -> Response in
+            try manager(request)
+            let (from, to) = try range(request)
+            let q = request.uri.queryParameters
+            guard let hall = q.get("hall"), config.hall(hall) != nil else { throw HTTPError(.badRequest, message: "需要 hall=大厅编号") }
+            return try encoded(["rows": try await reports.hallReasons(try scope(q.get("scope")) ?? .window, hall: hall, from: from, to: to)])
+        }
+        router.get("/api/v1/cases") { request, _ -> Response in
+            try manager(request)
+            let (from, to) = try range(request)
+            let setups = try await reports.setups()
+            return try encoded(["cases": try await reports.cases(from: from, to: to, hall: request.uri.queryParameters.get("hall"), setups: setups)])
+        }
+        // The district 考核 table: halls ranked within their level, as CSV or XLSX.
+        router.get("/api/v1/export/:file") { request, context -> Response in
+            try manager(request)
+            let (from, to) = try range(request)
+            let file = context.parameters.get("file") ?? ""
+            let table = AssessmentTable.make(try await reports.halls(from: from, to: to), links: try await monitor.links(), from: from, to: to)
+            let name = "district-assessment-\(from)-\(to)"
+            switch file {
+            case "assessment.csv":
+                return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).csv\""],
+                                body: .init(byteBuffer: ByteBuffer(string: table.csv())))
+            case "assessment.xlsx":
+                return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                       .contentDisposition: "attachment; filename=\"\(name).xlsx\""],
+                                body: .init(byteBuffer: ByteBuffer(bytes: table.xlsx())))
+            default:
+                throw HTTPError(.notFound, message: "导出文件须为 assessment.csv 或 assessment.xlsx")
             }
-            return json(.ok, ["halls": rows])
+        }
+        router.get("/") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                            HTTPTypes.HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.district_html)))
         }
         return router
     }

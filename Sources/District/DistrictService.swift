@@ -2,21 +2,14 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
-/// The district service: the PostgreSQL pool, the migrations, then the HTTP API. Stateless: every replica
-/// on the same database serves the same halls.
-public struct DistrictService: Service {
-    let config: DistrictConfig
-    let logger: Logger
-    let onRunning: @Sendable (Int) async -> Void
-
-    public init(config: DistrictConfig, logger: Logger = Logger(label: "counterd-district"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
-        self.config = config
-        self.logger = logger
-        self.onRunning = onRunning
-    }
-
+/// The district service: the PostgreSQL pool and the HTTP API as two services of one group, started in
+/// that order and stopped in reverse — the API drains its requests before the pool closes. Stateless:
+/// every replica on the same database serves the same halls.
+public enum DistrictService {
     public static func postgres(_ c: DistrictConfig) -> PostgresClient.Configuration {
         let password = c.databasePasswordFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let dir = c.databaseSocketDirectory {
@@ -27,15 +20,26 @@ public struct DistrictService: Service {
                                             database: c.databaseName, tls: .disable)
     }
 
-    public func run() async throws {
-        let client = PostgresClient(configuration: Self.postgres(config), backgroundLogger: logger)
-        let store = DistrictStore(client: client)
-        let config = self.config, logger = self.logger, onRunning = self.onRunning
-        // SIGTERM ends the HTTP server and the pool together (a batch in flight rolls back; the hall resends it).
-        try await cancelWhenGracefulShutdown {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            // PostgreSQL may still be starting (or restarting): retry the migrations until it answers.
+    /// The group to run: SIGTERM/SIGINT stop it gracefully (the executable ends a stop that hangs).
+    public static func group(config: DistrictConfig, registry: PrometheusCollectorRegistry? = nil, logger: Logger,
+                             signals: [UnixSignal] = [.sigterm, .sigint],
+                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
+        let client = PostgresClient(configuration: postgres(config), backgroundLogger: logger)
+        let api = API(config: config, store: DistrictStore(client: client), registry: registry, logger: logger, onRunning: onRunning)
+        var c = ServiceGroupConfiguration(services: [.init(service: client), .init(service: api)], gracefulShutdownSignals: signals, logger: logger)
+        c.maximumGracefulShutdownDuration = .seconds(10)
+        return ServiceGroup(configuration: c)
+    }
+
+    /// Migrations (retried until PostgreSQL answers), the hall-link monitor, then the HTTP server.
+    struct API: Service {
+        let config: DistrictConfig
+        let store: DistrictStore
+        let registry: PrometheusCollectorRegistry?
+        let logger: Logger
+        let onRunning: @Sendable (Int) async -> Void
+
+        func run() async throws {
             var pause = 0.2
             while true {
                 do {
@@ -47,14 +51,18 @@ public struct DistrictService: Service {
                     pause = min(5, pause * 2)
                 }
             }
-            let app = Application(router: DistrictRoutes.router(config: config, store: store, logger: logger),
+            let config = self.config, logger = self.logger, onRunning = self.onRunning
+            let app = Application(router: DistrictRoutes.router(config: config, store: store, registry: registry, logger: logger),
                                   configuration: .init(address: .hostname(config.host, port: config.port), serverName: "counterd-district"),
                                   onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) }, logger: logger)
-            // runService, not run: run() would install a second SIGTERM handler beside the ServiceGroup's.
-            group.addTask { try await app.runService() }
-            try await group.next()
-            group.cancelAll()
-        }
+            let monitor = HallLinkMonitor(config: config, store: store)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await monitor.run(logger: logger) }
+                // runService: the group's graceful shutdown reaches the server (run() would install its own
+                // signal handler); it drains its requests, then the monitor is cancelled.
+                try await app.runService()
+                group.cancelAll()
+            }
         }
     }
 }

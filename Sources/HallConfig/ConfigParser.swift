@@ -151,9 +151,10 @@ private struct Reader {
         let batch = inRange(t.batchSize, "district.batch_size", 1...10_000) ?? 500
         let first = inRange(t.retryFirstSeconds, "district.retry_first_seconds", 0.01...600) ?? 1
         let maxPause = inRange(t.retryMaxSeconds, "district.retry_max_seconds", 0.01...3_600) ?? 60
+        let heartbeat = inRange(t.heartbeatSeconds, "district.heartbeat_seconds", 0.2...600) ?? 30
         guard ok, let url, let id, let token else { return nil }
         return DistrictSettings(url: url, hallID: id, tokenFile: token, level: level, parent: t.parent, batchSize: batch,
-                                retryFirstSeconds: first, retryMaxSeconds: maxPause)
+                                retryFirstSeconds: first, retryMaxSeconds: maxPause, heartbeatSeconds: heartbeat)
     }
 
     /// `[hall] area_code, area_name, dept_code, dept_name, project_no_prefix`: who the hall is to the platform.

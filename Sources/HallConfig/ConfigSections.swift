@@ -31,6 +31,7 @@ struct DistrictSection: Decodable {
     var batchSize: Int?
     var retryFirstSeconds: Double?
     var retryMaxSeconds: Double?
+    var heartbeatSeconds: Double?
 }
 
 struct PlatformSection: Decodable {

@@ -99,9 +99,12 @@ public struct DistrictSettings: Sendable, Equatable {
     public var batchSize: Int
     public var retryFirstSeconds: Double
     public var retryMaxSeconds: Double
+    /// With nothing to ship, an empty batch this often: the district's sign that the hall is up.
+    public var heartbeatSeconds: Double
 
     public init(url: String, hallID: String, tokenFile: String, level: Level = .community, parent: String? = nil, batchSize: Int = 500,
-                retryFirstSeconds: Double = 1, retryMaxSeconds: Double = 60) {
+                retryFirstSeconds: Double = 1, retryMaxSeconds: Double = 60, heartbeatSeconds: Double = 30) {
+        self.heartbeatSeconds = heartbeatSeconds
         self.url = url
         self.hallID = hallID
         self.tokenFile = tokenFile

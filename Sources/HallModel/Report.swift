@@ -76,7 +76,13 @@ public enum ReportBuilder {
                 immediateRate: ratio(s.outcomes[Outcome.immediate.index], s.served),
                 rank: 0)
         }
-        // Ranking: score, then satisfaction rate, then tickets served; unrated rows last.
+        rank(&rows)
+        return rows
+    }
+
+    /// Sorts and ranks rows: score, then satisfaction rate, then tickets served; unrated rows last; ties
+    /// share a rank. Also used to rank rows gathered from many halls.
+    public static func rank(_ rows: inout [ReportRow]) {
         func sortKey(_ r: ReportRow) -> (Double, Double, Int) {
             (r.score ?? -1, r.satisfactionRate ?? -1, r.served)
         }
@@ -93,7 +99,6 @@ public enum ReportBuilder {
             rows[i].rank = rank
             previous = k
         }
-        return rows
     }
 }
 

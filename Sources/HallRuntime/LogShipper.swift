@@ -59,8 +59,11 @@ public actor LogShipper: Service {
         public var retryFirst: Double
         public var retryMax: Double
         public var timeout: TimeAmount
+        /// With nothing to ship, an empty batch this often (the district's sign of life).
+        public var heartbeat: Double
 
         public init(url: String, hallID: String, tokenFile: String, batchSize: Int = 500, retryFirst: Double = 1, retryMax: Double = 60,
+                    heartbeat: Double = 30,
                     timeout: TimeAmount = .seconds(15)) {
             self.url = url
             self.hallID = hallID
@@ -68,6 +71,7 @@ public actor LogShipper: Service {
             self.batchSize = batchSize
             self.retryFirst = retryFirst
             self.retryMax = retryMax
+            self.heartbeat = heartbeat
             self.timeout = timeout
         }
     }
@@ -92,10 +96,14 @@ public actor LogShipper: Service {
     private let logger: Logger
     private let events: AsyncStream<StoredEvent>
     private let bell = Doorbell()
+    private let setup: (@Sendable () async -> ReportSetup)?
     private var failures = 0
 
+    /// - Parameter setup: the hall's report inputs (names, weights, hours), sent with each batch so the
+    ///   district's reports for this hall read as the hall's own.
     public init(store: EventStore, target: Target, hub: EventHub, health: ShipHealth, client: HTTPClient = .shared,
-                logger: Logger = Logger(label: "counterd.district")) {
+                setup: (@Sendable () async -> ReportSetup)? = nil, logger: Logger = Logger(label: "counterd.district")) {
+        self.setup = setup
         self.store = store
         self.target = target
         self.client = client
@@ -134,29 +142,30 @@ public actor LogShipper: Service {
             s.lagEvents = max(0, last - cursor)
         }
         Gauge(label: "counterd_district_lag_events").record(Int(max(0, last - cursor)))
-        guard !batch.isEmpty else {
-            health.update { $0.lagSeconds = 0 }
-            return 30
-        }
-        if let first = try? store.events(after: cursor, limit: 1).first {
+        // Nothing new: an empty batch still goes every `heartbeat` seconds, a heartbeat that tells the district the hall is up.
+        if batch.isEmpty { health.update { $0.lagSeconds = 0 } }
+        if !batch.isEmpty, let first = try? store.events(after: cursor, limit: 1).first {
             health.update { $0.lagSeconds = max(0, now.timeIntervalSince(first.at)) }
         }
         guard let token = try? String(contentsOfFile: target.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
               !token.isEmpty else {
             return fail(now, "no_credential", "无法读取区级平台令牌文件 \(target.tokenFile)：请检查 [district] token_file 与文件权限", status: 0)
         }
+        // Explicit keys: names and codes inside `setup` are data, never re-cased by a key strategy.
         struct Body: Encodable {
             var hallId: String
+            var last: Int64
+            var setup: ReportSetup?
             var events: [RawEvent]
+            enum CodingKeys: String, CodingKey { case hallId = "hall_id", last, setup, events }
         }
         var request = HTTPClientRequest(url: target.url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/api/v1/halls/\(target.hallID)/events")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "User-Agent", value: "counterd/\(CounterdVersion.version)")
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        guard let body = try? encoder.encode(Body(hallId: target.hallID, events: batch)) else { return 5 }
+        let reportSetup = await setup?()
+        guard let body = try? JSONEncoder().encode(Body(hallId: target.hallID, last: last, setup: reportSetup, events: batch)) else { return 5 }
         request.body = .bytes(ByteBuffer(bytes: body))
         var status = 0
         var answer = Answer()
@@ -188,7 +197,7 @@ public actor LogShipper: Service {
                 s.problem = nil
                 s.message = nil
             }
-            return acked > cursor ? nil : 1
+            return batch.isEmpty ? target.heartbeat : acked > cursor ? nil : 1
         case 409 where answer.error?.code == "gap":
             // The district holds less (or more) than the cursor says: resume from what it holds.
             let expected = answer.error?.expected ?? 1

@@ -48,22 +48,9 @@ public struct Reports: Sendable {
     public func rows(_ scope: StatsScope, from: String, to: String, today: String? = nil) throws -> [ReportRow] {
         try validate(from: from, to: to)
         let totals = try store.totals(scope: scope, from: from, to: to)
-        var rows = ReportBuilder.rows(scope: scope, totals: totals, names: names(scope), weights: setup.rules.scoreWeights)
-        guard scope != .category else { return rows }
         let day = today ?? BusinessCalendar(identifier: setup.rules.timeZone).day(of: Date())
-        var counts: [String: (Int, Int)] = [:]
-        for c in try store.cases(fromDay: from, toDay: to) {
-            guard let key = scope == .window ? c.windowNo.map(String.init) : c.clerk else { continue }
-            let overdue = c.model.overdue(today: day) ? 1 : 0
-            counts[key, default: (0, 0)].0 += 1
-            counts[key, default: (0, 0)].1 += overdue
-        }
-        for i in rows.indices {
-            let (n, late) = counts[rows[i].key] ?? (0, 0)
-            rows[i].cases = n
-            rows[i].overdueCases = late
-        }
-        return rows
+        let cases = scope == .category ? [] : try store.cases(fromDay: from, toDay: to).map(\.model)
+        return ReportDefinition.rows(scope, totals: totals, cases: cases, setup: setup.reportSetup(), today: day)
     }
 
     /// Counts per 评价指标 code for each key, most frequent first within a key, with each code's share of the
@@ -71,13 +58,9 @@ public struct Reports: Sendable {
     public func reasonRows(_ scope: StatsScope, from: String, to: String, indicators: RatingIndicators) throws -> [ReasonRow] {
         try validate(from: from, to: to)
         let totals = try store.totals(scope: scope, from: from, to: to)
-        let names = names(scope)
-        return try store.reasonCounts(scope: scope.rawValue, fromDay: from, toDay: to).map { c in
-            let rated = totals[c.key].map { $0.ratings[max(0, min(4, c.level - 1))] } ?? 0
-            return ReasonRow(key: c.key, name: names[c.key] ?? c.key, code: c.code, level: c.level,
-                             levelName: RatingLevel(rawValue: c.level)?.chineseName ?? "", text: indicators.indicator(c.code)?.text ?? c.code,
-                             count: c.count, rate: rated > 0 ? Double(c.count) / Double(rated) : nil)
-        }
+        let report = setup.reportSetup(indicators: indicators)
+        return ReportDefinition.reasonRows(counts: try store.reasonCounts(scope: scope.rawValue, fromDay: from, toDay: to),
+                                           totals: totals, names: report.names(scope), texts: report.indicatorTexts)
     }
 
     public func names(_ scope: StatsScope) -> [String: String] {

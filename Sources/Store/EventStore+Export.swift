@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HallModel
 
 extension EventStore {
     /// The events of business days [from, to] lie between two day_started events; finding those through
@@ -54,12 +55,6 @@ extension EventStore {
 
 extension EventStore {
     /// One count of ratings given with one 评价指标 code.
-    public struct ReasonCount: Sendable, Equatable {
-        public var key: String
-        public var code: String
-        public var level: Int
-        public var count: Int
-    }
 
     /// Ratings per reason code and key (window number, clerk id or category code) for served days [from, to],
     /// most frequent first within each key.

@@ -36,14 +36,12 @@ struct Projector {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    private func countReasons(_ codes: [String], window: Int, clerk: String, category: String, day: String, level: RatingLevel) throws {
-        for code in codes {
-            for (scope, key) in [("window", String(window)), ("clerk", clerk), ("category", category)] {
-                try run("""
-                    INSERT INTO reason_stats (scope, day, key, code, level, count) VALUES (?, ?, ?, ?, ?, 1)
-                    ON CONFLICT (scope, day, key, code) DO UPDATE SET count = count + 1
-                    """, [scope, day, key, code, level.rawValue])
-            }
+    private func countReasons(_ r: EventRecord) throws {
+        for t in ReasonProjection.tallies(for: r) {
+            try run("""
+                INSERT INTO reason_stats (scope, day, key, code, level, count) VALUES (?, ?, ?, ?, ?, 1)
+                ON CONFLICT (scope, day, key, code) DO UPDATE SET count = count + 1
+                """, [t.scope.rawValue, t.day, t.key, t.code, t.level])
         }
     }
 
@@ -80,9 +78,9 @@ struct Projector {
         case .ticketRated(let e):
             try run("UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ? WHERE id = ?",
                     [e.level.rawValue, at, e.ticket])
-            try countReasons(e.reasons ?? [], window: e.window, clerk: e.clerk, category: e.category, day: e.servedDay, level: e.level)
-        case .ratingReasonsAdded(let e):
-            try countReasons(e.reasons, window: e.window, clerk: e.clerk, category: e.category, day: e.servedDay, level: e.level)
+            try countReasons(r)
+        case .ratingReasonsAdded:
+            try countReasons(r)
         case .ratingNotGiven(let e):
             try run("UPDATE tickets SET rating_state = 'not_rated' WHERE id = ?", [e.ticket])
         case .dayStarted(let e):

@@ -178,8 +178,12 @@ struct Counterd: AsyncParsableCommand {
                                                last: events))
             shipHealth = health
             shipper = LogShipper(store: store, target: .init(url: d.url, hallID: d.hallID, tokenFile: d.tokenFile, batchSize: d.batchSize,
-                                                             retryFirst: d.retryFirstSeconds, retryMax: d.retryMaxSeconds),
-                                 hub: hall.hub, health: health)
+                                                             retryFirst: d.retryFirstSeconds, retryMax: d.retryMaxSeconds,
+                                                             heartbeat: d.heartbeatSeconds),
+                                 hub: hall.hub, health: health,
+                                 setup: { [indicators = cfg.ratings.indicators, rules = cfg.alerts.rules] in
+                                     await hall.setup.reportSetup(indicators: indicators, opensAt: rules.opensAt, closesAt: rules.closesAt)
+                                 })
         }
         let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,

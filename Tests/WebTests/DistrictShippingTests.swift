@@ -16,7 +16,7 @@ import Testing
     static func district(config: URL) async throws -> (Process, Int) {
         let p = Process()
         p.executableURL = Daemon.bin.appendingPathComponent("counterd-district")
-        p.arguments = ["--config", config.path, "--listen", "127.0.0.1:0", "--log-level", "notice"]
+        p.arguments = ["--config", config.path, "--listen", "127.0.0.1:0", "--log-level", ProcessInfo.processInfo.environment["DISTRICT_LOG_LEVEL"] ?? "notice"]
         let err = Pipe()
         p.standardOutput = FileHandle.nullDevice
         p.standardError = err
@@ -29,7 +29,18 @@ import Testing
                 let text = log.append(chunk)
                 if let r = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                     let handle = err.fileHandleForReading
-                    Thread.detachNewThread { while !handle.availableData.isEmpty {} }
+                    // The rest of its log goes to .build/test-artifacts/district-PID.log, for a failure's post-mortem.
+                    let path = DaemonTests.repo.appendingPathComponent(".build/test-artifacts/district-\(p.processIdentifier).log").path
+                    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+                    let file = FileHandle(forWritingAtPath: path)
+                    Thread.detachNewThread {
+                        while true {
+                            let more = handle.availableData
+                            if more.isEmpty { break }
+                            file?.seekToEndOfFile()
+                            file?.write(more)
+                        }
+                    }
                     return Int(text[r].split(separator: ":").last ?? "") ?? 0
                 }
             }
@@ -189,10 +200,11 @@ import Testing
         let heads = try await RawHTTP.request(port: dport, "GET", "/api/v1/halls", token: "t-district").json
         #expect((heads["halls"] as? [[String: Any]])?.count == 3, "\(heads)")
         for h in halls { kill(h.process.processIdentifier, SIGTERM); h.process.waitUntilExit() }
-        // SIGKILL: the district's SIGTERM stop is a known defect (about one run in three here it does not exit
-        // after the PostgreSQL restart; see the closing note of issue 15), not what this test is about.
-        kill(district.processIdentifier, SIGKILL)
-        district.waitUntilExit()
+        // SIGTERM after the PostgreSQL restart: the API drains, the pool closes, the process ends.
+        kill(district.processIdentifier, SIGTERM)
+        // Within 16 s: a clean stop, or the executable's forced exit 12 s after the signal (logged; see its main).
+        let stopped = await eventually(16) { !district.isRunning }
+        #expect(stopped, "counterd-district did not stop on SIGTERM after the PostgreSQL restart")
     }
 
     /// A bad district config: exit 78 with every problem and its key, before anything connects.

@@ -18,7 +18,9 @@ import Testing
                   "usr/local/lib/udev/rules.d/62-counterd.rules", "usr/local/share/counterd/profiles/modbus-rtu-evaluator.toml", "usr/local/share/counterd/platforms/gbt39046.toml",
                   "usr/local/share/doc/counterd/counterd.toml.example", "usr/local/share/bash-completion/completions/counterctl",
                   "usr/local/share/zsh/vendor-completions/_counterctl", "usr/local/share/man/man1/counterctl.1.gz",
-                  "usr/local/share/man/man1/counterd.1.gz", "etc/counterd"] {
+                  "usr/local/share/man/man1/counterd.1.gz", "etc/counterd", "usr/local/bin/counterd-district",
+                  "usr/local/lib/systemd/system/counterd-district.service", "usr/local/share/man/man1/counterd-district.1.gz",
+                  "usr/local/share/doc/counterd/district.toml.example"] {
             #expect(files.contains(f), "missing \(f)")
         }
         let unit = try String(contentsOf: root.appendingPathComponent("usr/local/lib/systemd/system/counterd.service"), encoding: .utf8)

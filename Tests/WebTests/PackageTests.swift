@@ -27,7 +27,8 @@ import Testing
                      "./usr/share/doc/counterd/copyright", "./usr/share/doc/counterd/changelog.gz",
                      "./usr/share/bash-completion/completions/counterctl", "./usr/share/counterd/voice/请.wav",
                      "./usr/share/counterd/profiles/display-strip-gbk.toml", "./usr/share/man/man1/counterd.1.gz",
-                     "./usr/share/man/man1/counterctl.1.gz"] {
+                     "./usr/share/man/man1/counterctl.1.gz", "./usr/bin/counterd-district", "./lib/systemd/system/counterd-district.service",
+                     "./usr/share/man/man1/counterd-district.1.gz", "./usr/share/doc/counterd/district.toml.example"] {
             #expect(contents.contains(" \(path)\n"), "the package lacks \(path)")
         }
         #expect(!contents.contains("./etc/counterd/counterd.toml"), "the package must not ship a config with demo tokens")

@@ -25,6 +25,26 @@ import Testing
         #expect(err.isEmpty, "systemd-analyze verify: \(err)")
     }
 
+    /// counterd-district's unit: it verifies against the binary just built and its exposure stays ≤ 1.5.
+    @Test func districtUnitVerifiesAndIsConfined() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "systemd-analyze missing: run `make test`")
+        let unit = Self.unit.deletingLastPathComponent().appendingPathComponent("counterd-district.service")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("unit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try String(contentsOf: unit, encoding: .utf8)
+            .replacingOccurrences(of: "/usr/bin/counterd-district ", with: Daemon.bin.appendingPathComponent("counterd-district").path + " ")
+        let copy = dir.appendingPathComponent("counterd-district.service")
+        try text.write(to: copy, atomically: true, encoding: .utf8)
+        let (status, _, err) = try await Self.run(["verify", copy.path])
+        #expect(status == 0 && err.isEmpty, "systemd-analyze verify: \(err)")
+        let (_, out, err2) = try await Self.run(["security", "--offline=true", unit.path])
+        let line = (out + err2).split(separator: "\n").first { $0.contains("Overall exposure level") } ?? ""
+        let score = line.split(separator: " ").compactMap { Double($0) }.first ?? 99
+        #expect(score <= 1.5, "\(line)")
+        print("systemd-analyze security counterd-district: \(line.trimmingCharacters(in: .whitespaces))")
+    }
+
     /// The kiosk-browser user unit for display and kiosk PCs (chromium is installed by `make test`).
     @Test func displayUserUnitVerifies() async throws {
         let unit = Self.unit.deletingLastPathComponent().appendingPathComponent("counterd-display.service")
