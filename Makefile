@@ -10,7 +10,7 @@ TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 ud
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
-.PHONY: deps test-deps build demo test bench clean install deb
+.PHONY: deps test-deps postgres-deps build demo district-demo test bench clean install deb
 
 # Installation layout (FHS). `make install` installs already-built binaries from $(BINDIR):
 # `swift build -c release` first, or BINDIR=.build/debug for a test install.
@@ -28,11 +28,7 @@ deps:
 	fi
 
 ## What the tests need on top: Python test peers in a git-ignored virtualenv.
-test-deps: deps
-	@# PostgreSQL for the district tests: the tests start private clusters; no system cluster is created.
-	@if ! dpkg -s postgresql >/dev/null 2>&1 && [ ! -e /etc/postgresql-common/createcluster.conf ]; then \
-	  $(SUDO) mkdir -p /etc/postgresql-common && echo "create_main_cluster = false" | $(SUDO) tee /etc/postgresql-common/createcluster.conf >/dev/null; \
-	fi
+test-deps: deps postgres-deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -53,6 +49,17 @@ demo: build
 	@if command -v espeak-ng >/dev/null && [ ! -f demo-data/voice/请.wav ]; then .build/debug/counterctl voice-pack demo-data/voice; fi
 	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles --platforms platforms \
 	  --voice-pack demo-data/voice --demo
+
+## A private PostgreSQL, counterd-district and three demo halls shipping to it (Ctrl-C stops all).
+district-demo: postgres-deps build
+	config/district-demo.sh
+
+## PostgreSQL's programs without a system cluster (the district tests and demo start private ones).
+postgres-deps:
+	@if ! dpkg -s postgresql >/dev/null 2>&1; then \
+	  [ -e /etc/postgresql-common/createcluster.conf ] || { $(SUDO) mkdir -p /etc/postgresql-common && echo "create_main_cluster = false" | $(SUDO) tee /etc/postgresql-common/createcluster.conf >/dev/null; }; \
+	  echo "installing: postgresql"; $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Options::=--force-confold postgresql; \
+	fi
 
 ## Install what the tests need, build everything and run the whole suite.
 test: test-deps

@@ -146,6 +146,8 @@ let package = Package(
             resources: [.embedInCode("Pages")],
             swiftSettings: strict
         ),
+        // A private PostgreSQL cluster in a temporary directory, for the district's tests and benchmark.
+        .target(name: "PostgresHarness", swiftSettings: strict),
         .executableTarget(
             name: "counterd-district",
             dependencies: [
@@ -162,8 +164,10 @@ let package = Package(
         .executableTarget(
             name: "counterd-bench",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Codecs", "Simulators", "Web",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Codecs", "Simulators", "Web", "District", "PostgresHarness",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,6 +191,7 @@ let package = Package(
             dependencies: ["HallModel", "Store", "Exports", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DistrictTests", dependencies: ["District", "Store", "HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
@@ -214,6 +219,7 @@ let package = Package(
             name: "WebTests",
             dependencies: [
                 "TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs", "District",
+                "PostgresHarness",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -11,7 +11,17 @@ public struct DistrictConfig: Sendable, Equatable {
         public var level: String
         public var parent: String?
         public var tokenSHA256: String
+
+        public init(id: String, name: String, level: String, parent: String? = nil, tokenSHA256: String) {
+            self.id = id
+            self.name = name
+            self.level = level
+            self.parent = parent
+            self.tokenSHA256 = tokenSHA256
+        }
     }
+
+    public init() {}
 
     public var host = "127.0.0.1"
     public var port = 8090

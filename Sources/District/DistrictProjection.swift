@@ -17,6 +17,15 @@ struct DistrictProjection {
     var reasons: [ReasonProjection.Tally: Int] = [:]
     var cases: [CaseStep] = []
 
+    /// The kinds that change a projection; the district decodes only these (a test holds this list to
+    /// `StatsProjection`, `ReasonProjection` and the case steps for every kind).
+    static let projectedKinds: Set<String> = Set([
+        EventKind.ticketIssued, .ticketFinished, .ticketNoShow, .ticketTransferred, .ticketRated, .ratingNotGiven, .ratingIgnored,
+        .ratingReasonsAdded, .caseOpened, .caseContacted, .caseRectified, .caseClosed,
+    ].map(\.rawValue))
+
+    static func projects(_ kind: String) -> Bool { projectedKinds.contains(kind) }
+
     mutating func add(_ r: EventRecord) {
         for (key, change) in StatsProjection.changes(for: r) {
             change(&stats[key, default: DayStats()])

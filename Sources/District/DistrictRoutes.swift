@@ -11,15 +11,6 @@ import Store
 
 /// The district's HTTP API: the halls' shipping endpoint and the managers' read-only view.
 public enum DistrictRoutes {
-    struct Batch: Decodable {
-        var hallId: String?
-        /// The hall's own highest seq when it sent the batch.
-        var last: Int64?
-        var setup: ReportSetup?
-        var events: [RawEvent]
-        enum CodingKeys: String, CodingKey { case hallId = "hall_id", last, setup, events }
-    }
-
     static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -77,9 +68,11 @@ public enum DistrictRoutes {
             do { body = try await request.body.collect(upTo: 32 << 20) } catch {
                 return problem(.contentTooLarge, "batch_too_large", zh: "批次过大（上限 32 MB）", en: "batch over 32 MB")
             }
-            guard let batch = try? JSONDecoder().decode(Batch.self, from: Data(body.readableBytesView)) else {
-                await store.refuse(hall: id, reason: "bad_batch", detail: "not a batch of events")
-                return problem(.badRequest, "bad_batch", zh: "请求体不是日志批次", en: "the body is not a batch of events")
+            let lineFormat = request.headers[.contentType]?.hasPrefix("text/x-counterd-log") ?? false
+            let batch: LogBatch
+            do throws(LogBatch.Invalid) { batch = try LogBatch.parse(Array(body.readableBytesView), lineFormat: lineFormat) } catch {
+                await store.refuse(hall: id, reason: "bad_batch", detail: error.description)
+                return problem(.badRequest, "bad_batch", zh: "请求体不是日志批次：\(error.description)", en: "the body is not a batch of events: \(error.description)")
             }
             if let named = batch.hallId, named != id {
                 return problem(.badRequest, "hall_mismatch", zh: "批次中的 hall_id 与路径不符", en: "hall_id in the body differs from the path")

@@ -209,16 +209,17 @@ public struct DistrictStore: Sendable {
             for e in fresh {
                 guard e.seq == expected else { break }  // a hole inside the batch: keep what is contiguous
                 chain = HashChain.link(chain, e.seq, e.payload)
-                guard let p = parsed[e.seq], e.hash == nil || e.hash == HashChain.hex(chain) else {
+                let link = HashChain.hex(chain)
+                guard let p = parsed[e.seq], e.hash == nil || e.hash == link else {
                     return .chainBroken(seq: e.seq, acked: last)
                 }
-                if let record = p.record { projection.add(record) } else { Self.unprojected.increment() }
+                if let record = p.record { projection.add(record) } else if p.projected { Self.unprojected.increment() }
                 seqs.append(e.seq)
                 ats.append(p.atMs)
                 dayColumn.append(p.day)
                 kinds.append(p.kind)
                 payloads.append(e.payload)
-                hashes.append(HashChain.hex(chain))
+                hashes.append(link)
                 expected += 1
             }
             try await c.query("""
@@ -241,24 +242,28 @@ public struct DistrictStore: Sendable {
 
     static let unprojected = Counter(label: "counterd_district_events_unprojected_total")
 
-    /// An event's envelope (what the events table needs) and, when this version knows its kind, the event.
+    /// An event's envelope (what the events table needs) and, when the projections need it, the event.
     struct Parsed {
         var kind: String
         var day: String
         var atMs: Int64
         var record: EventRecord?
+        /// Whether the projections need this kind (then a nil record is an event this version cannot read).
+        var projected: Bool
     }
 
     static func parse(_ payload: String, decoder: JSONDecoder) -> Parsed? {
-        let data = Data(payload.utf8)
-        if let r = try? decoder.decode(EventRecord.self, from: data) {
-            return Parsed(kind: r.kind.rawValue, day: r.day, atMs: EventCoding.ms(r.at), record: r)
+        // The envelope by a scan; the whole event decoded only when the projections need it (a third of
+        // a hall's events do not: calls, sign-ins, devices, alerts).
+        if let envelope = EnvelopeScanner.scan(payload), WorkingCalendar.isDay(envelope.day) {
+            let record = DistrictProjection.projects(envelope.kind) ? try? decoder.decode(EventRecord.self, from: Data(payload.utf8)) : nil
+            return Parsed(kind: envelope.kind, day: envelope.day, atMs: envelope.atMs, record: record,
+                          projected: DistrictProjection.projects(envelope.kind))
         }
-        // A kind from a newer hall: stored and shipped on, but not in the figures (counted).
-        let envelope = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        guard let kind = envelope?["kind"] as? String, let day = envelope?["day"] as? String, WorkingCalendar.isDay(day),
-              let at = (envelope?["at"] as? NSNumber)?.int64Value else { return nil }
-        return Parsed(kind: kind, day: day, atMs: at, record: nil)
+        if let r = try? decoder.decode(EventRecord.self, from: Data(payload.utf8)) {
+            return Parsed(kind: r.kind.rawValue, day: r.day, atMs: EventCoding.ms(r.at), record: r, projected: true)
+        }
+        return nil
     }
 
     /// Adds a batch's projection: statistics and reasons by one upsert each, cases step by step.

@@ -148,7 +148,7 @@ private struct Reader {
                 ok = false
             }
         }
-        let batch = inRange(t.batchSize, "district.batch_size", 1...10_000) ?? 500
+        let batch = inRange(t.batchSize, "district.batch_size", 1...10_000) ?? 2_000
         let first = inRange(t.retryFirstSeconds, "district.retry_first_seconds", 0.01...600) ?? 1
         let maxPause = inRange(t.retryMaxSeconds, "district.retry_max_seconds", 0.01...3_600) ?? 60
         let heartbeat = inRange(t.heartbeatSeconds, "district.heartbeat_seconds", 0.2...600) ?? 30

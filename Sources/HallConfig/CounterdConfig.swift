@@ -102,7 +102,7 @@ public struct DistrictSettings: Sendable, Equatable {
     /// With nothing to ship, an empty batch this often: the district's sign that the hall is up.
     public var heartbeatSeconds: Double
 
-    public init(url: String, hallID: String, tokenFile: String, level: Level = .community, parent: String? = nil, batchSize: Int = 500,
+    public init(url: String, hallID: String, tokenFile: String, level: Level = .community, parent: String? = nil, batchSize: Int = 2_000,
                 retryFirstSeconds: Double = 1, retryMaxSeconds: Double = 60, heartbeatSeconds: Double = 30) {
         self.heartbeatSeconds = heartbeatSeconds
         self.url = url

@@ -62,7 +62,7 @@ public actor LogShipper: Service {
         /// With nothing to ship, an empty batch this often (the district's sign of life).
         public var heartbeat: Double
 
-        public init(url: String, hallID: String, tokenFile: String, batchSize: Int = 500, retryFirst: Double = 1, retryMax: Double = 60,
+        public init(url: String, hallID: String, tokenFile: String, batchSize: Int = 2_000, retryFirst: Double = 1, retryMax: Double = 60,
                     heartbeat: Double = 30,
                     timeout: TimeAmount = .seconds(15)) {
             self.url = url
@@ -151,21 +151,13 @@ public actor LogShipper: Service {
               !token.isEmpty else {
             return fail(now, "no_credential", "无法读取区级平台令牌文件 \(target.tokenFile)：请检查 [district] token_file 与文件权限", status: 0)
         }
-        // Explicit keys: names and codes inside `setup` are data, never re-cased by a key strategy.
-        struct Body: Encodable {
-            var hallId: String
-            var last: Int64
-            var setup: ReportSetup?
-            var events: [RawEvent]
-            enum CodingKeys: String, CodingKey { case hallId = "hall_id", last, setup, events }
-        }
         var request = HTTPClientRequest(url: target.url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/api/v1/halls/\(target.hallID)/events")
         request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Content-Type", value: LogBatch.lineContentType)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "User-Agent", value: "counterd/\(CounterdVersion.version)")
         let reportSetup = await setup?()
-        guard let body = try? JSONEncoder().encode(Body(hallId: target.hallID, last: last, setup: reportSetup, events: batch)) else { return 5 }
+        guard let body = try? LogBatch(hallId: target.hallID, last: last, setup: reportSetup, events: batch).lines() else { return 5 }
         request.body = .bytes(ByteBuffer(bytes: body))
         var status = 0
         var answer = Answer()

@@ -18,7 +18,16 @@ public enum HashChain {
         return Array(h.finalize())
     }
 
-    public static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    /// Lower-case hex. By table, not String(format:): the district runs it twice per shipped event.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: bytes.count * 2)
+        for (i, b) in bytes.enumerated() {
+            out[2 * i] = digits[Int(b >> 4)]
+            out[2 * i + 1] = digits[Int(b & 0x0F)]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// What `counterctl verify` found.
     public struct Report: Sendable, Codable, Equatable {

@@ -20,7 +20,7 @@ struct Bench: AsyncParsableCommand {
             """)
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case ingest, report, display, ticket, keypress, idle, pusher
+        case ingest, report, display, ticket, keypress, idle, pusher, district
     }
 
     @Option(help: "Directory for the benchmark databases.")
@@ -53,6 +53,24 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "(pusher) ratings in the outbox to deliver.")
     var records = 2_000
 
+    @Option(help: "(district) simulated halls: 1 district centre, 8 street centres, the rest community centres.")
+    var halls = 89
+
+    @Option(help: "(district) days each hall was offline before the catch-up.")
+    var offlineDays = 7
+
+    @Option(help: "(district) seconds of steady state.")
+    var steadySeconds = 60.0
+
+    @Option(help: "(district) events per second per hall in the steady state.")
+    var hallRate = 1.0
+
+    @Option(help: "(district) events per batch the halls ship (a hall's [district] batch_size).")
+    var districtBatch = 2_000
+
+    @Option(help: "(district) days of the generated year for the district report.")
+    var yearDays = 365
+
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -69,6 +87,10 @@ struct Bench: AsyncParsableCommand {
             try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5)
             // The same at synchronous=NORMAL, to tell fsync cost from the in-process path.
             try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5, sync: .normal)
+        }
+        if runs(.district) {
+            try await DistrictBench.run(dir: dir, halls: halls, offlineDays: offlineDays, steadySeconds: steadySeconds, eventsPerHallSecond: hallRate,
+                                        yearDays: yearDays, batch: districtBatch, districtBinary: ".build/release/counterd-district")
         }
         if runs(.pusher) { try await PusherBench.run(dir: dir, records: records, platforms: "platforms") }
         if runs(.idle) {
@@ -284,48 +306,54 @@ struct Bench: AsyncParsableCommand {
         let calendar = BusinessCalendar(identifier: "Asia/Shanghai")
         var rng = SplitMix(seed: 2026)
         for d in 0..<days {
-            let dayStart = yearStart.addingTimeInterval(Double(d) * 86_400)
-            let day = calendar.day(of: dayStart)
-            var events = [EventRecord(at: dayStart, day: day, .dayStarted(DayStarted(expired: [], carried: [])))]
-            events.reserveCapacity(windows * perWindowDay * 4 + 1)
-            let open = dayStart.addingTimeInterval(8.5 * 3600)
-            var sequence = 0
-            for w in 1...windows {
-                var clock = open
-                for _ in 0..<perWindowDay {
-                    sequence += 1
-                    let number = Ticket.number(prefix: "A", sequence: sequence)
-                    let id = "\(day)/\(number)"
-                    let issued = clock
-                    let wait = Double(rng.next() % 1200)
-                    let service = Double(60 + rng.next() % 600)
-                    let called = issued.addingTimeInterval(wait)
-                    let finished = called.addingTimeInterval(service)
-                    let clerk = "c\(w)"
-                    events.append(EventRecord(at: issued, day: day, .ticketIssued(TicketIssued(
-                        ticket: id, number: number, category: "a", priority: false, issuedAt: issued, sequence: sequence))))
-                    events.append(EventRecord(at: called, day: day, .ticketCalled(TicketCalled(
-                        window: w, clerk: clerk, ticket: id, number: number, category: "a", priority: false, issuedAt: issued,
-                        waitSeconds: wait))))
-                    events.append(EventRecord(at: finished, day: day, .ticketFinished(TicketFinished(
-                        window: w, clerk: clerk, ticket: id, number: number, category: "a",
-                        outcome: rng.next() % 10 < 8 ? .immediate : .promised, waitSeconds: wait, serviceSeconds: service,
-                        recalls: 0, deadline: finished.addingTimeInterval(30)))))
-                    let roll = rng.next() % 100
-                    let after = finished.addingTimeInterval(5)
-                    if roll < 90 {
-                        let level = RatingLevel(rawValue: Int(5 - rng.next() % 100 / 60 - rng.next() % 100 / 95))!
-                        events.append(EventRecord(at: after, day: day, .ticketRated(TicketRated(
-                            window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, level: level))))
-                    } else {
-                        events.append(EventRecord(at: after, day: day, .ratingNotGiven(RatingNotGiven(
-                            window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, reason: "timeout"))))
-                    }
-                    clock = clock.addingTimeInterval(service)
-                }
-            }
-            _ = try store.appendNow(events)
+            _ = try store.appendNow(dayEvents(start: yearStart.addingTimeInterval(Double(d) * 86_400), calendar: calendar, windows: windows,
+                                              perWindowDay: perWindowDay, rng: &rng))
         }
+    }
+
+    /// One business day of a hall from 08:30: each window serves `perWindowDay` tickets one after another
+    /// (issued, called, finished, rated by 90 % of citizens), in the order they happen.
+    static func dayEvents(start dayStart: Date, calendar: BusinessCalendar, windows: Int, perWindowDay: Int, rng: inout SplitMix) -> [EventRecord] {
+        let day = calendar.day(of: dayStart)
+        var events = [EventRecord(at: dayStart, day: day, .dayStarted(DayStarted(expired: [], carried: [])))]
+        events.reserveCapacity(windows * perWindowDay * 4 + 1)
+        let open = dayStart.addingTimeInterval(8.5 * 3600)
+        var sequence = 0
+        for w in 1...windows {
+            var clock = open
+            for _ in 0..<perWindowDay {
+                sequence += 1
+                let number = Ticket.number(prefix: "A", sequence: sequence)
+                let id = "\(day)/\(number)"
+                let issued = clock
+                let wait = Double(rng.next() % 1200)
+                let service = Double(60 + rng.next() % 600)
+                let called = issued.addingTimeInterval(wait)
+                let finished = called.addingTimeInterval(service)
+                let clerk = "c\(w)"
+                events.append(EventRecord(at: issued, day: day, .ticketIssued(TicketIssued(
+                    ticket: id, number: number, category: "a", priority: false, issuedAt: issued, sequence: sequence))))
+                events.append(EventRecord(at: called, day: day, .ticketCalled(TicketCalled(
+                    window: w, clerk: clerk, ticket: id, number: number, category: "a", priority: false, issuedAt: issued,
+                    waitSeconds: wait))))
+                events.append(EventRecord(at: finished, day: day, .ticketFinished(TicketFinished(
+                    window: w, clerk: clerk, ticket: id, number: number, category: "a",
+                    outcome: rng.next() % 10 < 8 ? .immediate : .promised, waitSeconds: wait, serviceSeconds: service,
+                    recalls: 0, deadline: finished.addingTimeInterval(30)))))
+                let roll = rng.next() % 100
+                let after = finished.addingTimeInterval(5)
+                if roll < 90 {
+                    let level = RatingLevel(rawValue: Int(5 - rng.next() % 100 / 60 - rng.next() % 100 / 95))!
+                    events.append(EventRecord(at: after, day: day, .ticketRated(TicketRated(
+                        window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, level: level))))
+                } else {
+                    events.append(EventRecord(at: after, day: day, .ratingNotGiven(RatingNotGiven(
+                        window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, reason: "timeout"))))
+                }
+                clock = clock.addingTimeInterval(service)
+            }
+        }
+        return events
     }
 
     static func fmt(_ v: Double) -> String { String(format: "%.2f", v) }

@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import PostgresHarness
 import HallModel
 import Store
 import TestSupport

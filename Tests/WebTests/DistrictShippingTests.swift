@@ -1,5 +1,8 @@
 import Access
 import Foundation
+import HallModel
+import Synchronization
+import PostgresHarness
 import Store
 import TestSupport
 import Testing
@@ -53,6 +56,13 @@ import Testing
                                 "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev", "--log-level", "notice"])
     }
 
+    /// Set when a background task has ended.
+    final class Done: Sendable {
+        private let flag = Mutex(false)
+        func set() { flag.withLock { $0 = true } }
+        var value: Bool { flag.withLock { $0 } }
+    }
+
     static func serve(_ port: Int, times: Int) async throws {
         for i in 0..<times {
             #expect(try await RawHTTP.request(port: port, "POST", "/api/tickets", token: "t-kiosk", json: #"{"category":"a"}"#).status == 201)
@@ -91,7 +101,7 @@ import Testing
             let tokenFile = hdir.appendingPathComponent("district-token")
             try tokens[id]!.write(to: tokenFile, atomically: true, encoding: .utf8)
             let config = hdir.appendingPathComponent("counterd.toml")
-            try TestHall.toml(name: "大厅\(id)", extra: """
+            try TestHall.toml(name: "大厅\(id)", tokens: ["t-w1", "t-kiosk", "t-manager"], extra: """
                 [district]
                 url = "http://127.0.0.1:\(dport)"
                 hall_id = "\(id)"
@@ -118,8 +128,29 @@ import Testing
         halls[0].process = h1
         halls[0].port = p1
         try await Self.serve(p1, times: 4)
-        // SIGKILL of the district mid-stream; the halls keep working and retry.
-        kill(district.processIdentifier, SIGKILL)
+        // SIGKILL of the district inside a transaction: hall 1 keeps serving (and shipping batches) while
+        // PostgreSQL is watched for the district's backend in the middle of one; then the kill. The halls
+        // keep working and retry; the rolled-back batch is sent again.
+        let done = Done()
+        let port0 = halls[0].port
+        let traffic = Task {
+            defer { done.set() }
+            try await Self.serve(port0, times: 30)
+        }
+        var caught = false
+        while !caught, !done.value {
+            let busy = (try? await pg.query("""
+                SELECT count(*) FROM pg_stat_activity WHERE datname = 'district' AND pid <> pg_backend_pid()
+                AND (state = 'idle in transaction' OR (state = 'active' AND query NOT ILIKE '%pg_stat_activity%'))
+                """)) ?? []
+            if Int(busy.first?.first ?? "") ?? 0 > 0 {
+                kill(district.processIdentifier, SIGKILL)
+                caught = true
+            }
+        }
+        if !caught { kill(district.processIdentifier, SIGKILL) }
+        try await traffic.value
+        #expect(caught, "the district was never seen inside a transaction while hall 1 shipped")
         district.waitUntilExit()
         try await Self.serve(halls[1].port, times: 4)
         (district, dport) = try await Self.district(config: districtConfig)
@@ -199,6 +230,18 @@ import Testing
         #expect(reasons.isSuperset(of: ["wrong_token", "gap", "chain_broken"]), "\(reasons)")
         let heads = try await RawHTTP.request(port: dport, "GET", "/api/v1/halls", token: "t-district").json
         #expect((heads["halls"] as? [[String: Any]])?.count == 3, "\(heads)")
+        // After every fault, the district's figures for each hall are the hall's own.
+        let today = BusinessCalendar(identifier: "Asia/Shanghai").day(of: Date())
+        let yesterday = BusinessCalendar(identifier: "Asia/Shanghai").day(of: Date().addingTimeInterval(-86_400))
+        for h in halls {
+            for scope in ["windows", "clerks", "categories"] {
+                let own = try DistrictReportTests.decodeRows(try await RawHTTP.request(port: h.port, "GET", "/api/reports/\(scope)?from=\(yesterday)&to=\(today)",
+                                                                                      token: "t-manager").text)
+                let there = try DistrictReportTests.decodeRows(try await RawHTTP.request(
+                    port: dport, "GET", "/api/v1/report?scope=\(scope)&hall=\(h.id)&from=\(yesterday)&to=\(today)", token: "t-district").text)
+                #expect(!own.isEmpty && DistrictReportTests.same(own, there) == nil, "hall \(h.id) \(scope): \(DistrictReportTests.same(own, there) ?? "no rows")")
+            }
+        }
         for h in halls { kill(h.process.processIdentifier, SIGTERM); h.process.waitUntilExit() }
         // SIGTERM after the PostgreSQL restart: the API drains, the pool closes, the process ends.
         kill(district.processIdentifier, SIGTERM)
