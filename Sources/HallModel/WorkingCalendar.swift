@@ -55,10 +55,21 @@ public struct WorkingCalendar: Sendable, Equatable, Codable {
         return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7
     }
 
+    /// yyyy-MM-dd, digits only, a real date. By bytes: the district checks the day of every event it stores.
     static func parse(_ day: String) -> (Int, Int, Int)? {
-        let p = day.split(separator: "-")
-        guard day.count == 10, p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]),
-              (1...12).contains(m), (1...daysIn(y, m)).contains(d) else { return nil }
+        let b = Array(day.utf8)
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        func number(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                v = v * 10 + Int(b[i] - 0x30)
+            }
+            return v
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), (1...12).contains(m), (1...daysIn(y, m)).contains(d) else {
+            return nil
+        }
         return (y, m, d)
     }
 

@@ -54,11 +54,13 @@ import Testing
             return
         }
         #expect(ok.district == DistrictSettings(url: "http://d.example:8090", hallID: "jd-01", tokenFile: "/etc/counterd/t", level: .street, parent: "qu"))
-        guard case .failure(let bad) = ConfigParser.parse(base + "[district]\nurl = \"d.example\"\nhall_id = \"街道 1\"\nlevel = \"city\"\nbatch_size = 0\n") else {
+        #expect(ok.district?.batchSize == 2_000 && ok.district?.heartbeatSeconds == 30)
+        guard case .failure(let bad) = ConfigParser.parse(base + "[district]\nurl = \"d.example\"\nhall_id = \"街道 1\"\nlevel = \"city\"\nbatch_size = 0\nheartbeat_seconds = 0\n") else {
             Issue.record("a broken [district] was accepted")
             return
         }
-        #expect(Set(bad.issues.map(\.path)) == ["district.url", "district.hall_id", "district.token_file", "district.level", "district.batch_size"],
+        #expect(Set(bad.issues.map(\.path)) == ["district.url", "district.hall_id", "district.token_file", "district.level", "district.batch_size",
+                                                  "district.heartbeat_seconds"],
                 "\(bad.issues)")
     }
 
