@@ -160,10 +160,16 @@ public struct CounterdConfig: Sendable {
     /// Reads and validates a config file; throws `ConfigError` listing every problem.
     public static func load(path: String) throws(ConfigError) -> CounterdConfig {
         let text: String
+        guard FileManager.default.fileExists(atPath: path) else {
+            let hint = path == defaultPath
+                ? "no config file at \(path) (the default): name another with --config FILE, or write this one (an example is /usr/share/doc/counterd/counterd.toml.example; the demo's is config/demo.toml)"
+                : "no config file at \(path): check the path given with --config"
+            throw ConfigError(file: path, issues: [ConfigIssue(path: "", message: hint)])
+        }
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigError(file: path, issues: [ConfigIssue(path: "", message: "cannot read file: \(error.localizedDescription)")])
+            throw ConfigError(file: path, issues: [ConfigIssue(path: "", message: "cannot read the file (\(error.localizedDescription)): counterd and counterctl need read access — check its owner and mode (root:counterd 0640)")])
         }
         switch ConfigParser.parse(text) {
         case .success(let config): return config

@@ -250,6 +250,40 @@ import Testing
         #expect(stopped, "counterd-district did not stop on SIGTERM after the PostgreSQL restart")
     }
 
+    /// A database of the first district version (events in one table) migrates into month partitions.
+    @Test(.timeLimit(.minutes(2))) func aFirstVersionDatabaseMovesIntoMonthPartitions() async throws {
+        guard let pg = try await PrivatePostgres.start() else {
+            Issue.record("PostgreSQL 15 is not installed: `make test` installs it (Debian's postgresql)")
+            return
+        }
+        defer { pg.stop() }
+        _ = try await pg.query("""
+            CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE events (hall_id text NOT NULL, seq bigint NOT NULL, at_ms bigint NOT NULL, day text NOT NULL, kind text NOT NULL,
+                payload text NOT NULL, hash text NOT NULL, received_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (hall_id, seq));
+            CREATE INDEX events_day ON events (day, hall_id);
+            CREATE TABLE hall_heads (hall_id text PRIMARY KEY, last_seq bigint NOT NULL DEFAULT 0, chain text NOT NULL DEFAULT '',
+                last_event_at_ms bigint, last_received_at timestamptz);
+            CREATE TABLE refusals (id bigserial PRIMARY KEY, hall_id text, at timestamptz NOT NULL DEFAULT now(), reason text NOT NULL, detail text NOT NULL);
+            INSERT INTO schema_migrations (version) VALUES ('v1-events');
+            INSERT INTO events (hall_id, seq, at_ms, day, kind, payload, hash) VALUES
+                ('h1', 1, 1, '2026-11-30', 'day_started', '{}', 'aa'), ('h1', 2, 2, '2026-12-01', 'day_started', '{}', 'bb'),
+                ('h2', 1, 1, '2026-10-05', 'day_started', '{}', 'cc');
+            """)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("district-v1-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("district.toml")
+        try "[database]\nsocket_dir = \"\(pg.socketDirectory)\"\nport = \(pg.port)\nuser = \"postgres\"\nname = \"district\"\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let (district, port) = try await Self.district(config: config)
+        defer { if district.isRunning { kill(district.processIdentifier, SIGKILL) } }
+        #expect(port > 0)
+        #expect(try await pg.query("SELECT tableoid::regclass::text AS part, hall_id, seq FROM events ORDER BY part, hall_id, seq") ==
+                [["events_2026_10", "h2", "1"], ["events_2026_11", "h1", "1"], ["events_2026_12", "h1", "2"]])
+        #expect(try await pg.query("SELECT version FROM schema_migrations ORDER BY 1") == [["v1-events"], ["v2-partitions-projections"]])
+    }
+
     /// A bad district config: exit 78 with every problem and its key, before anything connects.
     @Test func aBadDistrictConfigIsRefusedWithItsKeys() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("district-bad-\(UUID().uuidString)")

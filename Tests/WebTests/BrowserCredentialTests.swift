@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// A wrong or withdrawn token says so on the page — never "connection lost": the dashboard (status line
+/// and alerts panel), the TV display and the kiosk, in headless Chromium against the real daemon.
+@Suite(.serialized) struct BrowserCredentialTests {
+    @Test(.timeLimit(.minutes(2))) func aRefusedTokenIsNotANetworkFault() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("credential-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("counterd.toml")
+        try TestHall.toml(name: "大厅", tokens: ["t-w1", "t-kiosk", "t-manager", "t-display"]).write(to: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try await Daemon.start(["--config", config.path, "--database", dir.appendingPathComponent("db.sqlite").path,
+                                                     "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev"])
+        defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
+        try #require(port > 0)
+        let browser: BrowserDisplayTests.Browser
+        do { browser = try BrowserDisplayTests.Browser() } catch {
+            Issue.record("no test virtualenv: run `make test`")
+            return
+        }
+        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        let base = "http://127.0.0.1:\(port)"
+        for (path, text) in [("/dashboard?token=withdrawn", "管理令牌无效"), ("/display/tv?token=withdrawn", "显示令牌无效"), ("/kiosk?token=withdrawn", "取号机令牌无效")] {
+            _ = try await browser.send("open \(base)\(path) 1366 768")
+            let shown = try await browser.send(##"wait 10 document.body.dataset.credential === "refused" && document.body.innerText"##)
+            let body = shown["value"] as? String ?? ""
+            #expect(body.contains(text) && body.contains("不是网络故障"), "\(path): \(body.prefix(300))")
+            #expect(!body.contains("连接中断"), "\(path) calls a refused token a lost connection")
+        }
+        // The dashboard's alerts panel says why, instead of "无".
+        _ = try await browser.send("open \(base)/dashboard?token=withdrawn 1366 768")
+        let alerts = try await browser.send(##"wait 10 document.body.dataset.credential === "refused" && document.getElementById("alerts").innerText"##)
+        #expect((alerts["value"] as? String ?? "").contains("管理令牌无效"), "\(alerts)")
+        // And with the right token nothing of the kind shows.
+        _ = try await browser.send("open \(base)/dashboard?token=t-manager 1366 768")
+        let ok = try await browser.send(##"wait 10 document.getElementById("status").textContent === "实时连接正常" && !document.body.dataset.credential"##)
+        #expect(ok["value"] as? Bool == true, "\(ok)")
+    }
+}
