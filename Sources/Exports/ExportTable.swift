@@ -105,33 +105,22 @@ public struct ExportTable: Sendable, Equatable {
 
     // MARK: XLSX
 
+    /// A column's letters: 0 → A, 25 → Z, 26 → AA.
+    static func columnName(_ i: Int) -> String {
+        var n = i + 1, s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+
     /// An Office Open XML workbook with one sheet (inline strings, numbers as numbers), zipped without
     /// compression: small enough to write by hand, and what Excel, WPS and openpyxl read.
     public func xlsx() -> [UInt8] {
-        func esc(_ s: String) -> String {
-            var out = ""
-            for u in s.unicodeScalars {
-                switch u {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                // XML 1.0 forbids most control characters, even escaped.
-                case _ where u.value < 0x20 && u != "\t" && u != "\n" && u != "\r": continue
-                default: out.unicodeScalars.append(u)
-                }
-            }
-            return out
-        }
-        func column(_ i: Int) -> String {
-            var n = i + 1, s = ""
-            while n > 0 {
-                let r = (n - 1) % 26
-                s = String(UnicodeScalar(UInt8(65 + r))) + s
-                n = (n - 1) / 26
-            }
-            return s
-        }
+        let esc = XML.escape
+        let column = Self.columnName
         var sheet = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
             + #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
         for (r, cells) in ([headers.map { Cell.text($0) }] + rows).enumerated() {

@@ -53,6 +53,25 @@ public struct Reports: Sendable {
         return ReportDefinition.rows(scope, totals: totals, cases: cases, setup: setup.reportSetup(), today: day)
     }
 
+    /// The scope's 合计 row: every key's figures summed and made by the same report definition as the
+    /// rows (so its P90s and rates are the whole range's, not sums of the rows'); windows and clerks count
+    /// every 差评 case with a window or clerk.
+    public func total(_ scope: StatsScope, from: String, to: String, today: String? = nil) throws -> ReportRow {
+        try validate(from: from, to: to)
+        var sum = DayStats()
+        for s in try store.totals(scope: scope, from: from, to: to).values { sum.merge(s) }
+        var report = setup.reportSetup()
+        report.names = [scope.rawValue: ["合计": "合计"]]
+        let day = today ?? BusinessCalendar(identifier: setup.rules.timeZone).day(of: Date())
+        var row = ReportDefinition.rows(scope, totals: ["合计": sum], cases: [], setup: report, today: day)[0]
+        if scope != .category {
+            let cases = try store.cases(fromDay: from, toDay: to).map(\.model).filter { scope == .window ? $0.window != nil : $0.clerk != nil }
+            row.cases = cases.count
+            row.overdueCases = cases.filter { $0.overdue(today: day) }.count
+        }
+        return row
+    }
+
     /// Counts per 评价指标 code for each key, most frequent first within a key, with each code's share of the
     /// key's ratings at its level.
     public func reasonRows(_ scope: StatsScope, from: String, to: String, indicators: RatingIndicators) throws -> [ReasonRow] {

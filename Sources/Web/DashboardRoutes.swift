@@ -60,6 +60,18 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
         let setup = await deps.hall.setup
         let today = await deps.today()
         let table: ExportTable
+        if file == "workbook.xlsx" {
+            // The monthly 考核 workbook: every report with its 合计, the cases and the reasons, formatted.
+            let reports = deps.reports, store = deps.hall.store, indicators = deps.ratingRules.indicators
+            let book = try Workbook.assessment(hall: setup.name, from: from, to: to, madeAt: WorkbookTime.now(setup.rules.timeZone),
+                                               rows: { (try reports.rows($0, from: from, to: to, today: today), try reports.total($0, from: from, to: to, today: today)) },
+                                               cases: .cases(try store.cases(fromDay: from, toDay: to), setup: setup, today: today),
+                                               reasons: .reasons(try reports.reasonRows(.window, from: from, to: to, indicators: indicators), scope: .window))
+            var headers = HTTPFields()
+            headers[.contentDisposition] = "attachment; filename=\"assessment-\(from)-\(to).xlsx\""
+            headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: book.xlsx())))
+        }
         switch parts[0] {
         case "windows": table = .report(try deps.reports.rows(.window, from: from, to: to, today: today), scope: .window)
         case "clerks": table = .report(try deps.reports.rows(.clerk, from: from, to: to, today: today), scope: .clerk)

@@ -20,15 +20,18 @@ struct ExportCommand: AsyncParsableCommand {
             """)
 
     enum What: String, ExpressibleByArgument, CaseIterable {
-        case tickets, events, windows, clerks, categories, cases, reasons, haocaiping
+        case tickets, events, windows, clerks, categories, cases, reasons, haocaiping, report
     }
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case csv, jsonl, json, xlsx
     }
 
-    @Argument(help: "tickets, events, windows, clerks, categories, cases (差评 follow-up), reasons (评价指标 counts) or haocaiping (the 好差评 platform's records, jsonl)")
+    @Argument(help: "tickets, events, windows, clerks, categories, cases (差评 follow-up), reasons (评价指标 counts), haocaiping (the 好差评 platform's records, jsonl) or report (the 考核 workbook: every report with its 合计, the cases and the reasons; xlsx)")
     var what: What
+
+    @Option(help: "A calendar month, yyyy-MM: its first to last day (instead of --from/--to).")
+    var month: String?
 
     @Option(help: "reasons: per windows, clerks or categories.")
     var by: ReportCommand.Scope = .windows
@@ -53,15 +56,40 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var location: Location
 
     func validate() throws {
+        if what == .report && (format == .json || format == .jsonl || output == nil) {
+            throw ValidationError("report is a workbook: give -o FILE.xlsx (and --month yyyy-MM or --from/--to)")
+        }
+        if month != nil && (days.from != nil || days.to != nil) { throw ValidationError("give --month or --from/--to, not both") }
+        if let month, Self.monthRange(month) == nil { throw ValidationError("--month wants yyyy-MM, e.g. 2026-11 (got \(month))") }
         let lines = what == .tickets || what == .events || what == .cases || what == .haocaiping
         if what == .haocaiping && format != .jsonl && format != .csv { throw ValidationError("haocaiping is written as jsonl (one record a line)") }
         if format == .json && lines { throw ValidationError("json is for reports; use jsonl for \(what.rawValue)") }
         if format == .jsonl && !lines { throw ValidationError("jsonl is for tickets, events and cases; use csv or json for reports") }
     }
 
+    /// "2026-11" → ("2026-11-01", "2026-11-30").
+    static func monthRange(_ month: String) -> (String, String)? {
+        let p = month.split(separator: "-")
+        guard month.count == 7, p.count == 2, let y = Int(p[0]), let m = Int(p[1]), (1...12).contains(m) else { return nil }
+        let first = String(format: "%04d-%02d-01", y, m)
+        let last = (28...31).reversed().map { String(format: "%04d-%02d-%02d", y, m, $0) }.first { WorkingCalendar.isDay($0) } ?? first
+        return (first, last)
+    }
+
     func run() async throws {
         let (cfg, store) = try location.load()
-        let (from, to) = try days.resolve(Reports(store: store, setup: cfg.setup))
+        let (from, to) = try month.flatMap(Self.monthRange) ?? days.resolve(Reports(store: store, setup: cfg.setup))
+        if what == .report, let output {
+            let reports = Reports(store: store, setup: cfg.setup), today = Self.today(cfg.setup)
+            let book = try Workbook.assessment(hall: cfg.setup.name, from: from, to: to, madeAt: WorkbookTime.now(cfg.setup.rules.timeZone),
+                                               rows: { (try reports.rows($0, from: from, to: to, today: today), try reports.total($0, from: from, to: to, today: today)) },
+                                               cases: .cases(try store.cases(fromDay: from, toDay: to), setup: cfg.setup, today: today),
+                                               reasons: .reasons(try reports.reasonRows(.window, from: from, to: to, indicators: cfg.ratings.indicators), scope: .window))
+            let part = output + ".part"
+            try Data(book.xlsx()).write(to: URL(fileURLWithPath: part))
+            _ = rename(part, output)
+            return
+        }
         if format == .xlsx {
             guard let output else { throw ValidationError("--format xlsx writes a file: give -o FILE.xlsx") }
             let reports = Reports(store: store, setup: cfg.setup)
@@ -73,7 +101,7 @@ struct ExportCommand: AsyncParsableCommand {
             case .cases: table = .cases(try store.cases(fromDay: from, toDay: to), setup: cfg.setup, today: Self.today(cfg.setup))
             case .reasons: table = .reasons(try reports.reasonRows(by.statsScope, from: from, to: to, indicators: cfg.ratings.indicators),
                                             scope: by.statsScope)
-            case .tickets, .events, .haocaiping: throw ValidationError("xlsx is for reports and cases; tickets, events and haocaiping export as csv or jsonl")
+            case .tickets, .events, .haocaiping, .report: throw ValidationError("xlsx is for reports and cases; tickets, events and haocaiping export as csv or jsonl")
             }
             let part = output + ".part"
             try Data(table.xlsx()).write(to: URL(fileURLWithPath: part))
@@ -88,7 +116,7 @@ struct ExportCommand: AsyncParsableCommand {
         if format == .csv && !noBom { sink.write("\u{FEFF}") }
         let progress = Progress(enabled: output != nil && isatty(2) == 1)
         switch what {
-        case .haocaiping: break
+        case .haocaiping, .report: break
         case .reasons:
             let rows = try Reports(store: store, setup: cfg.setup).reasonRows(by.statsScope, from: from, to: to, indicators: cfg.ratings.indicators)
             sink.write(try ReportFormatter.render(rows, format: format == .csv ? .csv : .json, scope: by.statsScope))
