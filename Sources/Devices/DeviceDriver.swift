@@ -19,8 +19,9 @@ public struct DriverContext: Sendable {
     }
 
     public func received(_ count: Int) { report(.received(count)) }
-    /// Sets (or with nil clears) what the device reports as wrong.
-    public func warn(_ message: String?) { report(.warning(message)) }
+    /// Sets (or with nil clears) what the device reports as wrong, in English and in Chinese (for the
+    /// Chinese pages; the English text when no Chinese is given).
+    public func warn(_ message: String?, zh: String? = nil) { report(.warning(message, zh: zh ?? message)) }
     public func sent(_ count: Int) { report(.sent(count)) }
     /// A frame that could not be decoded (bad checksum, garbage, truncated).
     public func droppedFrame(_ why: String) {
@@ -33,7 +34,7 @@ public enum HealthUpdate: Sendable {
     case received(Int)
     case sent(Int)
     case droppedFrame
-    case warning(String?)
+    case warning(String?, zh: String?)
 }
 
 /// A driver that only reads and counts: for devices whose protocol driver is not configured yet, and for

@@ -28,6 +28,8 @@ public struct DeviceHealth: Sendable, Codable, Equatable {
     public var lastError: String?
     /// What the device itself reports as wrong while connected (a printer's "paper near end"); nil when fine.
     public var warning: String?
+    /// The same in Chinese, for the Chinese pages.
+    public var warningZh: String?
 
     public init(binding: DeviceBinding, address: String, now: Date) {
         self.init(id: binding.id, role: binding.role.rawValue, window: binding.window, transport: binding.transport.rawValue,

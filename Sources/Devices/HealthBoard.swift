@@ -79,7 +79,9 @@ public final class HealthBoard: Sendable {
                 h.lastByteAt = t
             case .sent(let n): h.bytesOut += n
             case .droppedFrame: h.droppedFrames += 1
-            case .warning(let w): h.warning = w
+            case .warning(let w, let zh):
+                h.warning = w
+                h.warningZh = zh
             }
         }
         if case .droppedFrame = u { Counter(label: "counterd_device_dropped_frames_total", dimensions: [("device", id)]).increment() }

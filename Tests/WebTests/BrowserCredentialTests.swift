@@ -2,16 +2,17 @@ import Foundation
 import Testing
 
 /// A wrong or withdrawn token says so on the page — never "connection lost": the dashboard (status line
-/// and alerts panel), the TV display and the kiosk, in headless Chromium against the real daemon.
+/// and alerts panel), the TV display and the kiosk, in headless Chromium against the real daemon. And the
+/// dashboard's device states and wait-chart axis read in Chinese, without "NaN".
 @Suite(.serialized) struct BrowserCredentialTests {
     @Test(.timeLimit(.minutes(2))) func aRefusedTokenIsNotANetworkFault() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("credential-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("counterd.toml")
-        try TestHall.toml(name: "大厅", tokens: ["t-w1", "t-kiosk", "t-manager", "t-display"]).write(to: config, atomically: true, encoding: .utf8)
-        let (daemon, port) = try await Daemon.start(["--config", config.path, "--database", dir.appendingPathComponent("db.sqlite").path,
-                                                     "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev"])
+        try TestHall.toml(name: "大厅", tokens: ["t-w1", "t-kiosk", "t-manager", "t-display"],
+                          extra: TestHall.evaluatorLine(port: dir.appendingPathComponent("no-such-tty").path)).write(to: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try await DaemonRatingTests.startDaemon(config: config, dir: dir)
         defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
         try #require(port > 0)
         let browser: BrowserDisplayTests.Browser
@@ -36,5 +37,11 @@ import Testing
         _ = try await browser.send("open \(base)/dashboard?token=t-manager 1366 768")
         let ok = try await browser.send(##"wait 10 document.getElementById("status").textContent === "实时连接正常" && !document.body.dataset.credential"##)
         #expect(ok["value"] as? Bool == true, "\(ok)")
+        // The device that is not there, in Chinese; the wait chart's last label is "60+", never "NaN".
+        let device = try await browser.send(##"wait 10 document.querySelector('#devices tr[data-device="bus-a"] td[data-state]')?.textContent"##)
+        #expect(["未找到设备", "故障，等待重试", "连接中"].contains(device["value"] as? String ?? ""), "\(device)")
+        let axis = try await browser.send(##"wait 10 document.querySelector("#chartWait svg") && document.querySelector("#chartWait").textContent"##)
+        let axisText = axis["value"] as? String ?? ""
+        #expect(axisText.contains("60+") && !axisText.contains("NaN"), "\(axisText)")
     }
 }

@@ -199,7 +199,7 @@ public struct PrinterDriver: DeviceDriver {
                 if isClosed { return }
                 if !silent {
                     context.logger.warning("printer does not answer its status requests", metadata: ["device": "\(device)"])
-                    context.warn("not answering status requests")
+                    context.warn("not answering status requests", zh: "不回应状态查询")
                     Gauge(label: "counterd_printer_ready", dimensions: [("device", device)]).record(0)
                 }
                 silent = true
@@ -218,7 +218,8 @@ public struct PrinterDriver: DeviceDriver {
             } else {
                 context.logger.error("printer cannot print: \(text)", metadata: ["device": "\(device)"])
             }
-            context.warn(problems.isEmpty ? nil : problems.map(\.en).joined(separator: ", "))
+            context.warn(problems.isEmpty ? nil : problems.map(\.en).joined(separator: ", "),
+                         zh: problems.isEmpty ? nil : problems.map(\.zh).joined(separator: "，"))
             Gauge(label: "counterd_printer_ready", dimensions: [("device", device)]).record(status.canPrint ? 1 : 0)
             last = status
         }
