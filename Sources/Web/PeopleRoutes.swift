@@ -72,6 +72,44 @@ struct ConsoleView: Encodable {
     var categories: [CategoryView]
     var windows: [Int]
     var outcomes: [String]
+    /// The console's actions the engine would accept now (its buttons are enabled by this, no rule of its own).
+    var allowed: [String]
+    /// Why each other action would be refused now, in Chinese (the disabled button's tooltip).
+    var refused: [String: String]
+}
+
+/// Each console action as the engine's command, asked of the engine without committing: what it accepts
+/// now is what the console offers.
+enum ConsoleActions {
+    static func commands(_ n: Int, setup: HallSetup) -> [(String, [HallCommand])] {
+        let others = setup.categories.map(\.code), windows = setup.windows.map(\.number).filter { $0 != n }
+        let transfers: [HallCommand] = others.map { .transfer(window: n, toCategory: $0, toWindow: nil) } + windows.map { .transfer(window: n, toCategory: nil, toWindow: $0) }
+        return [
+            ("call-next", [.callNext(window: n)]), ("recall", [.recall(window: n)]), ("no-show", [.noShow(window: n)]),
+            ("finish", [.finish(window: n, outcome: .immediate)]), ("park", [.park(window: n)]), ("call-back", [.callBack(window: n)]),
+            ("pause", [.pause(window: n)]), ("resume", [.resume(window: n)]), ("sign-out", [.signOut(window: n)]),
+            ("transfer", transfers),
+        ]
+    }
+
+    static func evaluate(_ engine: HallEngine, _ state: HallState, setup: HallSetup, window n: Int, now: Date) -> (allowed: [String], refused: [String: String]) {
+        var allowed: [String] = [], refused: [String: String] = [:]
+        for (name, variants) in commands(n, setup: setup) {
+            var reason = "现在不能执行"
+            var ok = false
+            for command in variants {
+                do {
+                    let events = try engine.decide(state, command, now: now)
+                    // A move refused while a citizen rates is decided as a logged refusal, not as the move.
+                    if events.contains(where: { $0.kind == .ratingSkipRefused }) { reason = "正在等待群众评价，评价后再操作"; continue }
+                    ok = true
+                    break
+                } catch { reason = error.messageZh }
+            }
+            if ok { allowed.append(name) } else { refused[name] = reason }
+        }
+        return (allowed, refused)
+    }
 }
 
 extension RatingLevel {
@@ -292,6 +330,7 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
                           at: Date(timeIntervalSince1970: Double(r.ratedAtMs ?? 0) / 1000))
         }
     let current = ws.serving.flatMap { setup.category($0.ticket.category) }
+    let actions = ConsoleActions.evaluate(await deps.hall.engine, state, setup: setup, window: n, now: now)
     return ConsoleView(
         window: WindowView(config, ws, setup: setup), checklist: current?.checklist ?? [], categoryName: current?.name,
         waiting: config.categories.compactMap { setup.category($0) }.map(categoryView),
@@ -299,5 +338,6 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
         servedToday: mine.filter { $0.status == "served" }.count,
         clerks: setup.clerks.map { ClerkView(id: $0.id, setup: setup) },
         categories: setup.categories.map(categoryView), windows: setup.windows.map(\.number).filter { $0 != n },
-        outcomes: Outcome.allCases.map(\.rawValue))
+        outcomes: Outcome.allCases.map(\.rawValue),
+        allowed: actions.allowed, refused: actions.refused)
 }

@@ -162,6 +162,60 @@ import Testing
         #expect((final["waiting"] as? [[String: Any]])?.map { $0["number"] as? String } == ["A001", "A003"])
     }
 
+    /// The console offers what the engine would accept now (disabled buttons say why, keys too), and
+    /// no-show and sign-out ask first: a second press or Enter does it, Esc cancels.
+    @Test func consoleButtonsFollowTheEngineAndAskBeforeNoShowAndSignOut() async throws {
+        guard let hall = try await Hall.start("窗口测试大厅") else { return }
+        defer { hall.stop() }
+        for _ in 0..<2 { #expect(try await hall.post("/api/kiosk/tickets", "t-kiosk", #"{"category":"a"}"#).status == 201) }
+        _ = try await hall.send("open \(hall.base)/console/window/1?token=t-w1 1366 768")
+        func enabled() async throws -> [String] {
+            let r = try await hall.send(##"eval [...document.querySelectorAll("#actions button[data-act], #transfer button[data-act]")].filter(b => !b.disabled).map(b => b.dataset.act).sort().join(",")"##)
+            return ((r["value"] as? String) ?? "").split(separator: ",").map(String.init)
+        }
+        _ = try await hall.send(##"wait 5 !document.getElementById("signin").classList.contains("hidden")"##)
+        #expect(try await enabled() == [], "signed out, nothing but sign-in")
+        let why = try await hall.send(##"eval document.querySelector('[data-act="call-next"]').title"##)
+        #expect(((why["value"] as? String) ?? "").isEmpty == false, "a disabled button says why: \(why)")
+        _ = try await hall.send(##"eval document.getElementById("clerkSelect").value = "c1""##)
+        _ = try await hall.send("tap #signinButton")
+        _ = try await hall.send(##"wait 5 document.getElementById("clerk").textContent.includes("张敏")"##)
+        let idle = try await enabled()
+        #expect(idle.contains("call-next") && idle.contains("sign-out") && !idle.contains("finish") && !idle.contains("no-show"), "\(idle)")
+        _ = try await hall.send("key n")
+        _ = try await hall.send(##"wait 5 document.getElementById("currentNumber")"##)
+        let serving = try await enabled()
+        #expect(serving.contains("finish") && serving.contains("no-show") && !serving.contains("call-next") && !serving.contains("sign-out"), "\(serving)")
+        // N while serving is refused on the page with the engine's reason; nothing is sent.
+        _ = try await hall.send("key n")
+        let refusedKey = try await hall.send(##"wait 5 document.getElementById("message").textContent"##)
+        #expect(((refusedKey["value"] as? String) ?? "").isEmpty == false)
+        // No-show asks; Esc cancels; X then Enter does it.
+        _ = try await hall.send("key x")
+        let asked = try await hall.send(##"wait 5 document.body.dataset.confirm === "no-show" && document.getElementById("message").textContent"##)
+        #expect(((asked["value"] as? String) ?? "").contains("确认"), "\(asked)")
+        #expect(try await hall.get("/api/state", "t-display").text.contains("\"A001\""))
+        _ = try await hall.send(##"eval document.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape"}))"##)
+        let cancelled = try await hall.send(##"wait 5 document.body.dataset.confirm === "" && document.getElementById("currentNumber").textContent"##)
+        #expect(cancelled["value"] as? String == "A001", "\(cancelled)")
+        _ = try await hall.send("key x")
+        _ = try await hall.send(##"wait 5 document.body.dataset.confirm === "no-show""##)
+        _ = try await hall.send(##"eval document.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter"}))"##)
+        let gone = try await hall.send(##"wait 5 !document.getElementById("currentNumber")"##)
+        #expect(gone["ok"] as? Bool == true, "\(gone)")
+        let events = try EventStore.readOnly(path: hall.dir.appendingPathComponent("hall.sqlite").path).events(after: 0).map(\.record.kind)
+        #expect(events.filter { $0 == .ticketNoShow }.count == 1)
+        // Sign-out asks too: one press changes nothing, the second signs out.
+        _ = try await hall.send(##"wait 5 !document.querySelector('[data-act="sign-out"]').disabled"##)
+        _ = try await hall.send(##"tap #actions button[data-act="sign-out"]"##)
+        _ = try await hall.send(##"wait 5 document.body.dataset.confirm === "sign-out""##)
+        #expect(try await hall.get("/api/state", "t-display").text.contains("张敏"))
+        _ = try await hall.send(##"tap #actions button[data-act="sign-out"]"##)
+        let out = try await hall.send(##"wait 5 document.getElementById("clerk").textContent === "未签到""##)
+        #expect(out["ok"] as? Bool == true, "\(out)")
+        _ = try await hall.send("shot \(Self.artifacts.appendingPathComponent("console-guarded.png").path)")
+    }
+
     @Test func consoleCallsAndFinishesTabletAndPhoneRateOnce() async throws {
         guard let hall = try await Hall.start("窗口测试大厅") else { return }
         defer { hall.stop() }
