@@ -31,6 +31,8 @@ struct DashboardView: Encodable {
     var windows: [ReportRow]
     var clerks: [ReportRow]
     var categories: [ReportRow]
+    /// Each table's 合计 row ("windows", "clerks", "categories"): the range's own figures, not sums of rows.
+    var totals: [String: ReportRow]
     var daily: [Day]
     /// Waiting times of the services finished in the range, in minute-wide buckets up to an hour, then an open one.
     var waitHistogram: [Bucket]
@@ -149,6 +151,8 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
         windows: try reports.rows(.window, from: from, to: to, today: today),
         clerks: try reports.rows(.clerk, from: from, to: to, today: today),
         categories: try reports.rows(.category, from: from, to: to, today: today),
+        totals: ["windows": try reports.total(.window, from: from, to: to, today: today), "clerks": try reports.total(.clerk, from: from, to: to, today: today),
+                 "categories": try reports.total(.category, from: from, to: to, today: today)],
         daily: daily, waitHistogram: buckets, servedByHour: byHour,
         casesOpen: unclosed.count, casesOverdue: unclosed.filter { $0.model.overdue(today: today) }.count,
         badReasons: Dictionary(grouping: try ReasonView.rows(deps, scope: "window", from: from, to: to).filter { $0.level <= 2 }, by: \.key)

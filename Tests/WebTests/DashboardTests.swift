@@ -106,6 +106,13 @@ import Testing
         }
         let served = ctlRows.reduce(0) { $0 + (($1["served"] as? Int) ?? 0) }
         #expect(served > 600, "a month of traffic: \(served)")
+        // The first screen at 1366×768: the headline figures and the ranking; the 合计 row is the month's.
+        let first = try await browser.send(##"wait 10 document.querySelector('#figures [data-figure="served"] b') && JSON.stringify({served: document.querySelector('#figures [data-figure="served"] b').textContent, figures: document.getElementById("figures").getBoundingClientRect().bottom, ranking: document.getElementById("ranking").getBoundingClientRect().top, total: document.querySelector('#ranking tfoot td[data-total-col="served"]').dataset.value, sat: document.querySelector('#figures [data-figure="sat"] b').textContent})"##)
+        let screen = (try? JSONSerialization.jsonObject(with: Data(((first["value"] as? String) ?? "{}").utf8))) as? [String: Any] ?? [:]
+        #expect(screen["served"] as? String == String(served) && screen["total"] as? String == String(served), "\(screen)")
+        #expect(((screen["figures"] as? NSNumber)?.doubleValue ?? 999) < 768 && ((screen["ranking"] as? NSNumber)?.doubleValue ?? 999) < 700,
+                "headline and ranking on the first screen: \(screen)")
+        #expect((screen["sat"] as? String)?.hasSuffix("%") == true, "\(screen)")
         // The chart series add up to the same month: services per day, per hour and per waiting time, ratings per level.
         let dash = try await RawHTTP.request(port: http, "GET", "/api/dashboard?from=\(Self.from)&to=\(Self.to)", token: "t-manager").json
         let daily = (dash["daily"] as? [[String: Any]]) ?? []
@@ -125,6 +132,11 @@ import Testing
         let order = ((sorted["value"] as? String) ?? "").split(separator: ",").compactMap { Int($0) }
         #expect(order == order.sorted(by: >), "\(sorted)")
         _ = try await browser.send("shot \(artifacts.appendingPathComponent("dashboard.png").path)")
+        _ = try await browser.send("open \(base)/dashboard?token=t-manager&from=\(Self.from)&to=\(Self.to) 1920 1080")
+        _ = try await browser.send(##"wait 10 document.body.dataset.loaded === "2026-10-01/2026-10-31""##)
+        _ = try await browser.send("shot \(artifacts.appendingPathComponent("dashboard-1920.png").path)")
+        _ = try await browser.send("open \(base)/dashboard?token=t-manager&from=\(Self.from)&to=\(Self.to) 1366 768")
+        _ = try await browser.send(##"wait 10 document.body.dataset.loaded === "2026-10-01/2026-10-31""##)
         // Prints on A4: the ranking and charts, without the live parts and buttons.
         let pdf = try await browser.send("pdf \(artifacts.appendingPathComponent("dashboard-a4.pdf").path)")
         #expect(pdf["ok"] as? Bool == true && ((pdf["pages"] as? Int) ?? 0) >= 1 && ((pdf["pages"] as? Int) ?? 9) <= 4, "\(pdf)")
