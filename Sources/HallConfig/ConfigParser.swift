@@ -84,6 +84,11 @@ private struct Reader {
             server.host = s.host ?? server.host
             server.port = inRange(s.port, "server.port", 1...65535) ?? server.port
             server.runtimeDirectory = s.runtimeDir ?? server.runtimeDirectory
+            if let sha = s.metricsTokenSha256 {
+                if sha.count == 64, sha.allSatisfy(\.isHexDigit) { server.metricsTokenSHA256 = sha.lowercased() } else {
+                    fail("server.metrics_token_sha256", "must be the SHA-256 of the token, 64 hex digits (counterctl token hash TOKEN)")
+                }
+            }
         }
 
         var database = DatabaseSettings()

@@ -74,6 +74,7 @@ struct ServerSection: Decodable {
     var host: String?
     var port: Int?
     var runtimeDir: String?
+    var metricsTokenSha256: String?
 }
 
 struct DatabaseSection: Decodable {

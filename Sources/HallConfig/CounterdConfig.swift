@@ -9,8 +9,12 @@ public struct ServerSettings: Sendable, Equatable {
     public var port: Int
     /// Where counterd keeps files for `counterctl` (device status).
     public var runtimeDirectory: String
+    /// SHA-256 of the token /metrics requires (`Authorization: Bearer`); nil: /metrics is open, as a
+    /// Prometheus scrape on the hall LAN expects.
+    public var metricsTokenSHA256: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, runtimeDirectory: String = "/run/counterd") {
+    public init(host: String = "127.0.0.1", port: Int = 8080, runtimeDirectory: String = "/run/counterd", metricsTokenSHA256: String? = nil) {
+        self.metricsTokenSHA256 = metricsTokenSHA256
         self.host = host
         self.port = port
         self.runtimeDirectory = runtimeDirectory

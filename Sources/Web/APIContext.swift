@@ -12,6 +12,8 @@ import Synchronization
 /// Everything the HTTP handlers need.
 public struct WebDependencies: Sendable {
     public var hall: Hall
+    /// SHA-256 of the token /metrics requires; nil: open.
+    public let metricsTokenSHA256: String?
     public var registry: PrometheusCollectorRegistry?
     public var devices: HealthBoard?
     /// The ticket kiosk's print-before-issue flow; nil: /api/kiosk answers 503.
@@ -35,7 +37,8 @@ public struct WebDependencies: Sendable {
     public init(hall: Hall, access: AccessControl, reports: Reports, registry: PrometheusCollectorRegistry? = nil,
                 devices: HealthBoard? = nil, templates: DisplayTemplates = DisplayTemplates(), kiosk: KioskDesk? = nil,
                 links: RatingLinks? = nil, alerts: AlertMonitor? = nil, ratings: RatingRules = RatingRules(indicators: .empty, reasonRequiredForBad: false),
-                platform: PlatformHealth? = nil) {
+                platform: PlatformHealth? = nil, metricsTokenSHA256: String? = nil) {
+        self.metricsTokenSHA256 = metricsTokenSHA256
         self.platform = platform
         self.alerts = alerts
         self.hall = hall

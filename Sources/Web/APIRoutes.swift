@@ -18,7 +18,16 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         try JSON.response(["status": "ok"])
     }
     router.get("/openapi.yaml") { _, _ in Page.response(Page.openAPI, type: "application/yaml; charset=utf-8") }
-    router.get("/metrics") { _, _ in
+    router.get("/metrics") { request, _ in
+        if let required = deps.metricsTokenSHA256 {
+            let header = request.headers[.authorization] ?? ""
+            let given = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
+            // Digests compared, as for every token: a timing difference tells nothing about the token itself.
+            guard !given.isEmpty, AccessControl.hash(given) == required else {
+                throw APIError(.unauthorized, code: "metrics_token", zh: "/metrics 需要令牌：Authorization: Bearer <[server] metrics_token_sha256 对应的令牌>",
+                               en: "/metrics needs the token of [server] metrics_token_sha256 as Authorization: Bearer")
+            }
+        }
         let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
         HallMetrics.recordQueues(setup: setup, state: state, now: now)
         var buffer: [UInt8] = []

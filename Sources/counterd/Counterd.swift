@@ -189,7 +189,7 @@ struct Counterd: AsyncParsableCommand {
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
                                    templates: cfg.display, kiosk: kiosk, links: links, alerts: monitor,
                                    ratings: RatingRules(indicators: cfg.ratings.indicators, reasonRequiredForBad: cfg.ratings.reasonRequiredForBad),
-                                   platform: platformHealth)
+                                   platform: platformHealth, metricsTokenSHA256: cfg.server.metricsTokenSHA256)
         let started = Started()
         let host = cfg.server.host
         let hallName = cfg.setup.name
@@ -291,7 +291,7 @@ extension Counterd {
         return { cfg in
             if let voicePack { cfg.voice.pack = voicePack }
             if let database { cfg.database.path = database }
-            if let server { cfg.server = ServerSettings(host: server.host, port: server.port, runtimeDirectory: cfg.server.runtimeDirectory) }
+            if let server { cfg.server.host = server.host; cfg.server.port = server.port }
             if let runtimeDir { cfg.server.runtimeDirectory = runtimeDir }
         }
     }

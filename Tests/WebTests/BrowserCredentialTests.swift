@@ -1,4 +1,5 @@
 import Foundation
+import Access
 import Testing
 
 /// A wrong or withdrawn token says so on the page — never "connection lost": the dashboard (status line
@@ -43,5 +44,26 @@ import Testing
         let axis = try await browser.send(##"wait 10 document.querySelector("#chartWait svg") && document.querySelector("#chartWait").textContent"##)
         let axisText = axis["value"] as? String ?? ""
         #expect(axisText.contains("60+") && !axisText.contains("NaN"), "\(axisText)")
+    }
+}
+
+/// `[server] metrics_token_sha256`: /metrics refuses a scrape without that token, and names what it wants.
+@Suite struct MetricsTokenTests {
+    @Test func metricsNeedTheConfiguredToken() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("counterd.toml")
+        try TestHall.toml(name: "大厅", extra: "[server]\nmetrics_token_sha256 = \"\(AccessControl.hash("scrape-me"))\"\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try await DaemonRatingTests.startDaemon(config: config, dir: dir)
+        defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
+        try #require(port > 0)
+        let open = try await RawHTTP.request(port: port, "GET", "/metrics", token: nil)
+        #expect(open.status == 401 && open.errorCode == "metrics_token" && open.text.contains("metrics_token_sha256"), "\(open.text)")
+        let wrong = try await RawHTTP.request(port: port, "GET", "/metrics", token: "t-w1")
+        #expect(wrong.status == 401)
+        let ok = try await RawHTTP.request(port: port, "GET", "/metrics", token: "scrape-me")
+        #expect(ok.status == 200 && ok.text.contains("counterd_"), "\(ok.text.prefix(200))")
     }
 }
