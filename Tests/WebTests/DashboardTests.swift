@@ -137,6 +137,11 @@ import Testing
         _ = try await browser.send("shot \(artifacts.appendingPathComponent("dashboard-1920.png").path)")
         _ = try await browser.send("open \(base)/dashboard?token=t-manager&from=\(Self.from)&to=\(Self.to) 1366 768")
         _ = try await browser.send(##"wait 10 document.body.dataset.loaded === "2026-10-01/2026-10-31""##)
+        // The print view names itself: title, period, 制表时间 and the signature line (not shown on screen).
+        let printHead = try await browser.send(##"eval JSON.stringify({text: document.getElementById("printHead").textContent + "|" + document.getElementById("printFoot").textContent, shown: getComputedStyle(document.getElementById("printHead")).display})"##)
+        let head = (try? JSONSerialization.jsonObject(with: Data(((printHead["value"] as? String) ?? "{}").utf8))) as? [String: String] ?? [:]
+        #expect((head["text"] ?? "").contains("2026-10-01 至 2026-10-31") && (head["text"] ?? "").contains("制表时间") && (head["text"] ?? "").contains("审核人")
+                && head["shown"] == "none", "\(head)")
         // Prints on A4: the ranking and charts, without the live parts and buttons.
         let pdf = try await browser.send("pdf \(artifacts.appendingPathComponent("dashboard-a4.pdf").path)")
         #expect(pdf["ok"] as? Bool == true && ((pdf["pages"] as? Int) ?? 0) >= 1 && ((pdf["pages"] as? Int) ?? 9) <= 4, "\(pdf)")
