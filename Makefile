@@ -68,8 +68,9 @@ test: test-deps
 	$(SWIFT) test --skip-build --no-parallel
 
 ## Release-built benchmark; figures go in BENCHMARKS.md.
-bench: deps
+bench: deps postgres-deps
 	$(SWIFT) build -c release --product counterd
+	$(SWIFT) build -c release --product counterd-district
 	$(SWIFT) build -c release --product counterd-bench
 	.build/release/counterd-bench
 

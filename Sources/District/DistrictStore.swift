@@ -152,28 +152,34 @@ public struct DistrictStore: Sendable {
         for month in months.sorted() {
             guard let (from, to) = Self.monthBounds(month) else { continue }
             let table = "events_" + month.replacingOccurrences(of: "-", with: "_")
+            // Year 9999's December has no next month that sorts after it as text: up to MAXVALUE.
+            let upper = to.map { "'\($0)'" } ?? "MAXVALUE"
             try await client.withTransaction(logger: logger) { c in
                 try await c.query("SELECT pg_advisory_xact_lock(4242018)", logger: logger)
-                try await c.query(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(table) PARTITION OF events FOR VALUES FROM ('\(from)') TO ('\(to)')"),
+                try await c.query(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(table) PARTITION OF events FOR VALUES FROM ('\(from)') TO (\(upper))"),
                                   logger: logger)
             }
             partitions.add(month)
         }
     }
 
-    /// "2026-12" → ("2026-12-01", "2027-01-01"); nil unless yyyy-MM.
-    static func monthBounds(_ month: String) -> (String, String)? {
+    /// "2026-12" → ("2026-12-01", "2027-01-01"); the upper bound nil for 9999-12 (no yyyy after it); nil
+    /// unless yyyy-MM. Every day `WorkingCalendar.isDay` accepts has its month here, so no stored day lacks a partition.
+    static func monthBounds(_ month: String) -> (String, String?)? {
         let p = month.split(separator: "-")
-        guard p.count == 2, let y = Int(p[0]), let m = Int(p[1]), (1...12).contains(m), (1000...9999).contains(y) else { return nil }
+        guard month.count == 7, p.count == 2, let y = Int(p[0]), let m = Int(p[1]), (1...12).contains(m), (0...9999).contains(y) else { return nil }
         let next = m == 12 ? (y + 1, 1) : (y, m + 1)
-        return (String(format: "%04d-%02d-01", y, m), String(format: "%04d-%02d-01", next.0, next.1))
+        return (String(format: "%04d-%02d-01", y, m), next.0 > 9999 ? nil : String(format: "%04d-%02d-01", next.0, next.1))
     }
 
     /// Stores a batch of one hall's rows (any order; duplicates of held rows are skipped) and, in the same
     /// transaction, what they change in the projections. `hallLast` is the hall's own highest seq (for its
     /// lag), `setup` its report inputs.
     public func ingest(hall: String, events: [RawEvent], hallLast: Int64? = nil, setup: ReportSetup? = nil) async throws -> Outcome {
-        let sorted = events.sorted { $0.seq < $1.seq }
+        // One row per seq (the first given): a batch repeating a seq with another payload must not pair
+        // one row's bytes with the other's envelope.
+        var seen = Set<Int64>()
+        let sorted = events.filter { seen.insert($0.seq).inserted }.sorted { $0.seq < $1.seq }
         // Decoded before the transaction: nothing slow happens while the head row is locked.
         let decoder = EventCoding.decoder()
         var parsed: [Int64: Parsed] = [:]

@@ -87,8 +87,10 @@ import Testing
     }
 
     @Test func monthPartitionsBound() {
-        #expect(DistrictStore.monthBounds("2026-12")! == ("2026-12-01", "2027-01-01"))
-        #expect(DistrictStore.monthBounds("2026-01")! == ("2026-01-01", "2026-02-01"))
-        for bad in ["2026-13", "2026", "x-01", "2026-1-1", "99999-01"] { #expect(DistrictStore.monthBounds(bad) == nil, "\(bad)") }
+        #expect(DistrictStore.monthBounds("2026-12").map { "\($0.0)…\($0.1 ?? "max")" } == "2026-12-01…2027-01-01")
+        #expect(DistrictStore.monthBounds("2026-01").map { "\($0.0)…\($0.1 ?? "max")" } == "2026-01-01…2026-02-01")
+        #expect(DistrictStore.monthBounds("0001-03").map { "\($0.0)…\($0.1 ?? "max")" } == "0001-03-01…0001-04-01")
+        #expect(DistrictStore.monthBounds("9999-12").map { "\($0.0)…\($0.1 ?? "max")" } == "9999-12-01…max")
+        for bad in ["2026-13", "2026", "x-01", "2026-1-1", "99999-01", "2026-00"] { #expect(DistrictStore.monthBounds(bad) == nil, "\(bad)") }
     }
 }

@@ -43,40 +43,21 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("district-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let tokens = ["h1": "token-of-h1", "h2": "token-of-h2", "h9": "token-of-h9"]
         let districtConfig = dir.appendingPathComponent("district.toml")
-        var toml = "[database]\nsocket_dir = \"\(pg.socketDirectory)\"\nport = \(pg.port)\nuser = \"postgres\"\nname = \"district\"\n"
-        toml += "[alerts]\nsilent_after_minutes = 0.1\n"
-        for (id, name, level, parent) in [("h1", "一街道中心", "street", "qu"), ("h2", "二社区中心", "community", "h1"), ("h9", "九社区中心", "community", "h1")] {
-            toml += "[[halls]]\nid = \"\(id)\"\nname = \"\(name)\"\nlevel = \"\(level)\"\nparent = \"\(parent)\"\ntoken_sha256 = \"\(AccessControl.hash(tokens[id]!))\"\n"
-        }
-        toml += "[[tokens]]\nrole = \"manager\"\nsha256 = \"\(AccessControl.hash("t-district"))\"\n"
-        try toml.write(to: districtConfig, atomically: true, encoding: .utf8)
+        try DistrictShippingTests.districtToml(pg, halls: [("h1", "一街道中心", "street", "qu"), ("h2", "二社区中心", "community", "h1"),
+                                                           ("h9", "九社区中心", "community", "h1")], extra: "[alerts]\nsilent_after_minutes = 0.1\n")
+            .write(to: districtConfig, atomically: true, encoding: .utf8)
         let (district, dport) = try await DistrictShippingTests.district(config: districtConfig)
         defer { if district.isRunning { kill(district.processIdentifier, SIGKILL) } }
         try #require(dport > 0, "counterd-district did not start")
 
         var halls: [(id: String, dir: URL, process: Process, port: Int)] = []
         for id in ["h1", "h2"] {
-            let hdir = dir.appendingPathComponent(id)
-            try FileManager.default.createDirectory(at: hdir, withIntermediateDirectories: true)
-            let tokenFile = hdir.appendingPathComponent("district-token")
-            try tokens[id]!.write(to: tokenFile, atomically: true, encoding: .utf8)
+            let (hdir, section) = try DistrictShippingTests.hallDir(dir, id: id, port: dport, batch: 5, heartbeat: 1)
             let config = hdir.appendingPathComponent("counterd.toml")
             try TestHall.toml(name: "大厅\(id)", windows: [1, 2], clerks: [("c1", "张敏"), ("c2", "李娜")],
-                              tokens: ["t-w1", "t-w2", "t-kiosk", "t-manager"], windowNames: true, extra: """
-                [alerts]
-                opening_hours = "00:00-24:00"
-                [district]
-                url = "http://127.0.0.1:\(dport)"
-                hall_id = "\(id)"
-                token_file = "\(tokenFile.path)"
-                batch_size = 5
-                heartbeat_seconds = 1
-                retry_first_seconds = 0.05
-                retry_max_seconds = 0.3
-
-                """).write(to: config, atomically: true, encoding: .utf8)
+                              tokens: ["t-w1", "t-w2", "t-kiosk", "t-manager"], windowNames: true,
+                              extra: "[alerts]\nopening_hours = \"00:00-24:00\"\n" + section).write(to: config, atomically: true, encoding: .utf8)
             let (p, port) = try await DistrictShippingTests.hall(config: config, dir: hdir)
             try #require(port > 0)
             halls.append((id, hdir, p, port))

@@ -56,6 +56,39 @@ import Testing
                                 "--runtime-dir", dir.appendingPathComponent("run").path, "--listen", "127.0.0.1:0", "--no-udev", "--log-level", "notice"])
     }
 
+    /// counterd-district's config on `pg` for `halls` (tokens "token-of-ID", manager token "t-district").
+    static func districtToml(_ pg: PrivatePostgres, halls: [(id: String, name: String, level: String, parent: String)], extra: String = "") -> String {
+        var toml = "[database]\nsocket_dir = \"\(pg.socketDirectory)\"\nport = \(pg.port)\nuser = \"postgres\"\nname = \"district\"\n" + extra
+        for h in halls {
+            toml += "[[halls]]\nid = \"\(h.id)\"\nname = \"\(h.name)\"\nlevel = \"\(h.level)\"\nparent = \"\(h.parent)\"\n"
+                + "token_sha256 = \"\(AccessControl.hash("token-of-\(h.id)"))\"\n"
+        }
+        return toml + "[[tokens]]\nrole = \"manager\"\nsha256 = \"\(AccessControl.hash("t-district"))\"\n"
+    }
+
+    /// A hall's directory under `dir` with its district token file; returns the directory and the `[district]`
+    /// section that ships to `port` (fast retries for the tests).
+    static func hallDir(_ dir: URL, id: String, port: Int, batch: Int, heartbeat: Double = 30) throws -> (URL, String) {
+        let hdir = dir.appendingPathComponent(id)
+        try FileManager.default.createDirectory(at: hdir, withIntermediateDirectories: true)
+        let tokenFile = hdir.appendingPathComponent("district-token")
+        try "token-of-\(id)".write(to: tokenFile, atomically: true, encoding: .utf8)
+        return (hdir, """
+            [district]
+            url = "http://127.0.0.1:\(port)"
+            hall_id = "\(id)"
+            token_file = "\(tokenFile.path)"
+            batch_size = \(batch)
+            heartbeat_seconds = \(heartbeat)
+            retry_first_seconds = 0.05
+            retry_max_seconds = 0.3
+
+            """)
+    }
+
+    /// A SQL string literal.
+    static func sqlString(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+
     /// Set when a background task has ended.
     final class Done: Sendable {
         private let flag = Mutex(false)
@@ -84,34 +117,17 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let tokens = ["h1": "token-of-h1", "h2": "token-of-h2", "h3": "token-of-h3"]
         let districtConfig = dir.appendingPathComponent("district.toml")
-        var toml = "[database]\nsocket_dir = \"\(pg.socketDirectory)\"\nport = \(pg.port)\nuser = \"postgres\"\nname = \"district\"\n"
-        for (id, level, parent) in [("h1", "street", "qu"), ("h2", "community", "h1"), ("h3", "community", "h1")] {
-            toml += "[[halls]]\nid = \"\(id)\"\nname = \"大厅\(id)\"\nlevel = \"\(level)\"\nparent = \"\(parent)\"\ntoken_sha256 = \"\(AccessControl.hash(tokens[id]!))\"\n"
-        }
-        toml += "[[tokens]]\nrole = \"manager\"\nsha256 = \"\(AccessControl.hash("t-district"))\"\n"
-        try toml.write(to: districtConfig, atomically: true, encoding: .utf8)
+        try Self.districtToml(pg, halls: [("h1", "大厅h1", "street", "qu"), ("h2", "大厅h2", "community", "h1"), ("h3", "大厅h3", "community", "h1")])
+            .write(to: districtConfig, atomically: true, encoding: .utf8)
         var (district, dport) = try await Self.district(config: districtConfig)
         defer { if district.isRunning { kill(district.processIdentifier, SIGKILL) } }
         try #require(dport > 0, "counterd-district did not start")
 
         var halls: [(id: String, dir: URL, config: URL, process: Process, port: Int)] = []
         for id in ["h1", "h2"] {
-            let hdir = dir.appendingPathComponent(id)
-            try FileManager.default.createDirectory(at: hdir, withIntermediateDirectories: true)
-            let tokenFile = hdir.appendingPathComponent("district-token")
-            try tokens[id]!.write(to: tokenFile, atomically: true, encoding: .utf8)
+            let (hdir, section) = try Self.hallDir(dir, id: id, port: dport, batch: 7)
             let config = hdir.appendingPathComponent("counterd.toml")
-            try TestHall.toml(name: "大厅\(id)", tokens: ["t-w1", "t-kiosk", "t-manager"], extra: """
-                [district]
-                url = "http://127.0.0.1:\(dport)"
-                hall_id = "\(id)"
-                token_file = "\(tokenFile.path)"
-                level = "community"
-                batch_size = 7
-                retry_first_seconds = 0.05
-                retry_max_seconds = 0.3
-
-                """).write(to: config, atomically: true, encoding: .utf8)
+            try TestHall.toml(name: "大厅\(id)", tokens: ["t-w1", "t-kiosk", "t-manager"], extra: section).write(to: config, atomically: true, encoding: .utf8)
             let (p, port) = try await Self.hall(config: config, dir: hdir)
             try #require(port > 0)
             #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/sign-in", token: "t-w1", json: #"{"clerk":"c1"}"#).status == 200)
@@ -199,6 +215,14 @@ import Testing
         let log = try EventStore.readOnly(path: halls[0].dir.appendingPathComponent("hall.sqlite").path).rawEvents(after: 0, limit: 100_000)
         let encoder = JSONEncoder()
         let first = dport, h3 = tokens["h3"]
+        // A batch that repeats seq 1 with another row's payload and hash: the first given is kept, whole.
+        struct Rows: Encodable { var events: [RawEvent] }
+        let doubled = try await RawHTTP.request(port: first, "POST", "/api/v1/halls/h3/events", token: h3, body: Array(try encoder.encode(Rows(events: [
+            log[0], RawEvent(seq: log[0].seq, payload: log[1].payload, hash: log[1].hash)]))))
+        #expect(doubled.status == 200 && doubled.json["acked"] as? Int == 1, "\(doubled.text)")
+        let kind0 = try #require(EnvelopeScanner.scan(log[0].payload)?.kind), kind1 = EnvelopeScanner.scan(log[1].payload)?.kind
+        try #require(kind0 != kind1, "the fixture's first two rows should differ in kind")
+        #expect(try await pg.query("SELECT payload = \(Self.sqlString(log[0].payload)), kind FROM events WHERE hall_id = 'h3' AND seq = 1") == [["t", kind0]])
         for start in stride(from: 0, to: log.count, by: 5) {
             let batch = Array(log[start..<min(log.count, start + 9)])  // overlapping batches
             struct Body: Encodable { var events: [RawEvent] }
