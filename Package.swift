@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
     ],
     // Layers, lowest first; a target imports only targets above it (ARCHITECTURE.md says the same).
     targets: [
@@ -56,7 +57,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // 5. Who may do what: API tokens and roles, the ticket's rating links.
-        .target(name: "Access", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")],
+        .target(name: "Access", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+                                               .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
                 swiftSettings: strict),
         // 6. counterd.toml and the device profiles: decoded, then validated with key paths and lines.
         .target(

@@ -1,13 +1,32 @@
 import Crypto
 import Foundation
 
-/// Who presented a token.
+/// Who presented a token or a session.
 public struct Principal: Sendable, Equatable {
     public var role: Role
     public var window: Int?
     public var label: String
     /// A kiosk token's own printer.
     public var printer: String? = nil
+    /// The account's login name when a person signed in; nil for a device token.
+    public var account: String? = nil
+    /// A signed-in clerk account's `[[clerks]]` id.
+    public var clerk: String? = nil
+
+    public init(role: Role, window: Int? = nil, label: String, printer: String? = nil, account: String? = nil, clerk: String? = nil) {
+        self.role = role
+        self.window = window
+        self.label = label
+        self.printer = printer
+        self.account = account
+        self.clerk = clerk
+    }
+
+    /// What the event log records as the command's source: the person's account, else the token's role and label.
+    public var source: String {
+        if let account { return "account:\(account)" }
+        return label.isEmpty ? role.rawValue : "\(role.rawValue):\(label)"
+    }
 }
 
 /// What a request needs.
@@ -16,7 +35,16 @@ public enum Permission: Sendable, Equatable {
     case read
     case takeTicket
     case actAtWindow(Int)
+    /// Reports, the dashboard, tickets and their history.
     case reports
+    /// 差评 cases: contact, rectify, close.
+    case cases
+    /// A supervisor's moves on windows and waiting tickets, and hall notices.
+    case supervise
+    /// The record of who did what.
+    case audit
+    /// Setup edits and accounts.
+    case administer
 }
 
 /// Checks bearer tokens against the configured SHA-256 hashes.
@@ -46,11 +74,19 @@ public struct AccessControl: Sendable {
     }
 
     public func allows(_ p: Principal, _ permission: Permission) -> Bool {
+        Self.allows(p, permission)
+    }
+
+    /// One table for tokens and accounts alike.
+    public static func allows(_ p: Principal, _ permission: Permission) -> Bool {
         switch permission {
         case .read: true
         case .takeTicket: p.role == .kiosk
         case .actAtWindow(let w): p.role == .window && p.window == w
-        case .reports: p.role == .manager
+        case .reports: [.manager, .supervisor, .admin].contains(p.role)
+        case .cases, .audit: [.manager, .admin].contains(p.role)
+        case .supervise: [.supervisor, .admin].contains(p.role)
+        case .administer: p.role == .admin
         }
     }
 }

@@ -84,6 +84,21 @@ public struct ExportTable: Sendable, Equatable {
         return ExportTable(sheet: "差评工单", headers: headers, rows: body)
     }
 
+    /// The audit record: who did what, when, and whether it was done.
+    public static func audit(_ entries: [AuditEntry], zone: TimeZone) -> ExportTable {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = zone
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let rows = entries.map { e -> [Cell] in
+            [.text(f.string(from: e.at)), .text(e.actor), .text(Self.roleZh[e.role] ?? e.role), .text(AuditWords.action(e.action)), .text(e.target),
+             .text(e.detail), .text(e.ok ? "成功" : "未执行")]
+        }
+        return ExportTable(sheet: "操作记录", headers: ["时间", "操作人", "角色", "操作", "对象", "内容", "结果"], rows: rows)
+    }
+
+    static let roleZh = ["admin": "系统管理员", "manager": "管理人员", "supervisor": "值班主任", "clerk": "窗口工作人员", "-": "-"]
+
     // MARK: CSV
 
     public func csv(bom: Bool = true) -> String {

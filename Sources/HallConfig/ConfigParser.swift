@@ -84,6 +84,8 @@ private struct Reader {
             server.host = s.host ?? server.host
             server.port = inRange(s.port, "server.port", 1...65535) ?? server.port
             server.runtimeDirectory = s.runtimeDir ?? server.runtimeDirectory
+            server.sessionHours = inRange(s.sessionHours, "server.session_hours", 0.1...168) ?? server.sessionHours
+            if let a = s.accountsDatabase { if a.isEmpty { fail("server.accounts_database", "must be a file path") } else { server.accountsDatabase = a } }
             if let sha = s.metricsTokenSha256 {
                 if sha.count == 64, sha.allSatisfy(\.isHexDigit) { server.metricsTokenSHA256 = sha.lowercased() } else {
                     fail("server.metrics_token_sha256", "must be the SHA-256 of the token, 64 hex digits (counterctl token hash TOKEN)")
@@ -538,8 +540,9 @@ private struct Reader {
         for (i, t) in list?.items ?? [] {
             let p = "tokens[\(i)]"
             guard let roleText = required(t.role, "\(p).role", "a string") else { continue }
-            guard let role = Role(rawValue: roleText) else {
-                fail("\(p).role", "must be one of kiosk, window, display, manager; found \"\(roleText)\"")
+            guard let role = Role(rawValue: roleText), Role.tokenRoles.contains(role) else {
+                let hint = Role(rawValue: roleText) != nil ? " (\(roleText) is a person's role: give them an account, `counterctl user add`)" : ""
+                fail("\(p).role", "must be one of kiosk, window, display, manager; found \"\(roleText)\"\(hint)")
                 continue
             }
             var window: Int?

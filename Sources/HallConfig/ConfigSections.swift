@@ -75,6 +75,8 @@ struct ServerSection: Decodable {
     var port: Int?
     var runtimeDir: String?
     var metricsTokenSha256: String?
+    var sessionHours: Double?
+    var accountsDatabase: String?
 }
 
 struct DatabaseSection: Decodable {

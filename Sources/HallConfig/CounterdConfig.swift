@@ -1,6 +1,7 @@
 import Access
 import Devices
 import Foundation
+import TOMLKit
 import HallModel
 import Store
 
@@ -12,8 +13,15 @@ public struct ServerSettings: Sendable, Equatable {
     /// SHA-256 of the token /metrics requires (`Authorization: Bearer`); nil: /metrics is open, as a
     /// Prometheus scrape on the hall LAN expects.
     public var metricsTokenSHA256: String?
+    /// How long a person stays signed in (`session_hours`).
+    public var sessionHours: Double
+    /// Accounts, sessions and the audit record (`accounts_database`); nil: `accounts.sqlite` beside `[database] path`.
+    public var accountsDatabase: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, runtimeDirectory: String = "/run/counterd", metricsTokenSHA256: String? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, runtimeDirectory: String = "/run/counterd", metricsTokenSHA256: String? = nil,
+                sessionHours: Double = 10, accountsDatabase: String? = nil) {
+        self.sessionHours = sessionHours
+        self.accountsDatabase = accountsDatabase
         self.metricsTokenSHA256 = metricsTokenSHA256
         self.host = host
         self.port = port
@@ -139,6 +147,8 @@ public struct CounterdConfig: Sendable {
     public var ratings: RatingSettings
     public var platform: PlatformSettings?
     public var district: DistrictSettings?
+    /// The sections that come from the setup pages' edits file instead of counterd.toml (`SetupEdits`).
+    public var editedSections: [String] = []
 
     public init(setup: HallSetup, server: ServerSettings = ServerSettings(),
                 database: DatabaseSettings = DatabaseSettings(), tokens: [TokenEntry] = [], clerkPINs: [String: String] = [:],
@@ -161,8 +171,39 @@ public struct CounterdConfig: Sendable {
         self.voice = voice
     }
 
-    /// Reads and validates a config file; throws `ConfigError` listing every problem.
-    public static func load(path: String) throws(ConfigError) -> CounterdConfig {
+    /// Where accounts, sessions and the audit record are kept.
+    public var accountsPath: String { server.accountsDatabase ?? AccountStore.path(besideDatabase: database.path) }
+
+    /// The setup pages' edits file for this config.
+    public var setupEdits: SetupEdits { SetupEdits(besideDatabase: database.path) }
+
+    /// Reads and validates a config file with the setup pages' edits (`SetupEdits`: read from beside the
+    /// database, or `edits` when given); throws `ConfigError` listing every problem.
+    /// `editsFile`: where the edits are (nil: beside the file's own `[database] path`).
+    public static func load(path: String, editsText: String? = nil, editsFile: SetupEdits? = nil) throws(ConfigError) -> CounterdConfig {
+        let (text, plain) = try loadFile(path: path)
+        let editsFile = editsFile ?? plain.setupEdits
+        let table: TOMLTable
+        if let editsText { table = try editsFile.table(editsText) } else { table = try editsFile.read() }
+        guard !table.keys.isEmpty else { return plain }
+        let merged: String
+        do {
+            merged = try SetupEdits.merge(configText: text, edits: table)
+        } catch {
+            throw ConfigError(file: editsFile.path, issues: [ConfigIssue(path: "", message: "cannot merge the setup edits: \(error)")])
+        }
+        switch ConfigParser.parse(merged) {
+        case .success(var config):
+            config.editedSections = table.keys.sorted()
+            return config
+        case .failure(let issues):
+            // Line numbers would point into the merged text, not into either file: the key paths say where.
+            throw ConfigError(file: "\(path) + \(editsFile.path)", issues: issues.issues.map { ConfigIssue(path: $0.path, message: $0.message) })
+        }
+    }
+
+    /// The file alone, and its text.
+    public static func loadFile(path: String) throws(ConfigError) -> (String, CounterdConfig) {
         let text: String
         guard FileManager.default.fileExists(atPath: path) else {
             let hint = path == defaultPath
@@ -176,7 +217,7 @@ public struct CounterdConfig: Sendable {
             throw ConfigError(file: path, issues: [ConfigIssue(path: "", message: "cannot read the file (\(error.localizedDescription)): counterd and counterctl need read access — check its owner and mode (root:counterd 0640)")])
         }
         switch ConfigParser.parse(text) {
-        case .success(let config): return config
+        case .success(let config): return (text, config)
         case .failure(let issues): throw ConfigError(file: path, issues: issues.issues)
         }
     }

@@ -36,6 +36,12 @@ public enum HallCommand: Sendable, Equatable {
     case caseAction(case: String, action: CaseAction, manager: String, current: BadRatingCase?)
     /// A supervision condition started (raised) or stopped holding.
     case alert(SupervisionAlert, raised: Bool)
+    /// A supervisor moves a waiting ticket (id or today's number) to another category and/or to one window.
+    case moveWaiting(ticket: String, toCategory: String?, toWindow: Int?)
+    /// A supervisor's notice for the TV and hall pages until `until` (nil: until taken down); "" takes it down.
+    case postNotice(text: String, until: Date?)
+    /// Records a setup change (reload or admin edit) that the runtime already checked and applied.
+    case recordSetupChange(SetupChanged)
     /// Housekeeping only: rating timeouts and the midnight reset.
     case tick
     /// A device came or went; recorded so outages stand next to the ratings they explain.
@@ -44,7 +50,8 @@ public enum HallCommand: Sendable, Equatable {
     /// The window a command acts on, if any.
     public var window: Int? {
         switch self {
-        case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction, .alert: nil
+        case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction, .alert, .postNotice, .recordSetupChange: nil
+        case .moveWaiting(_, _, let w): w
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
              .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _, _), .finishWithDefaultOutcome(let w), .rate(let w, _, _), .park(let w), .callBack(let w),
@@ -76,6 +83,9 @@ public enum HallCommand: Sendable, Equatable {
         case .rate: "rate"
         case .addReasons: "add_reasons"
         case .tick: "tick"
+        case .moveWaiting: "move_waiting"
+        case .postNotice: "post_notice"
+        case .recordSetupChange: "setup_change"
         case .deviceStatus: "device_status"
         }
     }

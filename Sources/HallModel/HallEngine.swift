@@ -55,6 +55,32 @@ public struct HallEngine: Sendable {
                                            verdict: verdict)))
             }
 
+        case .moveWaiting(let ref, let toCategory, let toWindow):
+            guard let ticket = s.waiting.first(where: { $0.id == ref || $0.number == ref }) else { throw .ticketNotWaiting(ticket: ref) }
+            let category = toCategory ?? ticket.category
+            guard setup.category(category) != nil else { throw .unknownCategory(category) }
+            if let w = toWindow {
+                let config = try windowConfig(w)
+                if !config.categories.contains(category) {
+                    throw .moveTargetInvalid(detail: "\(w) 号窗口不办理 \(setup.category(category)?.name ?? category)")
+                }
+            }
+            if category == ticket.category && toWindow == ticket.directedWindow {
+                throw .moveTargetInvalid(detail: "\(ticket.number) 已在此类别和窗口排队")
+            }
+            emit(.ticketMoved(TicketMoved(ticket: ticket.id, number: ticket.number, fromCategory: ticket.category,
+                                          toCategory: category, toWindow: toWindow)))
+
+        case .postNotice(let text, let until):
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.count > 200 { throw .noticeInvalid(detail: "不超过 200 字（现有 \(trimmed.count) 字）") }
+            if let until, until <= now { throw .noticeInvalid(detail: "结束时间已过") }
+            if trimmed.isEmpty && s.notice == nil { throw .noticeInvalid(detail: "没有正在显示的通知可撤下") }
+            emit(.noticePosted(NoticePosted(text: trimmed, until: trimmed.isEmpty ? nil : until)))
+
+        case .recordSetupChange(let change):
+            emit(.setupChanged(change))
+
         case .deviceStatus(let device, let role, let w, let connected, let detail):
             let change = DeviceChange(device: device, deviceRole: role, window: w, reason: detail)
             emit(connected ? .deviceConnected(change) : .deviceLost(change))

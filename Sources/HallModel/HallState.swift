@@ -14,6 +14,8 @@ public struct HallState: Codable, Sendable, Equatable {
     /// Tickets rated since the day started, committed or not: a rating by ticket (phone, tablet) checks
     /// it, since the store's `rated` flag only knows the committed ones.
     public var ratedToday: Set<String>
+    /// The supervisor's notice for the TV and hall pages; it may have passed its `until`.
+    public var notice: HallNotice?
 
     public init(day: String = "", sequences: [String: Int] = [:], waiting: [Ticket] = [],
                 windows: [Int: WindowState] = [:], reserved: [Ticket] = [], ratedToday: Set<String> = []) {
@@ -108,6 +110,12 @@ public struct HallState: Codable, Sendable, Equatable {
             ticket.directedWindow = e.toWindow
             ticket.transfers += 1
             waiting.append(ticket)
+        case .ticketMoved(let e):
+            guard let i = waiting.firstIndex(where: { $0.id == e.ticket }) else { return }
+            waiting[i].category = e.toCategory
+            waiting[i].directedWindow = e.toWindow
+        case .noticePosted(let e):
+            notice = e.text.isEmpty ? nil : HallNotice(text: e.text, postedAt: r.at, until: e.until)
         case .ticketFinished(let e):
             windows[e.window]?.serving = nil
             windows[e.window]?.reasonsWanted = nil
@@ -139,7 +147,7 @@ public struct HallState: Codable, Sendable, Equatable {
             windows[e.window]?.serving = serving
             windows[e.window]?.lastRated = nil
         case .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused, .caseOpened, .caseContacted, .caseRectified, .caseClosed,
-             .alertRaised, .alertCleared:
+             .alertRaised, .alertCleared, .setupChanged:
             break
         }
     }

@@ -27,6 +27,12 @@ public enum Rejection: Error, Sendable, Equatable {
     case reasonsTooLate(window: Int)
     /// A case action not allowed in the case's state (open → contacted → rectified → closed).
     case wrongCaseState(case: String, state: CaseState, action: String)
+    /// A supervisor's move of a ticket that is not waiting (called, served, or not today's).
+    case ticketNotWaiting(ticket: String)
+    /// A move that would change nothing, or a window that does not serve the target category.
+    case moveTargetInvalid(detail: String)
+    /// A notice that is too long, or already over.
+    case noticeInvalid(detail: String)
 
     /// Stable machine-readable code for APIs and logs.
     public var code: String {
@@ -44,6 +50,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .queueEmpty: "queue_empty"
         case .transferTargetMissing: "transfer_target_missing"
         case .transferToSameWindow: "transfer_to_same_window"
+        case .ticketNotWaiting: "ticket_not_waiting"
+        case .moveTargetInvalid: "move_target_invalid"
+        case .noticeInvalid: "notice_invalid"
         case .nothingParked: "nothing_parked"
         case .notReserved: "not_reserved"
         case .ticketNotServed: "ticket_not_served"
@@ -86,6 +95,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .wrongCaseState(let c, let s, let a): "差评工单 \(c) 当前为“\(s.chineseName)”，不能\(Self.actionZh(a))"
         case .reasonsNotAwaited(let w): "\(w) 号窗口没有等待补充原因的评价"
         case .reasonsTooLate(let w): "\(w) 号窗口的评价已超时，不能再补充原因"
+        case .ticketNotWaiting(let t): "号码 \(t) 不在等候队列中（已叫号、已办结或不是今天的号），不能调整"
+        case .moveTargetInvalid(let d): "不能这样调整：\(d)"
+        case .noticeInvalid(let d): "通知无效：\(d)"
         }
     }
 
@@ -112,6 +124,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .wrongCaseState(let c, let s, let a): "case \(c) is \(s.rawValue): cannot \(a) it (open → contacted → rectified → closed)"
         case .reasonsNotAwaited(let w): "window \(w) has no keypad rating waiting for its reasons"
         case .reasonsTooLate(let w): "the rating at window \(w) timed out: its reasons can no longer be added"
+        case .ticketNotWaiting(let t): "ticket \(t) is not waiting (called, served, or not today's): it cannot be moved"
+        case .moveTargetInvalid(let d): "cannot move it so: \(d)"
+        case .noticeInvalid(let d): "invalid notice: \(d)"
         }
     }
 

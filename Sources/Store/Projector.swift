@@ -66,6 +66,8 @@ struct Projector {
         case .ticketTransferred(let e):
             try run("UPDATE tickets SET status = 'waiting', category = ?, transfers = transfers + 1 WHERE id = ?",
                     [e.toCategory, e.ticket])
+        case .ticketMoved(let e):
+            try run("UPDATE tickets SET category = ? WHERE id = ?", [e.toCategory, e.ticket])
         case .ticketFinished(let e):
             try run("""
                 UPDATE tickets SET status = 'served', window_no = ?, clerk = ?, category = ?, finished_at_ms = ?,
@@ -104,7 +106,7 @@ struct Projector {
             try run("UPDATE cases SET state = 'closed', closed_at_ms = ?, closed_by = ?, close_note = ?, citizen_verdict = ? WHERE id = ?",
                     [at, e.manager, e.note, e.verdict?.rawValue, e.ticket])
         case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused,
-             .ticketReserved, .ticketVoided, .alertRaised, .alertCleared:
+             .ticketReserved, .ticketVoided, .alertRaised, .alertCleared, .noticePosted, .setupChanged:
             break
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import HallModel
 import HallRuntime
 import Hummingbird
+import Logging
 import NIOCore
 import Prometheus
 import Store
@@ -26,6 +27,16 @@ public struct WebDependencies: Sendable {
     public var platform: PlatformHealth?
     /// Wrong sign-in PINs per window (not reset by a reload).
     public let pinGuard = PINGuard()
+    /// People's accounts, sessions and the audit record; nil: no one can sign in (device tokens only).
+    public var accounts: AccountStore?
+    /// Wrong passwords per login name.
+    public let loginThrottle = LoginThrottle()
+    /// How long a sign-in lasts.
+    public var sessionSeconds: Double = 10 * 3600
+    /// Wall time for sessions and the audit record (tests pass their own).
+    public var wallClock: @Sendable () -> Date = { Date() }
+    /// Applies an admin's setup edit like a reload (the daemon's reloader); nil: setup edits are not offered.
+    public var setupEditor: (any SetupEditing)?
     /// Tokens and report setup, replaced as a whole by a config reload; every copy sees the change.
     private let live: LiveSettings
 
@@ -118,7 +129,9 @@ enum JSON {
 }
 
 extension WebDependencies {
-    /// The principal behind the request's bearer token (or `?token=` for EventSource clients), if allowed.
+    /// The principal behind the request's bearer token (or `?token=` for EventSource clients), or else its
+    /// session cookie, if allowed. A write made with a session cookie must carry the session's
+    /// `X-CSRF-Token`: another site can make the browser send the cookie, never that header.
     func authorize(_ request: Request, _ permission: Permission) throws -> Principal {
         var token: String?
         if let auth = request.headers[.authorization] {
@@ -126,9 +139,48 @@ extension WebDependencies {
             if parts.count == 2, parts[0].lowercased() == "bearer" { token = String(parts[1]) }
         }
         if token == nil { token = request.uri.queryParameters.get("token") }
-        guard let token, let principal = access.principal(token: token) else { throw APIError.unauthorized }
-        guard access.allows(principal, permission) else { throw APIError.forbidden }
+        let principal: Principal
+        if let token, !token.isEmpty {
+            guard let p = access.principal(token: token) else { throw APIError.unauthorized }
+            principal = p
+        } else if let (p, session) = try signedIn(request) {
+            if request.method != .get && request.method != .head {
+                let given = request.headers[.csrfToken] ?? ""
+                guard SessionCookie.same(given, session.csrf) else { throw APIError.csrf }
+            }
+            principal = p
+        } else {
+            throw APIError.notSignedIn
+        }
+        guard AccessControl.allows(principal, permission) else {
+            throw principal.account != nil ? APIError.roleForbidden(principal.role) : APIError.forbidden
+        }
         return principal
+    }
+
+    /// The account behind the request's session cookie, when it names a live session of an enabled account.
+    func signedIn(_ request: Request) throws -> (Principal, SessionRecord)? {
+        guard let accounts, let value = request.cookies[SessionCookie.name]?.value, !value.isEmpty, value.utf8.count <= 128 else { return nil }
+        let session: SessionRecord?
+        let account: AccountRecord?
+        do {
+            session = try accounts.session(AccessControl.hash(value), now: wallClock())
+            account = try session.flatMap { try accounts.account($0.login) }
+        } catch {
+            throw APIError.storage("\(error)")
+        }
+        guard let session, let account, !account.disabled, let role = Role(rawValue: account.role) else { return nil }
+        return (Principal(role: role, label: account.name, account: account.login, clerk: account.clerk), session)
+    }
+
+    /// Adds a line to the audit record; a failure to write it is logged, never hides the action's own answer.
+    func audit(_ p: Principal?, _ action: String, target: String, detail: String, ok: Bool = true, actor: String? = nil) {
+        guard let accounts else { return }
+        let entry = AuditEntry(at: wallClock(), actor: actor ?? p?.account ?? p?.source ?? "-", role: p?.role.rawValue ?? "-", action: action,
+                               target: target, detail: detail, ok: ok)
+        do { try accounts.record(entry) } catch {
+            Logger(label: "counterd.audit").error("audit record not written", metadata: ["action": "\(action)", "error": "\(error)"])
+        }
     }
 
     /// Runs a hall command, mapping its failures onto API errors.

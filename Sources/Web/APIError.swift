@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import HallModel
 import Hummingbird
@@ -11,6 +12,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var messageEn: String
     /// For 405: the methods the path has.
     var allow: String?
+    /// For 429: seconds to wait.
+    var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, zh: String, en: String) {
         self.status = status
@@ -35,6 +38,7 @@ public struct APIError: HTTPResponseError, Sendable {
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let allow { headers[.allow] = allow }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -64,6 +68,14 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static let unauthorized = APIError(.unauthorized, code: "unauthorized", zh: "缺少或无效的访问令牌", en: "missing or invalid access token")
+    static let notSignedIn = APIError(.unauthorized, code: "not_signed_in", zh: "未登录或登录已过期：请重新登录（/login）",
+                                      en: "not signed in, or the sign-in expired: sign in again at /login")
+    static let csrf = APIError(.forbidden, code: "csrf", zh: "请求缺少页面的校验码（X-CSRF-Token）：请刷新页面后重试",
+                               en: "the request lacks the page's X-CSRF-Token: reload the page and try again")
+    static func roleForbidden(_ role: Role) -> APIError {
+        APIError(.forbidden, code: "forbidden", zh: "您的账号角色（\(role.zh)）无权执行该操作：请联系系统管理员",
+                 en: "your account's role (\(role.rawValue)) may not do that: ask the administrator")
+    }
     static let forbidden = APIError(.forbidden, code: "forbidden", zh: "此令牌无权执行该操作", en: "this token may not do that")
     static let notFound = APIError(.notFound, code: "not_found", zh: "没有这个地址", en: "no such resource")
     static func storage(_ detail: String) -> APIError {

@@ -56,6 +56,10 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     addCaseRoutes(router, deps)
     addDashboardRoutes(router, deps)
     addReasonRoutes(router, deps)
+    addAccountRoutes(router, deps)
+    addSuperviseRoutes(router, deps)
+    addTicketRoutes(router, deps)
+    addAdminRoutes(router, deps)
 
     let api = router.group("api")
     api.get("state") { request, _ in
@@ -249,7 +253,7 @@ private func checkPIN(_ deps: WebDependencies, window w: Int, clerk: String, pin
 
 /// The window named in the path: any token may learn that it does not exist (404), only its own
 /// window's token may act on it (403 otherwise).
-private func knownWindow(_ context: BasicRequestContext, _ request: Request, _ deps: WebDependencies) async throws -> Int {
+func knownWindow(_ context: BasicRequestContext, _ request: Request, _ deps: WebDependencies) async throws -> Int {
     _ = try deps.authorize(request, .read)
     guard let text = context.parameters.get("window"), let n = Int(text), await deps.hall.setup.window(n) != nil else {
         let r = Rejection.unknownWindow(Int(context.parameters.get("window") ?? "") ?? 0)

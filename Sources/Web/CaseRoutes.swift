@@ -130,14 +130,15 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
     /// `make` reads the step from the request, given the time now and the case as stored (nil: unknown).
     func caseAction(_ name: String, _ make: @escaping @Sendable (Request, Date, CaseRecord?) async throws -> CaseAction) {
         api.post("cases/:id/\(name)") { request, context in
-            let principal = try deps.authorize(request, .reports)
+            let principal = try deps.authorize(request, .cases)
             guard let pathID = context.parameters.get("id"), let id = CaseView.ticketID(pathID) else {
                 throw APIError(.notFound, code: "unknown_case", zh: "没有这个差评工单", en: "no such case")
             }
             let stored = try deps.hall.store.badRatingCase(id)
             let action = try await make(request, await deps.hall.now, stored)
             let current = stored?.model
-            _ = try await deps.run(.caseAction(case: id, action: action, manager: principal.label, current: current), source: "manager:\(principal.label)")
+            _ = try await deps.run(.caseAction(case: id, action: action, manager: principal.account ?? principal.label, current: current),
+                               source: principal.source)
             let setup = await deps.hall.setup
             guard let record = try deps.hall.store.badRatingCase(id) else { throw APIError.notFound }
             return try JSON.response(CaseView(record, setup: setup, today: await deps.today()))

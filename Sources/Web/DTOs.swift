@@ -100,9 +100,12 @@ struct HallView: Encodable {
     var windows: [WindowView]
     var waiting: [TicketView]
     var devices: [DeviceHealth]
+    /// The supervisor's notice for the TV and hall pages, while it lasts.
+    var notice: HallNotice?
 
     init(setup: HallSetup, state: HallState, now: Date, devices: [DeviceHealth] = []) {
         self.devices = devices
+        notice = state.notice.flatMap { $0.shows(at: now) ? $0 : nil }
         hall = setup.name
         day = state.day
         self.now = now

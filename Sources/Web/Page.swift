@@ -9,6 +9,8 @@ enum Page {
     static let evaluator = PackageResources.evaluator_html
     static let rate = PackageResources.rate_html
     static let dashboard = PackageResources.dashboard_html
+    static let login = PackageResources.login_html
+    static let admin = PackageResources.admin_html
     static let commonCSS = PackageResources.common_css
     static let commonJS = PackageResources.common_js
     static let displayTemplate = String(decoding: PackageResources.display_mustache, as: UTF8.self)

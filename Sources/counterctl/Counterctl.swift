@@ -21,7 +21,8 @@ struct Counterctl: AsyncParsableCommand {
             """,
         version: CounterdVersion.version,
         subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self, VerifyCommand.self, ClerkCommand.self,
-                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self, PlatformCommand.self])
+                      DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self, PlatformCommand.self,
+                      UserCommand.self])
 }
 
 /// --from and --to, in business days of the hall's time zone.
@@ -63,14 +64,20 @@ struct Location: ParsableArguments {
         try load { try EventStore(path: $0.database.path, sync: $0.database.sync) }
     }
 
-    private func load(_ open: (CounterdConfig) throws -> EventStore) throws -> (CounterdConfig, EventStore) {
-        var cfg: CounterdConfig
+    /// The config with the setup pages' edits beside the database in use; a config error exits 78.
+    func loadConfig() throws -> CounterdConfig {
         do {
-            cfg = try CounterdConfig.load(path: config)
+            var plain = try CounterdConfig.loadFile(path: config).1
+            if let database { plain.database.path = database }
+            return try CounterdConfig.load(path: config, editsFile: plain.setupEdits)
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(78)
         }
+    }
+
+    private func load(_ open: (CounterdConfig) throws -> EventStore) throws -> (CounterdConfig, EventStore) {
+        var cfg = try loadConfig()
         if let database { cfg.database.path = database }
         guard FileManager.default.fileExists(atPath: cfg.database.path) else {
             FileHandle.standardError.write(Data("no database at \(cfg.database.path)\n".utf8))

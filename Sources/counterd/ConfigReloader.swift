@@ -13,7 +13,7 @@ import Web
 /// tokens and devices without dropping the queue or any device whose binding did not change. A config
 /// that does not parse, whose devices do not check, or that would strand a ticket is refused as a whole
 /// with every reason logged, and the running config stays.
-actor ConfigReloader {
+actor ConfigReloader: SetupEditing {
     private let path: String
     private let profilesDirectory: String
     private let overrides: @Sendable (inout CounterdConfig) -> Void
@@ -54,23 +54,39 @@ actor ConfigReloader {
     func reload() async -> Bool {
         notifier.notify("RELOADING=1\nSTATUS=Reloading \(path)")
         defer { notifier.notify("READY=1") }
+        switch load(editsText: nil) {
+        case .failure(let r): return refuse(r.reasons)
+        case .success(let cfg):
+            let (refused, _) = await apply(cfg, origin: "file", source: "reload")
+            return refused.isEmpty ? true : refuse(refused)
+        }
+    }
+
+    /// counterd.toml with the setup edits (`editsText`, or the edits file) and this process's overrides.
+    private func load(editsText: String?) -> Result<CounterdConfig, Refused> {
         var cfg: CounterdConfig
         do {
-            cfg = try CounterdConfig.load(path: path)
+            cfg = try CounterdConfig.load(path: path, editsText: editsText, editsFile: current.setupEdits)
         } catch {
-            return refuse(error.issues.map { "\(error.file): \($0)" })
+            return .failure(Refused(reasons: error.issues.map { "\(error.file): \($0)" }))
         }
         overrides(&cfg)
         cfg.devices += extraBindings
         if cfg.kiosk.printer == nil, let demoPrinter = extraBindings.first(where: { $0.role == .printer }) { cfg.kiosk.printer = demoPrinter.id }
+        return .success(cfg)
+    }
+
+    /// Checks a loaded config against the running hall and applies it; returns the reasons it was refused
+    /// (empty: applied, with the change recorded in the log) and the change in words.
+    private func apply(_ cfg: CounterdConfig, origin: String, source: String, zh: Bool = false) async -> (refused: [String], summary: String) {
         let (library, profileIssues) = ProfileLibrary.load(directory: profilesDirectory)
         let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display, room: room)
         let bindingIssues = factory.check(cfg.devices).map { "\(path): \($0)" }
-        if !bindingIssues.isEmpty { return refuse(bindingIssues + profileIssues.map { "profile: \($0)" }) }
+        if !bindingIssues.isEmpty { return (bindingIssues + profileIssues.map { "profile: \($0)" }, "") }
         for issue in profileIssues { logger.error("profile error: \(issue)") }
 
         let change = await hall.reconfigure(cfg.setup)
-        if !change.conflicts.isEmpty { return refuse(change.conflicts) }
+        if !change.conflicts.isEmpty { return (zh ? change.conflictsZh : change.conflicts, "") }
 
         // Evaluators whose profile file changed restart with it even if their binding is the same.
         let restart = Set(cfg.devices.compactMap { b -> String? in
@@ -105,9 +121,56 @@ actor ConfigReloader {
             "clerks_added": "\(list(change.addedClerks))", "clerks_removed": "\(list(change.removedClerks))",
             "devices_added": "\(list(devicesChange.added))", "devices_removed": "\(list(devicesChange.removed))",
             "devices_changed": "\(list(devicesChange.changed))",
-            "tokens": "\(cfg.tokens.count)",
+            "tokens": "\(cfg.tokens.count)", "origin": "\(origin)", "source": "\(source)",
         ])
-        return true
+        let summary = change.summaryZh
+        do {
+            _ = try await hall.execute(.recordSetupChange(SetupChanged(origin: origin, sections: cfg.editedSections, summary: summary)), source: source)
+        } catch {
+            logger.error("the setup change was applied but not recorded in the log", metadata: ["error": "\(error)"])
+        }
+        return ([], summary)
+    }
+
+    // MARK: The setup pages
+
+    /// Where each section comes from now, and its text.
+    func overview() async -> SetupOverview {
+        let edits = current.setupEdits
+        let text = (try? edits.currentText()) ?? ""
+        let owned = Set(edits.editedSections(text))
+        return SetupOverview(configFile: path, editsFile: edits.path, sections: SetupEdits.sections.map {
+            SetupSectionView(section: $0, origin: owned.contains($0) ? "admin" : "file", toml: SetupEdits.sectionText($0, configPath: path, editsText: text))
+        }, categories: current.setup.categories)
+    }
+
+    /// An admin's edit: checked as counterd.toml with the new edits, applied like a reload, and only then
+    /// written to the edits file, so a refused edit leaves both the running hall and the file as they were.
+    func edit(section: String, toml: String?, by principal: Principal) async -> (refused: [String], summary: String) {
+        let edits = current.setupEdits
+        let newText: String
+        do {
+            newText = try edits.replacing(section, with: toml, in: try edits.currentText())
+        } catch {
+            return (error.issues.map { "配置检查未通过：\($0)" }, "")
+        }
+        let cfg: CounterdConfig
+        switch load(editsText: newText) {
+        case .failure(let r): return (r.reasons.map { "配置检查未通过：\($0)" }, "")
+        case .success(let c): cfg = c
+        }
+        let (refused, summary) = await apply(cfg, origin: "admin", source: principal.source, zh: true)
+        if !refused.isEmpty {
+            logger.error("setup edit refused", metadata: ["section": "\(section)", "by": "\(principal.source)", "reasons": "\(refused.joined(separator: "; "))"])
+            return (refused, "")
+        }
+        do {
+            try edits.write(newText)
+        } catch {
+            logger.critical("setup edit applied but not saved: it is lost at the next restart or reload", metadata: ["file": "\(edits.path)", "error": "\(error)"])
+            return (["已生效，但无法写入 \(edits.path)（\(error)）：重启或重新加载后会丢失，请检查该目录的权限"], "")
+        }
+        return ([], (toml == nil ? "[\(section)] 交还配置文件；" : "[\(section)] ") + summary)
     }
 
     private func refuse(_ reasons: [String]) -> Bool {
@@ -127,4 +190,9 @@ struct ReloadService: Service {
             for await _ in signals { await reloader.reload() }
         }
     }
+}
+
+/// A config that could not be loaded, with every reason.
+struct Refused: Error {
+    var reasons: [String]
 }

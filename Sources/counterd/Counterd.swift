@@ -72,14 +72,21 @@ struct Counterd: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         var cfg: CounterdConfig
+        let overrides = try commandLineOverrides()
         do {
-            cfg = try CounterdConfig.load(path: config)
+            // The setup pages' edits live beside the database this process uses (which --database may name).
+            var plain = try CounterdConfig.loadFile(path: config).1
+            overrides(&plain)
+            cfg = try CounterdConfig.load(path: config, editsFile: plain.setupEdits)
         } catch {
             for issue in error.issues { logger.critical("config error: \(error.file): \(issue)") }
             throw ExitCode(78)  // EX_CONFIG
         }
-        let overrides = try commandLineOverrides()
         overrides(&cfg)
+        if !cfg.editedSections.isEmpty {
+            logger.notice("setup sections from the setup pages (they replace counterd.toml's)", metadata: [
+                "sections": "\(cfg.editedSections.joined(separator: ","))", "file": "\(cfg.setupEdits.path)"])
+        }
         let dbURL = URL(fileURLWithPath: cfg.database.path)
         try FileManager.default.createDirectory(at: dbURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let store: EventStore
@@ -185,17 +192,31 @@ struct Counterd: AsyncParsableCommand {
                                      await hall.setup.reportSetup(indicators: indicators, opensAt: rules.opensAt, closesAt: rules.closesAt)
                                  })
         }
-        let deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs),
+        var deps = WebDependencies(hall: hall, access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs),
                                    reports: Reports(store: store, setup: cfg.setup), registry: registry, devices: board,
                                    templates: cfg.display, kiosk: kiosk, links: links, alerts: monitor,
                                    ratings: RatingRules(indicators: cfg.ratings.indicators, reasonRequiredForBad: cfg.ratings.reasonRequiredForBad),
                                    platform: platformHealth, metricsTokenSHA256: cfg.server.metricsTokenSHA256)
+        do {
+            deps.accounts = try AccountStore(path: cfg.accountsPath)
+            deps.sessionSeconds = cfg.server.sessionHours * 3600
+            if demo { try DemoAccounts.ensure(in: deps.accounts!, logger: logger) }
+        } catch {
+            // The hall still serves its devices and token holders; people cannot sign in until it is fixed.
+            logger.error("cannot open the accounts database: nobody can sign in", metadata: ["path": "\(cfg.accountsPath)", "error": "\(error)"])
+        }
+        let reloader = ConfigReloader(
+            path: config, profilesDirectory: profiles, overrides: overrides, extraBindings: demoDevices?.bindings ?? [],
+            current: cfg, profiles: library, hall: hall, devices: devices, web: deps, kiosk: kiosk, room: room, monitor: monitor, notifier: SystemdNotifier(),
+            logger: Logger(label: "counterd.config"))
+        deps.setupEditor = reloader
+        let web = deps
         let started = Started()
         let host = cfg.server.host
         let hallName = cfg.setup.name
         let isDemo = demo
         let bound = Listening()
-        let app = makeWebApplication(deps, host: host, port: cfg.server.port, logger: Logger(label: "counterd.http")) { port in
+        let app = makeWebApplication(web, host: host, port: cfg.server.port, logger: Logger(label: "counterd.http")) { port in
             await bound.set(port)
             let base = "http://\(host):\(port)"
             // Notice level, so the URLs show at the default log level and in the journal alike.
@@ -207,10 +228,12 @@ struct Counterd: AsyncParsableCommand {
             logger.notice("metrics          \(base)/metrics")
             logger.notice("hall screen      \(base)/display/hall?token=<display token>   (also /display/tv, /display/window/N)")
             logger.notice("ticket kiosk     \(base)/kiosk?token=<kiosk token>")
-            logger.notice("dashboard        \(base)/dashboard?token=<manager token>   (rankings, charts, 差评 cases, alerts)")
+            logger.notice("dashboard        \(base)/dashboard   (sign in at /login; accounts: counterctl user add)")
+            logger.notice("setup pages      \(base)/admin   (admin accounts)")
             logger.notice("clerk console    \(base)/console/window/N?token=<window token>   (tablet evaluator: /evaluator/window/N)")
             if isDemo {
                 logger.notice("demo tokens: display=demo-display manager=demo-manager kiosk=demo-kiosk window N=demo-window-N")
+                logger.notice("demo accounts: admin / demo-admin, manager / demo-manager, supervisor / demo-supervisor")
                 logger.notice("try: curl -H 'Authorization: Bearer demo-manager' '\(base)/api/reports/windows'")
             }
             await started.set()
@@ -225,10 +248,6 @@ struct Counterd: AsyncParsableCommand {
             let up = board.all.filter { $0.state == .connected }.count
             return "\(open) windows open, \(state.waiting.count) waiting, \(up)/\(board.all.count) devices connected"
         })
-        let reloader = ConfigReloader(
-            path: config, profilesDirectory: profiles, overrides: overrides, extraBindings: demoDevices?.bindings ?? [],
-            current: cfg, profiles: library, hall: hall, devices: devices, web: deps, kiosk: kiosk, room: room, monitor: monitor, notifier: SystemdNotifier(),
-            logger: Logger(label: "counterd.config"))
         var staged: [(ServiceStage, any Service)] = [
             (.http, app), (.hall, HallCommitService(hall: hall)), (.hall, HallClockService(hall: hall)),
             (.devices, devices), (.control, systemd), (.control, ReloadService(reloader: reloader)), (.supervision, monitor),
@@ -240,7 +259,7 @@ struct Counterd: AsyncParsableCommand {
         if let shipper { staged.append((.supervision, shipper)) }
         if cfg.voice.enabled {
             staged.append((.supervision, VoiceAnnouncer(settings: cfg.voice, hub: hall.hub, workDirectory: cfg.server.runtimeDirectory + "/voice",
-                                                        board: board, templates: { deps.templates })))
+                                                        board: board, templates: { web.templates })))
         } else {
             logger.info("voice calling is off ([voice] enabled = false)")
         }

@@ -31,6 +31,9 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case chainAnchored = "chain_anchored"
     case ratingSkipRefused = "rating_skip_refused"
     case ratingReasonsAdded = "rating_reasons_added"
+    case ticketMoved = "ticket_moved"
+    case noticePosted = "notice_posted"
+    case setupChanged = "setup_changed"
 }
 
 /// What happened in the hall: one case per kind, each with a payload holding exactly the fields that kind
@@ -79,6 +82,12 @@ public enum HallEvent: Sendable, Equatable {
     case ratingSkipRefused(RatingSkipRefused)
     /// The tablet's reasons for a rating given on the keypad.
     case ratingReasonsAdded(RatingReasonsAdded)
+    /// A supervisor moved a waiting ticket to another category or window.
+    case ticketMoved(TicketMoved)
+    /// A supervisor put up (or took down) a notice on the TV and hall pages.
+    case noticePosted(NoticePosted)
+    /// The setup changed, by a reload of the file or an admin's edit.
+    case setupChanged(SetupChanged)
 
     public var kind: EventKind {
         switch self {
@@ -111,6 +120,9 @@ public enum HallEvent: Sendable, Equatable {
         case .chainAnchored: .chainAnchored
         case .ratingSkipRefused: .ratingSkipRefused
         case .ratingReasonsAdded: .ratingReasonsAdded
+        case .ticketMoved: .ticketMoved
+        case .noticePosted: .noticePosted
+        case .setupChanged: .setupChanged
         }
     }
 
@@ -140,6 +152,9 @@ public enum HallEvent: Sendable, Equatable {
         case .chainAnchored(let p): p
         case .ratingSkipRefused(let p): p
         case .ratingReasonsAdded(let p): p
+        case .ticketMoved(let p): p
+        case .noticePosted(let p): p
+        case .setupChanged(let p): p
         }
     }
 
@@ -276,6 +291,9 @@ extension EventRecord: Codable {
         case .chainAnchored: .chainAnchored(try ChainAnchored(from: d))
         case .ratingSkipRefused: .ratingSkipRefused(try RatingSkipRefused(from: d))
         case .ratingReasonsAdded: .ratingReasonsAdded(try RatingReasonsAdded(from: d))
+        case .ticketMoved: .ticketMoved(try TicketMoved(from: d))
+        case .noticePosted: .noticePosted(try NoticePosted(from: d))
+        case .setupChanged: .setupChanged(try SetupChanged(from: d))
         }
     }
 }

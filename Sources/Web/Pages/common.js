@@ -2,9 +2,12 @@
 "use strict";
 const token = new URLSearchParams(location.search).get("token") || "";
 const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})[c]);
+// A signed-in person's session (no token in the address): its CSRF value goes with every write.
+let csrf = "";
 async function api(method, path, body) {
   const headers = { "Accept": "application/json" };
   if (token) headers["Authorization"] = "Bearer " + token;
+  else if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" });
   let data = null;
@@ -15,6 +18,15 @@ async function api(method, path, body) {
     throw err;
   }
   return data;
+}
+// The signed-in account, or null (then the page sends the person to /login and back).
+async function session() {
+  try { const s = await api("GET", "/api/session"); csrf = s.csrf; return s; } catch (e) { if (e.status === 401) return null; throw e; }
+}
+function toLogin() { location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search); }
+async function logout() {
+  try { await api("POST", "/api/logout"); } catch (e) {}
+  location.href = "/login";
 }
 function randomID() {
   const b = new Uint8Array(16);

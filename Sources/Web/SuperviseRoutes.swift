@@ -1,0 +1,77 @@
+import Access
+import Foundation
+import HallModel
+import HallRuntime
+import Hummingbird
+import Store
+
+/// A supervisor's moves from the dashboard: sign a clerk out, pause or open a window, move a waiting
+/// ticket, put up a notice. Each is an ordinary hall command, decided by the same engine rules as at the
+/// window, logged with the person's account as its source and in the audit record.
+func addSuperviseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+    let api = router.group("api/supervise")
+
+    @Sendable func act(_ request: Request, _ action: String, target: String, detail: String, _ command: HallCommand) async throws -> Response {
+        let principal = try deps.authorize(request, .supervise)
+        do {
+            let events = try await deps.run(command, source: principal.source)
+            if let refused = events.lazy.compactMap({ if case .ratingSkipRefused(let r) = $0.event { r } else { nil } }).first {
+                throw APIError.awaitingRating(refused, now: await deps.hall.now)
+            }
+            deps.audit(principal, action, target: target, detail: detail)
+            let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+            return try JSON.response(SupervisedView(events: events.map(EventView.init),
+                                                    hall: HallView(setup: setup, state: state, now: now, devices: deps.devices?.all ?? [])))
+        } catch let e as APIError {
+            if e.status != .unauthorized && e.status != .forbidden {
+                deps.audit(principal, action, target: target, detail: "\(detail) — 未执行：\(e.messageZh)", ok: false)
+            }
+            throw e
+        }
+    }
+
+    func windowMove(_ path: String, _ action: String, _ zh: String, _ make: @escaping @Sendable (Int) -> HallCommand) {
+        api.post("windows/:window/\(path)") { request, context in
+            let w = try await knownWindow(context, request, deps)
+            return try await act(request, action, target: "\(w) 号窗口", detail: zh, make(w))
+        }
+    }
+    windowMove("sign-out", "supervise_sign_out", "强制签退") { .signOut(window: $0) }
+    windowMove("pause", "supervise_pause", "暂停窗口") { .pause(window: $0) }
+    windowMove("resume", "supervise_resume", "开放窗口") { .resume(window: $0) }
+
+    // A waiting ticket (id "2026-11-23/A012" or today's number "A012") to another category and/or window.
+    api.post("tickets/:ticket/move") { request, context in
+        struct Body: Decodable {
+            var toCategory: String?
+            var toWindow: Int?
+        }
+        let body = try await JSON.body(Body.self, request)
+        let ref = (context.parameters.get("ticket") ?? "").removingPercentEncoding ?? ""
+        let setup = await deps.hall.setup
+        var words: [String] = []
+        if let c = body.toCategory { words.append("改为\(setup.category(c)?.name ?? c)") }
+        if let w = body.toWindow { words.append("指定 \(w) 号窗口") } else if body.toCategory == nil {
+            throw APIError.badRequest("move_target_missing", zh: "请指定新的业务类别或窗口", en: "name to_category or to_window")
+        }
+        return try await act(request, "supervise_move", target: ref, detail: words.joined(separator: "，"),
+                             .moveWaiting(ticket: ref, toCategory: body.toCategory, toWindow: body.toWindow))
+    }
+
+    // The TV and hall pages' notice: {"text", "until"}; an empty text takes it down.
+    api.post("notice") { request, _ in
+        struct Body: Decodable {
+            var text: String
+            var until: Date?
+        }
+        let body = try await JSON.body(Body.self, request)
+        let clear = body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        return try await act(request, clear ? "supervise_notice_clear" : "supervise_notice", target: "大厅通知", detail: clear ? "撤下通知" : body.text,
+                             .postNotice(text: body.text, until: body.until))
+    }
+}
+
+struct SupervisedView: Encodable {
+    var events: [EventView]
+    var hall: HallView
+}
