@@ -97,7 +97,14 @@ struct ConfigCommand: AsyncParsableCommand {
                                                     subcommands: [Check.self])
 
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Report every error in a config file, with key path and line.")
+        static let configuration = CommandConfiguration(
+            abstract: "Report every error in a config file, with key path and line.",
+            discussion: """
+                The file is checked together with the setup pages' edits (setup-edits.toml beside the database),                 as counterd runs it: a section present in the edits replaces that section of the file. --file-only                 checks the file alone.
+                """)
+
+        @Flag(help: "Check the file alone, without the setup pages' edits.")
+        var fileOnly = false
 
         @Argument(help: "The config file.")
         var file: String = CounterdConfig.defaultPath
@@ -113,7 +120,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             do throws(ConfigError) {
-                let cfg = try CounterdConfig.load(path: file)
+                let cfg = fileOnly ? try CounterdConfig.loadFile(path: file).1 : try CounterdConfig.load(path: file)
                 let (library, profileIssues) = ProfileLibrary.load(directory: profiles)
                 var issues = profileIssues + DriverFactory(hall: NoHall(), profiles: library).check(cfg.devices)
                 if let p = cfg.platform, case .failure(let e) = PlatformProfileFile.load(p.profile, directory: platforms) { issues += e.issues }
@@ -123,12 +130,16 @@ struct ConfigCommand: AsyncParsableCommand {
                 if !issues.isEmpty { throw ConfigError(file: file, issues: issues) }
                 if json {
                     printJSON(["file": file, "ok": true, "issues": [Any](), "hall": cfg.setup.name, "categories": cfg.setup.categories.count,
+                               "edited_sections": cfg.editedSections, "edits_file": cfg.setupEdits.path,
                                "windows": cfg.setup.windows.count, "clerks": cfg.setup.clerks.count, "tokens": cfg.tokens.count,
                                "devices": cfg.devices.count])
                     return
                 }
                 print("\(file): ok — \(cfg.setup.name): \(cfg.setup.categories.count) categories, \(cfg.setup.windows.count) windows, "
                       + "\(cfg.setup.clerks.count) clerks, \(cfg.tokens.count) tokens")
+                if !cfg.editedSections.isEmpty {
+                    print("from the setup pages (\(cfg.setupEdits.path)), replacing the file's: \(cfg.editedSections.map { "[\($0)]" }.joined(separator: ", "))")
+                }
             } catch {
                 if json {
                     printJSON(["file": file, "ok": false, "issues": error.issues.map { issue -> [String: Any] in
