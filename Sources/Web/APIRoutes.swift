@@ -253,12 +253,13 @@ private func checkPIN(_ deps: WebDependencies, window w: Int, clerk: String, pin
 
 /// The window named in the path: any token may learn that it does not exist (404), only its own
 /// window's token may act on it (403 otherwise).
-func knownWindow(_ context: BasicRequestContext, _ request: Request, _ deps: WebDependencies) async throws -> Int {
+/// The path's window, which must exist; the request must be allowed `permission` (default: acting at that window).
+func knownWindow(_ context: BasicRequestContext, _ request: Request, _ deps: WebDependencies, permission: Permission? = nil) async throws -> Int {
     _ = try deps.authorize(request, .read)
     guard let text = context.parameters.get("window"), let n = Int(text), await deps.hall.setup.window(n) != nil else {
         let r = Rejection.unknownWindow(Int(context.parameters.get("window") ?? "") ?? 0)
         throw APIError(.notFound, code: r.code, zh: r.messageZh, en: r.messageEn)
     }
-    _ = try deps.authorize(request, .actAtWindow(n))
+    _ = try deps.authorize(request, permission ?? .actAtWindow(n))
     return n
 }

@@ -32,7 +32,7 @@ func addSuperviseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
 
     func windowMove(_ path: String, _ action: String, _ zh: String, _ make: @escaping @Sendable (Int) -> HallCommand) {
         api.post("windows/:window/\(path)") { request, context in
-            let w = try await knownWindow(context, request, deps)
+            let w = try await knownWindow(context, request, deps, permission: .supervise)
             return try await act(request, action, target: "\(w) 号窗口", detail: zh, make(w))
         }
     }
