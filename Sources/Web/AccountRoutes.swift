@@ -52,7 +52,7 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         let now = deps.wallClock()
         if let wait = deps.loginThrottle.wait(login: login, now: now) {
             Counter(label: "counterd_login_failures_total", dimensions: [("reason", "throttled")]).increment()
-            deps.audit(nil, "login_throttled", target: login, detail: "retry after \(Int(wait)) s", ok: false, actor: login)
+            deps.audit(nil, "login_throttled", target: login, detail: "须等待 \(Int(wait)) 秒", ok: false, actor: login)
             var e = APIError(.tooManyRequests, code: "login_throttled", zh: "密码错误次数过多：请 \(Int(wait)) 秒后再试，或请管理员重设密码",
                              en: "too many wrong passwords: try again in \(Int(wait)) s, or ask the administrator to reset the password")
             e.retryAfter = Int(wait)
@@ -66,12 +66,12 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         guard let account, verified, let role = Role(rawValue: account.role) else {
             let count = deps.loginThrottle.failed(login: login, now: now)
             Counter(label: "counterd_login_failures_total", dimensions: [("reason", "wrong_password")]).increment()
-            deps.audit(nil, "login_failed", target: login, detail: "wrong login or password (\(count) in 15 min)", ok: false, actor: login)
+            deps.audit(nil, "login_failed", target: login, detail: "账号或密码不正确（15 分钟内第 \(count) 次）", ok: false, actor: login)
             throw APIError(.unauthorized, code: "login_failed", zh: "账号或密码不正确（已连续错误 \(count) 次；连续 \(deps.loginThrottle.free) 次后须等待再试）",
                            en: "wrong login or password (\(count) in a row; after \(deps.loginThrottle.free) you must wait)")
         }
         if account.disabled {
-            deps.audit(nil, "login_failed", target: account.login, detail: "account disabled", ok: false, actor: account.login)
+            deps.audit(nil, "login_failed", target: account.login, detail: "账号已停用", ok: false, actor: account.login)
             throw APIError(.forbidden, code: "account_disabled", zh: "账号已停用：请联系系统管理员", en: "this account is disabled: ask the administrator")
         }
         deps.loginThrottle.succeeded(login: login)
@@ -86,7 +86,7 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
             throw APIError.storage("\(error)")
         }
         let principal = Principal(role: role, label: account.name, account: account.login, clerk: account.clerk)
-        deps.audit(principal, "login", target: account.login, detail: "signed in")
+        deps.audit(principal, "login", target: account.login, detail: "登录成功")
         var response = try JSON.response(SessionView(account, role: role, session: session))
         response.setCookie(SessionCookie.cookie(value, maxAge: Int(deps.sessionSeconds)))
         return response
@@ -97,7 +97,7 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
             let given = request.headers[.csrfToken] ?? ""
             guard SessionCookie.same(given, session.csrf) else { throw APIError.csrf }
             try? deps.accounts?.endSession(session.tokenSHA256)
-            deps.audit(principal, "logout", target: principal.account ?? "", detail: "signed out")
+            deps.audit(principal, "logout", target: principal.account ?? "", detail: "已退出")
         }
         var response = try JSON.response(["signed_out": true])
         response.setCookie(SessionCookie.cookie("", maxAge: 0))

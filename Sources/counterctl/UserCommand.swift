@@ -49,9 +49,9 @@ struct UserCommand: AsyncParsableCommand {
     static func setDisabled(_ login: String, _ disabled: Bool, _ place: Where) throws {
         let (store, _) = try place.open()
         guard try store.setDisabled(login, disabled, at: Date()) else { throw ValidationError("no account \"\(login)\" (counterctl user list)") }
-        let word = disabled ? "disabled" : "enabled"
-        try store.record(AuditEntry(at: Date(), actor: actor, role: "admin", action: disabled ? "user_disable" : "user_enable", target: login, detail: word, ok: true))
-        print("account \(login) \(word)")
+        try store.record(AuditEntry(at: Date(), actor: actor, role: "admin", action: disabled ? "user_disable" : "user_enable", target: login,
+                                    detail: disabled ? "已停用" : "已启用", ok: true))
+        print("account \(login) \(disabled ? "disabled" : "enabled")")
     }
 
     struct Add: AsyncParsableCommand {
@@ -85,7 +85,7 @@ struct UserCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("an account \"\(login)\" exists already (counterctl user passwd \(login) to change its password)\n".utf8))
                 throw ExitCode(1)
             }
-            try store.record(AuditEntry(at: now, actor: UserCommand.actor, role: "admin", action: "user_add", target: login, detail: "role \(r.rawValue)", ok: true))
+            try store.record(AuditEntry(at: now, actor: UserCommand.actor, role: "admin", action: "user_add", target: login, detail: "角色：\(r.zh)", ok: true))
             print("account \(login) added (\(r.zh)); it signs in at /login — file \(store.path)")
         }
     }
@@ -100,7 +100,7 @@ struct UserCommand: AsyncParsableCommand {
             guard try store.account(login) != nil else { throw ValidationError("no account \"\(login)\" (counterctl user list)") }
             let password = try UserCommand.readPassword(prompt: "new password for \(login): ")
             _ = try store.setPassword(login, hash: Password.hash(password), at: Date())
-            try store.record(AuditEntry(at: Date(), actor: UserCommand.actor, role: "admin", action: "user_passwd", target: login, detail: "password set", ok: true))
+            try store.record(AuditEntry(at: Date(), actor: UserCommand.actor, role: "admin", action: "user_passwd", target: login, detail: "已重设密码", ok: true))
             print("password of \(login) changed; its sessions ended")
         }
     }
