@@ -107,7 +107,7 @@ public enum StatsProjection {
             change = { $0.ignoredPresses += 1 }
         case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
              .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused, .ratingReasonsAdded, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided,
-             .caseOpened, .caseContacted, .caseRectified, .caseClosed, .alertRaised, .alertCleared, .ticketMoved, .noticePosted, .setupChanged:
+             .caseOpened, .caseContacted, .caseRectified, .caseClosed, .alertRaised, .alertCleared, .ticketMoved, .noticePosted, .setupChanged, .ticketRequeued:
             return []
         }
         return keys.map { ($0, change) }

@@ -27,8 +27,13 @@ public enum HallCommand: Sendable, Equatable {
     case finishWithDefaultOutcome(window: Int)
     /// Hang (挂起) the ticket in service: set it aside at this window and serve others.
     case park(window: Int)
-    /// Call the most recently parked ticket back into service.
-    case callBack(window: Int)
+    /// Call a parked ticket (id or number) back into service; nil: the most recently parked.
+    case callBack(window: Int, ticket: String? = nil)
+    /// 指定叫号: call this waiting ticket (id or today's number), if the window may serve it.
+    case callTicket(window: Int, ticket: String)
+    /// 恢复过号: put a no-show back in the queue. `noShow` is the ticket as the store has it, given by the
+    /// caller only when the store says it is a no-show (nil: it is not, or unknown).
+    case requeueNoShow(ticket: String, noShow: Ticket?)
     case rate(window: Int, level: RatingLevel, detail: RatingDetail? = nil)
     /// The tablet's reasons for the level just given on the window's keypad (`ticket`: the rating they are for).
     case addReasons(window: Int, ticket: String, detail: RatingDetail)
@@ -50,11 +55,12 @@ public enum HallCommand: Sendable, Equatable {
     /// The window a command acts on, if any.
     public var window: Int? {
         switch self {
-        case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction, .alert, .postNotice, .recordSetupChange: nil
+        case .issueTicket, .tick, .reserveTicket, .confirmTicket, .voidTicket, .rateTicket, .caseAction, .alert, .postNotice, .recordSetupChange,
+             .requeueNoShow: nil
         case .moveWaiting(_, _, let w): w
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
-             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _, _), .finishWithDefaultOutcome(let w), .rate(let w, _, _), .park(let w), .callBack(let w),
+             .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _, _), .finishWithDefaultOutcome(let w), .rate(let w, _, _), .park(let w), .callBack(let w, _), .callTicket(let w, _),
              .addReasons(let w, _, _):
             w
         }
@@ -80,6 +86,8 @@ public enum HallCommand: Sendable, Equatable {
         case .finish, .finishWithDefaultOutcome: "finish"
         case .park: "park"
         case .callBack: "call_back"
+        case .callTicket: "call_ticket"
+        case .requeueNoShow: "requeue_no_show"
         case .rate: "rate"
         case .addReasons: "add_reasons"
         case .tick: "tick"

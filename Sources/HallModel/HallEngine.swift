@@ -78,6 +78,14 @@ public struct HallEngine: Sendable {
             if trimmed.isEmpty && s.notice == nil { throw .noticeInvalid(detail: "没有正在显示的通知可撤下") }
             emit(.noticePosted(NoticePosted(text: trimmed, until: trimmed.isEmpty ? nil : until)))
 
+        case .requeueNoShow(let ref, let stored):
+            guard let t = stored, t.day == s.day else { throw .notNoShow(ticket: ref) }
+            // Already back (committed or in this batch): in the queue, in service or parked somewhere.
+            let back = s.waiting.contains { $0.id == t.id }
+                || s.windows.values.contains { $0.serving?.ticket.id == t.id || $0.parked.contains { $0.ticket.id == t.id } }
+            if back { throw .notNoShow(ticket: t.number) }
+            emit(.ticketRequeued(TicketRequeued(ticket: t.id, number: t.number, category: t.category, priority: t.priority, issuedAt: t.issuedAt)))
+
         case .recordSetupChange(let change):
             emit(.setupChanged(change))
 
@@ -161,12 +169,21 @@ public struct HallEngine: Sendable {
             if !ws.paused { throw .windowNotPaused(window: w) }
             emit(.windowResumed(ClerkAtWindow(window: w, clerk: clerk)))
 
-        case .callNext(let w):
+        case .callNext(let w), .callTicket(let w, _):
             let config = try windowConfig(w)
             let (ws, clerk) = try staffed(s, w)
             if ws.paused { throw .windowPaused(window: w) }
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
-            guard let next = s.candidates(for: config).first else { throw .queueEmpty(window: w) }
+            let candidates = s.candidates(for: config)
+            let next: Ticket
+            if case .callTicket(_, let ref) = command {
+                // 指定叫号: the same candidates as the next call, so a ticket directed elsewhere stays there.
+                guard let chosen = candidates.first(where: { $0.id == ref || $0.number == ref }) else { throw .ticketNotCallable(ticket: ref, window: w) }
+                next = chosen
+            } else {
+                guard let first = candidates.first else { throw .queueEmpty(window: w) }
+                next = first
+            }
             if refuseSkip(ws, "call_next", now: now, emit: emit) { break }
             endAwaiting(ws, reason: "next_call", emit: emit)
             emit(.ticketCalled(TicketCalled(window: w, clerk: clerk, ticket: next.id, number: next.number, category: next.category,
@@ -218,11 +235,18 @@ public struct HallEngine: Sendable {
             guard let serving = ws.serving else { throw .noTicketInService(window: w) }
             emit(.ticketParked(TicketAtWindow(w, clerk, serving.ticket)))
 
-        case .callBack(let w):
+        case .callBack(let w, let ref):
             let (ws, clerk) = try staffed(s, w)
             if ws.paused { throw .windowPaused(window: w) }
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
-            guard let parked = ws.parked.last else { throw .nothingParked(window: w) }
+            guard let last = ws.parked.last else { throw .nothingParked(window: w) }
+            var parked = last
+            if let ref {
+                guard let chosen = ws.parked.first(where: { $0.ticket.id == ref || $0.ticket.number == ref }) else {
+                    throw .ticketNotParked(ticket: ref, window: w)
+                }
+                parked = chosen
+            }
             if refuseSkip(ws, "call_back", now: now, emit: emit) { break }
             endAwaiting(ws, reason: "next_call", emit: emit)
             emit(.ticketCalledBack(TicketAtWindow(w, clerk, parked.ticket)))

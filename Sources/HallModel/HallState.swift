@@ -114,6 +114,8 @@ public struct HallState: Codable, Sendable, Equatable {
             guard let i = waiting.firstIndex(where: { $0.id == e.ticket }) else { return }
             waiting[i].category = e.toCategory
             waiting[i].directedWindow = e.toWindow
+        case .ticketRequeued(let e):
+            waiting.append(Ticket(id: e.ticket, number: e.number, day: r.day, category: e.category, priority: e.priority, issuedAt: e.issuedAt))
         case .noticePosted(let e):
             notice = e.text.isEmpty ? nil : HallNotice(text: e.text, postedAt: r.at, until: e.until)
         case .ticketFinished(let e):
@@ -141,8 +143,10 @@ public struct HallState: Codable, Sendable, Equatable {
             windows[e.window]?.serving = nil
             windows[e.window]?.parked.append(serving)
         case .ticketCalledBack(let e):
-            guard var serving = windows[e.window]?.parked.last else { return }
-            windows[e.window]?.parked.removeLast()
+            // The ticket the event names (a call-back may choose); logs from before that named the last one.
+            guard let i = windows[e.window]?.parked.lastIndex(where: { $0.ticket.id == e.ticket }),
+                  var serving = windows[e.window]?.parked[i] else { return }
+            windows[e.window]?.parked.remove(at: i)
             serving.lastCalledAt = r.at
             windows[e.window]?.serving = serving
             windows[e.window]?.lastRated = nil

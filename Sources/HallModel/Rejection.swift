@@ -31,6 +31,12 @@ public enum Rejection: Error, Sendable, Equatable {
     case ticketNotWaiting(ticket: String)
     /// A move that would change nothing, or a window that does not serve the target category.
     case moveTargetInvalid(detail: String)
+    /// 指定叫号 of a ticket this window may not call now (not waiting, another category, directed elsewhere).
+    case ticketNotCallable(ticket: String, window: Int)
+    /// 恢复过号 of a ticket that is not one of today's no-shows.
+    case notNoShow(ticket: String)
+    /// A call-back of a ticket that is not parked at this window.
+    case ticketNotParked(ticket: String, window: Int)
     /// A notice that is too long, or already over.
     case noticeInvalid(detail: String)
 
@@ -53,6 +59,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ticketNotWaiting: "ticket_not_waiting"
         case .moveTargetInvalid: "move_target_invalid"
         case .noticeInvalid: "notice_invalid"
+        case .ticketNotCallable: "ticket_not_callable"
+        case .notNoShow: "not_no_show"
+        case .ticketNotParked: "ticket_not_parked"
         case .nothingParked: "nothing_parked"
         case .notReserved: "not_reserved"
         case .ticketNotServed: "ticket_not_served"
@@ -98,6 +107,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ticketNotWaiting(let t): "号码 \(t) 不在等候队列中（已叫号、已办结或不是今天的号），不能调整"
         case .moveTargetInvalid(let d): "不能这样调整：\(d)"
         case .noticeInvalid(let d): "通知无效：\(d)"
+        case .ticketNotCallable(let t, let w): "号码 \(t) 不在 \(w) 号窗口可叫的等候号中（已叫、不属本窗口业务或已指定其他窗口）"
+        case .notNoShow(let t): "号码 \(t) 不是今天的过号（或已恢复排队），不能恢复"
+        case .ticketNotParked(let t, let w): "号码 \(t) 没有挂起在 \(w) 号窗口"
         }
     }
 
@@ -127,6 +139,9 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ticketNotWaiting(let t): "ticket \(t) is not waiting (called, served, or not today's): it cannot be moved"
         case .moveTargetInvalid(let d): "cannot move it so: \(d)"
         case .noticeInvalid(let d): "invalid notice: \(d)"
+        case .ticketNotCallable(let t, let w): "ticket \(t) is not one window \(w) may call now (called, another category, or directed elsewhere)"
+        case .notNoShow(let t): "ticket \(t) is not one of today's no-shows (or is back in the queue already)"
+        case .ticketNotParked(let t, let w): "ticket \(t) is not parked at window \(w)"
         }
     }
 

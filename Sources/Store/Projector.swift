@@ -66,6 +66,8 @@ struct Projector {
         case .ticketTransferred(let e):
             try run("UPDATE tickets SET status = 'waiting', category = ?, transfers = transfers + 1 WHERE id = ?",
                     [e.toCategory, e.ticket])
+        case .ticketRequeued(let e):
+            try run("UPDATE tickets SET status = 'waiting', finished_at_ms = NULL WHERE id = ?", [e.ticket])
         case .ticketMoved(let e):
             try run("UPDATE tickets SET category = ? WHERE id = ?", [e.toCategory, e.ticket])
         case .ticketFinished(let e):

@@ -68,8 +68,8 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static let unauthorized = APIError(.unauthorized, code: "unauthorized", zh: "缺少或无效的访问令牌", en: "missing or invalid access token")
-    static let notSignedIn = APIError(.unauthorized, code: "not_signed_in", zh: "未登录或登录已过期：请重新登录（/login）",
-                                      en: "not signed in, or the sign-in expired: sign in again at /login")
+    static let notSignedIn = APIError(.unauthorized, code: "not_signed_in", zh: "未登录或登录已过期：请在 /login 重新登录（程序调用请带上 Authorization: Bearer 令牌）",
+                                      en: "not signed in, or the sign-in expired: sign in at /login (programs send Authorization: Bearer TOKEN)")
     static let csrf = APIError(.forbidden, code: "csrf", zh: "请求缺少页面的校验码（X-CSRF-Token）：请刷新页面后重试",
                                en: "the request lacks the page's X-CSRF-Token: reload the page and try again")
     static func roleForbidden(_ role: Role) -> APIError {

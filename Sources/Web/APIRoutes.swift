@@ -130,7 +130,28 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     windowAction("no-show") { w, _ in .noShow(window: w) }
     windowAction("pause") { w, _ in .pause(window: w) }
     windowAction("park") { w, _ in .park(window: w) }
-    windowAction("call-back") { w, _ in .callBack(window: w) }
+    windowAction("call-back") { w, request in
+        struct Body: Decodable { var ticket: String? }
+        return .callBack(window: w, ticket: try await JSON.body(Body.self, request, allowEmpty: true).ticket)
+    }
+    // 指定叫号: {"ticket": id or today's number}.
+    windowAction("call-ticket") { w, request in
+        struct Body: Decodable { var ticket: String }
+        return .callTicket(window: w, ticket: try await JSON.body(Body.self, request).ticket)
+    }
+    // 恢复过号: {"ticket": id}; the store says whether it is a no-show, the engine whether it may come back.
+    windowAction("requeue") { _, request in
+        struct Body: Decodable { var ticket: String }
+        let id = try await JSON.body(Body.self, request).ticket
+        let stored = try deps.hall.store.ticket(id)
+        let noShow = stored.flatMap { t in
+            t.status == "no_show"
+                ? Ticket(id: t.id, number: t.number, day: t.day, category: t.category, priority: t.priority,
+                         issuedAt: Date(timeIntervalSince1970: Double(t.issuedAtMs) / 1000))
+                : nil
+        }
+        return .requeueNoShow(ticket: stored?.number ?? id, noShow: noShow)
+    }
     windowAction("resume") { w, _ in .resume(window: w) }
     windowAction("transfer") { w, request in
         struct Body: Decodable {

@@ -72,16 +72,42 @@ struct ConsoleView: Encodable {
     var categories: [CategoryView]
     var windows: [Int]
     var outcomes: [String]
+    /// The tickets this window may call, in the order it would call them (指定叫号 picks one).
+    var queue: [QueueItem]
+    /// Tickets parked (挂起) here, oldest first; 回呼 may choose one.
+    var parked: [QueueItem]
+    /// Today's no-shows (过号) at this window; 恢复过号 puts one back in the queue.
+    var noShows: [QueueItem]
     /// The console's actions the engine would accept now (its buttons are enabled by this, no rule of its own).
     var allowed: [String]
     /// Why each other action would be refused now, in Chinese (the disabled button's tooltip).
     var refused: [String: String]
 }
 
+/// A ticket in one of the console's lists.
+struct QueueItem: Encodable {
+    var ticket: String
+    var number: String
+    var categoryName: String
+    var issuedAt: Date
+    var priority: Bool
+    var directedWindow: Int?
+
+    init(_ t: Ticket, setup: HallSetup) {
+        ticket = t.id
+        number = t.number
+        categoryName = setup.category(t.category)?.name ?? t.category
+        issuedAt = t.issuedAt
+        priority = t.priority
+        directedWindow = t.directedWindow
+    }
+}
+
 /// Each console action as the engine's command, asked of the engine without committing: what it accepts
 /// now is what the console offers.
 enum ConsoleActions {
-    static func commands(_ n: Int, setup: HallSetup) -> [(String, [HallCommand])] {
+    static func commands(_ n: Int, setup: HallSetup, state: HallState, noShow: Ticket?) -> [(String, [HallCommand])] {
+        let first = setup.window(n).flatMap { state.candidates(for: $0).first }
         let others = setup.categories.map(\.code), windows = setup.windows.map(\.number).filter { $0 != n }
         let transfers: [HallCommand] = others.map { .transfer(window: n, toCategory: $0, toWindow: nil) } + windows.map { .transfer(window: n, toCategory: nil, toWindow: $0) }
         return [
@@ -89,13 +115,17 @@ enum ConsoleActions {
             ("finish", [.finish(window: n, outcome: .immediate)]), ("park", [.park(window: n)]), ("call-back", [.callBack(window: n)]),
             ("pause", [.pause(window: n)]), ("resume", [.resume(window: n)]), ("sign-out", [.signOut(window: n)]),
             ("transfer", transfers),
+            // Asked of one ticket of each list: the buttons beside the others follow the same rule.
+            ("call-ticket", first.map { [.callTicket(window: n, ticket: $0.id)] } ?? []),
+            ("requeue", noShow.map { [.requeueNoShow(ticket: $0.id, noShow: $0)] } ?? []),
         ]
     }
 
-    static func evaluate(_ engine: HallEngine, _ state: HallState, setup: HallSetup, window n: Int, now: Date) -> (allowed: [String], refused: [String: String]) {
+    static func evaluate(_ engine: HallEngine, _ state: HallState, setup: HallSetup, window n: Int, now: Date,
+                         noShow: Ticket? = nil) -> (allowed: [String], refused: [String: String]) {
         var allowed: [String] = [], refused: [String: String] = [:]
-        for (name, variants) in commands(n, setup: setup) {
-            var reason = "现在不能执行"
+        for (name, variants) in commands(n, setup: setup, state: state, noShow: noShow) {
+            var reason = name == "call-ticket" ? "没有可叫的号" : name == "requeue" ? "今天本窗口没有过号" : "现在不能执行"
             var ok = false
             for command in variants {
                 do {
@@ -330,7 +360,13 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
                           at: Date(timeIntervalSince1970: Double(r.ratedAtMs ?? 0) / 1000))
         }
     let current = ws.serving.flatMap { setup.category($0.ticket.category) }
-    let actions = ConsoleActions.evaluate(await deps.hall.engine, state, setup: setup, window: n, now: now)
+    // Today's no-shows here that are not back in the queue already.
+    let back = Set(state.waiting.map(\.id))
+    let noShows = mine.filter { $0.status == "no_show" && !back.contains($0.id) }.map {
+        Ticket(id: $0.id, number: $0.number, day: $0.day, category: $0.category, priority: $0.priority,
+               issuedAt: Date(timeIntervalSince1970: Double($0.issuedAtMs) / 1000))
+    }
+    let actions = ConsoleActions.evaluate(await deps.hall.engine, state, setup: setup, window: n, now: now, noShow: noShows.first)
     return ConsoleView(
         window: WindowView(config, ws, setup: setup), checklist: current?.checklist ?? [], categoryName: current?.name,
         waiting: config.categories.compactMap { setup.category($0) }.map(categoryView),
@@ -339,5 +375,8 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
         clerks: setup.clerks.map { ClerkView(id: $0.id, setup: setup) },
         categories: setup.categories.map(categoryView), windows: setup.windows.map(\.number).filter { $0 != n },
         outcomes: Outcome.allCases.map(\.rawValue),
+        queue: state.candidates(for: config).prefix(30).map { QueueItem($0, setup: setup) },
+        parked: ws.parked.map { QueueItem($0.ticket, setup: setup) },
+        noShows: noShows.map { QueueItem($0, setup: setup) },
         allowed: actions.allowed, refused: actions.refused)
 }

@@ -77,6 +77,7 @@ enum TicketWords {
         case .ticketMoved(let p):
             return "值班调整：\(cat(p.fromCategory)) → \(cat(p.toCategory))" + (p.toWindow.map { "，指定 \($0) 号窗口" } ?? "")
         case .ticketParked(let p): return "\(p.window) 号窗口挂起"
+        case .ticketRequeued: return "恢复过号，重新排队"
         case .ticketCalledBack(let p): return "\(p.window) 号窗口叫回"
         case .ticketFinished(let p): return "办结（\(p.outcome.chineseName)，办件编号 \(p.projectNo ?? "-")）"
         case .ticketRated(let p): return "评价：\(p.level.chineseName)"

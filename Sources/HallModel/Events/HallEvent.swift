@@ -34,6 +34,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case ticketMoved = "ticket_moved"
     case noticePosted = "notice_posted"
     case setupChanged = "setup_changed"
+    case ticketRequeued = "ticket_requeued"
 }
 
 /// What happened in the hall: one case per kind, each with a payload holding exactly the fields that kind
@@ -88,6 +89,8 @@ public enum HallEvent: Sendable, Equatable {
     case noticePosted(NoticePosted)
     /// The setup changed, by a reload of the file or an admin's edit.
     case setupChanged(SetupChanged)
+    /// 恢复过号: a no-show back in the queue.
+    case ticketRequeued(TicketRequeued)
 
     public var kind: EventKind {
         switch self {
@@ -123,6 +126,7 @@ public enum HallEvent: Sendable, Equatable {
         case .ticketMoved: .ticketMoved
         case .noticePosted: .noticePosted
         case .setupChanged: .setupChanged
+        case .ticketRequeued: .ticketRequeued
         }
     }
 
@@ -155,6 +159,7 @@ public enum HallEvent: Sendable, Equatable {
         case .ticketMoved(let p): p
         case .noticePosted(let p): p
         case .setupChanged(let p): p
+        case .ticketRequeued(let p): p
         }
     }
 
@@ -294,6 +299,7 @@ extension EventRecord: Codable {
         case .ticketMoved: .ticketMoved(try TicketMoved(from: d))
         case .noticePosted: .noticePosted(try NoticePosted(from: d))
         case .setupChanged: .setupChanged(try SetupChanged(from: d))
+        case .ticketRequeued: .ticketRequeued(try TicketRequeued(from: d))
         }
     }
 }

@@ -66,3 +66,24 @@ public struct HallNotice: Codable, Sendable, Equatable {
 
     public func shows(at now: Date) -> Bool { until.map { now < $0 } ?? true }
 }
+
+/// 恢复过号: a no-show of today back in the queue, keeping its issue time (so it is called soon).
+public struct TicketRequeued: EventPayload {
+    public var ticket: String
+    public var number: String
+    public var category: String
+    public var priority: Bool
+    public var issuedAt: Date
+
+    public init(ticket: String, number: String, category: String, priority: Bool, issuedAt: Date) {
+        self.ticket = ticket
+        self.number = number
+        self.category = category
+        self.priority = priority
+        self.issuedAt = issuedAt
+    }
+
+    public var ticketRef: String? { ticket }
+    public var numberRef: String? { number }
+    public var categoryRef: String? { category }
+}
