@@ -33,6 +33,15 @@ struct DashboardView: Encodable {
     var categories: [ReportRow]
     /// Each table's 合计 row ("windows", "clerks", "categories"): the range's own figures, not sums of rows.
     var totals: [String: ReportRow]
+    /// The period compared with (环比, `PreviousPeriod`) and its whole-hall figures, for the headline's change.
+    var previous: Previous?
+
+    struct Previous: Encodable {
+        var from: String
+        var to: String
+        var windows: ReportRow
+        var casesOpened: Int
+    }
     var daily: [Day]
     /// Waiting times of the services finished in the range, in minute-wide buckets up to an hour, then an open one.
     var waitHistogram: [Bucket]
@@ -147,6 +156,10 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
         }
     }
     let unclosed = try store.unclosedCases()
+    let previous = try PreviousPeriod.of(from: from, to: to).map { p in
+        DashboardView.Previous(from: p.from, to: p.to, windows: try reports.total(.window, from: p.from, to: p.to, today: today),
+                               casesOpened: try store.cases(fromDay: p.from, toDay: p.to).count)
+    }
     return DashboardView(
         hall: setup.name, from: from, to: to, today: today,
         windows: try reports.rows(.window, from: from, to: to, today: today),
@@ -154,6 +167,7 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
         categories: try reports.rows(.category, from: from, to: to, today: today),
         totals: ["windows": try reports.total(.window, from: from, to: to, today: today), "clerks": try reports.total(.clerk, from: from, to: to, today: today),
                  "categories": try reports.total(.category, from: from, to: to, today: today)],
+        previous: previous,
         daily: daily, waitHistogram: buckets, servedByHour: byHour,
         casesOpen: unclosed.count, casesOverdue: unclosed.filter { $0.model.overdue(today: today) }.count,
         badReasons: Dictionary(grouping: try ReasonView.rows(deps, scope: "window", from: from, to: to).filter { $0.level <= 2 }, by: \.key)

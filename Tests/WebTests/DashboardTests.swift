@@ -113,8 +113,18 @@ import Testing
         #expect(((screen["figures"] as? NSNumber)?.doubleValue ?? 999) < 768 && ((screen["ranking"] as? NSNumber)?.doubleValue ?? 999) < 700,
                 "headline and ranking on the first screen: \(screen)")
         #expect((screen["sat"] as? String)?.hasSuffix("%") == true, "\(screen)")
+        // 环比 beside each figure: September had no traffic, so the month's served is all change; the ranking
+        // shows each row's ratings per level, 非常满意 first, and they add up to its rated count.
+        let mom = try await browser.send(##"eval document.querySelector('#figures [data-figure="served"] small.mom')?.textContent"##)
+        #expect(mom["value"] as? String == "环比 +\(served)", "\(mom)")
+        let levelCell = try await browser.send(##"eval (() => { const r = document.querySelector('#ranking tbody tr[data-key]'); return [r.querySelector('td[data-col="ratings"]').textContent, r.querySelector('td[data-col="rated"]').textContent]; })()"##)
+        let pair = levelCell["value"] as? [String] ?? []
+        #expect(pair.count == 2 && pair[0].split(separator: "·").compactMap { Int($0) }.reduce(0, +) == Int(pair[1]), "\(levelCell)")
         // The chart series add up to the same month: services per day, per hour and per waiting time, ratings per level.
         let dash = try await RawHTTP.request(port: http, "GET", "/api/dashboard?from=\(Self.from)&to=\(Self.to)", token: "t-manager").json
+        let previous = dash["previous"] as? [String: Any] ?? [:]
+        #expect(previous["from"] as? String == "2026-09-01" && previous["to"] as? String == "2026-09-30"
+                && (previous["windows"] as? [String: Any])?["served"] as? Int == 0, "\(previous)")
         let daily = (dash["daily"] as? [[String: Any]]) ?? []
         #expect(daily.count == 31 && daily.reduce(0) { $0 + (($1["served"] as? Int) ?? 0) } == served)
         #expect(((dash["served_by_hour"] as? [Int]) ?? []).reduce(0, +) == served)
