@@ -13,10 +13,11 @@ public enum ReportFormatter {
                              "p90_service_s", "rated", "participation_rate", "satisfaction_rate", "score", "immediate_rate",
                              "very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied", "not_rated"]
 
-    public static func render(_ rows: [ReportRow], format: Format) throws -> String {
+    /// CSV has the dashboard's Chinese headers (`ExportTable.report`); `keys`: the machine keys instead.
+    public static func render(_ rows: [ReportRow], format: Format, scope: StatsScope = .window, keys: Bool = false) throws -> String {
         switch format {
         case .table: return table(rows)
-        case .csv: return csv(rows)
+        case .csv: return keys ? csv(rows) : ExportTable.report(rows, scope: scope).csv(bom: false)
         case .json:
             let e = JSONEncoder()
             e.keyEncodingStrategy = .convertToSnakeCase
@@ -26,14 +27,22 @@ public enum ReportFormatter {
     }
 
     /// 评价指标 counts: a table for people, CSV or JSON for tools.
-    public static func render(_ rows: [ReasonRow], format: Format, scope: StatsScope) throws -> String {
+    public static func render(_ rows: [ReasonRow], format: Format, scope: StatsScope, keys: Bool = false) throws -> String {
         switch format {
         case .table:
             var t = TextTable(headers: ["编号", "名称", "评价 level", "代码 code", "原因 reason", "次数 count", "占比 share"],
                               alignments: [.left, .left, .left, .left, .left, .right, .right])
             for r in rows { t.rows.append([r.key, r.name, r.levelName, r.code, r.text, String(r.count), percent(r.rate)]) }
             return t.render()
-        case .csv: return ExportTable.reasons(rows, scope: scope).csv(bom: false)
+        case .csv:
+            if keys {
+                let t = ExportTable(sheet: "", headers: ["key", "name", "level", "code", "reason", "count", "share"], rows: rows.map {
+                    [.text($0.key), .text($0.name), .number(Double($0.level)), .text($0.code), .text($0.text), .number(Double($0.count)),
+                     $0.rate.map { .number($0) } ?? .empty]
+                })
+                return t.csv(bom: false)
+            }
+            return ExportTable.reasons(rows, scope: scope).csv(bom: false)
         case .json:
             let e = JSONEncoder()
             e.keyEncodingStrategy = .convertToSnakeCase

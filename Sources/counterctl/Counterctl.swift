@@ -185,6 +185,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Counts per 评价指标 (reason code) instead, with each code's share of the ratings at its level.")
     var reasons = false
 
+    @Flag(help: "CSV headers as machine keys (rank, served …) instead of the Chinese headers the dashboard's CSV has.")
+    var keys = false
+
     @OptionGroup var location: Location
 
     func run() async throws {
@@ -197,12 +200,12 @@ struct ReportCommand: AsyncParsableCommand {
         if reasons {
             let rows = try reports.reasonRows(scope.statsScope, from: from, to: to, indicators: cfg.ratings.indicators)
             if format == .table { print("\(cfg.setup.name)  \(from) — \(to)  评价原因 (\(cfg.ratings.indicators.version))\n") }
-            print(try ReportFormatter.render(rows, format: format, scope: scope.statsScope), terminator: "")
+            print(try ReportFormatter.render(rows, format: format, scope: scope.statsScope, keys: keys), terminator: "")
             return
         }
         let rows = try reports.rows(scope.statsScope, from: from, to: to)
         if format == .table { print("\(cfg.setup.name)  \(from) — \(to)\n") }
-        print(try ReportFormatter.render(rows, format: format), terminator: "")
+        print(try ReportFormatter.render(rows, format: format, scope: scope.statsScope, keys: keys), terminator: "")
     }
 }
 

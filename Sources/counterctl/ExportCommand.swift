@@ -50,6 +50,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")
     var output: String?
 
+    @Flag(help: "CSV headers as machine keys (rank, served, day, number …) instead of the Chinese headers the dashboard's CSV has.")
+    var keys = false
+
     @Flag(help: "No UTF-8 byte-order mark at the start of CSV.")
     var noBom = false
 
@@ -119,14 +122,14 @@ struct ExportCommand: AsyncParsableCommand {
         case .haocaiping, .report: break
         case .reasons:
             let rows = try Reports(store: store, setup: cfg.setup).reasonRows(by.statsScope, from: from, to: to, indicators: cfg.ratings.indicators)
-            sink.write(try ReportFormatter.render(rows, format: format == .csv ? .csv : .json, scope: by.statsScope))
+            sink.write(try ReportFormatter.render(rows, format: format == .csv ? .csv : .json, scope: by.statsScope, keys: keys))
             progress.done(rows.count)
         case .tickets: try exportTickets(store: store, setup: cfg.setup, from: from, to: to, sink: sink, progress: progress)
         case .events: try exportEvents(store: store, from: from, to: to, sink: sink, progress: progress)
         case .windows, .clerks, .categories:
             let scope: StatsScope = what == .windows ? .window : what == .clerks ? .clerk : .category
             let rows = try Reports(store: store, setup: cfg.setup).rows(scope, from: from, to: to)
-            sink.write(try ReportFormatter.render(rows, format: format == .csv ? .csv : .json))
+            sink.write(try ReportFormatter.render(rows, format: format == .csv ? .csv : .json, scope: scope, keys: keys))
             progress.done(rows.count)
         case .cases:
             let records = try store.cases(fromDay: from, toDay: to)
@@ -144,6 +147,11 @@ struct ExportCommand: AsyncParsableCommand {
 
     static func today(_ setup: HallSetup) -> String { BusinessCalendar(identifier: setup.rules.timeZone).day(of: Date()) }
 
+    static let eventColumns = ["seq", "at_ms", "kind", "event", "hash"]
+    static let eventHeaders = ["序号", "时间(毫秒)", "类型", "事件", "哈希"]
+    /// The same columns with Chinese headers (the default).
+    static let ticketHeaders = ["日期", "号码", "业务类别编码", "业务类别", "优先", "状态", "取号时间", "叫号时间", "办结时间", "窗口", "工作人员编号", "工作人员",
+                                "办件类型", "等候(秒)", "办理(秒)", "重呼次数", "转移次数", "评价状态", "评价", "评价等级", "评价时间", "号码编号"]
     static let ticketColumns = ["day", "number", "category", "category_name", "priority", "status", "issued_at", "called_at",
                                 "finished_at", "window", "clerk", "clerk_name", "outcome", "wait_s", "service_s", "recalls",
                                 "transfers", "rating_state", "rating", "rating_name", "rated_at", "ticket_id"]
@@ -175,7 +183,7 @@ struct ExportCommand: AsyncParsableCommand {
         let total = try store.ticketCount(fromDay: from, toDay: to)
         let zone = TimeZone(identifier: setup.rules.timeZone) ?? .current
         func time(_ ms: Int64?) -> String { ms.map { CSV.localTime(ms: $0, zone: zone) } ?? "" }
-        if format == .csv { sink.write(CSV.line(Self.ticketColumns)) }
+        if format == .csv { sink.write(CSV.line(keys ? Self.ticketColumns : Self.ticketHeaders)) }
         var done = 0
         try store.forEachTicket(fromDay: from, toDay: to) { batch in
             for t in batch {
@@ -202,12 +210,12 @@ struct ExportCommand: AsyncParsableCommand {
 
     func exportEvents(store: EventStore, from: String, to: String, sink: Sink, progress: Progress) throws {
         guard let range = try store.eventRange(fromDay: from, toDay: to) else {
-            if format == .csv { sink.write(CSV.line(["seq", "at_ms", "kind", "event", "hash"])) }
+            if format == .csv { sink.write(CSV.line(keys ? Self.eventColumns : Self.eventHeaders)) }
             progress.done(0)
             return
         }
         let total = Int(range.through - range.after)
-        if format == .csv { sink.write(CSV.line(["seq", "at_ms", "kind", "event", "hash"])) }
+        if format == .csv { sink.write(CSV.line(keys ? Self.eventColumns : Self.eventHeaders)) }
         var done = 0
         try store.forEachEventRow(after: range.after, through: range.through) { rows in
             for r in rows {

@@ -7,7 +7,7 @@ import Testing
     static let counterctl = Daemon.bin.appendingPathComponent("counterctl")
 
     static func config(dir: URL) throws -> URL {
-        try config(dir: dir) { TestHall.toml(name: "导出测试大厅", categories: [("hukou", "户籍, \"迁移\"", "A")], extra: $0) }
+        try config(dir: dir) { TestHall.toml(name: "导出测试大厅", categories: [("hukou", "户籍, \"迁移\"", "A")], tokens: ["t-w1", "t-kiosk", "t-manager"], extra: $0) }
     }
 
     /// Writes `dir/counterd.toml` from `toml(extra)`, with the database and runtime directory in `dir`.
@@ -59,8 +59,18 @@ import Testing
 
         // export tickets: CSV with a BOM and CRLF, read back by Python's csv module.
         let csvFile = dir.appendingPathComponent("tickets.csv")
-        let exported = try await ctl(["export", "tickets", "-o", csvFile.path])
+        let exported = try await ctl(["export", "tickets", "--keys", "-o", csvFile.path])
         #expect(exported.status == 0, "\(exported)")
+        // Without --keys the headers are Chinese; the windows report has exactly the dashboard CSV's header line.
+        let chinese = try await ctl(["export", "tickets", "--no-bom"])
+        #expect(chinese.out.hasPrefix("日期,号码,业务类别编码,业务类别,优先,状态,取号时间"), "\(chinese.out.prefix(120))")
+        let ctlWindows = try await ctl(["export", "windows", "--no-bom"])
+        let pageWindows = try await RawHTTP.request(port: http, "GET", "/api/export/windows.csv", token: "t-manager")
+        let firstLine = { (t: String) in t.replacingOccurrences(of: "\u{FEFF}", with: "").components(separatedBy: "\r\n").first ?? "" }
+        #expect(firstLine(ctlWindows.out) == firstLine(pageWindows.text) && firstLine(ctlWindows.out).hasPrefix("排名,编号,窗口,办结"),
+                "counterctl: \(firstLine(ctlWindows.out)) page: \(firstLine(pageWindows.text))")
+        let keyed = try await ctl(["report", "windows", "--format", "csv", "--keys"])
+        #expect(keyed.out.hasPrefix("rank,key,name,served"), "\(keyed.out.prefix(80))")
         let bytes = try Data(contentsOf: csvFile)
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "no UTF-8 BOM")
         #expect(!FileManager.default.fileExists(atPath: csvFile.path + ".part"))
@@ -102,7 +112,7 @@ import Testing
         #expect(kinds.first == "day_started" && kinds.filter { $0 == "ticket_issued" }.count == 3 && kinds.contains("ticket_rated"))
 
         // export a report as CSV; a bad range is a usage error.
-        let report = try await ctl(["export", "windows", "--no-bom"])
+        let report = try await ctl(["export", "windows", "--no-bom", "--keys"])
         #expect(report.status == 0 && report.out.hasPrefix("rank,key,name,served"), "\(report)")
         #expect(try await ctl(["export", "tickets", "--from", "2026-13-01"]).status == 64)
         #expect(try await ctl(["export", "events", "--format", "json"]).status == 64)
