@@ -1,4 +1,5 @@
 import Access
+import Exports
 import Foundation
 import HallModel
 import HTTPTypes
@@ -40,7 +41,8 @@ public enum DistrictRoutes {
         router.get("/metrics") { _, _ -> Response in
             var buffer: [UInt8] = []
             registry?.emit(into: &buffer)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(string: MetricsHelp.annotate(String(decoding: buffer, as: UTF8.self)))))
         }
         let halls = Dictionary(uniqueKeysWithValues: config.halls.map { ($0.id, $0) })
         router.get("/healthz") { _, _ in json(.ok, ["ok": true]) }

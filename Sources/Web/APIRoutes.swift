@@ -1,4 +1,5 @@
 import Access
+import Exports
 import Foundation
 import HallModel
 import HallRuntime
@@ -34,7 +35,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         deps.registry?.emit(into: &buffer)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: MetricsHelp.annotate(String(decoding: buffer, as: UTF8.self)))))
     }
 
     // Browser displays (Chromium in kiosk mode): the page is static; its data needs a token in ?token=.

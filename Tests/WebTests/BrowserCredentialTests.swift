@@ -65,5 +65,10 @@ import Testing
         #expect(wrong.status == 401)
         let ok = try await RawHTTP.request(port: port, "GET", "/metrics", token: "scrape-me")
         #expect(ok.status == 200 && ok.text.contains("counterd_"), "\(ok.text.prefix(200))")
+        // Every metric has its # HELP line right before its # TYPE line.
+        let lines = ok.text.split(separator: "\n")
+        let types = lines.indices.filter { lines[$0].hasPrefix("# TYPE ") }
+        #expect(!types.isEmpty && types.allSatisfy { $0 > 0 && lines[$0 - 1].hasPrefix("# HELP \(lines[$0].split(separator: " ")[2]) ") }, "\(ok.text.prefix(600))")
+        #expect(ok.text.contains("# HELP counterd_commit_seconds Time of one SQLite commit"), "\(ok.text.prefix(600))")
     }
 }
