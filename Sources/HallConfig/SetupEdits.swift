@@ -69,6 +69,27 @@ public struct SetupEdits: Sendable {
         return current.convert(to: .toml)
     }
 
+    /// The `[[clerks]]` section as counterd runs with it, with one clerk's `pin_hash` set: the TOML of an
+    /// edit that resets that clerk's PIN. Nil when there is no such clerk.
+    public static func clerksWithPIN(_ clerk: String, hash: String, configPath: String, editsText: String) -> String? {
+        let text = sectionText("clerks", configPath: configPath, editsText: editsText)
+        guard let table = try? TOMLTable(string: text), let list = table["clerks"]?.array else { return nil }
+        var found = false
+        let updated = TOMLArray()
+        for item in list {
+            guard let entry = item.table else { continue }
+            if entry["id"]?.string == clerk {
+                entry["pin_hash"] = hash
+                found = true
+            }
+            updated.append(entry)
+        }
+        guard found else { return nil }
+        let out = TOMLTable()
+        out["clerks"] = updated
+        return out.convert(to: .toml)
+    }
+
     /// One section as counterd runs with it, as TOML text: what the setup page shows for editing.
     public static func sectionText(_ section: String, configPath: String, editsText: String) -> String {
         guard let config = try? String(contentsOfFile: configPath, encoding: .utf8) else { return "" }

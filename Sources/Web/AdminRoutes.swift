@@ -26,12 +26,15 @@ public struct SetupOverview: Encodable, Sendable {
     public var sections: [SetupSectionView]
     /// The categories counterd runs with, for the categories form.
     public var categories: [CategoryForm]
+    /// The clerks, for the PIN reset.
+    public var clerks: [Clerk]
 
-    public init(configFile: String, editsFile: String, sections: [SetupSectionView], categories: [ServiceCategory]) {
+    public init(configFile: String, editsFile: String, sections: [SetupSectionView], categories: [ServiceCategory], clerks: [Clerk]) {
         self.configFile = configFile
         self.editsFile = editsFile
         self.sections = sections
         self.categories = categories.map(CategoryForm.init)
+        self.clerks = clerks
     }
 }
 
@@ -65,6 +68,8 @@ public protocol SetupEditing: Sendable {
     /// `toml` (holding exactly `section`) replaces the section; nil gives it back to counterd.toml.
     /// Returns why it was refused (empty: applied) and what changed.
     func edit(section: String, toml: String?, by principal: Principal) async -> (refused: [String], summary: String)
+    /// Sets a clerk's sign-in PIN (its hash) as an edit of `[[clerks]]`.
+    func resetPIN(clerk: String, hash: String, by principal: Principal) async -> (refused: [String], summary: String)
 }
 
 func addAdminRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
@@ -101,6 +106,25 @@ func addAdminRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenci
         return try await edit(request, context, toml: body.toml)
     }
     api.delete("setup/:section") { request, context in try await edit(request, context, toml: nil) }
+    // A clerk's new sign-in PIN: {"pin"}; stored only as its slow hash, in the clerks section the pages own.
+    api.post("clerks/:clerk/pin") { request, context in
+        let principal = try deps.authorize(request, .administer)
+        guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
+        struct Body: Decodable { var pin: String }
+        let pin = try await JSON.body(Body.self, request).pin
+        guard ClerkPIN.isWellFormed(pin) else {
+            throw APIError.badRequest("invalid_pin", zh: "PIN 须为 4 到 8 位数字", en: "a PIN is 4 to 8 digits")
+        }
+        let clerk = context.parameters.get("clerk") ?? ""
+        let (refused, summary) = await editor.resetPIN(clerk: clerk, hash: ClerkPIN.hash(pin), by: principal)
+        if !refused.isEmpty {
+            deps.audit(principal, "setup_pin", target: clerk, detail: "未执行：" + refused.joined(separator: "；"), ok: false)
+            throw APIError(.conflict, code: "setup_refused", zh: "PIN 未重设：" + refused.joined(separator: "；"), en: "the PIN was not reset: " + refused.joined(separator: "; "))
+        }
+        deps.audit(principal, "setup_pin", target: clerk, detail: "重设签到 PIN")
+        struct Done: Encodable { var reset: Bool; var summary: String }
+        return try JSON.response(Done(reset: true, summary: summary))
+    }
 }
 
 extension APIError {

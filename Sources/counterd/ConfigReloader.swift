@@ -141,7 +141,17 @@ actor ConfigReloader: SetupEditing {
         let owned = Set(edits.editedSections(text))
         return SetupOverview(configFile: path, editsFile: edits.path, sections: SetupEdits.sections.map {
             SetupSectionView(section: $0, origin: owned.contains($0) ? "admin" : "file", toml: SetupEdits.sectionText($0, configPath: path, editsText: text))
-        }, categories: current.setup.categories)
+        }, categories: current.setup.categories, clerks: current.setup.clerks)
+    }
+
+    /// A clerk's PIN reset: the clerks section as it runs, with that clerk's new hash, as an admin's edit.
+    func resetPIN(clerk: String, hash: String, by principal: Principal) async -> (refused: [String], summary: String) {
+        let text = (try? current.setupEdits.currentText()) ?? ""
+        guard let toml = SetupEdits.clerksWithPIN(clerk, hash: hash, configPath: path, editsText: text) else {
+            return (["没有工作人员 \(clerk)"], "")
+        }
+        let (refused, _) = await edit(section: "clerks", toml: toml, by: principal)
+        return (refused, refused.isEmpty ? "[clerks] \(clerk) 的签到 PIN 已重设" : "")
     }
 
     /// An admin's edit: checked as counterd.toml with the new edits, applied like a reload, and only then

@@ -98,8 +98,22 @@ import Testing
         let a2 = (restarted.json["categories"] as? [[String: Any]] ?? []).first { $0["code"] as? String == "a" }
         #expect(a2?["time_limit_minutes"] as? Int == 45, "\(String(describing: a2))")
 
-        // Giving the section back to the file: counterd runs with the file's categories again.
+        // A clerk's PIN reset from the setup page: sign-in at the window then needs that PIN.
         admin = try await AccountTests.login(port, "root", "root-password")
+        let pin = try await RawHTTP.request(port: port, "POST", "/api/admin/clerks/c1/pin", body: Array(#"{"pin": "4321"}"#.utf8),
+                                            extraHeaders: ["Cookie": admin.cookie, "X-CSRF-Token": admin.csrf])
+        #expect(pin.status == 200, "\(pin.text)")
+        let badPin = try await RawHTTP.request(port: port, "POST", "/api/admin/clerks/c1/pin", body: Array(#"{"pin": "12"}"#.utf8),
+                                               extraHeaders: ["Cookie": admin.cookie, "X-CSRF-Token": admin.csrf])
+        #expect(badPin.status == 400 && badPin.errorCode == "invalid_pin", "\(badPin.text)")
+        let noPin = try await RawHTTP.request(port: port, "POST", "/api/windows/1/sign-in", token: "t-w1", json: #"{"clerk": "c1"}"#)
+        #expect(noPin.status != 200, "a PIN is needed now: \(noPin.text)")
+        let signed = try await RawHTTP.request(port: port, "POST", "/api/windows/1/sign-in", token: "t-w1", json: #"{"clerk": "c1", "pin": "4321"}"#)
+        #expect(signed.status == 200, "\(signed.text)")
+        let clerksText = (try? String(contentsOfFile: editsFile, encoding: .utf8)) ?? ""
+        #expect(clerksText.contains("pbkdf2-sha256$") && !clerksText.contains("4321"), "\(clerksText)")
+
+        // Giving the section back to the file: counterd runs with the file's categories again.
         let back = try await RawHTTP.request(port: port, "DELETE", "/api/admin/setup/categories", extraHeaders: ["Cookie": admin.cookie, "X-CSRF-Token": admin.csrf])
         #expect(back.status == 200, "\(back.text)")
         let restored = try await RawHTTP.request(port: port, "GET", "/api/state", token: "t-kiosk")
