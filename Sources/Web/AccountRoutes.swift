@@ -62,7 +62,7 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         // The hash is checked even for an unknown login, so the time taken does not tell which logins exist.
         let hash = account?.passwordHash ?? Password.absentHash
         let password = body.password
-        let verified = await Task.detached { Password.verify(password, hash: hash) }.value
+        let verified = await PasswordCheck.verify(password, hash: hash)
         guard let account, verified, let role = Role(rawValue: account.role) else {
             let count = deps.loginThrottle.failed(login: login, now: now)
             Counter(label: "counterd_login_failures_total", dimensions: [("reason", "wrong_password")]).increment()
@@ -152,5 +152,15 @@ private func auditEntries(_ request: Request, _ deps: WebDependencies) async thr
         return try accounts.audit(from: start, to: end, actor: request.uri.queryParameters.get("actor"))
     } catch {
         throw APIError.storage("\(error)")
+    }
+}
+
+/// bcrypt off the Swift concurrency pool, one check at a time: a burst of sign-ins (or an attacker's) costs
+/// at most one core and never holds up the Hall actor's commits, which share that pool.
+enum PasswordCheck {
+    static let queue = DispatchQueue(label: "counterd.password-check")
+
+    static func verify(_ password: String, hash: String) async -> Bool {
+        await withCheckedContinuation { c in queue.async { c.resume(returning: Password.verify(password, hash: hash)) } }
     }
 }

@@ -139,6 +139,7 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
             let current = stored?.model
             _ = try await deps.run(.caseAction(case: id, action: action, manager: principal.account ?? principal.label, current: current),
                                source: principal.source)
+            if principal.account != nil { deps.audit(principal, "case_\(name)", target: stored?.number ?? id, detail: "差评工单 \(id)") }
             let setup = await deps.hall.setup
             guard let record = try deps.hall.store.badRatingCase(id) else { throw APIError.notFound }
             return try JSON.response(CaseView(record, setup: setup, today: await deps.today()))
