@@ -90,6 +90,12 @@ public struct SetupEdits: Sendable {
         return out.convert(to: .toml)
     }
 
+    /// One section as counterd runs with it, as JSON ({"section": …}); "{}" when the config has none.
+    public static func sectionJSON(_ section: String, configPath: String, editsText: String) -> String {
+        let text = sectionText(section, configPath: configPath, editsText: editsText)
+        return (try? TOMLTable(string: text))?.convert(to: .json) ?? "{}"
+    }
+
     /// One section as counterd runs with it, as TOML text: what the setup page shows for editing.
     public static func sectionText(_ section: String, configPath: String, editsText: String) -> String {
         guard let config = try? String(contentsOfFile: configPath, encoding: .utf8) else { return "" }

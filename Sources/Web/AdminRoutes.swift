@@ -11,11 +11,14 @@ public struct SetupSectionView: Encodable, Sendable {
     public var origin: String
     /// The section as counterd runs with it, as TOML.
     public var toml: String
+    /// The same as JSON (`{"windows": [...]}`), for the page's forms.
+    public var json: String
 
-    public init(section: String, origin: String, toml: String) {
+    public init(section: String, origin: String, toml: String, json: String) {
         self.section = section
         self.origin = origin
         self.toml = toml
+        self.json = json
     }
 }
 

@@ -140,7 +140,8 @@ actor ConfigReloader: SetupEditing {
         let text = (try? edits.currentText()) ?? ""
         let owned = Set(edits.editedSections(text))
         return SetupOverview(configFile: path, editsFile: edits.path, sections: SetupEdits.sections.map {
-            SetupSectionView(section: $0, origin: owned.contains($0) ? "admin" : "file", toml: SetupEdits.sectionText($0, configPath: path, editsText: text))
+            SetupSectionView(section: $0, origin: owned.contains($0) ? "admin" : "file", toml: SetupEdits.sectionText($0, configPath: path, editsText: text),
+                             json: SetupEdits.sectionJSON($0, configPath: path, editsText: text))
         }, categories: current.setup.categories, clerks: current.setup.clerks)
     }
 

@@ -148,8 +148,22 @@ import Testing
         let state = try await RawHTTP.request(port: hall.port, "GET", "/api/state", token: "t-kiosk")
         let a = (state.json["categories"] as? [[String: Any]] ?? []).first { $0["code"] as? String == "a" }
         #expect(a?["time_limit_minutes"] as? Int == 35 && (a?["checklist"] as? [String]) == ["居民身份证", "户口簿"], "\(String(describing: a))")
+        // The windows form: window 2 gets a name; the calendar form: a holiday. Both through the same checks.
+        _ = try await browser.send(##"eval (() => { const sec = document.querySelector('section[data-section="windows"]'); const tr = [...sec.querySelectorAll("tbody tr")].find(r => r.querySelector('td[data-key="number"] input').value === "2"); tr.querySelector('td[data-key="name"] input').value = "综合窗口"; sec.querySelector("[data-save]").click(); })()"##)
+        let windowsSaved = try await Self.wait(browser, ##"document.getElementById("msg-windows").className !== "msg" && document.getElementById("msg-windows").textContent"##)
+        #expect((windowsSaved as? String ?? "").contains("已生效") && (windowsSaved as? String ?? "").contains("修改窗口：2"), "\(String(describing: windowsSaved))")
+        let named = try await RawHTTP.request(port: hall.port, "GET", "/api/state", token: "t-kiosk")
+        #expect((named.json["windows"] as? [[String: Any]] ?? []).contains { $0["number"] as? Int == 2 && $0["name"] as? String == "综合窗口" }, "\(named.text.prefix(400))")
+        _ = try await browser.send(##"eval (() => { const sec = document.querySelector('section[data-section="calendar"]'); sec.querySelector('td[data-key="holidays"] textarea').value = "2027-01-01"; sec.querySelector("[data-save]").click(); })()"##)
+        let calendarSaved = try await Self.wait(browser, ##"document.getElementById("msg-calendar").className !== "msg" && document.getElementById("msg-calendar").textContent"##)
+        #expect((calendarSaved as? String ?? "").contains("已生效"), "\(String(describing: calendarSaved))")
+        // A bad value in a form is refused with the checker's key path, and the page says the setup stays.
+        _ = try await browser.send(##"eval (() => { const sec = document.querySelector('section[data-section="alerts"]'); sec.querySelector('td[data-key="opening_hours"] input').value = "8点到5点"; sec.querySelector("[data-save]").click(); })()"##)
+        let alertsRefused = try await Self.wait(browser, ##"document.getElementById("msg-alerts").className === "msg bad" && document.getElementById("msg-alerts").textContent"##)
+        #expect((alertsRefused as? String ?? "").contains("alerts.opening_hours") && (alertsRefused as? String ?? "").contains("原设置不变"), "\(String(describing: alertsRefused))")
+
         let audit = try await RawHTTP.request(port: hall.port, "GET", "/api/audit", token: "t-manager")
         let edits = (audit.json["entries"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "setup_edit" && $0["actor"] as? String == "root" }
-        #expect(edits.count == 2 && edits.contains { $0["ok"] as? Bool == false } && edits.contains { $0["ok"] as? Bool == true }, "\(edits)")
+        #expect(edits.count == 5 && edits.filter { $0["ok"] as? Bool == false }.count == 2, "\(edits)")
     }
 }

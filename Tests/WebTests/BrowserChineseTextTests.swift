@@ -8,7 +8,7 @@ import Testing
     /// Not English to a Chinese reader: file formats and brand names the Chinese UI uses as they are, and
     /// the command an administrator types. Names (logins, device ids, file paths: `.ident`) and the
     /// language switch ("English", which names the other language) are left out of the scan.
-    static let allowed: Set<String> = ["CSV", "Excel", "PIN", "TOML"]
+    static let allowed: Set<String> = ["CSV", "Excel", "PIN", "TOML", "JPEG", "PNG"]
 
     /// The Latin words in `text` that are not allowed; a single letter (A055's "A") is never a word.
     static func englishWords(_ text: String) -> [String] {
