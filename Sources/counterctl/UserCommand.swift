@@ -22,10 +22,24 @@ struct UserCommand: AsyncParsableCommand {
             var path = accounts ?? cfg.accountsPath
             if accounts == nil, let db = location.database, cfg.server.accountsDatabase == nil { path = AccountStore.path(besideDatabase: db) }
             do {
-                return (try AccountStore(path: path), cfg)
+                let store = try AccountStore(path: path)
+                settle(store, cfg)
+                return (store, cfg)
             } catch {
                 FileHandle.standardError.write(Data("cannot open the accounts file \(path): \(error)\n".utf8))
                 throw ExitCode(1)
+            }
+        }
+
+        /// Run as root (the usual way), counterctl would leave the accounts file root's, and counterd — which runs
+        /// as its own user — could then not sign anyone in: the file and its WAL go to the database's owner, 0640.
+        func settle(_ store: AccountStore, _ cfg: CounterdConfig) {
+            let path = store.path, database = location.database ?? cfg.database.path
+            guard getuid() == 0, let attrs = try? FileManager.default.attributesOfItem(atPath: database),
+                  let uid = (attrs[.ownerAccountID] as? NSNumber)?.uint32Value, let gid = (attrs[.groupOwnerAccountID] as? NSNumber)?.uint32Value else { return }
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                _ = chown(file, uid, gid)
+                _ = chmod(file, 0o640)
             }
         }
     }
@@ -47,7 +61,8 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     static func setDisabled(_ login: String, _ disabled: Bool, _ place: Where) throws {
-        let (store, _) = try place.open()
+        let (store, cfg) = try place.open()
+        defer { place.settle(store, cfg) }
         guard try store.setDisabled(login, disabled, at: Date()) else { throw ValidationError("no account \"\(login)\" (counterctl user list)") }
         try store.record(AuditEntry(at: Date(), actor: actor, role: "admin", action: disabled ? "user_disable" : "user_enable", target: login,
                                     detail: disabled ? "已停用" : "已启用", ok: true))
@@ -86,6 +101,7 @@ struct UserCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             try store.record(AuditEntry(at: now, actor: UserCommand.actor, role: "admin", action: "user_add", target: login, detail: "角色：\(r.zh)", ok: true))
+            place.settle(store, cfg)
             print("account \(login) added (\(r.zh)); it signs in at /login — file \(store.path)")
         }
     }
@@ -96,7 +112,8 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var place: Where
 
         func run() async throws {
-            let (store, _) = try place.open()
+            let (store, cfg) = try place.open()
+            defer { place.settle(store, cfg) }
             guard try store.account(login) != nil else { throw ValidationError("no account \"\(login)\" (counterctl user list)") }
             let password = try UserCommand.readPassword(prompt: "new password for \(login): ")
             _ = try store.setPassword(login, hash: Password.hash(password), at: Date())
