@@ -92,6 +92,8 @@ public final class AccountStore: Sendable {
         db = try DatabaseQueue(path: path, configuration: config)
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
         try Self.migrator.migrate(db)
+        // Password hashes and session digests: not for every local user to read.
+        for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o640) }
     }
 
     /// The accounts file beside a hall database.
