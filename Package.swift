@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "HallRuntime",
             dependencies: [
-                "HallModel", "Codecs", "Store", "Devices", "Access", "HallConfig",
+                "HallModel", "Codecs", "Store", "Devices", "Access", "HallConfig", "Exports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -122,11 +122,17 @@ private struct Reader {
         if windows.isEmpty { fail("windows", "at least one [[windows]] is needed") }
         let platform = platform(f.platform)
         let district = district(f.district)
+        var monthly: String?
+        if let d = f.exports?.monthlyDir {
+            if d.hasPrefix("/") { monthly = d } else { fail("exports.monthly_dir", "must be an absolute directory path, e.g. \"/var/lib/counterd/reports\"") }
+        }
         guard report.issues.isEmpty else { return nil }
-        return CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules,
+        var config = CounterdConfig(setup: HallSetup(name: name, categories: categories, windows: windows, clerks: clerks, rules: rules,
                                                identity: identity),
                               server: server, database: database, tokens: tokens, clerkPINs: clerkPINs, devices: devices, display: display,
                               voice: voice, kiosk: kiosk, alerts: alerts, ratings: ratings, platform: platform, district: district)
+        config.monthlyWorkbookDirectory = monthly
+        return config
     }
 
     /// `[district]`: shipping the log to the district service.

@@ -20,6 +20,11 @@ struct ConfigFile: Decodable {
     var ratings: RatingsSection?
     var platform: PlatformSection?
     var district: DistrictSection?
+    var exports: ExportsSection?
+}
+
+struct ExportsSection: Decodable {
+    var monthlyDir: String?
 }
 
 struct DistrictSection: Decodable {

@@ -147,6 +147,8 @@ public struct CounterdConfig: Sendable {
     public var ratings: RatingSettings
     public var platform: PlatformSettings?
     public var district: DistrictSettings?
+    /// `[exports] monthly_dir`: where last month's 考核 workbook is written once the month is over; nil: nowhere.
+    public var monthlyWorkbookDirectory: String?
     /// The sections that come from the setup pages' edits file instead of counterd.toml (`SetupEdits`).
     public var editedSections: [String] = []
 

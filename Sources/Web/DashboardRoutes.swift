@@ -74,11 +74,8 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
         let table: ExportTable
         if file == "workbook.xlsx" {
             // The monthly 考核 workbook: every report with its 合计, the cases and the reasons, formatted.
-            let reports = deps.reports, store = deps.hall.store, indicators = deps.ratingRules.indicators
-            let book = try Workbook.assessment(hall: setup.name, from: from, to: to, madeAt: WorkbookTime.now(setup.rules.timeZone),
-                                               rows: { (try reports.rows($0, from: from, to: to, today: today), try reports.total($0, from: from, to: to, today: today)) },
-                                               cases: .cases(try store.cases(fromDay: from, toDay: to), setup: setup, today: today),
-                                               reasons: .reasons(try reports.reasonRows(.window, from: from, to: to, indicators: indicators), scope: .window))
+            let book = try AssessmentBook.make(reports: deps.reports, store: deps.hall.store, indicators: deps.ratingRules.indicators,
+                                               from: from, to: to, today: today, madeAt: WorkbookTime.now(setup.rules.timeZone))
             var headers = HTTPFields()
             headers[.contentDisposition] = "attachment; filename=\"assessment-\(from)-\(to).xlsx\""
             headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

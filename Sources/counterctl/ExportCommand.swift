@@ -84,10 +84,8 @@ struct ExportCommand: AsyncParsableCommand {
         let (from, to) = try month.flatMap(Self.monthRange) ?? days.resolve(Reports(store: store, setup: cfg.setup))
         if what == .report, let output {
             let reports = Reports(store: store, setup: cfg.setup), today = Self.today(cfg.setup)
-            let book = try Workbook.assessment(hall: cfg.setup.name, from: from, to: to, madeAt: WorkbookTime.now(cfg.setup.rules.timeZone),
-                                               rows: { (try reports.rows($0, from: from, to: to, today: today), try reports.total($0, from: from, to: to, today: today)) },
-                                               cases: .cases(try store.cases(fromDay: from, toDay: to), setup: cfg.setup, today: today),
-                                               reasons: .reasons(try reports.reasonRows(.window, from: from, to: to, indicators: cfg.ratings.indicators), scope: .window))
+            let book = try AssessmentBook.make(reports: reports, store: store, indicators: cfg.ratings.indicators, from: from, to: to,
+                                               today: today, madeAt: WorkbookTime.now(cfg.setup.rules.timeZone))
             let part = output + ".part"
             try Data(book.xlsx()).write(to: URL(fileURLWithPath: part))
             _ = rename(part, output)

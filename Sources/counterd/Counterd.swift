@@ -256,6 +256,10 @@ struct Counterd: AsyncParsableCommand {
             staged.append((.supervision, AlertWebhook(target: target, hub: hall.hub, maxAttempts: cfg.alerts.webhookAttempts)))
         }
         if let pusher { staged.append((.supervision, pusher)) }
+        if let dir = cfg.monthlyWorkbookDirectory {
+            staged.append((.supervision, MonthlyWorkbookService(directory: dir, hall: hall, indicators: cfg.ratings.indicators,
+                                                                logger: Logger(label: "counterd.exports"))))
+        }
         if let shipper { staged.append((.supervision, shipper)) }
         if cfg.voice.enabled {
             staged.append((.supervision, VoiceAnnouncer(settings: cfg.voice, hub: hall.hub, workDirectory: cfg.server.runtimeDirectory + "/voice",
