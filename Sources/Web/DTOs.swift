@@ -102,10 +102,13 @@ struct HallView: Encodable {
     var devices: [DeviceHealth]
     /// The supervisor's notice for the TV and hall pages, while it lasts.
     var notice: HallNotice?
+    /// The hall's time zone: screens show its clock, not the PC's.
+    var timeZone: String
 
     init(setup: HallSetup, state: HallState, now: Date, devices: [DeviceHealth] = []) {
         self.devices = devices
         notice = state.notice.flatMap { $0.shows(at: now) ? $0 : nil }
+        timeZone = setup.rules.timeZone
         hall = setup.name
         day = state.day
         self.now = now

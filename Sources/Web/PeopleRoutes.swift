@@ -21,6 +21,8 @@ struct KioskCategoryView: Encodable {
 struct KioskView: Encodable {
     var hall: String
     var now: Date
+    /// The hall's time zone, for the kiosk's clock.
+    var timeZone: String = "Asia/Shanghai"
     var categories: [KioskCategoryView]
     var printer: PrinterView?
     var reprint: Bool
@@ -46,6 +48,8 @@ struct RateView: Encodable {
     /// The clerk who served the ticket: name, 工号 and photo, so the citizen knows whom the rating is for.
     var clerk: ClerkView?
     var hall: String
+    /// The business day the ticket was taken ("2026-11-23"), so the citizen knows which visit it is.
+    var day: String
 
     struct LevelView: Encodable {
         var level: Int
@@ -293,7 +297,8 @@ private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRec
     let window = record?.windowNo
     var view = RateView(number: number, categoryName: categoryName, window: window, windowName: window.flatMap { setup.window($0)?.name },
                         state: "not_served", ratingHours: setup.rules.ticketRatingHours, levels: RatingLevel.levelViews,
-                        clerk: record?.clerk.map { ClerkView(id: $0, setup: setup) }, hall: setup.name)
+                        clerk: record?.clerk.map { ClerkView(id: $0, setup: setup) }, hall: setup.name,
+                        day: record?.day ?? String(ticket.split(separator: "/").first ?? ""))
     if state.windows.values.contains(where: { $0.awaiting?.ticket == ticket }) {
         view.state = "awaiting"
     } else if let r = record, let served = servedTicket(r) {
@@ -337,7 +342,7 @@ private func kioskView(_ deps: WebDependencies, principal: Principal) async -> K
             problemZh: !connected ? "打印机未连接" : problems.isEmpty ? (status == nil ? "打印机无响应" : nil) : problems.map(\.zh).joined(separator: "，"),
             problemEn: !connected ? "printer not connected" : problems.isEmpty ? (status == nil ? "printer not answering" : nil) : problems.map(\.en).joined(separator: ", "))
     }
-    return KioskView(hall: setup.name, now: now, categories: categories, printer: printer, reprint: kioskSettings?.staffPIN != nil)
+    return KioskView(hall: setup.name, now: now, timeZone: setup.rules.timeZone, categories: categories, printer: printer, reprint: kioskSettings?.staffPIN != nil)
 }
 
 private func consoleView(_ deps: WebDependencies, window n: Int) async throws -> ConsoleView {

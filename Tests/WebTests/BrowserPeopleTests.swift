@@ -314,6 +314,13 @@ import Testing
         let page = try await hall.send(##"eval document.body.innerText"##)
         // The citizen sees whom the rating is for (issue 14 part 6): the clerk who served the ticket.
         #expect((page["value"] as? String)?.contains("工作人员 张敏") == true, "the phone page does not name the clerk: \(page)")
+        // The hall and the day are named, and the prompt stands above the buttons.
+        let order = try await hall.send(##"eval JSON.stringify({hall: document.getElementById("hallLine").textContent, prompt: document.getElementById("message").getBoundingClientRect().bottom, buttons: document.querySelector("#levels button").getBoundingClientRect().top, text: document.getElementById("message").textContent})"##)
+        let layout = (try? JSONSerialization.jsonObject(with: Data(((order["value"] as? String) ?? "{}").utf8))) as? [String: Any] ?? [:]
+        let hallLine = layout["hall"] as? String ?? ""
+        #expect(hallLine.contains("年") && hallLine.contains("月") && hallLine.hasSuffix("日") && !hallLine.hasPrefix(" ·"), "\(layout)")
+        #expect(((layout["prompt"] as? NSNumber)?.doubleValue ?? 9999) <= ((layout["buttons"] as? NSNumber)?.doubleValue ?? 0)
+                && (layout["text"] as? String) == "请对本次服务作出评价", "\(layout)")
         _ = try await hall.send("shot \(Self.artifacts.appendingPathComponent("rate-phone.png").path)")
         _ = try await hall.send(##"tap #levels button[data-level="5"]"##)
         _ = try await hall.send(##"wait 5 document.querySelectorAll("#reasons .rp-reasons button").length === 8"##)

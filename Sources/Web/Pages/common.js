@@ -28,6 +28,15 @@ async function logout() {
   try { await api("POST", "/api/logout"); } catch (e) {}
   location.href = "/login";
 }
+// The hall's clock: its time zone (not the PC's), and the server's time (a PC clock may be off).
+function hallClockText(zone, offsetMs, seconds) {
+  const parts = {};
+  try {
+    for (const x of new Intl.DateTimeFormat("en-GB", { timeZone: zone || undefined, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).formatToParts(new Date(Date.now() + offsetMs))) parts[x.type] = x.value;
+  } catch (e) { return ""; }
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}` + (seconds ? `:${parts.second}` : "");
+}
 function randomID() {
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);

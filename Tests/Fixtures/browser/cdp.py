@@ -63,6 +63,10 @@ for line in sys.stdin:
             while time.time() < end and evaluate("document.readyState") != "complete":
                 time.sleep(0.05)
             print(json.dumps({"ok": True}), flush=True)
+        elif cmd == "size":
+            w, h = rest.split(" ")
+            call("Emulation.setDeviceMetricsOverride", width=int(w), height=int(h), deviceScaleFactor=1, mobile=False)
+            print(json.dumps({"ok": True}), flush=True)
         elif cmd == "wait":
             seconds, js = rest.split(" ", 1)
             end = time.time() + float(seconds)
