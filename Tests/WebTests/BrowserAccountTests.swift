@@ -6,6 +6,17 @@ import Testing
 /// the admin's setup page refusing a category edit that would strand a waiting ticket and applying one
 /// that is sound; and no English word on the Chinese pages (the rendered text of each is scanned).
 @Suite(.serialized) struct BrowserAccountTests {
+    /// Headless Chromium, started and ready; nil (with the reason recorded) without the test virtualenv.
+    static func chromium() async throws -> BrowserDisplayTests.Browser? {
+        let browser: BrowserDisplayTests.Browser
+        do { browser = try BrowserDisplayTests.Browser() } catch {
+            Issue.record("no test virtualenv: run `make test`")
+            return nil
+        }
+        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        return browser
+    }
+
     static func open(_ browser: BrowserDisplayTests.Browser, _ url: String, _ w: Int = 1366, _ h: Int = 768) async throws {
         _ = try await browser.send("open \(url) \(w) \(h)")
     }
@@ -48,12 +59,7 @@ import Testing
     @Test(.timeLimit(.minutes(4))) func signInDrillDownSuperviseAndSignOut() async throws {
         let hall = try await Self.busyHall("browser-accounts")
         defer { hall.stop() }
-        let browser: BrowserDisplayTests.Browser
-        do { browser = try BrowserDisplayTests.Browser() } catch {
-            Issue.record("no test virtualenv: run `make test`")
-            return
-        }
-        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        guard let browser = try await BrowserAccountTests.chromium() else { return }
         let base = "http://127.0.0.1:\(hall.port)"
         let artifacts = DaemonTests.repo.appendingPathComponent(".build/test-artifacts")
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
@@ -118,12 +124,7 @@ import Testing
     @Test(.timeLimit(.minutes(4))) func theAdminEditsACategoryOnTheSetupPage() async throws {
         let hall = try await Self.busyHall("browser-admin")
         defer { hall.stop() }
-        let browser: BrowserDisplayTests.Browser
-        do { browser = try BrowserDisplayTests.Browser() } catch {
-            Issue.record("no test virtualenv: run `make test`")
-            return
-        }
-        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        guard let browser = try await BrowserAccountTests.chromium() else { return }
         let base = "http://127.0.0.1:\(hall.port)"
         try await Self.signIn(browser, base: base, next: "/admin", login: "root")
         let loaded = try await Self.wait(browser, ##"location.pathname === "/admin" && document.body.dataset.loaded === "1" && document.querySelectorAll("#cats tbody tr").length"##)

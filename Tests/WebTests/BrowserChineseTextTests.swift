@@ -32,12 +32,7 @@ import Testing
     @Test(.timeLimit(.minutes(4))) func everyChinesePageReadsInChinese() async throws {
         let hall = try await BrowserAccountTests.busyHall("chinese-text")
         defer { hall.stop() }
-        let browser: BrowserDisplayTests.Browser
-        do { browser = try BrowserDisplayTests.Browser() } catch {
-            Issue.record("no test virtualenv: run `make test`")
-            return
-        }
-        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        guard let browser = try await BrowserAccountTests.chromium() else { return }
         let base = "http://127.0.0.1:\(hall.port)"
         // The visible text, without the TOML editors and the file paths shown in <b>.
         let visible = ##"(() => { const c = document.body.cloneNode(true); c.querySelectorAll("textarea, script, style, .ident, #lang").forEach(e => e.remove()); return c.innerText; })()"##

@@ -8,12 +8,7 @@ import Testing
     @Test(.timeLimit(.minutes(3))) func wholeRowsAtEverySizeAndTheHallsClock() async throws {
         let hall = try await AccountTests.hall("hall-screen")
         defer { hall.stop() }
-        let browser: BrowserDisplayTests.Browser
-        do { browser = try BrowserDisplayTests.Browser() } catch {
-            Issue.record("no test virtualenv: run `make test`")
-            return
-        }
-        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        guard let browser = try await BrowserAccountTests.chromium() else { return }
         let port = hall.port
         _ = try await browser.send("open http://127.0.0.1:\(port)/display/hall?token=t-kiosk&calls=20 1366 768")
         _ = try await browser.send(##"wait 10 document.getElementById("waiting").innerText.length > 0"##)
