@@ -10,6 +10,10 @@ public final class LoginThrottle: Sendable {
     public let baseDelay: Double
     public let maxDelay: Double
     private let failures = Mutex<[String: [Date]]>([:])
+    public static let pruneAbove = 10_000
+
+    /// Login names with failures held (for tests and metrics).
+    public var tracked: Int { failures.withLock { $0.count } }
 
     public init(free: Int = 5, windowSeconds: Double = 900, baseDelay: Double = 30, maxDelay: Double = 900) {
         self.free = free
@@ -36,6 +40,11 @@ public final class LoginThrottle: Sendable {
             var recent = Self.recent(f[login.lowercased()], now: now, window: windowSeconds)
             recent.append(now)
             f[login.lowercased()] = recent
+            // Many names tried once (guessing logins) must not grow the table for ever: past a bound, the
+            // names with no failure left in the window go.
+            if f.count > Self.pruneAbove {
+                f = f.filter { _, dates in dates.contains { now.timeIntervalSince($0) < windowSeconds } }
+            }
             return recent.count
         }
     }

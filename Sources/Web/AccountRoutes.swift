@@ -49,6 +49,11 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         }
         let body = try await JSON.body(Body.self, request)
         let login = body.login.trimmingCharacters(in: .whitespaces)
+        // Logins are at most 32 characters (counterctl user add); a longer one cannot exist and is not
+        // worth a bcrypt run, an audit line or a throttle entry.
+        guard !login.isEmpty, login.count <= 64, body.password.utf8.count <= 1024 else {
+            throw APIError.badRequest("invalid_login", zh: "账号或密码格式不正确（账号不超过 32 个字符）", en: "login or password malformed (a login has at most 32 characters)")
+        }
         let now = deps.wallClock()
         if let wait = deps.loginThrottle.wait(login: login, now: now) {
             Counter(label: "counterd_login_failures_total", dimensions: [("reason", "throttled")]).increment()
@@ -58,7 +63,9 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
             e.retryAfter = Int(wait)
             throw e
         }
-        let account = try? accounts.account(login)
+        // A database fault is said as one, never as a wrong password.
+        let account: AccountRecord?
+        do { account = try accounts.account(login) } catch { throw APIError.storage("\(error)") }
         // The hash is checked even for an unknown login, so the time taken does not tell which logins exist.
         let hash = account?.passwordHash ?? Password.absentHash
         let password = body.password

@@ -103,6 +103,8 @@ import Testing
         #expect(audit403.status == 403, "\(audit403.text)")
 
         // Wrong passwords: counted, then slowed; an unknown login looks the same as a wrong password.
+        let long = try await Self.login(port, String(repeating: "x", count: 200), "whatever-123")
+        #expect(long.0.status == 400 && long.0.errorCode == "invalid_login", "\(long.0.text)")
         let unknown = try await Self.login(port, "nobody", "whatever-123")
         #expect(unknown.0.status == 401 && unknown.0.errorCode == "login_failed", "\(unknown.0.text)")
         var last = HTTPResult(status: 0, headers: [:], body: Data())
