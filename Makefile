@@ -5,7 +5,7 @@ SWIFT ?= swift
 BUILD_PACKAGES := libsqlite3-dev libudev-dev
 # Debian packages the tests need besides those: Python for the test peers, umockdev (+ its Python
 # bindings) to emulate udev devices, udev for `udevadm test` on the rules, systemd for systemd-analyze.
-TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd lintian fakeroot chromium fonts-wqy-zenhei espeak-ng alsa-utils \
+TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd lintian fakeroot chromium fonts-wqy-zenhei fonts-noto-cjk espeak-ng alsa-utils \
   postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
@@ -47,7 +47,7 @@ build: deps
 demo: build
 	@mkdir -p demo-data
 	@if command -v espeak-ng >/dev/null && [ ! -f demo-data/voice/请.wav ]; then .build/debug/counterctl voice-pack demo-data/voice; fi
-	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles --platforms platforms \
+	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles --platforms platforms --guides config/guides \
 	  --voice-pack demo-data/voice --demo
 
 ## A private PostgreSQL, counterd-district and three demo halls shipping to it (Ctrl-C stops all).

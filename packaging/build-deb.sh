@@ -40,7 +40,8 @@ done | cut -d: -f1 | sort -u | while read -r pkg; do
     v=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null | sed 's/-[^-]*$//; s/+.*//')
     echo "$pkg (>= $v)"
 done | paste -sd, | sed 's/,/, /g')
-depends="${depends:+$depends, }systemd, udev, init-system-helpers (>= 1.54~)"
+# The kiosk and screen pages name Noto Sans CJK first: its zero is plain, unlike DejaVu Sans Mono's dotted one.
+depends="${depends:+$depends, }systemd, udev, init-system-helpers (>= 1.54~), fonts-noto-cjk"
 
 mkdir -p "$root/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)

@@ -45,6 +45,8 @@ public enum Permission: Sendable, Equatable {
     case audit
     /// Setup edits and accounts.
     case administer
+    /// Appointments from the booking system (预约): a manager token or an admin.
+    case book
 }
 
 /// Checks bearer tokens against the configured SHA-256 hashes.
@@ -87,6 +89,7 @@ public struct AccessControl: Sendable {
         case .cases, .audit: [.manager, .admin].contains(p.role)
         case .supervise: [.supervisor, .admin].contains(p.role)
         case .administer: p.role == .admin
+        case .book: [.manager, .admin].contains(p.role)
         }
     }
 }

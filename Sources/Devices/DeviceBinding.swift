@@ -5,6 +5,8 @@ public enum DeviceRole: String, Sendable, Codable, CaseIterable {
     case windowDisplay = "window-display"
     case hallDisplay = "hall-display"
     case printer
+    /// A code scanner at a kiosk: appointment QR/barcodes (预约取号).
+    case scanner
 }
 
 /// How a device is reached.
@@ -84,6 +86,8 @@ public struct DeviceBinding: Sendable, Equatable, Codable {
     public var profile: String?
     /// Multi-drop bus: device address → window (Modbus evaluators, caller keypads on one line).
     public var bus: [Int: Int]
+    /// For a scanner: the kiosk token's label whose screen shows the check-in.
+    public var kiosk: String?
 
     public init(id: String, role: DeviceRole, window: Int? = nil, transport: TransportKind, match: DeviceMatch = DeviceMatch(),
                 serial: SerialSettings = SerialSettings(), host: String? = nil, recording: String? = nil,

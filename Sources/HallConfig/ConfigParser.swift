@@ -107,10 +107,28 @@ private struct Reader {
         let (clerks, clerkPINs) = clerks(f.clerks)
         let windows = windows(f.windows, categories: categories)
         let tokens = tokens(f.tokens, windows: windows)
-        let devices = devices(f.devices, windows: windows)
+        var devices = devices(f.devices, windows: windows)
         let display = display(f.display)
         let voice = voice(f.voice)
-        let kiosk = kiosk(f.kiosk, devices: devices)
+        var kiosk = kiosk(f.kiosk, devices: devices)
+        let kioskLabels = tokens.filter { $0.role == .kiosk }.map(\.label)
+        for (i, d) in devices.enumerated() where d.role == .scanner {
+            if let k = d.kiosk {
+                if !kioskLabels.contains(k) {
+                    fail("devices[\(i)].kiosk", "no kiosk token labelled \"\(k)\" (have: \(kioskLabels.joined(separator: ", ")))")
+                }
+            } else if kioskLabels.count == 1 {
+                devices[i].kiosk = kioskLabels[0]
+            } else {
+                fail("devices[\(i)].kiosk", "say which kiosk the scanner stands at: the label of its kiosk token (have: \(kioskLabels.joined(separator: ", ")))")
+            }
+        }
+        if devices.contains(where: { $0.role == .scanner }) && !kiosk.appointments {
+            fail("kiosk.appointments", "a scanner is configured: set appointments = true so its codes check in")
+        }
+        kiosk.reminder = reminders(f.reminders)
+        rules.priorityReasons = kiosk.priorityReasons
+        rules.defaultServiceSeconds = kiosk.defaultServiceMinutes * 60
         rules.workingCalendar = workingCalendar(f.calendar)
         let alerts = alertSettings(f.alerts)
         for t in tokens {
@@ -308,7 +326,43 @@ private struct Reader {
                 fail("kiosk.staff_pin", "must be at least 4 digits")
             }
         }
+        if let reasons = t.priorityReasons {
+            let trimmed = reasons.map { $0.trimmingCharacters(in: .whitespaces) }
+            if trimmed.contains(where: { $0.isEmpty || $0.count > 30 }) {
+                fail("kiosk.priority_reasons", "each reason must be 1 to 30 characters, e.g. \"老年人（65 周岁以上）\"")
+            } else if Set(trimmed).count != trimmed.count {
+                fail("kiosk.priority_reasons", "a reason is listed twice")
+            } else {
+                k.priorityReasons = trimmed
+            }
+        }
+        if let b = t.appointments { k.appointments = b }
+        if let m = inRange(t.defaultServiceMinutes, "kiosk.default_service_minutes", 0.5...240) { k.defaultServiceMinutes = m }
+        if let m = inRange(t.appointmentEarlyMinutes, "kiosk.appointment_early_minutes", 0...240) { k.appointmentEarlyMinutes = m }
+        if let m = inRange(t.appointmentLateMinutes, "kiosk.appointment_late_minutes", 0...240) { k.appointmentLateMinutes = m }
         return k
+    }
+
+    /// `[reminders]`: the turn-near message through an SMS/WeChat gateway.
+    func reminders(_ t: RemindersSection?) -> ReminderSettings? {
+        guard let t else { return nil }
+        guard let url = required(t.webhook, "reminders.webhook", "an http(s) URL of the SMS/WeChat gateway") else { return nil }
+        guard let u = URL(string: url), u.scheme == "http" || u.scheme == "https", u.host != nil else {
+            fail("reminders.webhook", "must be an http(s) URL, e.g. \"http://10.0.0.5:9000/sms\"")
+            return nil
+        }
+        var r = ReminderSettings(webhook: url)
+        if let n = inRange(t.ahead, "reminders.ahead", 1...20) { r.ahead = n }
+        if let n = inRange(t.attempts, "reminders.attempts", 1...20) { r.attempts = n }
+        if let text = t.template {
+            if text.isEmpty || !text.contains("{number}") {
+                fail("reminders.template", "must contain {number}, so the citizen knows which ticket the message is about")
+            } else {
+                r.template = text
+            }
+        }
+        if let token = t.token, !token.isEmpty { r.token = token }
+        return r
     }
 
     func categories(_ list: ConfigList<CategorySection>?) -> [ServiceCategory] {
@@ -491,6 +545,8 @@ private struct Reader {
             if (role == .windowDisplay || role == .hallDisplay) && t.profile == nil {
                 fail("\(p).profile", "a display needs a profile (see profiles/display-*.toml)")
             }
+            if role == .scanner && t.profile == nil { fail("\(p).profile", "a scanner needs a profile (see profiles/scanner-*.toml)") }
+            if role != .scanner && t.kiosk != nil { fail("\(p).kiosk", "only a scanner stands at a kiosk") }
             switch transport {
             case .tcp:
                 if t.host == nil { fail("\(p).host", "a tcp device needs host = \"ADDRESS:PORT\"") }
@@ -501,8 +557,10 @@ private struct Reader {
                     fail(p, "say how to find the device: udev_role = true, id_path, serial, vid_pid or path")
                 }
             }
-            out.append(DeviceBinding(id: id, role: role, window: window, transport: transport, match: match, serial: settings,
-                                     host: t.host, recording: t.recording, address: address, profile: t.profile, bus: bus))
+            var binding = DeviceBinding(id: id, role: role, window: window, transport: transport, match: match, serial: settings,
+                                        host: t.host, recording: t.recording, address: address, profile: t.profile, bus: bus)
+            binding.kiosk = t.kiosk
+            out.append(binding)
         }
         for (a, b) in DeviceMatcher.staticConflicts(out) {
             fail("devices[\(positions[b] ?? 0)]", "matches every device that \"\(a)\" matches (or the reverse): a device must never serve two bindings; add id_path or serial to tell them apart")

@@ -14,6 +14,7 @@ struct ConfigFile: Decodable {
     var display: DisplaySection?
     var voice: VoiceSection?
     var kiosk: KioskSection?
+    var reminders: RemindersSection?
     var calendar: CalendarSection?
     var alerts: AlertsSection?
     var cases: CasesSection?
@@ -139,6 +140,7 @@ struct DeviceSection: Decodable {
     var rs485TurnaroundMs: Int?
     var address: Int?
     var profile: String?
+    var kiosk: String?
     /// `[{address = 1, window = 3}, …]`: checked entry by entry with messages of its own.
     var bus: TOMLRaw?
 }
@@ -170,6 +172,19 @@ struct KioskSection: Decodable {
     var ratingUrl: String?
     var barcode: Bool?
     var staffPin: String?
+    var priorityReasons: [String]?
+    var appointments: Bool?
+    var defaultServiceMinutes: Double?
+    var appointmentEarlyMinutes: Int?
+    var appointmentLateMinutes: Int?
+}
+
+struct RemindersSection: Decodable {
+    var webhook: String?
+    var ahead: Int?
+    var template: String?
+    var attempts: Int?
+    var token: String?
 }
 
 struct CalendarSection: Decodable {

@@ -262,6 +262,20 @@ public struct KioskSettings: Sendable, Equatable {
     public var barcode: Bool
     /// PIN staff enter on the kiosk to reprint its last ticket; nil: no reprint from the kiosk.
     public var staffPIN: String?
+    /// The 绿色通道 reasons the kiosk offers (`priority_reasons`).
+    public var priorityReasons: [String] = KioskSettings.defaultPriorityReasons
+    /// The service time the wait estimate assumes before the day has measured any.
+    public var defaultServiceMinutes: Double = 5
+    /// An appointment checks in from this long before its slot starts …
+    public var appointmentEarlyMinutes: Int = 30
+    /// … until this long after it ends; later is 已过期.
+    public var appointmentLateMinutes: Int = 15
+    /// 预约取号 at the kiosk (`appointments = true`): the booking system's appointments check in here.
+    public var appointments: Bool = false
+    /// 叫号提醒: the turn-near message; nil: the kiosk asks for no phone number.
+    public var reminder: ReminderSettings?
+
+    public static let defaultPriorityReasons = ["老年人（65 周岁以上）", "残疾人", "现役军人、退役军人、消防救援人员", "孕妇、怀抱婴儿者"]
 
     public init(printer: String? = nil, columns: Int = 48, partialCut: Bool = true, chineseMode: Bool = true,
                 ratingURL: String? = nil, barcode: Bool = false, staffPIN: String? = nil) {
@@ -273,6 +287,29 @@ public struct KioskSettings: Sendable, Equatable {
         self.barcode = barcode
         self.staffPIN = staffPIN
     }
+}
+
+/// 叫号提醒 (`[reminders]`): a message to the citizen's phone when few tickets are ahead.
+public struct ReminderSettings: Sendable, Equatable {
+    /// http(s) URL of the SMS/WeChat gateway that takes the message as a JSON POST.
+    public var webhook: String
+    /// The message goes when this many tickets (or fewer) are ahead.
+    public var ahead: Int
+    /// The text, with {hall}, {number}, {category}, {ahead} and {windows} filled in.
+    public var template: String
+    public var attempts: Int
+    /// Sent as `Authorization: Bearer …` when set.
+    public var token: String?
+
+    public init(webhook: String, ahead: Int = 3, template: String = ReminderSettings.defaultTemplate, attempts: Int = 5, token: String? = nil) {
+        self.webhook = webhook
+        self.ahead = ahead
+        self.template = template
+        self.attempts = attempts
+        self.token = token
+    }
+
+    public static let defaultTemplate = "【{hall}】您的 {number} 号（{category}）前面还有 {ahead} 人，请到大厅留意叫号（{windows} 号窗口）。"
 }
 
 /// Supervision alerts: `[alerts]` in the config.

@@ -9,6 +9,7 @@ public struct ProfileLibrary: Sendable {
     public var profiles: [String: EvaluatorProfile]
     public var displays: [String: DisplayProfile]
     public var printers: [String: PrinterProfile]
+    public var scanners: [String: ScannerProfile] = [:]
 
     public init(profiles: [String: EvaluatorProfile] = [:], displays: [String: DisplayProfile] = [:], printers: [String: PrinterProfile] = [:]) {
         self.profiles = profiles
@@ -40,6 +41,17 @@ public struct ProfileLibrary: Sendable {
                         issues.append(ConfigIssue(path: file, message: "duplicate profile id \(p.id)"))
                     }
                     library.printers[p.id] = p
+                case .failure(let e): issues += e.issues.map { ConfigIssue(path: "\(file): \($0.path)", line: $0.line, message: $0.message) }
+                }
+                continue
+            }
+            if (try? TOMLTable(string: text))?["profile"]?.table?["kind"]?.string == "scanner" {
+                switch parseScanner(text) {
+                case .success(let sc):
+                    if library.scanners[sc.id] != nil || library.profiles[sc.id] != nil {
+                        issues.append(ConfigIssue(path: file, message: "duplicate profile id \(sc.id)"))
+                    }
+                    library.scanners[sc.id] = sc
                 case .failure(let e): issues += e.issues.map { ConfigIssue(path: "\(file): \($0.path)", line: $0.line, message: $0.message) }
                 }
                 continue
@@ -197,6 +209,49 @@ struct EvaluatorProfileFile: Decodable {
     var keys: [String: TOMLRaw]?
     /// Report byte or register value → level (hidraw, Modbus).
     var values: [String: TOMLRaw]?
+}
+
+struct ScannerProfileFile: Decodable {
+    struct Section: Decodable {
+        var id: String?
+        var name: String?
+        var kind: String?
+        var wire: String?
+        var terminator: String?
+        var maxLength: Int?
+    }
+    var profile: Section?
+    var keys: [String: String]?
+}
+
+extension ProfileLibrary {
+    /// A scanner profile: `[profile] kind = "scanner"`, `wire` = evdev | serial, `terminator` (a key name,
+    /// evdev), `max_length`; `[keys]` KEY_NAME = "c" adds keys to the US layout.
+    public static func parseScanner(_ text: String) -> Result<ScannerProfile, ConfigIssues> {
+        TOMLDocument.read(ScannerProfileFile.self, text) { file, report in
+            guard let p = file.profile, let id = p.id else { report.fail("profile", "needs [profile] with id"); return nil }
+            guard let wireText = p.wire, let wire = ScannerProfile.Wire(rawValue: wireText) else {
+                report.fail("profile.wire", "must be evdev (a keyboard-emulating USB scanner) or serial (a line per code)")
+                return nil
+            }
+            var profile = ScannerProfile(id: id, name: p.name, wire: wire)
+            if let t = p.terminator {
+                if let code = LinuxKey.codes[t] { profile.terminator = code } else { report.fail("profile.terminator", "unknown key name \(t), e.g. KEY_ENTER") }
+            }
+            if let m = p.maxLength {
+                if (4...512).contains(m) { profile.maxLength = m } else { report.fail("profile.max_length", "must be a whole number in 4...512") }
+            }
+            for (key, value) in (file.keys ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let code = LinuxKey.codes[key] else { report.fail("keys.\(key)", "unknown key name"); continue }
+                guard value.count == 1, let c = value.first, c.isASCII, !c.isWhitespace else {
+                    report.fail("keys.\(key)", "must be one printable ASCII character")
+                    continue
+                }
+                profile.keys[code] = c
+            }
+            return profile
+        }
+    }
 }
 
 struct PrinterProfileFile: Decodable {

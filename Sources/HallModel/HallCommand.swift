@@ -2,9 +2,9 @@ import Foundation
 
 /// What people and devices ask of the hall.
 public enum HallCommand: Sendable, Equatable {
-    case issueTicket(category: String, priority: Bool)
+    case issueTicket(category: String, priority: Bool, details: IssueDetails = IssueDetails())
     /// Print-before-issue, step 1: take the next number without putting it in the queue.
-    case reserveTicket(category: String, priority: Bool)
+    case reserveTicket(category: String, priority: Bool, details: IssueDetails = IssueDetails())
     /// Step 2 after the printer took the ticket: the reserved number joins the queue.
     case confirmTicket(ticket: String)
     /// Step 2 when the ticket could not be printed: the number is voided, with the reason.

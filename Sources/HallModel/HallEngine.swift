@@ -93,24 +93,36 @@ public struct HallEngine: Sendable {
             let change = DeviceChange(device: device, deviceRole: role, window: w, reason: detail)
             emit(connected ? .deviceConnected(change) : .deviceLost(change))
 
-        case .issueTicket(let code, let priority), .reserveTicket(let code, let priority):
+        case .issueTicket(let code, let asked, let details), .reserveTicket(let code, let asked, let details):
             // The next number of the category: straight into the queue, or reserved while a kiosk prints it.
             guard let category = setup.category(code) else { throw .unknownCategory(code) }
+            if let reason = details.priorityReason, reason != IssueDetails.appointmentReason,
+               !setup.rules.priorityReasons.isEmpty, !setup.rules.priorityReasons.contains(reason) {
+                throw .priorityReasonUnknown(reason)
+            }
+            if let code = details.appointment, let ticket = s.appointmentsUsed[code] { throw .appointmentUsed(code: code, ticket: ticket) }
+            // A reason makes it a priority ticket.
+            let priority = asked || details.priorityReason != nil
             let sequence = s.sequences[code, default: 0] + 1
             let number = Ticket.number(prefix: category.prefix, sequence: sequence)
             let id = "\(day)/\(number)"
+            let estimate = WaitEstimator.estimate(category: code, priority: priority, state: s, setup: setup)
             if case .reserveTicket = command {
                 emit(.ticketReserved(TicketReserved(ticket: id, number: number, category: code, priority: priority,
-                                                    sequence: sequence, issuedAt: now)))
+                                                    sequence: sequence, issuedAt: now, priorityReason: details.priorityReason,
+                                                    appointment: details.appointment, estimatedWaitSeconds: estimate)))
             } else {
                 emit(.ticketIssued(TicketIssued(ticket: id, number: number, category: code, priority: priority,
-                                                issuedAt: now, sequence: sequence)))
+                                                issuedAt: now, sequence: sequence, priorityReason: details.priorityReason,
+                                                appointment: details.appointment, estimatedWaitSeconds: estimate)))
             }
 
         case .confirmTicket(let id):
             guard let r = s.reserved.first(where: { $0.id == id }) else { throw .notReserved(ticket: id) }
             // The wait counts from the moment the citizen holds the paper.
-            emit(.ticketIssued(TicketIssued(ticket: r.id, number: r.number, category: r.category, priority: r.priority, issuedAt: now)))
+            emit(.ticketIssued(TicketIssued(ticket: r.id, number: r.number, category: r.category, priority: r.priority, issuedAt: now,
+                                            priorityReason: r.priorityReason, appointment: r.appointment,
+                                            estimatedWaitSeconds: r.estimatedWaitSeconds)))
 
         case .voidTicket(let id, let reason):
             guard let r = s.reserved.first(where: { $0.id == id }) else { throw .notReserved(ticket: id) }

@@ -101,6 +101,10 @@ public struct HallRules: Codable, Sendable, Equatable {
     /// Working days a 差评 case has from the rating to be closed (`[cases] deadline_working_days`; the
     /// provinces' rules say 5 to 15).
     public var caseDeadlineWorkingDays: Int = BadRatingCase.workingDaysAllowed
+    /// The 绿色通道 reasons a priority ticket may carry (`[kiosk] priority_reasons`); empty: any reason.
+    public var priorityReasons: [String] = []
+    /// The service time the wait estimate assumes before the day has measured any (`[kiosk] default_service_minutes`).
+    public var defaultServiceSeconds: Double = 300
 
     public init(ratingTimeoutSeconds: Double = 30, maxRecalls: Int = 3, timeZone: String = "Asia/Shanghai",
                 scoreWeights: [Double] = [0, 25, 50, 75, 100], ticketRatingHours: Double = 24) {

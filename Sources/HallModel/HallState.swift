@@ -16,6 +16,13 @@ public struct HallState: Codable, Sendable, Equatable {
     public var ratedToday: Set<String>
     /// The supervisor's notice for the TV and hall pages; it may have passed its `until`.
     public var notice: HallNotice?
+    /// The last service times of today per category, seconds, newest last: what the wait estimate uses.
+    public var serviceTimes: [String: [Double]] = [:]
+    /// Today's appointment codes that took a ticket (reserved or issued), with the ticket.
+    public var appointmentsUsed: [String: String] = [:]
+
+    /// How many service times per category the estimate remembers.
+    public static let serviceTimesKept = 20
 
     public init(day: String = "", sequences: [String: Int] = [:], waiting: [Ticket] = [],
                 windows: [Int: WindowState] = [:], reserved: [Ticket] = [], ratedToday: Set<String> = []) {
@@ -55,23 +62,32 @@ public struct HallState: Codable, Sendable, Equatable {
             waiting = []
             reserved = []
             ratedToday = []
+            serviceTimes = [:]
+            appointmentsUsed = [:]
             var carried: [Int: WindowState] = [:]
             for w in e.carried { carried[w.number] = w }
             windows = carried
         case .ticketIssued(let e):
             // A reserved number took its sequence when it was reserved; confirming it leaves the sequence alone.
+            let held = reserved.first { $0.id == e.ticket }
             if let i = reserved.firstIndex(where: { $0.id == e.ticket }) {
                 reserved.remove(at: i)
             } else {
                 sequences[e.category] = e.sequence ?? (sequences[e.category, default: 0] + 1)
             }
+            let appointment = e.appointment ?? held?.appointment
+            if let code = appointment { appointmentsUsed[code] = e.ticket }
             waiting.append(Ticket(id: e.ticket, number: e.number, day: r.day, category: e.category,
-                                  priority: e.priority, issuedAt: e.issuedAt))
+                                  priority: e.priority, issuedAt: e.issuedAt, priorityReason: e.priorityReason ?? held?.priorityReason,
+                                  appointment: appointment, estimatedWaitSeconds: e.estimatedWaitSeconds ?? held?.estimatedWaitSeconds))
         case .ticketReserved(let e):
             sequences[e.category] = e.sequence
+            if let code = e.appointment { appointmentsUsed[code] = e.ticket }
             reserved.append(Ticket(id: e.ticket, number: e.number, day: r.day, category: e.category,
-                                   priority: e.priority, issuedAt: e.issuedAt))
+                                   priority: e.priority, issuedAt: e.issuedAt, priorityReason: e.priorityReason,
+                                   appointment: e.appointment, estimatedWaitSeconds: e.estimatedWaitSeconds))
         case .ticketVoided(let e):
+            if let t = reserved.first(where: { $0.id == e.ticket }), let code = t.appointment { appointmentsUsed[code] = nil }
             reserved.removeAll { $0.id == e.ticket }
         case .clerkSignedIn(let e):
             var s = window(e.window)
@@ -119,6 +135,10 @@ public struct HallState: Codable, Sendable, Equatable {
         case .noticePosted(let e):
             notice = e.text.isEmpty ? nil : HallNotice(text: e.text, postedAt: r.at, until: e.until)
         case .ticketFinished(let e):
+            if windows[e.window]?.serving?.ticket.id == e.ticket {
+                serviceTimes[e.category, default: []].append(e.serviceSeconds)
+                if serviceTimes[e.category]!.count > Self.serviceTimesKept { serviceTimes[e.category]!.removeFirst() }
+            }
             windows[e.window]?.serving = nil
             windows[e.window]?.reasonsWanted = nil
             windows[e.window]?.awaiting = AwaitingRating(

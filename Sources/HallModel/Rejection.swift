@@ -39,6 +39,10 @@ public enum Rejection: Error, Sendable, Equatable {
     case ticketNotParked(ticket: String, window: Int)
     /// A notice that is too long, or already over.
     case noticeInvalid(detail: String)
+    /// A priority ticket with a reason the hall's `[kiosk] priority_reasons` does not list.
+    case priorityReasonUnknown(String)
+    /// An appointment code that already took a ticket today.
+    case appointmentUsed(code: String, ticket: String)
 
     /// Stable machine-readable code for APIs and logs.
     public var code: String {
@@ -59,6 +63,8 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ticketNotWaiting: "ticket_not_waiting"
         case .moveTargetInvalid: "move_target_invalid"
         case .noticeInvalid: "notice_invalid"
+        case .priorityReasonUnknown: "priority_reason_unknown"
+        case .appointmentUsed: "appointment_used"
         case .ticketNotCallable: "ticket_not_callable"
         case .notNoShow: "not_no_show"
         case .ticketNotParked: "ticket_not_parked"
@@ -110,6 +116,8 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ticketNotCallable(let t, let w): "号码 \(t) 不在 \(w) 号窗口可叫的等候号中（已叫、不属本窗口业务或已指定其他窗口）"
         case .notNoShow(let t): "号码 \(t) 不是今天的过号（或已恢复排队），不能恢复"
         case .ticketNotParked(let t, let w): "号码 \(t) 没有挂起在 \(w) 号窗口"
+        case .priorityReasonUnknown(let r): "优先取号原因“\(r)”不在本厅的绿色通道原因中"
+        case .appointmentUsed(_, let t): "该预约已取号（\(t.split(separator: "/").last ?? "")），不能重复取号"
         }
     }
 
@@ -142,6 +150,8 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ticketNotCallable(let t, let w): "ticket \(t) is not one window \(w) may call now (called, another category, or directed elsewhere)"
         case .notNoShow(let t): "ticket \(t) is not one of today's no-shows (or is back in the queue already)"
         case .ticketNotParked(let t, let w): "ticket \(t) is not parked at window \(w)"
+        case .priorityReasonUnknown(let r): "priority reason \"\(r)\" is not one of the hall's [kiosk] priority_reasons"
+        case .appointmentUsed(let c, let t): "appointment \(c) already took ticket \(t)"
         }
     }
 

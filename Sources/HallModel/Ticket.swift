@@ -15,9 +15,19 @@ public struct Ticket: Codable, Sendable, Equatable {
     /// Set by a transfer to a named window: only that window calls it.
     public var directedWindow: Int?
     public var transfers: Int
+    /// Why it is a priority ticket; nil for ordinary ones.
+    public var priorityReason: String?
+    /// The appointment it was taken for.
+    public var appointment: String?
+    /// The wait estimated when it was taken, seconds.
+    public var estimatedWaitSeconds: Double?
 
     public init(id: String, number: String, day: String, category: String, priority: Bool, issuedAt: Date,
-                directedWindow: Int? = nil, transfers: Int = 0) {
+                directedWindow: Int? = nil, transfers: Int = 0, priorityReason: String? = nil, appointment: String? = nil,
+                estimatedWaitSeconds: Double? = nil) {
+        self.priorityReason = priorityReason
+        self.appointment = appointment
+        self.estimatedWaitSeconds = estimatedWaitSeconds
         self.id = id
         self.number = number
         self.day = day

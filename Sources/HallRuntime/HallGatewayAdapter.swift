@@ -40,6 +40,8 @@ public struct DriverFactory: Sendable {
     public let templates: DisplayTemplates
     /// Where the kiosk's print jobs meet the printer drivers.
     public let room: PrinterRoom
+    /// Where scanned appointment codes go (the kiosk's check-in); nil: scanners only count their input.
+    public var scans: ScanSink?
 
     public init(hall: any HallGateway, profiles: ProfileLibrary, templates: DisplayTemplates = DisplayTemplates(),
                 room: PrinterRoom = PrinterRoom()) {
@@ -68,6 +70,9 @@ public struct DriverFactory: Sendable {
         case .printer:
             let profile = b.profile.flatMap { profiles.printers[$0] }
             return PrinterDriver(room: room, statusBack: profile?.statusBack ?? false)
+        case .scanner:
+            guard let name = b.profile, let profile = profiles.scanners[name], let scans else { return CountingDriver() }
+            return ScannerDriver(profile: profile, sink: scans)
         }
     }
 
@@ -79,6 +84,17 @@ public struct DriverFactory: Sendable {
             if b.role == .printer {
                 if profiles.printers[name] == nil {
                     issues.append(ConfigIssue(path: "devices[\(i)].profile", message: "no printer profile \"\(name)\" (have: \(profiles.printers.keys.sorted().joined(separator: ", ")))"))
+                }
+                continue
+            }
+            if b.role == .scanner {
+                if let p = profiles.scanners[name] {
+                    let expected: TransportKind = p.wire == .evdev ? .evdev : .serial
+                    if b.transport != expected && b.transport != .replay && !(p.wire == .serial && b.transport == .tcp) {
+                        issues.append(ConfigIssue(path: "devices[\(i)].transport", message: "scanner profile \(name) is for transport \(expected.rawValue)"))
+                    }
+                } else {
+                    issues.append(ConfigIssue(path: "devices[\(i)].profile", message: "no scanner profile \"\(name)\" (have: \(profiles.scanners.keys.sorted().joined(separator: ", ")))"))
                 }
                 continue
             }

@@ -6,6 +6,7 @@ import HallConfig
 import HallModel
 import Logging
 import Metrics
+import Store
 
 /// A ticket as the kiosk shows it.
 public struct KioskTicket: Sendable, Equatable, Codable {
@@ -22,6 +23,12 @@ public struct KioskTicket: Sendable, Equatable, Codable {
     public var printed: Bool
     /// The answer to a repeated request (double tap, retry): the ticket already issued for it.
     public var repeated: Bool
+    /// The 绿色通道 reason, 预约 for an appointment.
+    public var priorityReason: String? = nil
+    /// The appointment it checked in.
+    public var appointment: String? = nil
+    /// The hall's estimate when it was taken, whole minutes (nil: no window serves it now).
+    public var estimatedWaitMinutes: Int? = nil
 }
 
 /// Why the kiosk gave no ticket.
@@ -31,6 +38,10 @@ public enum KioskError: Error, Sendable, Equatable {
     case printer(PrintFault)
     case storage(String)
     case noTicketToReprint
+    /// An appointment code that cannot check in now.
+    case appointment(AppointmentRefusal)
+    /// No 办事指南 file for the category, or no printer to print it on.
+    case noGuide(String)
 }
 
 /// The ticket kiosk's flow, print before issue: take the next number (reserved, not yet in the queue),
@@ -40,13 +51,20 @@ public enum KioskError: Error, Sendable, Equatable {
 public actor KioskDesk {
     public nonisolated let hall: Hall
     public nonisolated let room: PrinterRoom
-    private var settings: KioskSettings
+    var settings: KioskSettings
     /// Printer profiles by device id: paper, cut and Chinese mode of the printer a ticket goes to.
-    private var printers: [String: PrinterProfile]
+    var printers: [String: PrinterProfile]
     private let links: RatingLinks?
-    private let logger: Logger
+    let logger: Logger
+    /// 办事指南 by category code.
+    public private(set) var guides: [String: ServiceGuide] = [:]
+    /// Appointments and reminder numbers; nil: no appointment check-in.
+    public nonisolated let citizens: CitizenStore?
+    /// The last scanner or keypad check-in per kiosk, for its screen.
+    var lastCheckIn: [String: CheckInNotice] = [:]
+    var checkInSerial = 0
 
-    private struct Done {
+    struct Done {
         var requestID: String
         var ticket: KioskTicket
         var repeated: KioskTicket {
@@ -57,12 +75,14 @@ public actor KioskDesk {
     }
     /// Per kiosk: the request being served and the last answers, by request id.
     private var inFlight: [String: (id: String?, task: Task<Result<KioskTicket, KioskError>, Never>)] = [:]
-    private var recent: [String: [Done]] = [:]
+    var recent: [String: [Done]] = [:]
     private var lastPrinted: [String: KioskTicket] = [:]
 
     public init(hall: Hall, room: PrinterRoom, settings: KioskSettings, links: RatingLinks?, printers: [String: PrinterProfile] = [:],
-                logger: Logger = Logger(label: "counterd.kiosk")) {
+                guides: [String: ServiceGuide] = [:], citizens: CitizenStore? = nil, logger: Logger = Logger(label: "counterd.kiosk")) {
         self.printers = printers
+        self.guides = guides
+        self.citizens = citizens
         self.hall = hall
         self.room = room
         self.settings = settings
@@ -70,9 +90,10 @@ public actor KioskDesk {
         self.logger = logger
     }
 
-    public func reconfigure(_ settings: KioskSettings, printers: [String: PrinterProfile] = [:]) {
+    public func reconfigure(_ settings: KioskSettings, printers: [String: PrinterProfile] = [:], guides: [String: ServiceGuide]? = nil) {
         self.settings = settings
         self.printers = printers
+        if let guides { self.guides = guides }
     }
 
     public var currentSettings: KioskSettings { settings }
@@ -88,8 +109,8 @@ public actor KioskDesk {
 
     /// Takes a ticket for `kiosk`. `printer` overrides the configured one; `print = false` shows it on
     /// screen only (kiosks that print with their own software).
-    public func take(category: String, priority: Bool, kiosk: String, printer: String? = nil, print: Bool = true,
-                     requestID: String? = nil) async -> Result<KioskTicket, KioskError> {
+    public func take(category: String, priority: Bool, details: IssueDetails = IssueDetails(), kiosk: String, printer: String? = nil,
+                     print: Bool = true, requestID: String? = nil) async -> Result<KioskTicket, KioskError> {
         if let id = requestID, let done = recent[kiosk]?.first(where: { $0.requestID == id }) {
             return .success(done.repeated)
         }
@@ -104,7 +125,7 @@ public actor KioskDesk {
             }
         }
         let device = print ? (printer ?? settings.printer) : nil
-        let task = Task { await self.issue(category: category, priority: priority, kiosk: kiosk, device: device) }
+        let task = Task { await self.issue(category: category, priority: priority, details: details, kiosk: kiosk, device: device) }
         inFlight[kiosk] = (requestID, task)
         let result = await task.value
         if inFlight[kiosk]?.task == task { inFlight[kiosk] = nil }
@@ -130,21 +151,22 @@ public actor KioskDesk {
 
     // MARK: Flow
 
-    private func issue(category: String, priority: Bool, kiosk: String, device: String?) async -> Result<KioskTicket, KioskError> {
+    private func issue(category: String, priority: Bool, details: IssueDetails, kiosk: String, device: String?) async -> Result<KioskTicket, KioskError> {
         let source = "kiosk:\(kiosk)"
         guard let device else {
             do {
-                let events = try await hall.execute(.issueTicket(category: category, priority: priority), source: source)
+                let events = try await hall.execute(.issueTicket(category: category, priority: priority, details: details), source: source)
                 guard let e = events.issued else { return .failure(.storage("no ticket issued")) }
                 return .success(await view(ticket: e.ticket, number: e.number, category: e.category, priority: e.priority,
-                                           issuedAt: e.issuedAt, printed: false))
+                                           issuedAt: e.issuedAt, printed: false, reason: e.priorityReason, appointment: e.appointment,
+                                           estimate: e.estimatedWaitSeconds))
             } catch {
                 return .failure(Self.map(error))
             }
         }
         let reserved: TicketReserved
         do {
-            let events = try await hall.execute(.reserveTicket(category: category, priority: priority), source: source)
+            let events = try await hall.execute(.reserveTicket(category: category, priority: priority, details: details), source: source)
             guard let e = events.reserved else { return .failure(.storage("no number reserved")) }
             reserved = e
         } catch {
@@ -152,7 +174,8 @@ public actor KioskDesk {
         }
         let id = reserved.ticket
         var ticket = await view(ticket: id, number: reserved.number, category: reserved.category, priority: reserved.priority,
-                                issuedAt: reserved.issuedAt, printed: true)
+                                issuedAt: reserved.issuedAt, printed: true, reason: reserved.priorityReason, appointment: reserved.appointment,
+                                estimate: reserved.estimatedWaitSeconds)
         let layout = await self.layout(ticket, reprint: false, device: device)
         let outcome = await room.print(device: device, body: layout.body, cut: layout.cut)
         switch outcome {
@@ -194,7 +217,7 @@ public actor KioskDesk {
     }
 
     private func view(ticket id: String, number: String, category code: String, priority: Bool, issuedAt: Date,
-                      printed: Bool) async -> KioskTicket {
+                      printed: Bool, reason: String?, appointment: String?, estimate: Double?) async -> KioskTicket {
         let setup = await hall.setup
         let state = await hall.state
         let category = setup.category(code)
@@ -204,7 +227,8 @@ public actor KioskDesk {
         return KioskTicket(ticket: id, number: number, category: code, categoryName: category?.name ?? code,
                            priority: priority, issuedAt: issuedAt, waitingAhead: ahead, checklist: category?.checklist ?? [],
                            windows: setup.windows.filter { $0.categories.contains(code) }.map(\.number), printed: printed,
-                           repeated: false)
+                           repeated: false, priorityReason: reason, appointment: appointment,
+                           estimatedWaitMinutes: estimate.map(WaitEstimator.minutes))
     }
 
     /// The printed ticket for `t`, in the hall's time zone, for the printer `device` (its profile's paper,
@@ -218,11 +242,16 @@ public actor KioskDesk {
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         let windows = t.windows.map(String.init).joined(separator: "、")
         let qr = settings.ratingURL.flatMap { base in links.map { base + "/r/" + $0.token(for: t.ticket) } }
-        return TicketLayout(hall: setup.name, number: t.number, category: t.categoryName,
-                            windowHint: windows.isEmpty ? "请留意叫号" : "请留意叫号，到 \(windows) 号窗口办理",
-                            issuedAt: formatter.string(from: t.issuedAt), waitingAhead: t.waitingAhead, checklist: t.checklist,
-                            qrURL: qr, barcode: settings.barcode ? t.number : nil, columns: profile?.columns ?? settings.columns,
-                            chineseMode: profile?.chineseMode ?? settings.chineseMode, partialCut: profile?.partialCut ?? settings.partialCut,
-                            reprint: reprint)
+        let guide = guides[t.category] != nil ? settings.ratingURL.map { $0 + "/guide/" + t.category } : nil
+        var layout = TicketLayout(hall: setup.name, number: t.number, category: t.categoryName,
+                                  windowHint: windows.isEmpty ? "请留意叫号" : "请留意叫号，到 \(windows) 号窗口办理",
+                                  issuedAt: formatter.string(from: t.issuedAt), waitingAhead: t.waitingAhead, checklist: t.checklist,
+                                  qrURL: qr, barcode: settings.barcode ? t.number : nil, columns: profile?.columns ?? settings.columns,
+                                  chineseMode: profile?.chineseMode ?? settings.chineseMode, partialCut: profile?.partialCut ?? settings.partialCut,
+                                  reprint: reprint)
+        layout.estimatedWaitMinutes = t.estimatedWaitMinutes
+        layout.priorityReason = t.priorityReason
+        layout.guideURL = guide
+        return layout
     }
 }

@@ -176,6 +176,14 @@ enum Migrations {
                 )
                 """)
         }
+        m.registerMigration("v10-ticket-details") { db in
+            // What a ticket was taken with: its 绿色通道 reason, its appointment, and the wait the kiosk promised.
+            try db.execute(sql: """
+                ALTER TABLE tickets ADD COLUMN priority_reason TEXT;
+                ALTER TABLE tickets ADD COLUMN appointment TEXT;
+                ALTER TABLE tickets ADD COLUMN estimated_wait_seconds REAL;
+                """)
+        }
         return m
     }
 }

@@ -50,9 +50,11 @@ struct Projector {
         switch r.event {
         case .ticketIssued(let e):
             try run("""
-                INSERT INTO tickets (id, day, number, category, priority, status, issued_at_ms, recalls, transfers)
-                VALUES (?, ?, ?, ?, ?, 'waiting', ?, 0, 0)
-                """, [e.ticket, r.day, e.number, e.category, e.priority, EventCoding.ms(e.issuedAt)])
+                INSERT INTO tickets (id, day, number, category, priority, status, issued_at_ms, recalls, transfers,
+                                     priority_reason, appointment, estimated_wait_seconds)
+                VALUES (?, ?, ?, ?, ?, 'waiting', ?, 0, 0, ?, ?, ?)
+                """, [e.ticket, r.day, e.number, e.category, e.priority, EventCoding.ms(e.issuedAt),
+                      e.priorityReason, e.appointment, e.estimatedWaitSeconds])
         case .ticketCalled(let e):
             try run("""
                 UPDATE tickets SET status = 'called', window_no = ?, clerk = ?,

@@ -46,8 +46,15 @@ public struct TicketRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     public var ratedAtMs: Int64?
     /// 办件编号 (v8; nil for tickets finished before it).
     public var projectNo: String?
+    /// The 绿色通道 reason (v10; nil for ordinary tickets).
+    public var priorityReason: String?
+    /// The appointment code it was taken for (v10).
+    public var appointment: String?
+    /// The wait estimated when it was taken, seconds (v10).
+    public var estimatedWaitSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
+        case priorityReason = "priority_reason", appointment, estimatedWaitSeconds = "estimated_wait_seconds"
         case id, day, number, category, priority, status
         case issuedAtMs = "issued_at_ms", calledAtMs = "called_at_ms", finishedAtMs = "finished_at_ms"
         case windowNo = "window_no", clerk, outcome, waitSeconds = "wait_seconds", serviceSeconds = "service_seconds"

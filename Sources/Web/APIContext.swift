@@ -37,6 +37,8 @@ public struct WebDependencies: Sendable {
     public var wallClock: @Sendable () -> Date = { Date() }
     /// Applies an admin's setup edit like a reload (the daemon's reloader); nil: setup edits are not offered.
     public var setupEditor: (any SetupEditing)?
+    /// 叫号提醒; nil: the kiosk takes no mobile numbers.
+    public var reminders: ReminderDesk?
     /// Tokens and report setup, replaced as a whole by a config reload; every copy sees the change.
     private let live: LiveSettings
 

@@ -61,6 +61,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     addSuperviseRoutes(router, deps)
     addTicketRoutes(router, deps)
     addAdminRoutes(router, deps)
+    addCitizenRoutes(router, deps)
 
     let api = router.group("api")
     api.get("state") { request, _ in

@@ -11,6 +11,7 @@ enum Page {
     static let dashboard = PackageResources.dashboard_html
     static let login = PackageResources.login_html
     static let admin = PackageResources.admin_html
+    static let guide = PackageResources.guide_html
     static let commonCSS = PackageResources.common_css
     static let commonJS = PackageResources.common_js
     static let displayTemplate = String(decoding: PackageResources.display_mustache, as: UTF8.self)

@@ -16,6 +16,8 @@ struct KioskCategoryView: Encodable {
     var windowsOpen: Int
     /// nil when no window serving it is open.
     var estimatedWaitMinutes: Int?
+    /// Whether a 办事指南 file exists for it.
+    var guide: Bool = false
 }
 
 struct KioskView: Encodable {
@@ -26,6 +28,14 @@ struct KioskView: Encodable {
     var categories: [KioskCategoryView]
     var printer: PrinterView?
     var reprint: Bool
+    /// The 绿色通道 reasons the kiosk offers.
+    var priorityReasons: [String] = []
+    /// Whether appointments can check in here (预约取号).
+    var appointments: Bool = false
+    /// 叫号提醒: whether the kiosk may ask for a mobile number, and the tickets ahead when it sends.
+    var reminderAhead: Int?
+    /// The kiosk's last appointment check-in (scanner or keypad), for its screen.
+    var checkIn: CheckInNotice?
 
     struct PrinterView: Encodable {
         var device: String
@@ -168,17 +178,35 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         struct Body: Decodable {
             var category: String
             var priority: Bool?
+            var priorityReason: String?
             var requestId: String?
             var print: Bool?
+            /// 叫号提醒: the citizen's mobile number, used once for the turn-near message and deleted that night.
+            var phone: String?
         }
         let body = try await JSON.body(Body.self, request)
         if let id = body.requestId, id.count > 100 {
             throw APIError.badRequest("invalid_request_id", zh: "请求编号过长", en: "request_id is at most 100 characters")
         }
-        let result = await kiosk.take(category: body.category, priority: body.priority ?? false, kiosk: principal.label,
+        if let r = body.priorityReason, r.isEmpty || r.count > 30 {
+            throw APIError.badRequest("invalid_priority_reason", zh: "优先取号原因无效", en: "priority_reason must be 1 to 30 characters")
+        }
+        let phone = try body.phone.map { raw in
+            guard let p = ReminderDesk.normalizedPhone(raw) else {
+                throw APIError.badRequest("invalid_phone", zh: "手机号码应为以 1 开头的 11 位数字", en: "phone must be 11 digits starting with 1")
+            }
+            return p
+        }
+        if phone != nil && deps.reminders == nil {
+            throw APIError(.conflict, code: "reminders_off", zh: "本厅未开通叫号提醒短信", en: "turn-near reminders are not configured ([reminders])")
+        }
+        let result = await kiosk.take(category: body.category, priority: body.priority ?? false,
+                                      details: IssueDetails(priorityReason: body.priorityReason), kiosk: principal.label,
                                       printer: principal.printer, print: body.print ?? true, requestID: body.requestId)
         switch result {
-        case .success(let t): return try JSON.response(t, status: t.repeated ? .ok : .created)
+        case .success(let t):
+            if let phone, let reminders = deps.reminders, !t.repeated { try await reminders.add(ticket: t.ticket, phone: phone) }
+            return try JSON.response(t, status: t.repeated ? .ok : .created)
         case .failure(let e): throw kioskError(e)
         }
     }
@@ -265,8 +293,10 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
     }
 }
 
-private func kioskError(_ e: KioskError) -> APIError {
+func kioskError(_ e: KioskError) -> APIError {
     switch e {
+    case .appointment(let r): APIError(r == .unknown ? .notFound : .conflict, code: r.code, zh: r.zh, en: r.en)
+    case .noGuide(let c): APIError(.notFound, code: "no_guide", zh: "没有“\(c)”的办事指南或本机没有打印机", en: "no guide for \(c), or no printer here")
     case .rejected(let r): APIError.rejected(r)
     case .printer(let f): APIError(.serviceUnavailable, code: f.code, zh: "出票失败：\(f.zh)，请联系工作人员", en: "ticket not printed: \(f.en)")
     case .storage(let s): APIError.storage(s)
@@ -315,21 +345,17 @@ private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRec
 
 private func kioskView(_ deps: WebDependencies, principal: Principal) async -> KioskView {
     let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
-    let today = await deps.hall.engine.calendar.day(of: now)
-    let stats = (try? deps.hall.store.totals(scope: .category, from: today, to: today)) ?? [:]
     let counts = state.waitingCounts
+    let guides = await deps.kiosk?.guides ?? [:]
     let categories = setup.categories.map { c -> KioskCategoryView in
         let open = setup.windows.filter { w in
             let s = state.window(w.number)
             return w.categories.contains(c.code) && s.clerk != nil && !s.paused
         }.count
-        // Today's mean service time once there are a few, else half the category's time limit.
-        let st = stats[c.code]
-        let mean = (st.map { $0.served >= 3 ? $0.serviceSum / Double($0.served) : nil } ?? nil) ?? Double(c.timeLimitMinutes * 60) / 2
-        let waiting = counts[c.code, default: 0]
-        let estimate: Int? = open == 0 ? nil : Int((Double((waiting + open - 1) / open) * mean / 60).rounded(.up))
-        return KioskCategoryView(code: c.code, name: c.name, prefix: c.prefix, waiting: waiting, windowsOpen: open,
-                                 estimatedWaitMinutes: estimate)
+        // The engine's one estimator, the same the ticket is printed with.
+        let estimate = WaitEstimator.estimate(category: c.code, priority: false, state: state, setup: setup).map(WaitEstimator.minutes)
+        return KioskCategoryView(code: c.code, name: c.name, prefix: c.prefix, waiting: counts[c.code, default: 0], windowsOpen: open,
+                                 estimatedWaitMinutes: estimate, guide: guides[c.code] != nil)
     }
     var printer: KioskView.PrinterView?
     let kioskSettings = await deps.kiosk?.currentSettings
@@ -342,7 +368,13 @@ private func kioskView(_ deps: WebDependencies, principal: Principal) async -> K
             problemZh: !connected ? "打印机未连接" : problems.isEmpty ? (status == nil ? "打印机无响应" : nil) : problems.map(\.zh).joined(separator: "，"),
             problemEn: !connected ? "printer not connected" : problems.isEmpty ? (status == nil ? "printer not answering" : nil) : problems.map(\.en).joined(separator: ", "))
     }
-    return KioskView(hall: setup.name, now: now, timeZone: setup.rules.timeZone, categories: categories, printer: printer, reprint: kioskSettings?.staffPIN != nil)
+    var view = KioskView(hall: setup.name, now: now, timeZone: setup.rules.timeZone, categories: categories, printer: printer,
+                         reprint: kioskSettings?.staffPIN != nil)
+    view.priorityReasons = kioskSettings?.priorityReasons ?? []
+    view.appointments = deps.kiosk?.citizens != nil && kioskSettings?.appointments == true
+    view.reminderAhead = deps.reminders == nil ? nil : kioskSettings?.reminder?.ahead
+    view.checkIn = await deps.kiosk?.lastCheckIn(kiosk: principal.label)
+    return view
 }
 
 private func consoleView(_ deps: WebDependencies, window n: Int) async throws -> ConsoleView {

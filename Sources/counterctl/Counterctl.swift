@@ -22,7 +22,7 @@ struct Counterctl: AsyncParsableCommand {
         version: CounterdVersion.version,
         subcommands: [StatusCommand.self, ConfigCommand.self, ReportCommand.self, ExportCommand.self, RebuildCommand.self, VerifyCommand.self, ClerkCommand.self,
                       DevicesCommand.self, UdevRulesCommand.self, RecordCommand.self, VoicePackCommand.self, TokenCommand.self, PlatformCommand.self,
-                      UserCommand.self])
+                      UserCommand.self, AppointmentsCommand.self])
 }
 
 /// --from and --to, in business days of the hall's time zone.

@@ -16,6 +16,16 @@ import Web
 actor ConfigReloader: SetupEditing {
     private let path: String
     private let profilesDirectory: String
+    /// 办事指南 files, read again on every reload.
+    var guidesDirectory: String?
+
+    /// Where scanners' codes go, for the drivers a reload makes.
+    var scans: ScanSink?
+
+    func setGuides(_ directory: String, scans: ScanSink?) {
+        guidesDirectory = directory
+        self.scans = scans
+    }
     private let overrides: @Sendable (inout CounterdConfig) -> Void
     /// Devices the config does not list but this process added (the demo's simulated lines).
     private let extraBindings: [DeviceBinding]
@@ -80,7 +90,9 @@ actor ConfigReloader: SetupEditing {
     /// (empty: applied, with the change recorded in the log) and the change in words.
     private func apply(_ cfg: CounterdConfig, origin: String, source: String, zh: Bool = false) async -> (refused: [String], summary: String) {
         let (library, profileIssues) = ProfileLibrary.load(directory: profilesDirectory)
-        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display, room: room)
+        var made = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display, room: room)
+        made.scans = scans
+        let factory = made
         let bindingIssues = factory.check(cfg.devices).map { "\(path): \($0)" }
         if !bindingIssues.isEmpty { return (bindingIssues + profileIssues.map { "profile: \($0)" }, "") }
         for issue in profileIssues { logger.error("profile error: \(issue)") }
@@ -99,7 +111,16 @@ actor ConfigReloader: SetupEditing {
         let devicesChange = await devices.supervisor.reconfigure(cfg.devices, restart: restart, driverFor: { factory.driver(for: $0) })
         web.reconfigure(access: AccessControl(tokens: cfg.tokens, clerkPINs: cfg.clerkPINs), reports: Reports(store: hall.store, setup: cfg.setup), templates: cfg.display,
                         ratings: RatingRules(indicators: cfg.ratings.indicators, reasonRequiredForBad: cfg.ratings.reasonRequiredForBad))
-        await kiosk.reconfigure(cfg.kiosk, printers: library.printerProfiles(for: cfg.devices))
+        var guides: [String: ServiceGuide]?
+        if let dir = guidesDirectory {
+            let (book, issues) = ServiceGuide.loadAll(directory: dir)
+            for issue in issues { logger.error("办事指南 file error in \(dir): \(issue)") }
+            guides = book
+        }
+        await kiosk.reconfigure(cfg.kiosk, printers: library.printerProfiles(for: cfg.devices), guides: guides)
+        if cfg.kiosk.reminder != current.kiosk.reminder || cfg.kiosk.appointments != current.kiosk.appointments {
+            logger.warning("config reload: [reminders] or [kiosk] appointments changed; it takes effect at the next restart")
+        }
         await monitor.reconfigure(cfg.alerts.rules)
         if cfg.alerts.webhook != current.alerts.webhook {
             logger.warning("config reload: [alerts] webhook changed; it takes effect at the next restart")

@@ -44,6 +44,9 @@ struct Counterd: AsyncParsableCommand {
     @Option(help: "Directory of 好差评 platform profiles ([platform] profile names one).")
     var platforms: String = "/usr/share/counterd/platforms"
 
+    @Option(help: "Directory of 办事指南 files, one CODE.toml per category.")
+    var guides: String = "/etc/counterd/guides"
+
     @Option(help: "Directory of voice clips; overrides [voice] pack.")
     var voicePack: String?
 
@@ -131,17 +134,45 @@ struct Counterd: AsyncParsableCommand {
             logger.warning("no modbus-rtu-evaluator profile in \(profiles): the demo runs without simulated devices")
         }
         let room = PrinterRoom()
-        let factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display, room: room)
+        var factory = DriverFactory(hall: HallGatewayAdapter(hall: hall), profiles: library, templates: cfg.display, room: room)
         let links = RatingLinks(key: try store.secret("rating-links"))
-        let kiosk = KioskDesk(hall: hall, room: room, settings: cfg.kiosk, links: links, printers: library.printerProfiles(for: cfg.devices))
+        let (guideBook, guideIssues) = ServiceGuide.loadAll(directory: guides)
+        for issue in guideIssues { logger.error("办事指南 file error in \(guides): \(issue)") }
+        let unknownGuides = guideBook.keys.filter { cfg.setup.category($0) == nil }.sorted()
+        if !unknownGuides.isEmpty {
+            logger.warning("办事指南 files for no configured category: \(unknownGuides.joined(separator: ", "))", metadata: ["directory": "\(guides)"])
+        }
+        // Appointments and reminder numbers: personal data, in their own file, only when a feature needs it.
+        var citizens: CitizenStore?
+        if cfg.kiosk.appointments || cfg.kiosk.reminder != nil {
+            let path = CitizenStore.path(besideDatabase: cfg.database.path)
+            do { citizens = try CitizenStore(path: path) } catch {
+                logger.error("cannot open the citizens database: no appointment check-in or reminders", metadata: ["path": "\(path)", "error": "\(error)"])
+            }
+        }
+        let kiosk = KioskDesk(hall: hall, room: room, settings: cfg.kiosk, links: links, printers: library.printerProfiles(for: cfg.devices),
+                              guides: guideBook, citizens: cfg.kiosk.appointments ? citizens : nil)
         await kiosk.voidInterrupted()
+        await kiosk.reconcileAppointments()
+        let scans = KioskDesk.scanSink(kiosk, tokens: cfg.tokens)
+        factory.scans = scans
+        var reminders: ReminderDesk?
+        if let r = cfg.kiosk.reminder, let citizens {
+            do {
+                reminders = try ReminderDesk(hall: hall, store: citizens, settings: r,
+                                             keyPath: (citizens.path as NSString).deletingLastPathComponent + "/reminder.key")
+            } catch {
+                logger.error("cannot read or make the reminder key: no turn-near reminders", metadata: ["error": "\(error)"])
+            }
+        }
+        let drivers = factory
         let bindingIssues = factory.check(cfg.devices)
         if !bindingIssues.isEmpty {
             for issue in bindingIssues { logger.critical("config error: \(config): \(issue)") }
             throw ExitCode(78)
         }
         let devices = DeviceService(hall: hall, bindings: cfg.devices, statusPath: statusPath, useUdev: !noUdev, board: board,
-                                    driverFor: { factory.driver(for: $0) })
+                                    driverFor: { drivers.driver(for: $0) })
         let monitor = AlertMonitor(hall: hall, rules: cfg.alerts.rules) {
             // Counter hardware only: the voice player has its own health entry and warnings.
             // A device gets 15 s to connect (at start, after a replug) before it counts as down.
@@ -210,6 +241,8 @@ struct Counterd: AsyncParsableCommand {
             current: cfg, profiles: library, hall: hall, devices: devices, web: deps, kiosk: kiosk, room: room, monitor: monitor, notifier: SystemdNotifier(),
             logger: Logger(label: "counterd.config"))
         deps.setupEditor = reloader
+        await reloader.setGuides(guides, scans: scans)
+        deps.reminders = reminders
         let web = deps
         let started = Started()
         let host = cfg.server.host
@@ -256,6 +289,7 @@ struct Counterd: AsyncParsableCommand {
             staged.append((.supervision, AlertWebhook(target: target, hub: hall.hub, maxAttempts: cfg.alerts.webhookAttempts)))
         }
         if let pusher { staged.append((.supervision, pusher)) }
+        if let reminders { staged.append((.supervision, reminders)) }
         if let dir = cfg.monthlyWorkbookDirectory {
             staged.append((.supervision, MonthlyWorkbookService(directory: dir, hall: hall, indicators: cfg.ratings.indicators,
                                                                 logger: Logger(label: "counterd.exports"))))

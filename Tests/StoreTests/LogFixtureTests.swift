@@ -41,8 +41,15 @@ import Testing
 
         let d = JSONDecoder()
         d.dateDecodingStrategy = .millisecondsSince1970
-        let state = try d.decode(HallState.self, from: JSONSerialization.data(withJSONObject: try #require(expected["state"])))
-        #expect(try LogFixture.replayedState(store) == state)
+        // The state's fields added after the recording (the estimate's service times, today's used appointments).
+        var recorded = try #require(expected["state"] as? [String: Any])
+        recorded["serviceTimes"] = [String: Any]()
+        recorded["appointmentsUsed"] = [String: Any]()
+        let state = try d.decode(HallState.self, from: JSONSerialization.data(withJSONObject: recorded))
+        var replayed = try LogFixture.replayedState(store)
+        #expect(!replayed.serviceTimes.isEmpty, "the fixture's services give the estimate its times")
+        replayed.serviceTimes = [:]
+        #expect(replayed == state)
     }
 
     @Test func everyKindIsInTheLogAndRoundTripsByteForByte() throws {

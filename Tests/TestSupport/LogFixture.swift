@@ -11,7 +11,7 @@ public enum LogFixture {
     public static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/log")
     /// Projection columns added after the fixture was recorded.
-    public static let laterColumns: Set<String> = ["citizen_verdict", "project_no"]
+    public static let laterColumns: Set<String> = ["citizen_verdict", "project_no", "priority_reason", "appointment", "estimated_wait_seconds"]
     public static let tables = [
         ("tickets", "id"), ("cases", "id"), ("day_stats", "scope, day, key"), ("month_stats", "scope, day, key"),
     ]

@@ -108,6 +108,11 @@ import Testing
         // Tap → the number on screen → the ticket's bytes at the printer, and the ticket in the queue.
         let tap = try await hall.send(##"tap button.cat[data-code="a"]"##)
         #expect(tap["ok"] as? Bool == true, "\(tap)")
+        // The category's guide comes first (its checklist, since this hall has no guide file); then the ticket.
+        let guide = try await hall.send(##"wait 5 !document.getElementById("guide").classList.contains("hidden") && document.getElementById("guideTitle").textContent"##)
+        #expect(guide["value"] as? String == "户籍办理", "\(guide)")
+        let take = try await hall.send("tap #guideTake")
+        #expect(take["ok"] as? Bool == true, "\(take)")
         let shown = try await hall.send(##"wait 5 !document.getElementById("result").classList.contains("hidden") && document.getElementById("number").textContent"##)
         #expect(shown["value"] as? String == "A001", "\(shown)")
         _ = try await hall.send("shot \(Self.artifacts.appendingPathComponent("kiosk-ticket.png").path)")

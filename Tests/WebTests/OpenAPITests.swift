@@ -27,14 +27,14 @@ import Testing
             let doc = try await s.call("GET", "/openapi.yaml", token: nil)
             #expect(doc.status == 200 && doc.headers["content-type"]?.hasPrefix("application/yaml") == true)
             let ops = Self.operations(doc.text)
-            #expect(ops.count == 55)
+            #expect(ops.count == 61)
             for (method, path) in ops where path != "/api/events" {
                 let concrete = path.replacingOccurrences(of: "{window}", with: "1").replacingOccurrences(of: "{scope}", with: "windows")
                     .replacingOccurrences(of: "{token}", with: "2026-11-23-A001.00")
                     .replacingOccurrences(of: "{id}", with: "2026-11-23-A001").replacingOccurrences(of: "{file}", with: "windows.csv")
                     .replacingOccurrences(of: "{ticket}", with: "2026-11-23%2FA001").replacingOccurrences(of: "{section}", with: "categories")
-                    .replacingOccurrences(of: "{clerk}", with: "c1")
-                let manager = ["/api/reports", "/api/cases", "/api/dashboard", "/api/alerts", "/api/export", "/api/audit", "/api/tickets/"].contains { concrete.hasPrefix($0) }
+                    .replacingOccurrences(of: "{clerk}", with: "c1").replacingOccurrences(of: "{category}", with: "a")
+                let manager = ["/api/reports", "/api/appointments", "/api/cases", "/api/dashboard", "/api/alerts", "/api/export", "/api/audit", "/api/tickets/"].contains { concrete.hasPrefix($0) }
                 let token = concrete.hasPrefix("/api/windows") ? "t-window-1" : manager ? "t-manager" : "t-kiosk"
                 let r = try await s.call(method, concrete, token: token, json: method == "POST" ? "{}" : nil)
                 #expect(r.errorCode != "not_found" && r.status != 405, "\(method) \(path) is documented but answered \(r.status)")

@@ -38,7 +38,8 @@ import Testing
         let control = out.appendingPathComponent("control")
         #expect(try await Command.run(URL(fileURLWithPath: "/usr/bin/dpkg-deb"), ["-e", deb, control.path]).status == 0)
         let fields = try String(contentsOf: control.appendingPathComponent("control"), encoding: .utf8)
-        #expect(fields.contains("Depends: ") && fields.contains("libsqlite3-0") && fields.contains("libudev1") && fields.contains("systemd"))
+        #expect(fields.contains("Depends: ") && fields.contains("libsqlite3-0") && fields.contains("libudev1") && fields.contains("systemd")
+                && fields.contains("fonts-noto-cjk"))
         let postinst = try String(contentsOf: control.appendingPathComponent("postinst"), encoding: .utf8)
         for needle in ["systemd-sysusers counterd.conf", "udevadm control --reload-rules", "udevadm trigger", "daemon-reload"] {
             #expect(postinst.contains(needle), "postinst does not run \(needle)")

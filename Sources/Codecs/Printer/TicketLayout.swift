@@ -20,6 +20,12 @@ public struct TicketLayout: Sendable, Equatable {
     public var partialCut: Bool
     /// A staff reprint (补打): says so above the number, so a second paper is never taken for a new ticket.
     public var reprint: Bool
+    /// The hall's wait estimate, whole minutes; nil prints none.
+    public var estimatedWaitMinutes: Int?
+    /// 绿色通道 / 预约: printed under the category.
+    public var priorityReason: String?
+    /// The category's 办事指南 page, as a second, smaller QR code; nil prints none.
+    public var guideURL: String?
 
     public init(hall: String, number: String, category: String, windowHint: String, issuedAt: String, waitingAhead: Int,
                 checklist: [String] = [], qrURL: String? = nil, barcode: String? = nil, columns: Int = 48,
@@ -84,6 +90,12 @@ public struct TicketLayout: Sendable, Equatable {
         p.bold(false)
         p.text(String(repeating: "-", count: columns) + "\n", chinese: zh)
         p.text(category + "\n", chinese: zh)
+        if let priorityReason {
+            p.bold(true)
+            let label = priorityReason == "预约" ? "预约取号" : "绿色通道：\(priorityReason)"
+            for l in Self.wrap(label, columns: columns) { p.text(l + "\n", chinese: zh) }
+            p.bold(false)
+        }
         if reprint {
             p.bold(true)
             p.text("（补打）\n", chinese: zh)
@@ -98,6 +110,7 @@ public struct TicketLayout: Sendable, Equatable {
         p.size(width: 1, height: 1)
         for l in Self.wrap(windowHint, columns: columns) { p.text(l + "\n", chinese: zh) }
         p.text("您前面还有 \(waitingAhead) 人等候\n", chinese: zh)
+        if let m = estimatedWaitMinutes { p.text(m == 0 ? "预计即将叫号\n" : "预计等候约 \(m) 分钟\n", chinese: zh) }
         p.text("取号时间 \(issuedAt)\n", chinese: zh)
         if !checklist.isEmpty {
             p.align(.left)
@@ -115,6 +128,11 @@ public struct TicketLayout: Sendable, Equatable {
             p.text("\n", chinese: zh)
             p.qr(qrURL, moduleSize: columns >= 48 ? 6 : 4, level: .m)
             p.text("扫码评价本次服务\n", chinese: zh)
+        }
+        if let guideURL {
+            p.text("\n", chinese: zh)
+            p.qr(guideURL, moduleSize: columns >= 48 ? 4 : 3, level: .m)
+            p.text("扫码查看办事指南\n", chinese: zh)
         }
         if let barcode { p.code128(barcode) }
         if zh { p.chineseMode(false) }

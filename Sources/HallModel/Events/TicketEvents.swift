@@ -14,8 +14,18 @@ public struct TicketIssued: TicketPayload {
     public var issuedAt: Date
     /// Daily sequence of the number (the 12 of A012). Absent when a reservation was confirmed (the reservation took the sequence), and in logs written before print-before-issue.
     public var sequence: Int?
+    /// Why it is a priority ticket (老年人, 预约 …); absent for ordinary tickets and in older logs.
+    public var priorityReason: String?
+    /// The appointment code it was taken for.
+    public var appointment: String?
+    /// The wait the hall estimated when the ticket was taken, seconds (nil: no window served the category).
+    public var estimatedWaitSeconds: Double?
 
-    public init(ticket: String, number: String, category: String, priority: Bool, issuedAt: Date, sequence: Int? = nil) {
+    public init(ticket: String, number: String, category: String, priority: Bool, issuedAt: Date, sequence: Int? = nil,
+                priorityReason: String? = nil, appointment: String? = nil, estimatedWaitSeconds: Double? = nil) {
+        self.priorityReason = priorityReason
+        self.appointment = appointment
+        self.estimatedWaitSeconds = estimatedWaitSeconds
         self.ticket = ticket
         self.number = number
         self.category = category
@@ -33,6 +43,9 @@ public struct TicketReserved: TicketPayload {
     public var priority: Bool
     public var sequence: Int
     public var issuedAt: Date
+    public var priorityReason: String?
+    public var appointment: String?
+    public var estimatedWaitSeconds: Double?
 }
 
 /// A reserved number that was never printed.

@@ -1,0 +1,177 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import HallConfig
+import HallModel
+import Logging
+import Metrics
+import NIOCore
+import ServiceLifecycle
+import Store
+
+/// 叫号提醒: when a ticket whose holder left a mobile number has `ahead` or fewer tickets before it, one
+/// message goes to the SMS/WeChat gateway (a JSON POST: `{"phone", "text", "ticket", "number", "hall"}`),
+/// retried with growing pauses. Numbers are sealed with AES-GCM under a key file beside the database,
+/// never logged or shown, wiped once the message went or gave up, and deleted with their rows at the end
+/// of the business day.
+public actor ReminderDesk: Service {
+    public nonisolated let store: CitizenStore
+    private let hall: Hall
+    private var settings: ReminderSettings
+    private let key: SymmetricKey
+    private let client: HTTPClient
+    private let events: AsyncStream<StoredEvent>
+    private let firstPause: Double
+    private let logger: Logger
+    /// Tickets whose message is being sent now.
+    private var sending: Set<String> = []
+
+    /// Subscribes to `hub` at once. `keyPath`: the 32-byte key file, made (0600) when missing.
+    public init(hall: Hall, store: CitizenStore, settings: ReminderSettings, keyPath: String, client: HTTPClient = .shared,
+                firstPause: Double = 1, logger: Logger = Logger(label: "counterd.reminders")) throws {
+        self.hall = hall
+        self.store = store
+        self.settings = settings
+        self.key = try Self.loadKey(keyPath)
+        self.client = client
+        self.events = hall.hub.subscribe()
+        self.firstPause = firstPause
+        self.logger = logger
+    }
+
+    public func reconfigure(_ settings: ReminderSettings) { self.settings = settings }
+
+    /// 11 digits starting with 1 (spaces and dashes dropped); nil otherwise.
+    public nonisolated static func normalizedPhone(_ raw: String) -> String? {
+        let digits = raw.filter { $0 != " " && $0 != "-" }
+        guard digits.count == 11, digits.first == "1", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return digits
+    }
+
+    /// Keeps `phone` (sealed) for `ticket`'s reminder.
+    public func add(ticket: String, phone: String) throws {
+        let sealed = try AES.GCM.seal(Data(phone.utf8), using: key)
+        guard let combined = sealed.combined else { throw CocoaError(.coderInvalidValue) }
+        try store.addReminder(ReminderRecord(ticket: ticket, day: String(ticket.split(separator: "/").first ?? ""), sealedPhone: combined,
+                                             createdAt: Date()))
+        Counter(label: "counterd_reminders_total", dimensions: [("result", "registered")]).increment()
+        Task { await self.check() }
+    }
+
+    public func run() async throws {
+        await check()
+        await cancelWhenGracefulShutdown {
+            for await _ in self.events { await self.check() }
+        }
+    }
+
+    /// Sends what is due and forgets what is over; runs after every commit.
+    public func check() async {
+        let (state, setup, now) = (await hall.state, await hall.setup, await hall.now)
+        let today = await hall.engine.calendar.day(of: now)
+        if let gone = try? store.deleteReminders(before: today), gone > 0 {
+            logger.info("reminders of past days deleted", metadata: ["count": "\(gone)"])
+        }
+        guard let pending = try? store.pendingReminders() else { return }
+        for r in pending where !sending.contains(r.ticket) {
+            guard let t = state.waiting.first(where: { $0.id == r.ticket }) else {
+                // Called, gone or not yet confirmed: a called ticket needs no message any more.
+                if !state.reserved.contains(where: { $0.id == r.ticket }) {
+                    try? store.reminderDone(ticket: r.ticket, outcome: "not_needed", at: now)
+                }
+                continue
+            }
+            let ahead = Self.ahead(of: t, state: state, setup: setup)
+            guard let ahead, ahead <= settings.ahead else { continue }
+            sending.insert(r.ticket)
+            let text = Self.text(settings.template, hall: setup.name, ticket: t, ahead: ahead, setup: setup)
+            let sealed = r.sealedPhone
+            Task { await self.deliver(ticket: t, sealed: sealed, text: text, hall: setup.name) }
+        }
+    }
+
+    /// Tickets before `t` at the open window that would call it soonest; nil when no open window serves it.
+    public nonisolated static func ahead(of t: Ticket, state: HallState, setup: HallSetup) -> Int? {
+        setup.windows.compactMap { w -> Int? in
+            let s = state.window(w.number)
+            guard s.clerk != nil, !s.paused else { return nil }
+            return state.candidates(for: w).firstIndex { $0.id == t.id }
+        }.min()
+    }
+
+    nonisolated static func text(_ template: String, hall: String, ticket t: Ticket, ahead: Int, setup: HallSetup) -> String {
+        let windows = setup.windows.filter { $0.categories.contains(t.category) }.map { String($0.number) }.joined(separator: "、")
+        return template.replacingOccurrences(of: "{hall}", with: hall)
+            .replacingOccurrences(of: "{number}", with: t.number)
+            .replacingOccurrences(of: "{category}", with: setup.category(t.category)?.name ?? t.category)
+            .replacingOccurrences(of: "{ahead}", with: String(ahead))
+            .replacingOccurrences(of: "{windows}", with: windows)
+    }
+
+    private func deliver(ticket t: Ticket, sealed: Data, text: String, hall name: String) async {
+        defer { sending.remove(t.id) }
+        guard let box = try? AES.GCM.SealedBox(combined: sealed), let plain = try? AES.GCM.open(box, using: key),
+              let phone = String(data: plain, encoding: .utf8) else {
+            logger.error("reminder number cannot be unsealed (key file changed?): dropped", metadata: ["ticket": "\(t.number)"])
+            try? store.reminderDone(ticket: t.id, outcome: "failed", at: Date())
+            Counter(label: "counterd_reminders_total", dimensions: [("result", "failed")]).increment()
+            return
+        }
+        struct Body: Encodable {
+            var phone: String
+            var text: String
+            var ticket: String
+            var number: String
+            var hall: String
+        }
+        let body = (try? JSONEncoder().encode(Body(phone: phone, text: text, ticket: t.id, number: t.number, hall: name))) ?? Data()
+        var pause = firstPause
+        var outcome = "failed"
+        for attempt in 1...settings.attempts {
+            var request = HTTPClientRequest(url: settings.webhook)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            request.headers.add(name: "User-Agent", value: "counterd/\(CounterdVersion.version)")
+            if let token = settings.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            request.body = .bytes(ByteBuffer(bytes: body))
+            do {
+                let response = try await client.execute(request, timeout: .seconds(5), logger: logger)
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+                let code = response.status.code
+                if (200..<300).contains(code) { outcome = "sent"; break }
+                if code == 401 || code == 403 {
+                    // A credential problem is not a network fault: retrying will not help.
+                    logger.error("reminder gateway refused our credential (\(code)): check [reminders] token", metadata: ["ticket": "\(t.number)"])
+                    outcome = "refused"
+                    break
+                }
+                logger.warning("reminder gateway answered \(code)", metadata: ["ticket": "\(t.number)", "attempt": "\(attempt)"])
+            } catch {
+                logger.warning("reminder gateway unreachable: \(error)", metadata: ["ticket": "\(t.number)", "attempt": "\(attempt)"])
+            }
+            if attempt == settings.attempts || Task.isCancelled { break }
+            Counter(label: "counterd_reminder_retries_total").increment()
+            try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+            pause = min(60, pause * 2)
+        }
+        Counter(label: "counterd_reminders_total", dimensions: [("result", outcome)]).increment()
+        if outcome == "sent" {
+            logger.info("turn-near reminder sent", metadata: ["ticket": "\(t.number)"])
+        } else {
+            logger.error("turn-near reminder not delivered", metadata: ["ticket": "\(t.number)", "outcome": "\(outcome)"])
+        }
+        try? store.reminderDone(ticket: t.id, outcome: outcome, at: Date())
+    }
+
+    static func loadKey(_ path: String) throws -> SymmetricKey {
+        if let data = FileManager.default.contents(atPath: path), data.count == 32 { return SymmetricKey(data: data) }
+        let key = SymmetricKey(size: .bits256)
+        let data = key.withUnsafeBytes { Data($0) }
+        let tmp = path + ".new"
+        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        _ = rename(tmp, path)
+        return key
+    }
+}
