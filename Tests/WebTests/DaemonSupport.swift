@@ -14,10 +14,16 @@ enum Daemon {
     }
 
     /// Like `start`, and keeps everything the daemon logs for the test to read.
-    static func startLogged(_ arguments: [String]) async throws -> (Process, Int, DaemonLog) {
+    static func startLogged(_ arguments: [String], wrapper: [String] = []) async throws -> (Process, Int, DaemonLog) {
         let p = Process()
-        p.executableURL = bin.appendingPathComponent("counterd")
-        p.arguments = arguments
+        if let tool = wrapper.first {
+            // e.g. umockdev-run -d DEVICE … -- counterd ARGS
+            p.executableURL = URL(fileURLWithPath: tool)
+            p.arguments = Array(wrapper.dropFirst()) + ["--", bin.appendingPathComponent("counterd").path] + arguments
+        } else {
+            p.executableURL = bin.appendingPathComponent("counterd")
+            p.arguments = arguments
+        }
         let out = Pipe()
         p.standardOutput = FileHandle.nullDevice
         p.standardError = out
