@@ -116,6 +116,29 @@ public final class SimulatedPrinter: Sendable {
         }
     }
 
+    /// Removes and returns the printed receipts that are complete (up to and including their cut, GS V),
+    /// leaving a receipt still being printed.
+    public func takeReceipts() -> [[UInt8]] {
+        state.withLock { s in
+            var out: [[UInt8]] = []
+            var start = 0, i = 0
+            let p = s.printed
+            while i + 2 < p.count {
+                if p[i] == 0x1D && p[i + 1] == 0x56 {
+                    let end = i + (p[i + 2] >= 65 ? 4 : 3)
+                    guard end <= p.count else { break }
+                    out.append(Array(p[start..<end]))
+                    start = end
+                    i = end
+                    continue
+                }
+                i += 1
+            }
+            if start > 0 { s.printed.removeFirst(start) }
+            return out
+        }
+    }
+
     public func clearPrinted() {
         state.withLock {
             $0.printed = []

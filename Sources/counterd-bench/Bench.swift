@@ -20,7 +20,7 @@ struct Bench: AsyncParsableCommand {
             """)
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case ingest, report, display, ticket, keypress, idle, pusher, district
+        case ingest, report, display, ticket, keypress, idle, pusher, district, waits
     }
 
     @Option(help: "Directory for the benchmark databases.")
@@ -91,6 +91,9 @@ struct Bench: AsyncParsableCommand {
         if runs(.district) {
             try await DistrictBench.run(dir: dir, halls: halls, offlineDays: offlineDays, steadySeconds: steadySeconds, eventsPerHallSecond: hallRate,
                                         yearDays: yearDays, batch: districtBatch, districtBinary: ".build/release/counterd-district")
+        }
+        if runs(.waits) {
+            for load in [0.8, 0.95] { try await WaitBench.run(dir: dir, config: "config/demo.toml", days: 30, load: load) }
         }
         if runs(.pusher) { try await PusherBench.run(dir: dir, records: records, platforms: "platforms") }
         if runs(.idle) {

@@ -44,6 +44,12 @@ struct Counterd: AsyncParsableCommand {
     @Option(help: "Directory of 好差评 platform profiles ([platform] profile names one).")
     var platforms: String = "/usr/share/counterd/platforms"
 
+    @Option(help: "The address phones open (the tickets' QR codes); overrides [kiosk] rating_url, e.g. http://192.168.1.20:8080.")
+    var publicUrl: String?
+
+    @Option(help: "Demo: days of history seeded into an empty database on the first start.")
+    var demoHistoryDays: Int = 30
+
     @Option(help: "Directory of 办事指南 files, one CODE.toml per category.")
     var guides: String = "/etc/counterd/guides"
 
@@ -98,6 +104,11 @@ struct Counterd: AsyncParsableCommand {
         } catch let error as StoreError {
             logger.critical("cannot open the database: \(error)")
             throw ExitCode(75)  // EX_TEMPFAIL: another writer holds it
+        }
+        if demo, demoHistoryDays > 0, (try? store.lastSeq()) == 0 {
+            // A month of past days, so the week and month views, the charts and the workbook show data.
+            logger.notice("demo: seeding \(demoHistoryDays) days of history into the new database…")
+            _ = try await DemoHistory.seed(store: store, setup: cfg.setup, days: demoHistoryDays, now: Date(), logger: logger)
         }
         let hall: Hall
         do {
@@ -312,7 +323,17 @@ struct Counterd: AsyncParsableCommand {
             }))
         }
         if demo {
-            staged.append((.control, DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed))))
+            // The demo's citizens take their tickets at the kiosk, so every ticket is printed (and kept as text).
+            let issue: @Sendable (String, String?) async -> Void = { category, reason in
+                _ = await kiosk.take(category: category, priority: reason != nil, details: IssueDetails(priorityReason: reason), kiosk: "demo")
+            }
+            staged.append((.control, DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed,
+                                                                             issue: demoDevices == nil ? nil : issue))))
+            if let printer = demoDevices?.printer {
+                let dir = (cfg.database.path as NSString).deletingLastPathComponent + "/printed"
+                staged.append((.control, PrintedReceipts(printer: printer, directory: dir, logger: logger)))
+                logger.notice("demo: every printed ticket is kept as text in \(dir)/")
+            }
         }
         let services = ServiceStage.ordered(staged)
         let group = ServiceGroup(configuration: .init(
@@ -345,7 +366,16 @@ extension Counterd {
         }
         let server = listenAt
         let database = self.database, runtimeDir = self.runtimeDir, voicePack = self.voicePack
+        var publicURL: String?
+        if let url = publicUrl {
+            guard let u = URL(string: url), u.scheme == "http" || u.scheme == "https", u.host != nil else {
+                throw ValidationError("--public-url wants an http(s) URL that phones in the hall can open, e.g. http://192.168.1.20:8080")
+            }
+            publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        let rating = publicURL
         return { cfg in
+            if let rating { cfg.kiosk.ratingURL = rating }
             if let voicePack { cfg.voice.pack = voicePack }
             if let database { cfg.database.path = database }
             if let server { cfg.server.host = server.host; cfg.server.port = server.port }

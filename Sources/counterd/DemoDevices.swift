@@ -41,6 +41,6 @@ struct DemoDevices: DemoActions {
     }
 
     func call(window: Int) async { callers.press(.call, address: UInt8(clamping: window)) }
-    func finish(window: Int) async { callers.press(.evaluate, address: UInt8(clamping: window)) }
+    func finish(window: Int, outcome: Outcome) async { callers.press(.evaluate, address: UInt8(clamping: window)) }
     func rate(window: Int, level: RatingLevel) async { evaluators.press(unit: UInt8(clamping: window), key: UInt16(level.rawValue)) }
 }

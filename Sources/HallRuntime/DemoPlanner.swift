@@ -1,0 +1,146 @@
+import Foundation
+import HallModel
+
+/// What the demo's citizens and clerks do next.
+public enum DemoAction: Sendable, Equatable {
+    case issue(category: String, priorityReason: String?)
+    case call(window: Int)
+    case finish(window: Int, outcome: Outcome)
+    case rate(window: Int, level: RatingLevel)
+}
+
+/// The demo's hall day as a pure step function: arrivals follow a day's shape (a morning peak, the lunch
+/// dip, a smaller afternoon) at a rate the open windows can serve; clerks call, serve (1–7 minutes) and
+/// finish, with each window its own share of 即办件; nine in ten citizens rate. Used by the live demo
+/// and to seed its month of history, so both look alike.
+public struct DemoPlanner: Sendable {
+    /// Hall-seconds per real second.
+    public var speed: Double
+    /// Busy share of the windows at the peak: under 1, so the queue drains.
+    public var peakLoad: Double = 0.8
+    public static let meanServiceSeconds = 240.0
+    /// Call, walk to the window and rate: time a window spends on a ticket besides the service.
+    public static let overheadSeconds = 20.0
+
+    private struct Plan {
+        var finishAt: Date?
+        var rateAt: Date?
+        var rateLevel: RatingLevel?
+        var ratingFor: String?
+        var pressed = false
+        var callAt: Date?
+    }
+    private var plans: [Int: Plan] = [:]
+    private var rng: SplitMix
+
+    public init(speed: Double = 10, seed: UInt64 = 0x5eed) {
+        self.speed = speed
+        self.rng = SplitMix(seed: seed)
+    }
+
+    /// Arrivals relative to the peak at a local time of day (minutes since midnight): closed before 08:30
+    /// and after 17:00, a peak 09:00–11:00, a dip over lunch.
+    public static func shape(minute m: Int) -> Double {
+        switch m {
+        case ..<510: 0
+        case 510..<540: 0.5
+        case 540..<660: 1.0
+        case 660..<720: 0.75
+        case 720..<810: 0.3
+        case 810..<900: 0.7
+        case 900..<990: 0.6
+        case 990..<1020: 0.3
+        default: 0
+        }
+    }
+
+    /// One step of `dt` real seconds at hall time `now`; `minute` is the local time of day the arrival
+    /// shape is read at (the live demo runs its own day, the history the real one).
+    public mutating func step(state: HallState, setup: HallSetup, now: Date, minute: Int, dt: Double) -> [DemoAction] {
+        var out: [DemoAction] = []
+        let open = setup.windows.filter { state.window($0.number).clerk != nil && !state.window($0.number).paused }.count
+        // Tickets per hall-second at the peak: what the open windows serve, times the load.
+        let rate = Double(open) / (Self.meanServiceSeconds + Self.overheadSeconds) * peakLoad * Self.shape(minute: minute)
+        var expected = rate * dt * speed
+        while expected > 0, !setup.categories.isEmpty {
+            if rng.unit() < min(1, expected) {
+                let c = setup.categories[Int(rng.next() % UInt64(setup.categories.count))]
+                let reasons = setup.rules.priorityReasons
+                let reason: String? = !reasons.isEmpty && rng.next() % 25 == 0 ? reasons[Int(rng.next() % UInt64(reasons.count))] : nil
+                out.append(.issue(category: c.code, priorityReason: reason))
+            }
+            expected -= 1
+        }
+        for w in setup.windows {
+            let ws = state.window(w.number)
+            var plan = plans[w.number] ?? Plan()
+            defer { plans[w.number] = plan }
+            guard ws.clerk != nil else { continue }
+            if ws.serving != nil {
+                plan.callAt = nil
+                if plan.finishAt == nil {
+                    plan.finishAt = now.addingTimeInterval((60 + rng.unit() * 360) / speed)
+                } else if let f = plan.finishAt, f <= now {
+                    plan.finishAt = nil
+                    out.append(.finish(window: w.number, outcome: outcome(window: w.number)))
+                }
+                continue
+            }
+            if let awaited = ws.awaiting {
+                if plan.ratingFor != awaited.ticket {
+                    plan.ratingFor = awaited.ticket
+                    plan.pressed = false
+                    plan.rateAt = rng.next() % 10 < 9 ? now.addingTimeInterval((2 + rng.unit() * 6) / speed) : nil
+                    plan.rateLevel = level(window: w.number)
+                }
+                if let r = plan.rateAt, r <= now, let level = plan.rateLevel {
+                    plan.rateAt = nil
+                    plan.pressed = true
+                    out.append(.rate(window: w.number, level: level))
+                }
+                if plan.rateAt != nil || plan.pressed || setup.rules.ratingBlocksNext { continue }
+            }
+            guard !ws.paused, !state.candidates(for: w).isEmpty else { plan.callAt = nil; continue }
+            // A clerk calls the next citizen a few seconds after the last one left.
+            if plan.callAt == nil { plan.callAt = now.addingTimeInterval((2 + rng.unit() * 6) / speed) }
+            if let c = plan.callAt, c <= now {
+                plan.callAt = nil
+                out.append(.call(window: w.number))
+            }
+        }
+        return out
+    }
+
+    /// Each window its own share of 即办件 (95 % down to 60 %), so the dashboard's 即办率 differs.
+    mutating func outcome(window: Int) -> Outcome {
+        let share = [0.95, 0.9, 0.8, 0.7, 0.85, 0.6][window % 6]
+        if rng.unit() < share { return .immediate }
+        return [Outcome.promised, .joint, .reported, .replied][Int(rng.next() % 4)]
+    }
+
+    /// Mostly 非常满意, a few bad ratings, window 5 a little worse, so rankings and cases have something to show.
+    mutating func level(window: Int) -> RatingLevel {
+        let worse = window == 5 ? 6 : 0
+        switch Int(rng.next() % 100) {
+        case 0..<(62 - worse): return .verySatisfied
+        case (62 - worse)..<88: return .satisfied
+        case 88..<(95 - worse / 2): return .basicallySatisfied
+        case (95 - worse / 2)..<98: return .dissatisfied
+        default: return .veryDissatisfied
+        }
+    }
+}
+
+/// A small seeded generator, so a demo run (and its history) can be repeated.
+struct SplitMix: Sendable {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import HallModel
+import Logging
+import ServiceLifecycle
+
+/// How the demo's clerks and citizens act: straight through Hall commands, or by pressing keys on
+/// simulated devices that counterd drives through its real drivers.
+public protocol DemoActions: Sendable {
+    func call(window: Int) async
+    /// `outcome`: what the plan chose; a keypad's evaluate key records the category's default instead.
+    func finish(window: Int, outcome: Outcome) async
+    func rate(window: Int, level: RatingLevel) async
+}
+
+/// Demo actions as Hall commands, for a demo without simulated devices.
+public struct HallDemoActions: DemoActions {
+    public let hall: Hall
+
+    public init(hall: Hall) { self.hall = hall }
+
+    public func call(window: Int) async { _ = try? await hall.execute(.callNext(window: window), source: "demo") }
+    public func finish(window: Int, outcome: Outcome) async { _ = try? await hall.execute(.finish(window: window, outcome: outcome), source: "demo") }
+    public func rate(window: Int, level: RatingLevel) async { _ = try? await hall.execute(.rate(window: window, level: level), source: "demo") }
+}
+
+/// The demo's hall day (`DemoPlanner`): citizens take tickets, clerks call and finish them, citizens rate.
+/// The arrival shape follows the demo's own day, which starts at 09:00 and runs `speed` times faster than
+/// a real one, from 08:30 to 17:00 and round again.
+public struct DemoTraffic: Sendable {
+    public let hall: Hall
+    public let actions: any DemoActions
+    /// How many times faster than a real hall the demo runs.
+    public let speed: Double
+    /// Takes a ticket (the kiosk, so the demo's tickets are printed); nil: a plain issue command.
+    public let issue: (@Sendable (String, String?) async -> Void)?
+    /// Waits one step (half a second); tests pass one that moves their clock instead.
+    public let tick: @Sendable () async -> Void
+    public static let step = 0.5
+    private let logger: Logger
+
+    public init(hall: Hall, actions: (any DemoActions)? = nil, speed: Double = 10,
+                issue: (@Sendable (String, String?) async -> Void)? = nil,
+                tick: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .milliseconds(Int(DemoTraffic.step * 1000))) },
+                logger: Logger = Logger(label: "counterd.demo")) {
+        self.hall = hall
+        self.actions = actions ?? HallDemoActions(hall: hall)
+        self.speed = speed
+        self.issue = issue
+        self.tick = tick
+        self.logger = logger
+    }
+
+    /// The demo day's minute after `elapsed` hall-seconds of running.
+    public static func demoMinute(elapsed: Double, speed: Double) -> Int {
+        let start = 540, open = 510, close = 1020
+        let m = start + Int(elapsed * speed / 60)
+        return open + (m - open) % (close - open)
+    }
+
+    /// Runs until cancelled, or for `steps` steps (tests).
+    public func run(steps: Int? = nil) async {
+        var planner = DemoPlanner(speed: speed, seed: UInt64(Date().timeIntervalSince1970))
+        let setup = await hall.setup
+        for (w, clerk) in zip(setup.windows, setup.clerks) {
+            _ = try? await hall.execute(.signIn(window: w.number, clerk: clerk.id), source: "demo")
+        }
+        let started = await hall.now
+        var done = 0
+        while !Task.isCancelled, steps.map({ done < $0 }) ?? true {
+            await tick()
+            done += 1
+            let (state, setup, now) = (await hall.state, await hall.setup, await hall.now)
+            let minute = Self.demoMinute(elapsed: now.timeIntervalSince(started), speed: speed)
+            for action in planner.step(state: state, setup: setup, now: now, minute: minute, dt: Self.step) {
+                switch action {
+                case .issue(let category, let reason):
+                    if let issue {
+                        await issue(category, reason)
+                    } else {
+                        _ = try? await hall.execute(.issueTicket(category: category, priority: reason != nil,
+                                                                 details: IssueDetails(priorityReason: reason)), source: "demo")
+                    }
+                case .call(let w): await actions.call(window: w)
+                case .finish(let w, let outcome): await actions.finish(window: w, outcome: outcome)
+                case .rate(let w, let level): await actions.rate(window: w, level: level)
+                }
+            }
+        }
+    }
+}
+
+/// Runs the demo traffic generator under a ServiceGroup.
+public struct DemoTrafficService: Service {
+    public let traffic: DemoTraffic
+
+    public init(traffic: DemoTraffic) { self.traffic = traffic }
+
+    public func run() async {
+        await cancelWhenGracefulShutdown { await traffic.run() }
+    }
+}
