@@ -10,7 +10,7 @@ TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 ud
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
-.PHONY: deps test-deps postgres-deps build demo district-demo test bench clean install deb
+.PHONY: deps test-deps postgres-deps build demo demo-lan district-demo test bench clean install deb
 
 # Installation layout (FHS). `make install` installs already-built binaries from $(BINDIR):
 # `swift build -c release` first, or BINDIR=.build/debug for a test install.
@@ -49,6 +49,13 @@ demo: build
 	@if command -v espeak-ng >/dev/null && [ ! -f demo-data/voice/请.wav ]; then .build/debug/counterctl voice-pack demo-data/voice; fi
 	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles --platforms platforms --guides config/guides \
 	  --voice-pack demo-data/voice --demo
+
+## The demo on the LAN: phones can open the tickets' QR codes and the kiosk (the demo's tokens are public).
+demo-lan: build
+	@mkdir -p demo-data
+	@addr=$$(hostname -I 2>/dev/null | awk '{print $$1}'); addr=$${addr:-127.0.0.1}; echo "demo on http://$$addr:8080 (kiosk: http://$$addr:8080/kiosk?token=demo-kiosk)"; \
+	.build/debug/counterd --config config/demo.toml --database demo-data/counterd.sqlite --runtime-dir demo-data/run --profiles profiles --platforms platforms --guides config/guides \
+	  --voice-pack demo-data/voice --demo --listen 0.0.0.0:8080 --public-url http://$$addr:8080
 
 ## A private PostgreSQL, counterd-district and three demo halls shipping to it (Ctrl-C stops all).
 district-demo: postgres-deps build

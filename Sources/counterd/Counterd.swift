@@ -165,6 +165,7 @@ struct Counterd: AsyncParsableCommand {
                               guides: guideBook, citizens: cfg.kiosk.appointments ? citizens : nil)
         await kiosk.voidInterrupted()
         await kiosk.reconcileAppointments()
+        if demo, let citizens, cfg.kiosk.appointments { DemoAppointments.book(citizens, setup: cfg.setup, logger: logger) }
         let scans = KioskDesk.scanSink(kiosk, tokens: cfg.tokens)
         factory.scans = scans
         var reminders: ReminderDesk?
