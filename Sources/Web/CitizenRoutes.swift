@@ -23,7 +23,7 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         }
         let body = try await JSON.body(Body.self, request)
         guard kiosk.citizens != nil else {
-            throw APIError(.serviceUnavailable, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
+            throw APIError(.conflict, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
         }
         if let id = body.requestId, id.count > 100 {
             throw APIError.badRequest("invalid_request_id", zh: "请求编号过长", en: "request_id is at most 100 characters")
@@ -62,7 +62,7 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
     api.post("appointments") { request, _ in
         _ = try deps.authorize(request, .book)
         guard let citizens = deps.kiosk?.citizens else {
-            throw APIError(.serviceUnavailable, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
+            throw APIError(.conflict, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
         }
         var r = request
         let buffer = try await r.collectBody(upTo: 4 * 1024 * 1024)
@@ -92,7 +92,7 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
     api.get("appointments") { request, _ in
         _ = try deps.authorize(request, .book)
         guard let citizens = deps.kiosk?.citizens else {
-            throw APIError(.serviceUnavailable, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
+            throw APIError(.conflict, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
         }
         let (from, to) = try await range(request, deps)
         return try JSON.response(try citizens.appointments(from: from, to: to))

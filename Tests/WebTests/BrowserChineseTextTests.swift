@@ -50,6 +50,7 @@ import Testing
             try await scan("\(page)?token=\(token)", ready: ##"document.getElementById("waiting").innerText.length > 0 || document.getElementById("main").innerText.length > 0"##)
         }
         try await scan("/kiosk?token=t-kiosk", ready: ##"document.querySelectorAll("button").length > 1"##)
+        try await scan("/guide/a", ready: ##"!document.getElementById("error").classList.contains("hidden")"##)
         try await scan("/console/window/1?token=t-w1", ready: ##"document.body.innerText.includes("张敏")"##)
         try await scan("/evaluator/window/1?token=t-w1", ready: ##"document.body.innerText.length > 20"##)
         // Signed in as the admin: the dashboard (every section, the supervisor's and the audit's too) and /admin.

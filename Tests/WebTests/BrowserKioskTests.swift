@@ -173,6 +173,12 @@ import Testing
         #expect(try await k.value(##"document.getElementById("ticketReason").textContent"##) as? String == "预约取号 · 优先办理")
         _ = try await k.send("shot \(Self.artifacts.appendingPathComponent("kiosk-appointment.png").path)")
 
+        // The dashboard's 群众服务 section counts both: the 绿色通道 reason and the appointment that arrived.
+        _ = try await k.send("open \(k.base)/dashboard?token=t-manager 1366 768")
+        let citizens = try await k.send(##"wait 8 document.getElementById("citizenAppointments").textContent.includes("100.0%") && document.getElementById("citizenSection").innerText"##)
+        let section = citizens["value"] as? String ?? ""
+        #expect(section.contains("老年人") && section.contains("预约") && section.contains("社保医保"), "\(citizens)")
+
         // The guide's own page, as a phone opens it from the ticket's QR code.
         _ = try await k.send("open \(k.base)/guide/a 390 844")
         let page = try await k.send(##"wait 5 !document.getElementById("guide").classList.contains("hidden") && document.body.innerText"##)

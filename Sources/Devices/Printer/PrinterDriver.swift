@@ -179,11 +179,12 @@ public struct PrinterDriver: DeviceDriver {
                 let limit = answers.isEmpty ? (timeout ?? self.timeout) : self.timeout
                 let deadline = ContinuousClock.now + .milliseconds(Int(limit * 1000))
                 var answer: UInt8?
-                while answer == nil && ContinuousClock.now < deadline && !isClosed {
+                // A stop (the driver's task cancelled) ends the wait within 0.1 s, not at the deadline.
+                while answer == nil && ContinuousClock.now < deadline && !isClosed && !Task.isCancelled {
                     answer = inbox.withLock { $0.last(where: PrinterStatus.isStatusByte) }
                     if answer == nil {
                         let left = deadline - ContinuousClock.now
-                        await answered.wait(seconds: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+                        await answered.wait(seconds: min(0.1, Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18))
                     }
                 }
                 guard let answer else { return nil }
