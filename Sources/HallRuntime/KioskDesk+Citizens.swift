@@ -97,7 +97,9 @@ extension KioskDesk {
         let printers = Dictionary(tokens.filter { $0.role == .kiosk }.map { ($0.label, $0.printer) }, uniquingKeysWith: { a, _ in a })
         return { code, binding in
             let kiosk = binding.kiosk ?? "scanner"
-            _ = await desk.checkIn(code: code, kiosk: kiosk, printer: printers[kiosk] ?? nil, via: "scanner:\(binding.id)")
+            // Its own request id: a scan is never taken for a second tap of a ticket being printed at that kiosk.
+            _ = await desk.checkIn(code: code, kiosk: kiosk, printer: printers[kiosk] ?? nil, requestID: "scan-\(UUID().uuidString)",
+                                   via: "scanner:\(binding.id)")
         }
     }
 

@@ -34,10 +34,11 @@ import Testing
         return out
     }
 
-    @Test func theRecordedScanIsOneCodeByteByByteAndInOnePiece() throws {
+    @Test func theRecordedScanIsTwoCodesByteByByteAndInOnePiece() throws {
         let bytes = try Self.recordedBytes()
-        #expect(Self.keys(bytes, chunk: 1) == [.code("AP-8812-3456")])
-        #expect(Self.keys(bytes, chunk: bytes.count) == [.code("AP-8812-3456")])
+        // An unknown code first (the daemon test's bad case), then the booked one.
+        #expect(Self.keys(bytes, chunk: 1) == [.code("AP-0000-0000"), .code("AP-8812-3456")])
+        #expect(Self.keys(bytes, chunk: bytes.count) == [.code("AP-0000-0000"), .code("AP-8812-3456")])
     }
 
     @Test func unknownKeysAndOverlongInputAreGarbageAndTheNextCodeIsClean() {

@@ -115,7 +115,10 @@ import Testing
         #expect(try await waiting().count == 1)
         pty.write(Array("AP-GOOD2\r\n".utf8))
         #expect(await eventually(5) { ((try? await waiting()) ?? []).count == 2 })
-        let shown = try await get("/api/kiosk", "t-kiosk").json["check_in"] as? [String: Any]
+        // The screen's notice is set once the ticket is committed and recorded: wait for it too.
+        func notice() async -> [String: Any]? { (try? await get("/api/kiosk", "t-kiosk").json["check_in"]) as? [String: Any] }
+        #expect(await eventually(5) { ((await notice())?["ticket"] as? [String: Any])?["number"] as? String == "A002" })
+        let shown = await notice()
         #expect((shown?["ticket"] as? [String: Any])?["number"] as? String == "A002" && shown?["message_zh"] as? String == "预约签到成功", "\(shown ?? [:])")
         let devices = try await get("/api/devices", "t-display").text
         #expect(devices.contains("scanner-1") && devices.contains(#""dropped_frames":1"#), "\(devices)")
@@ -157,7 +160,8 @@ import Testing
             """).write(to: config, atomically: true, encoding: .utf8)
         let today = Self.hallNow().day
         let slot = try #require(Self.slot(-5, 25), "the test needs the slot within today")
-        // The code the recorded scan types (Tests/Fixtures/umockdev/evdev-scanner-code.evemu), and a bad row.
+        // The booked code the recorded scan types second (Tests/Fixtures/umockdev/evdev-scanner-code.evemu: first an
+        // unknown AP-0000-0000), and a bad row.
         let csv = "code,day,slot_start,slot_end,category,name,phone\r\nAP-8812-3456,\(today),\(slot.0),\(slot.1),a,王小明,13900001111\r\n"
             + "AP-9999,\(today),\(slot.0),\(slot.1),nope,李四,13900002222\r\n"
         try csv.write(to: dir.appendingPathComponent("booked.csv"), atomically: true, encoding: .utf8)
@@ -180,8 +184,11 @@ import Testing
         #expect(await eventually(10) {
             ((try? await get("/api/state", "t-display").json["waiting"] as? [[String: Any]]) ?? []).first?["number"] as? String == "A001"
         }, "\(log.all)")
-        let shown = try await get("/api/kiosk", "t-kiosk").json["check_in"] as? [String: Any]
-        #expect((shown?["ticket"] as? [String: Any])?["appointment"] as? String == "AP-8812-3456", "\(shown ?? [:])")
+        func notice() async -> [String: Any]? { (try? await get("/api/kiosk", "t-kiosk").json["check_in"]) as? [String: Any] }
+        #expect(await eventually(5) { ((await notice())?["ticket"] as? [String: Any])?["appointment"] as? String == "AP-8812-3456" })
+        // The unknown code before it issued nothing and was refused with its reason.
+        #expect(((try await get("/api/state", "t-display").json["waiting"] as? [[String: Any]]) ?? []).count == 1)
+        #expect(log.all.contains("appointment check-in refused") && log.all.contains("appointment_unknown"), "\(log.all)")
         let list = try await get("/api/appointments?from=\(today)", "t-manager").text
         #expect(list.contains("\(today)/A001") && list.contains("王*明"), "the check-in is recorded with the appointment: \(list)")
         #expect(log.all.contains("appointment checked in") && log.all.contains("scanner:scanner-usb"), "\(log.all)")
