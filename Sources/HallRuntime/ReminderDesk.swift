@@ -25,6 +25,10 @@ public actor ReminderDesk: Service {
     private let logger: Logger
     /// Tickets whose message is being sent now.
     private var sending: Set<String> = []
+    /// False once a check found nothing pending, until a number is added: most commits then cost no read.
+    private var mayHavePending = true
+    /// The business day whose earlier rows were last deleted.
+    private var cleaned: String?
 
     /// Subscribes to `hub` at once. `keyPath`: the 32-byte key file, made (0600) when missing.
     public init(hall: Hall, store: CitizenStore, settings: ReminderSettings, keyPath: String, client: HTTPClient = .shared,
@@ -55,6 +59,7 @@ public actor ReminderDesk: Service {
         try store.addReminder(ReminderRecord(ticket: ticket, day: String(ticket.split(separator: "/").first ?? ""), sealedPhone: combined,
                                              createdAt: Date()))
         Counter(label: "counterd_reminders_total", dimensions: [("result", "registered")]).increment()
+        mayHavePending = true
         Task { await self.check() }
     }
 
@@ -69,10 +74,12 @@ public actor ReminderDesk: Service {
     public func check() async {
         let (state, setup, now) = (await hall.state, await hall.setup, await hall.now)
         let today = await hall.engine.calendar.day(of: now)
-        if let gone = try? store.deleteReminders(before: today), gone > 0 {
-            logger.info("reminders of past days deleted", metadata: ["count": "\(gone)"])
+        if cleaned != today, let gone = try? store.deleteReminders(before: today) {
+            cleaned = today
+            if gone > 0 { logger.info("reminders of past days deleted", metadata: ["count": "\(gone)"]) }
         }
-        guard let pending = try? store.pendingReminders() else { return }
+        guard mayHavePending, let pending = try? store.pendingReminders() else { return }
+        if pending.isEmpty { mayHavePending = false }
         for r in pending where !sending.contains(r.ticket) {
             guard let t = state.waiting.first(where: { $0.id == r.ticket }) else {
                 // Called, gone or not yet confirmed: a called ticket needs no message any more.
