@@ -11,5 +11,10 @@ func addPeoplePages(_ router: Router<BasicRequestContext>, _ deps: WebDependenci
     router.get("/evaluator/window/:window") { _, _ in Page.response(Page.evaluator) }
     router.get("/r/:token") { _, _ in Page.response(Page.rate) }
     router.get("/assets/common.css") { _, _ in Page.response(Page.commonCSS, type: "text/css; charset=utf-8") }
-    router.get("/assets/common.js") { _, _ in Page.response(Page.commonJS, type: "text/javascript; charset=utf-8") }
+    router.get("/assets/:script") { _, context in
+        guard let name = context.parameters.get("script"), let bytes = Page.scripts[name] else {
+            throw APIError(.notFound, code: "not_found", zh: "没有这个文件", en: "no such asset")
+        }
+        return Page.response(bytes, type: "text/javascript; charset=utf-8")
+    }
 }

@@ -105,6 +105,10 @@ import Testing
         _ = try await k.send("shot \(Self.artifacts.appendingPathComponent("kiosk-portrait-large.png").path)")
         #expect(try await Self.checkLayout(k, width: 1920, height: 1080, name: "landscape-1920x1080") == 3)
 
+        // The page runs under its Content-Security-Policy: an inline script put into it does not run.
+        let blocked = try await k.value(##"(() => { const s = document.createElement("script"); s.textContent = "window.__inline = 1"; document.body.appendChild(s); return window.__inline === undefined; })()"##)
+        #expect(blocked as? Bool == true, "an inline script ran: the policy is not in force")
+
         // Numbers in Noto Sans CJK (a plain zero), which the package depends on and the tests install.
         let family = try await k.value(##"getComputedStyle(document.getElementById("number")).fontFamily"##) as? String ?? ""
         #expect(family.hasPrefix("\"Noto Sans CJK SC\"") && !family.contains("Mono"), "\(family)")

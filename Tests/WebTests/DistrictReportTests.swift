@@ -50,6 +50,12 @@ import Testing
         let (district, dport) = try await DistrictShippingTests.district(config: districtConfig)
         defer { if district.isRunning { kill(district.processIdentifier, SIGKILL) } }
         try #require(dport > 0, "counterd-district did not start")
+        // The district's page under its policy: no inline script, its script served beside it.
+        let page = try await RawHTTP.request(port: dport, "GET", "/", token: nil)
+        #expect(page.status == 200 && page.headers["content-security-policy"]?.contains("script-src 'self';") == true
+                && page.text.contains(#"<script src="/assets/district.js"></script>"#))
+        let script = try await RawHTTP.request(port: dport, "GET", "/assets/district.js", token: nil)
+        #expect(script.status == 200 && script.text.contains("function"), "\(script.status)")
 
         var halls: [(id: String, dir: URL, process: Process, port: Int)] = []
         for id in ["h1", "h2"] {
