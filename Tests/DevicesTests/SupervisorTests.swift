@@ -96,6 +96,8 @@ actor Changes {
         #expect(await eventually { sup.board.get("printer-1")?.state == .connected && sup.board.get("printer-1")?.connects == 2 })
         let h = try #require(sup.board.get("printer-1"))
         #expect(h.errors == 1 && h.lastError?.contains("end of file") == true)
+        // The change callbacks run after the board's update: wait for the third.
+        #expect(await eventually { await changes.list.count >= 3 })
         #expect(await changes.list.map(\.connected) == [true, false, true])
         #expect(reconnect < 1, "reconnect took \(reconnect) s")
     }
