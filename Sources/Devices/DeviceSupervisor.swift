@@ -135,21 +135,11 @@ public actor DeviceSupervisor {
     }
 
     /// Cancels the devices' tasks and waits for them: each closes its connection on the way out.
-    /// A driver still inside a read or write after 1.5 s (a wait that does not see the cancellation) has its
-    /// connection closed under it, so a stop never hangs on one device.
+    /// Cancels the devices' tasks and waits for them: each closes its connection on the way out.
     private func stop(_ ids: [String]) async {
         let stopping = ids.compactMap { id in tasks.removeValue(forKey: id) }
         for t in stopping { t.cancel() }
-        let closer = Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(1500))
-            if !Task.isCancelled { await self?.close(ids) }
-        }
         for t in stopping { await t.value }
-        closer.cancel()
-        close(ids)
-    }
-
-    private func close(_ ids: [String]) {
         for id in ids { connections.removeValue(forKey: id)?.close() }
     }
 

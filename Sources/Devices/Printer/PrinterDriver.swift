@@ -81,7 +81,13 @@ public struct PrinterDriver: DeviceDriver {
                 nextPoll = ContinuousClock.now + .milliseconds(Int(pollSeconds * 1000))
             }
             let wait = nextPoll - ContinuousClock.now
-            await session.wake.wait(seconds: max(0, Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18))
+            // The wait's timer is its own task: a stop raises the signal, or the stop would wait out the poll (5 s).
+            let wake = session.wake
+            await withTaskCancellationHandler {
+                await wake.wait(seconds: max(0, Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18))
+            } onCancel: {
+                wake.raise()
+            }
         }
         throw LinkError.endOfFile
     }
