@@ -36,12 +36,15 @@ public struct DemoTraffic: Sendable {
     /// Waits one step (half a second); tests pass one that moves their clock instead.
     public let tick: @Sendable () async -> Void
     public static let step = 0.5
+    /// The planner's seed; nil: a new one each run (tests fix it, so their figures repeat).
+    public let seed: UInt64?
     private let logger: Logger
 
     public init(hall: Hall, actions: (any DemoActions)? = nil, speed: Double = 10,
                 issue: (@Sendable (String, String?) async -> Void)? = nil,
                 tick: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .milliseconds(Int(DemoTraffic.step * 1000))) },
-                logger: Logger = Logger(label: "counterd.demo")) {
+                seed: UInt64? = nil, logger: Logger = Logger(label: "counterd.demo")) {
+        self.seed = seed
         self.hall = hall
         self.actions = actions ?? HallDemoActions(hall: hall)
         self.speed = speed
@@ -59,7 +62,7 @@ public struct DemoTraffic: Sendable {
 
     /// Runs until cancelled, or for `steps` steps (tests).
     public func run(steps: Int? = nil) async {
-        var planner = DemoPlanner(speed: speed, seed: UInt64(Date().timeIntervalSince1970))
+        var planner = DemoPlanner(speed: speed, seed: seed ?? UInt64(Date().timeIntervalSince1970))
         let setup = await hall.setup
         for (w, clerk) in zip(setup.windows, setup.clerks) {
             _ = try? await hall.execute(.signIn(window: w.number, clerk: clerk.id), source: "demo")
