@@ -10,7 +10,7 @@ TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 ud
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
-.PHONY: deps test-deps postgres-deps build demo demo-lan district-demo test bench clean install deb
+.PHONY: deps test-deps postgres-deps build demo demo-lan district-demo test bench fuzz fuzz-build soak clean install deb
 
 # Installation layout (FHS). `make install` installs already-built binaries from $(BINDIR):
 # `swift build -c release` first, or BINDIR=.build/debug for a test install.
@@ -131,3 +131,31 @@ install:
 	$(MANGEN) $(BINDIR)/counterctl --output-directory $(DESTDIR)$(PREFIX)/share/man/man1 --date 2026-11-23 --authors "counterd maintainers"
 	$(MANGEN) $(BINDIR)/counterd-district --output-directory $(DESTDIR)$(PREFIX)/share/man/man1 --date 2026-12-01 --authors "counterd maintainers"
 	gzip -9nf $(DESTDIR)$(PREFIX)/share/man/man1/counterd.1 $(DESTDIR)$(PREFIX)/share/man/man1/counterctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/counterd-district.1
+
+## libFuzzer on every decoder of outside bytes (release, -sanitize=fuzzer,address), FUZZ_SECONDS each
+## (default 60), all targets or FUZZ_TARGETS="caller json …". New inputs go to .build/fuzz-corpus/TARGET
+## beside the committed seeds (Tests/Fixtures/fuzz/TARGET); a crash is saved as .build/fuzz-crashes/TARGET-*
+## and replays with `.build/debug/counterd-fuzz TARGET FILE`. Figures: RELIABILITY.md.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= caller modbus evdev hid printer scanner recording config profile json logbatch wav
+FUZZ_BUILD := .build/fuzz
+fuzz-build: deps
+	$(SWIFT) build -c release --scratch-path $(FUZZ_BUILD) --product counterd-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+
+fuzz: fuzz-build
+	@mkdir -p .build/fuzz-crashes; status=0; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build/fuzz-corpus/$$t; \
+	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	  COUNTERD_FUZZ_TARGET=$$t ASAN_OPTIONS=detect_leaks=0 $(FUZZ_BUILD)/release/counterd-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix=.build/fuzz-crashes/$$t- \
+	    .build/fuzz-corpus/$$t Tests/Fixtures/fuzz/$$t 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|property broken|.*Assertion)" || true; \
+	  ls .build/fuzz-crashes/$$t-* >/dev/null 2>&1 && { echo "   CRASH: $$(ls .build/fuzz-crashes/$$t-*)"; status=1; }; \
+	done; exit $$status
+
+## The crash soak: the real daemon under HTTP and device traffic, SIGKILLed at random SOAK_ROUNDS times
+## (default 40; the suite runs 3), then every acknowledged event checked against the log (SoakTests).
+SOAK_ROUNDS ?= 40
+soak: test-deps
+	$(SWIFT) build --build-tests
+	COUNTERD_SOAK_ROUNDS=$(SOAK_ROUNDS) $(SWIFT) test --skip-build --no-parallel --filter 'SoakTests|DiskFullTests|ClockStepTests'

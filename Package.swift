@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "District",
             dependencies: [
-                "HallModel", "Store", "Access", "Exports",
+                "HallModel", "Store", "Access", "Exports", "Codecs",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -188,11 +188,17 @@ let package = Package(
             ],
             path: "Tests/CrashProbe", swiftSettings: strict
         ),
+        // 11. Fuzzing: every decoder of outside bytes as a target (FuzzTargets), and one program that is either
+        //     libFuzzer's (`make fuzz`: -sanitize=fuzzer,address -D FUZZING) or a replayer of saved inputs.
+        .target(name: "FuzzTargets", dependencies: ["Codecs", "Devices", "HallConfig", "HallModel", "Store", "Web"], swiftSettings: strict),
+        .executableTarget(name: "counterd-fuzz", dependencies: ["FuzzTargets"],
+                          swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]),
         // What several test targets share: helpers, never shipped.
         .target(
             name: "TestSupport",
             dependencies: ["HallModel", "Store", "Exports", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DistrictTests", dependencies: ["District", "Store", "HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"], swiftSettings: strict),

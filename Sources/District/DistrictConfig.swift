@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 import TOMLKit
 
@@ -48,6 +49,7 @@ public struct DistrictConfig: Sendable, Equatable {
 
     public static func parse(_ text: String) throws(Invalid) -> DistrictConfig {
         let root: TOMLTable
+        if let problem = TOMLPrecheck.problem(in: text) { throw Invalid(problems: ["TOML syntax: \(problem)"]) }
         do { root = try TOMLTable(string: text) } catch { throw Invalid(problems: ["TOML syntax: \(error)"]) }
         var c = DistrictConfig()
         var problems: [String] = []

@@ -34,7 +34,7 @@ public struct ProfileLibrary: Sendable {
         for file in files {
             let path = directory + "/" + file
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            if (try? TOMLTable(string: text))?["profile"]?.table?["kind"]?.string == "printer" {
+            if (try? TOMLText.table(text))?["profile"]?.table?["kind"]?.string == "printer" {
                 switch parsePrinter(text) {
                 case .success(let p):
                     if library.printers[p.id] != nil || library.displays[p.id] != nil || library.profiles[p.id] != nil {
@@ -45,7 +45,7 @@ public struct ProfileLibrary: Sendable {
                 }
                 continue
             }
-            if (try? TOMLTable(string: text))?["profile"]?.table?["kind"]?.string == "scanner" {
+            if (try? TOMLText.table(text))?["profile"]?.table?["kind"]?.string == "scanner" {
                 switch parseScanner(text) {
                 case .success(let sc):
                     if library.scanners[sc.id] != nil || library.profiles[sc.id] != nil {
@@ -56,7 +56,7 @@ public struct ProfileLibrary: Sendable {
                 }
                 continue
             }
-            if (try? TOMLTable(string: text))?["profile"]?.table?["kind"]?.string == "display" {
+            if (try? TOMLText.table(text))?["profile"]?.table?["kind"]?.string == "display" {
                 switch parseDisplay(text) {
                 case .success(let d):
                     if library.displays[d.id] != nil || library.profiles[d.id] != nil {

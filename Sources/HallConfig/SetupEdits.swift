@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 import Store
 import TOMLKit
@@ -38,7 +39,7 @@ public struct SetupEdits: Sendable {
     /// The sections of edits text.
     func table(_ text: String) throws(ConfigError) -> TOMLTable {
         do {
-            let table = try TOMLTable(string: text)
+            let table = try TOMLText.table(text)
             for key in table.keys where !Self.sections.contains(key) {
                 throw ConfigError(file: path, issues: [ConfigIssue(path: key, message: "the setup edits may hold only \(Self.sections.joined(separator: ", ")): remove [\(key)] from this file")])
             }
@@ -73,7 +74,7 @@ public struct SetupEdits: Sendable {
     /// edit that resets that clerk's PIN. Nil when there is no such clerk.
     public static func clerksWithPIN(_ clerk: String, hash: String, configPath: String, editsText: String) -> String? {
         let text = sectionText("clerks", configPath: configPath, editsText: editsText)
-        guard let table = try? TOMLTable(string: text), let list = table["clerks"]?.array else { return nil }
+        guard let table = try? TOMLText.table(text), let list = table["clerks"]?.array else { return nil }
         var found = false
         let updated = TOMLArray()
         for item in list {
@@ -93,19 +94,19 @@ public struct SetupEdits: Sendable {
     /// One section as counterd runs with it, as JSON ({"section": …}); "{}" when the config has none.
     public static func sectionJSON(_ section: String, configPath: String, editsText: String) -> String {
         let text = sectionText(section, configPath: configPath, editsText: editsText)
-        return (try? TOMLTable(string: text))?.convert(to: .json) ?? "{}"
+        return (try? TOMLText.table(text))?.convert(to: .json) ?? "{}"
     }
 
     /// One section as counterd runs with it, as TOML text: what the setup page shows for editing.
     public static func sectionText(_ section: String, configPath: String, editsText: String) -> String {
         guard let config = try? String(contentsOfFile: configPath, encoding: .utf8) else { return "" }
-        let edits = (try? TOMLTable(string: editsText)) ?? TOMLTable()
+        let edits = (try? TOMLText.table(editsText)) ?? TOMLTable()
         return text(of: section, in: config, edits: edits)
     }
 
     /// counterd.toml's text with the edited sections put in place of its own.
     static func merge(configText: String, edits: TOMLTable) throws -> String {
-        let root = try TOMLTable(string: configText)
+        let root = try TOMLText.table(configText)
         for key in edits.keys {
             root.remove(at: key)
             if let value = edits[key] { root[key] = value }
@@ -115,7 +116,7 @@ public struct SetupEdits: Sendable {
 
     /// One section as TOML text: what the setup pages show for editing.
     static func text(of section: String, in configText: String, edits: TOMLTable) -> String {
-        guard let merged = try? merge(configText: configText, edits: edits), let root = try? TOMLTable(string: merged),
+        guard let merged = try? merge(configText: configText, edits: edits), let root = try? TOMLText.table(merged),
               let value = root[section] else { return "" }
         let one = TOMLTable()
         one[section] = value
@@ -129,9 +130,11 @@ public struct SetupEdits: Sendable {
         }
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            table = try TOMLText.table(text)
         } catch let e as TOMLParseError {
             return .failure(ConfigIssues(issues: [ConfigIssue(path: section, line: e.source.begin.line, message: "TOML syntax: \(e.description)")]))
+        } catch let e as TOMLPrecheck.Problem {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: section, line: e.line, message: "TOML syntax: \(e.message)")]))
         } catch {
             return .failure(ConfigIssues(issues: [ConfigIssue(path: section, message: "TOML syntax: \(error)")]))
         }

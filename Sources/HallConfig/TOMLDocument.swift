@@ -1,3 +1,4 @@
+import Codecs
 import TOMLKit
 
 /// One TOML file through the shared path: parse, decode into sections (`TOMLSectionDecoder`), the
@@ -7,9 +8,11 @@ enum TOMLDocument {
                                              validate: (File, TOMLReport) -> Value?) -> Result<Value, ConfigIssues> {
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: text)
+            root = try TOMLText.table(text)
         } catch let e as TOMLParseError {
             return .failure(ConfigIssues(issues: [ConfigIssue(path: "", line: e.source.begin.line, message: "TOML syntax: \(e.description)")]))
+        } catch let e as TOMLPrecheck.Problem {
+            return .failure(ConfigIssues(issues: [ConfigIssue(path: "", line: e.line, message: "TOML syntax: \(e.message)")]))
         } catch {
             return .failure(ConfigIssues(issues: [ConfigIssue(path: "", message: "TOML syntax: \(error)")]))
         }

@@ -79,11 +79,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     }
     api.post("tickets") { request, _ in
         let principal = try deps.authorize(request, .takeTicket)
-        struct Body: Decodable {
-            var category: String
-            var priority: Bool?
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.IssueTicket.self, request)
         let events = try await deps.run(.issueTicket(category: body.category, priority: body.priority ?? false),
                                         source: "kiosk:\(principal.label)")
         guard let issued = events.issued else {
@@ -118,11 +114,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         }
     }
     windowAction("sign-in") { w, request in
-        struct Body: Decodable {
-            var clerk: String
-            var pin: String?
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.SignIn.self, request)
         try await checkPIN(deps, window: w, clerk: body.clerk, pin: body.pin)
         return .signIn(window: w, clerk: body.clerk)
     }
@@ -133,18 +125,15 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     windowAction("pause") { w, _ in .pause(window: w) }
     windowAction("park") { w, _ in .park(window: w) }
     windowAction("call-back") { w, request in
-        struct Body: Decodable { var ticket: String? }
-        return .callBack(window: w, ticket: try await JSON.body(Body.self, request, allowEmpty: true).ticket)
+        return .callBack(window: w, ticket: try await JSON.body(Bodies.CallBack.self, request, allowEmpty: true).ticket)
     }
     // 指定叫号: {"ticket": id or today's number}.
     windowAction("call-ticket") { w, request in
-        struct Body: Decodable { var ticket: String }
-        return .callTicket(window: w, ticket: try await JSON.body(Body.self, request).ticket)
+        return .callTicket(window: w, ticket: try await JSON.body(Bodies.CallTicket.self, request).ticket)
     }
     // 恢复过号: {"ticket": id}; the store says whether it is a no-show, the engine whether it may come back.
     windowAction("requeue") { _, request in
-        struct Body: Decodable { var ticket: String }
-        let id = try await JSON.body(Body.self, request).ticket
+        let id = try await JSON.body(Bodies.Requeue.self, request).ticket
         let stored = try deps.hall.store.ticket(id)
         let noShow = stored.flatMap { t in
             t.status == "no_show"
@@ -156,19 +145,11 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     }
     windowAction("resume") { w, _ in .resume(window: w) }
     windowAction("transfer") { w, request in
-        struct Body: Decodable {
-            var category: String?
-            var window: Int?
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.Transfer.self, request)
         return .transfer(window: w, toCategory: body.category, toWindow: body.window)
     }
     windowAction("finish") { w, request in
-        struct Body: Decodable {
-            var outcome: String?
-            var projectNo: String?
-        }
-        let body = try await JSON.body(Body.self, request, allowEmpty: true)
+        let body = try await JSON.body(Bodies.Finish.self, request, allowEmpty: true)
         guard let outcome = Outcome(rawValue: body.outcome ?? Outcome.immediate.rawValue) else {
             throw APIError.badRequest("unknown_outcome", zh: "办件类型无效（immediate/promised/joint/reported/replied）",
                                       en: "outcome must be one of immediate, promised, joint, reported, replied")
@@ -204,13 +185,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     // "phone"}`, checked against that level; they attach to that rating as their own event.
     windows.post(":window/rating/reasons") { request, context in
         let number = try await knownWindow(context, request, deps)
-        struct Body: Decodable {
-            var ticket: String
-            var reasons: [String]?
-            var comment: String?
-            var phone: String?
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.RatingReasons.self, request)
         guard let want = await deps.hall.state.window(number).reasonsWanted, want.ticket == body.ticket else {
             throw APIError(.conflict, code: "reasons_not_awaited", zh: "\(number) 号窗口没有等待补充原因的评价",
                            en: "window \(number) has no keypad rating of ticket \(body.ticket) waiting for its reasons")

@@ -43,11 +43,7 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         guard let accounts = deps.accounts else {
             throw APIError(.serviceUnavailable, code: "accounts_unavailable", zh: "本机未启用账号登录", en: "accounts are not enabled on this hall")
         }
-        struct Body: Decodable {
-            var login: String
-            var password: String
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.Login.self, request)
         let login = body.login.trimmingCharacters(in: .whitespaces)
         // Logins are at most 32 characters (counterctl user add); a longer one cannot exist and is not
         // worth a bcrypt run, an audit line or a throttle entry.

@@ -104,8 +104,7 @@ func addAdminRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenci
     }
     api.put("setup/:section") { request, context in
         _ = try deps.authorize(request, .administer)
-        struct Body: Decodable { var toml: String }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.SetupSection.self, request)
         return try await edit(request, context, toml: body.toml)
     }
     api.delete("setup/:section") { request, context in try await edit(request, context, toml: nil) }
@@ -113,8 +112,7 @@ func addAdminRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenci
     api.post("clerks/:clerk/pin") { request, context in
         let principal = try deps.authorize(request, .administer)
         guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
-        struct Body: Decodable { var pin: String }
-        let pin = try await JSON.body(Body.self, request).pin
+        let pin = try await JSON.body(Bodies.ClerkPIN.self, request).pin
         guard ClerkPIN.isWellFormed(pin) else {
             throw APIError.badRequest("invalid_pin", zh: "PIN 须为 4 到 8 位数字", en: "a PIN is 4 to 8 digits")
         }

@@ -146,12 +146,7 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
         }
     }
     caseAction("contact") { request, now, stored in
-        struct Body: Decodable {
-            var at: Date?
-            var method: String
-            var citizenSaid: String
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.CaseContact.self, request)
         if let at = body.at {
             // A contact is recorded after it happened: not in the future (a minute's clock skew aside), not
             // before the rating that opened the case.
@@ -170,19 +165,14 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
         return .contact(at: body.at ?? now, method: body.method, citizenSaid: body.citizenSaid)
     }
     caseAction("rectify") { request, _, _ in
-        struct Body: Decodable { var note: String }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.CaseRectify.self, request)
         guard !body.note.isEmpty, body.note.count <= 2000 else {
             throw APIError.badRequest("invalid_note", zh: "请填写整改说明（不超过2000字）", en: "note (1–2000 characters) is needed")
         }
         return .rectify(note: body.note)
     }
     caseAction("close") { request, _, _ in
-        struct Body: Decodable {
-            var note: String?
-            var verdict: String?
-        }
-        let body = try await JSON.body(Body.self, request, allowEmpty: true)
+        let body = try await JSON.body(Bodies.CaseClose.self, request, allowEmpty: true)
         guard (body.note ?? "").count <= 2000 else {
             throw APIError.badRequest("invalid_note", zh: "办结说明不超过2000字", en: "note is at most 2000 characters")
         }

@@ -16,12 +16,7 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
     api.post("kiosk/appointments/check-in") { request, _ in
         let principal = try deps.authorize(request, .takeTicket)
         guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
-        struct Body: Decodable {
-            var code: String
-            var requestId: String?
-            var print: Bool?
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.CheckIn.self, request)
         guard kiosk.citizens != nil else {
             throw APIError(.conflict, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
         }
@@ -68,9 +63,8 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         let buffer = try await r.collectBody(upTo: 4 * 1024 * 1024)
         let data = Data(buffer.readableBytesView)
         // One appointment, or {"appointments": [...]} for a batch.
-        struct Batch: Decodable { var appointments: [AppointmentInput] }
         let inputs: [AppointmentInput]
-        if let batch = try? JSON.decoder.decode(Batch.self, from: data) {
+        if let batch = try? JSON.decoder.decode(AppointmentBatch.self, from: data) {
             inputs = batch.appointments
         } else {
             do { inputs = [try JSON.decoder.decode(AppointmentInput.self, from: data)] } catch {

@@ -175,16 +175,7 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
     api.post("kiosk/tickets") { request, _ in
         let principal = try deps.authorize(request, .takeTicket)
         guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
-        struct Body: Decodable {
-            var category: String
-            var priority: Bool?
-            var priorityReason: String?
-            var requestId: String?
-            var print: Bool?
-            /// 叫号提醒: the citizen's mobile number, used once for the turn-near message and deleted that night.
-            var phone: String?
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.KioskTicket.self, request)
         if let id = body.requestId, id.count > 100 {
             throw APIError.badRequest("invalid_request_id", zh: "请求编号过长", en: "request_id is at most 100 characters")
         }
@@ -214,8 +205,7 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
     api.post("kiosk/reprint") { request, _ in
         let principal = try deps.authorize(request, .takeTicket)
         guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
-        struct Body: Decodable { var pin: String }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.ReprintPIN.self, request)
         guard let pin = await kiosk.currentSettings.staffPIN else {
             throw APIError(.forbidden, code: "reprint_disabled", zh: "未启用补打（[kiosk] staff_pin）", en: "reprint is off: set [kiosk] staff_pin")
         }

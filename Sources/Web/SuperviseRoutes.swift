@@ -42,11 +42,7 @@ func addSuperviseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
 
     // A waiting ticket (id "2026-11-23/A012" or today's number "A012") to another category and/or window.
     api.post("tickets/:ticket/move") { request, context in
-        struct Body: Decodable {
-            var toCategory: String?
-            var toWindow: Int?
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.MoveTicket.self, request)
         let ref = (context.parameters.get("ticket") ?? "").removingPercentEncoding ?? ""
         let setup = await deps.hall.setup
         var words: [String] = []
@@ -60,11 +56,7 @@ func addSuperviseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
 
     // The TV and hall pages' notice: {"text", "until"}; an empty text takes it down.
     api.post("notice") { request, _ in
-        struct Body: Decodable {
-            var text: String
-            var until: Date?
-        }
-        let body = try await JSON.body(Body.self, request)
+        let body = try await JSON.body(Bodies.Notice.self, request)
         let clear = body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         return try await act(request, clear ? "supervise_notice_clear" : "supervise_notice", target: "大厅通知", detail: clear ? "撤下通知" : body.text,
                              .postNotice(text: body.text, until: body.until))

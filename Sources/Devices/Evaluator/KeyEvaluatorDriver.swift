@@ -43,25 +43,18 @@ public struct KeyEvaluatorDriver: DeviceDriver {
 
     /// The level a HID report means; nil for key-release reports (value 0) and anything unknown.
     func decode(report: [UInt8], context: DriverContext) -> RatingLevel? {
-        var body = report[...]
-        if let id = profile.reportID {
-            guard body.first == id else {
-                context.droppedFrame("report id \(body.first.map(String.init) ?? "none"), expected \(id)")
+        switch HIDReport.read(report, reportID: profile.reportID, keyOffset: profile.keyOffset) {
+        case .released: return nil
+        case .refused(let why):
+            context.droppedFrame(why)
+            return nil
+        case .key(let value):
+            guard let level = profile.values[value] else {
+                context.droppedFrame("key value \(value) is not in profile \(profile.id)")
                 return nil
             }
-            body = body.dropFirst()
+            return level
         }
-        guard profile.keyOffset < body.count else {
-            context.droppedFrame("report of \(report.count) bytes is too short")
-            return nil
-        }
-        let value = body[body.startIndex + profile.keyOffset]
-        if value == 0 { return nil }
-        guard let level = profile.values[value] else {
-            context.droppedFrame("key value \(value) is not in profile \(profile.id)")
-            return nil
-        }
-        return level
     }
 }
 

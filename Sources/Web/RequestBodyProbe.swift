@@ -1,0 +1,55 @@
+import Foundation
+import HallModel
+import HallRuntime
+
+/// Every JSON body the API reads, decoded from one byte string the way its route decodes it, with the
+/// route's own checks where they need no database: what the fuzzer (`counterd-fuzz json`) and its corpus
+/// test drive. A body that decodes as nothing is normal; a trap or a hang here is a bug.
+/// `POST /api/appointments` with a batch: `{"appointments": [...]}` (one appointment alone is the other form).
+struct AppointmentBatch: Decodable { var appointments: [AppointmentInput] }
+
+public enum RequestBodyProbe {
+    /// How many of the body types `bytes` decoded as (the fuzzer only needs it not to crash).
+    @discardableResult
+    public static func decodeEvery(_ bytes: [UInt8], rules: RatingRules, setup: HallSetup, now: Date) -> Int {
+        let data = Data(bytes)
+        var decoded = 0
+        func attempt<T: Decodable>(_ type: T.Type, check: (T) throws -> Void = { _ in }) {
+            do {
+                let value = try JSON.decoder.decode(type, from: data)
+                decoded += 1
+                try check(value)
+            } catch {
+                // The text of a 400 is built from the error for every body that fails: it must not trap either.
+                _ = JSON.describe(error)
+            }
+        }
+        attempt(Bodies.KioskTicket.self)
+        attempt(Bodies.ReprintPIN.self)
+        attempt(Bodies.MoveTicket.self)
+        attempt(Bodies.Notice.self) { _ = $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        attempt(Bodies.CheckIn.self)
+        attempt(Bodies.SetupSection.self)
+        attempt(Bodies.ClerkPIN.self)
+        attempt(Bodies.CaseContact.self)
+        attempt(Bodies.CaseRectify.self)
+        attempt(Bodies.CaseClose.self) { if let v = $0.verdict { _ = CaseVerdict(rawValue: v) } }
+        attempt(Bodies.IssueTicket.self)
+        attempt(Bodies.SignIn.self)
+        attempt(Bodies.CallBack.self)
+        attempt(Bodies.CallTicket.self)
+        attempt(Bodies.Requeue.self)
+        attempt(Bodies.Transfer.self)
+        attempt(Bodies.Finish.self) { if let o = $0.outcome { _ = Outcome(rawValue: o) } }
+        attempt(Bodies.RatingReasons.self) { b in
+            _ = try RatingInput(level: 1, reasons: b.reasons, comment: b.comment, phone: b.phone).checked(rules)
+        }
+        attempt(Bodies.Login.self)
+        attempt(RatingInput.self) { _ = try $0.checked(rules) }
+        attempt(AppointmentBatch.self) { batch in
+            for a in batch.appointments.prefix(50) { _ = AppointmentIntake.check(a, setup: setup, bookedAt: now) }
+        }
+        attempt(AppointmentInput.self) { _ = AppointmentIntake.check($0, setup: setup, bookedAt: now) }
+        return decoded
+    }
+}
