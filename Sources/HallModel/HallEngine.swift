@@ -317,7 +317,8 @@ public struct HallEngine: Sendable {
             // The timeout is stamped with its deadline, not with the command that noticed it.
             emit(.ratingNotGiven(RatingNotGiven(window: number, awaiting: a, reason: "timeout")), at: a.deadline)
         }
-        if s.day != calendar.day(of: now) {
+        // Only forward: a clock that went back across midnight must not start yesterday again.
+        if calendar.day(of: now) > s.day {
             let carried = s.windows.keys.sorted().compactMap { s.windows[$0] }.map { w in
                 var w = w
                 w.lastRated = nil

@@ -193,6 +193,12 @@ public struct HallState: Codable, Sendable, Equatable {
     }
 
     /// Number of tickets waiting per category.
+    /// Whether any citizen's service is open: a ticket waiting or reserved, or a window serving, holding a
+    /// parked ticket or awaiting a rating. (The hall's clock adopts a step back only when none is.)
+    public var hasOpenService: Bool {
+        !waiting.isEmpty || !reserved.isEmpty || windows.values.contains { $0.serving != nil || $0.awaiting != nil || !$0.parked.isEmpty }
+    }
+
     public var waitingCounts: [String: Int] {
         var counts: [String: Int] = [:]
         for t in waiting { counts[t.category, default: 0] += 1 }

@@ -18,7 +18,9 @@ public enum HallError: Error, Sendable {
 public actor Hall {
     public private(set) var setup: HallSetup
     public private(set) var engine: HallEngine
-    public private(set) var state: HallState
+    public private(set) var state: HallState {
+        didSet { clock.hallChanged(busy: state.hasOpenService, lastEventAt: nil) }
+    }
     public nonisolated let hub: EventHub
     public nonisolated let store: EventStore
     private let clock: any HallClock
@@ -52,6 +54,7 @@ public actor Hall {
         state.adopt(setup)
         self.state = state
         self.lastSeq = try store.lastSeq()
+        clock.hallChanged(busy: state.hasOpenService, lastEventAt: events.last?.record.at)
         if !events.isEmpty {
             logger.info("hall state restored from the log", metadata: [
                 "events": "\(events.count)", "day": "\(state.day)", "waiting": "\(state.waiting.count)"])
@@ -145,6 +148,7 @@ public actor Hall {
                 commitTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
                 commitBatch.record(events.count)
                 lastSeq = stored.last?.seq ?? lastSeq
+                clock.hallChanged(busy: state.hasOpenService, lastEventAt: stored.last?.record.at)
                 var offset = 0
                 for p in batch {
                     let mine = Array(stored[offset..<offset + p.events.count])

@@ -56,6 +56,10 @@ struct Counterd: AsyncParsableCommand {
     @Option(help: "Directory of voice clips; overrides [voice] pack.")
     var voicePack: String?
 
+    @Option(help: ArgumentHelp("Tests: a file holding seconds to add to the system clock, read as it changes (clock-step tests).",
+                               visibility: .hidden))
+    var clockOffsetFile: String?
+
     @Flag(help: "Do not use libudev (fixed paths and TCP devices only).")
     var noUdev = false
 
@@ -112,7 +116,18 @@ struct Counterd: AsyncParsableCommand {
         }
         let hall: Hall
         do {
-            hall = try Hall(setup: cfg.setup, store: store, clock: SystemClock(), logger: Logger(label: "counterd.hall"))
+            let clockLogger = Logger(label: "counterd.clock")
+            let offset = clockOffsetFile.map(ClockOffsetFile.init)
+            let clock = SteadyClock(source: { offset.map { Date().addingTimeInterval($0.seconds) } ?? Date() }) { by, adopted in
+                Counter(label: "counterd_clock_steps_total", dimensions: [("adopted", adopted ? "yes" : "no")]).increment()
+                if adopted {
+                    clockLogger.warning("the system clock stepped; the hall follows it", metadata: ["seconds": "\(Int(by.rounded()))"])
+                } else {
+                    clockLogger.warning("the system clock stepped back; the hall keeps its own time until no service is open and the clock has passed the last event",
+                                        metadata: ["seconds": "\(Int(by.rounded()))"])
+                }
+            }
+            hall = try Hall(setup: cfg.setup, store: store, clock: clock, logger: Logger(label: "counterd.hall"))
         } catch let error as StoreError {
             // The live state is the fold of the log: a start that skipped an event would run on a wrong state.
             logger.critical("cannot start: \(error)", metadata: ["path": "\(cfg.database.path)"])
