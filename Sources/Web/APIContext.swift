@@ -31,6 +31,8 @@ public struct WebDependencies: Sendable {
     public var accounts: AccountStore?
     /// Wrong passwords per login name.
     public let loginThrottle = LoginThrottle()
+    /// Every failed authentication, counted and slowed (`JSONErrorMiddleware`).
+    public let authFailures = AuthFailures()
     /// How long a sign-in lasts.
     public var sessionSeconds: Double = 10 * 3600
     /// Wall time for sessions and the audit record (tests pass their own).

@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import Metrics
 import HallModel
 import Hummingbird
 import NIOCore
@@ -84,14 +85,24 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 }
 
+/// The answers that say a credential was wrong or missing: counted by kind, and slowed past the free ones.
+let authFailureKinds: [String: String] = ["unauthorized": "token", "login_failed": "password", "wrong_pin": "pin", "csrf": "csrf"]
+
 /// Turns every error into the API's JSON shape, so no handler can answer with an empty 500.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
+    let authFailures: AuthFailures
+    let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let e as APIError {
+            if let kind = authFailureKinds[e.code] {
+                Counter(label: "counterd_auth_failures_total", dimensions: [("kind", kind)]).increment()
+                let delay = authFailures.failed(now: now())
+                if delay > 0 { try? await Task.sleep(for: .milliseconds(Int(delay * 1000))) }
+            }
             throw e
         } catch let e as HTTPError {
             switch e.status {

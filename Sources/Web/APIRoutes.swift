@@ -13,7 +13,7 @@ import Store
 public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     let table = RouteTable()
-    router.middlewares.add(JSONErrorMiddleware(routes: table))
+    router.middlewares.add(JSONErrorMiddleware(routes: table, authFailures: deps.authFailures, now: deps.wallClock))
 
     router.get("/healthz") { _, _ in
         try JSON.response(["status": "ok"])

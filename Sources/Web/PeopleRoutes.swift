@@ -209,7 +209,7 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         guard let pin = await kiosk.currentSettings.staffPIN else {
             throw APIError(.forbidden, code: "reprint_disabled", zh: "未启用补打（[kiosk] staff_pin）", en: "reprint is off: set [kiosk] staff_pin")
         }
-        guard body.pin == pin else { throw APIError(.forbidden, code: "wrong_pin", zh: "工作人员密码错误", en: "wrong staff PIN") }
+        guard ConstantTime.equal(body.pin, pin) else { throw APIError(.forbidden, code: "wrong_pin", zh: "工作人员密码错误", en: "wrong staff PIN") }
         switch await kiosk.reprint(kiosk: principal.label, printer: principal.printer) {
         case .success(let t): return try JSON.response(t)
         case .failure(let e): throw kioskError(e)

@@ -14,14 +14,14 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if selected == nil {
         let name = ProcessInfo.processInfo.environment["COUNTERD_FUZZ_TARGET"] ?? ""
         guard let t = FuzzTarget(rawValue: name) else {
-            fputs("COUNTERD_FUZZ_TARGET must be one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n", stderr)
+            FileHandle.standardError.write(Data("COUNTERD_FUZZ_TARGET must be one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
             exit(2)
         }
         selected = t
     }
     let broken = selected!.run(Array(UnsafeBufferPointer(start: data, count: size)))
     if !broken.isEmpty {
-        fputs("property broken: \(broken.joined(separator: "; "))\n", stderr)
+        FileHandle.standardError.write(Data("property broken: \(broken.joined(separator: "; "))\n".utf8))
         abort()
     }
     return 0

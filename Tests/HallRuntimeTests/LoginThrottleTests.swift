@@ -27,3 +27,26 @@ import Testing
         #expect(t.tracked == 1, "\(t.tracked) names still held")
     }
 }
+
+/// Every failed authentication: twenty a minute are answered at once, then each waits 50 ms doubling up to
+/// 2 s; a minute later the count has drained. Constant-time equality agrees with `==`.
+@Suite struct AuthFailuresTests {
+    @Test func freeThenSlowedThenDrained() {
+        let f = AuthFailures()
+        let start = Date(timeIntervalSince1970: 1_795_399_200)
+        let delays = (0..<30).map { f.failed(now: start.addingTimeInterval(Double($0) * 0.1)) }
+        #expect(delays.prefix(20).allSatisfy { $0 == 0 })
+        #expect(Array(delays[20...23]) == [0.05, 0.1, 0.2, 0.4])
+        #expect(delays.last == 2)
+        #expect(f.count(now: start.addingTimeInterval(3)) == 30)
+        #expect(f.failed(now: start.addingTimeInterval(70)) == 0, "failures older than a minute no longer count")
+    }
+
+    @Test func constantTimeEqualityIsEquality() {
+        #expect(ConstantTime.equal("0000", "0000"))
+        #expect(!ConstantTime.equal("0000", "0001"))
+        #expect(!ConstantTime.equal("0000", "00000"))
+        #expect(!ConstantTime.equal("", "0"))
+        #expect(ConstantTime.equal("", ""))
+    }
+}

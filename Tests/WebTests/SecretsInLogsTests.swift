@@ -55,3 +55,32 @@ import Testing
         }
     }
 }
+
+/// Failed authentication, counted and slowed (issue 18, part 3): twenty wrong tokens a minute are answered at
+/// once, then each further wrong one waits longer (50 ms doubling); a right token is never held back; the
+/// failures are on /metrics by kind.
+@Suite struct AuthFailureSlowdownTests {
+    @Test func wrongTokensAreCountedAndSlowedRightOnesAreNot() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("authfail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("counterd.toml")
+        try TestHall.toml(name: "大厅", tokens: ["t-w1", "t-manager"]).write(to: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try await DaemonRatingTests.startDaemon(config: config, dir: dir)
+        defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
+        try #require(port > 0)
+        var took: [Duration] = []
+        for i in 0..<25 {
+            let start = ContinuousClock.now
+            let r = try await RawHTTP.request(port: port, "GET", "/api/state", token: "t-guess-\(i)")
+            took.append(ContinuousClock.now - start)
+            #expect(r.status == 401 && r.errorCode == "unauthorized")
+        }
+        // The 21st to 25th wrong answers waited 50, 100, 200, 400 and 800 ms at least.
+        #expect(took[23] >= .milliseconds(400) && took[24] >= .milliseconds(800), "\(took.suffix(5))")
+        let ok = try await RawHTTP.request(port: port, "GET", "/api/state", token: "t-manager")
+        #expect(ok.status == 200)
+        let metrics = try await RawHTTP.request(port: port, "GET", "/metrics", token: nil)
+        #expect(metrics.text.contains(#"counterd_auth_failures_total{kind="token"} 25"#), "\(metrics.text.split(separator: "\n").filter { $0.contains("auth_failures") })")
+    }
+}
