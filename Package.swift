@@ -191,7 +191,8 @@ let package = Package(
         // 11. Fuzzing: every decoder of outside bytes as a target (FuzzTargets), and one program that is either
         //     libFuzzer's (`make fuzz`: -sanitize=fuzzer,address -D FUZZING) or a replayer of saved inputs.
         .target(name: "FuzzTargets", dependencies: ["Codecs", "Devices", "HallConfig", "HallModel", "Store", "Web"], swiftSettings: strict),
-        .executableTarget(name: "counterd-fuzz", dependencies: ["FuzzTargets"],
+        .target(name: "CFuzz"),
+        .executableTarget(name: "counterd-fuzz", dependencies: ["FuzzTargets", "CFuzz"],
                           swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]),
         // What several test targets share: helpers, never shipped.
         .target(

@@ -57,14 +57,20 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// The streaming property: what a fresh `decoder` gives for `bytes` in one read equals what it gives
-    /// fed one byte at a time. Nil when it holds, else what differed.
+    /// fed in pieces — one byte at a time, or 2 to 7 bytes (the first byte of the input chooses), so the
+    /// fuzzer tries every way a driver's reads can split a frame. Nil when it holds, else what differed.
     public static func chunking<D, T: Equatable>(_ bytes: [UInt8], _ decoder: D, _ feed: (inout D, [UInt8]) -> [T]) -> String? {
         var whole = decoder
         let a = feed(&whole, bytes)
-        var single = decoder
+        var split = decoder
         var b: [T] = []
-        for byte in bytes { b += feed(&single, [byte]) }
-        return a == b ? nil : "\(a.count) results in one read, \(b.count) byte by byte"
+        let step = 1 + Int(bytes.first ?? 0) % 7
+        var i = 0
+        while i < bytes.count {
+            b += feed(&split, Array(bytes[i..<min(bytes.count, i + step)]))
+            i += step
+        }
+        return a == b ? nil : "\(a.count) results in one read, \(b.count) in reads of \(step)"
     }
 
     static func caller(_ bytes: [UInt8]) -> [String] {

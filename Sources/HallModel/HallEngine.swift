@@ -186,14 +186,15 @@ public struct HallEngine: Sendable {
             let (ws, clerk) = try staffed(s, w)
             if ws.paused { throw .windowPaused(window: w) }
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
-            let candidates = s.candidates(for: config)
             let next: Ticket
             if case .callTicket(_, let ref) = command {
                 // 指定叫号: the same candidates as the next call, so a ticket directed elsewhere stays there.
-                guard let chosen = candidates.first(where: { $0.id == ref || $0.number == ref }) else { throw .ticketNotCallable(ticket: ref, window: w) }
+                guard let chosen = s.waiting.first(where: { ($0.id == ref || $0.number == ref) && HallState.rank($0, at: config) != nil }) else {
+                    throw .ticketNotCallable(ticket: ref, window: w)
+                }
                 next = chosen
             } else {
-                guard let first = candidates.first else { throw .queueEmpty(window: w) }
+                guard let first = s.nextCandidate(for: config) else { throw .queueEmpty(window: w) }
                 next = first
             }
             if refuseSkip(ws, "call_next", now: now, emit: emit) { break }

@@ -179,26 +179,42 @@ public struct HallState: Codable, Sendable, Equatable {
     /// Waiting tickets a window may call, best first: green channel, then tickets transferred to this
     /// window, then the window's category priority, then age.
     public func candidates(for window: ServiceWindow) -> [Ticket] {
-        func rank(_ t: Ticket) -> (Int, Int, Int, Date, String) {
-            let directed = t.directedWindow == window.number
-            let categoryRank = directed ? -1 : (window.categories.firstIndex(of: t.category) ?? Int.max)
-            return (t.priority ? 0 : 1, directed ? 0 : 1, categoryRank, t.issuedAt, t.id)
-        }
-        return waiting
-            .filter { t in
-                if let d = t.directedWindow { return d == window.number }
-                return window.categories.contains(t.category)
-            }
-            .sorted { rank($0) < rank($1) }
+        waiting.compactMap { t in Self.rank(t, at: window).map { (t, $0) } }
+            .sorted { $0.1 < $1.1 }
+            .map(\.0)
     }
 
-    /// Number of tickets waiting per category.
+    /// The ticket `window` would call next: the first of `candidates(for:)`, found in one pass (no sort:
+    /// a call costs O(queue), not O(queue log queue)).
+    public func nextCandidate(for window: ServiceWindow) -> Ticket? {
+        var best: (Ticket, TicketRank)?
+        for t in waiting {
+            guard let r = Self.rank(t, at: window) else { continue }
+            if best == nil || r < best!.1 { best = (t, r) }
+        }
+        return best?.0
+    }
+
+    /// Where a waiting ticket stands at a window: priority first, then tickets directed to it, then its
+    /// categories in their order, then oldest first; nil when the window would never call it.
+    typealias TicketRank = (priority: Int, directed: Int, category: Int, issuedAt: Date, id: String)
+
+    static func rank(_ t: Ticket, at window: ServiceWindow) -> TicketRank? {
+        if let d = t.directedWindow {
+            guard d == window.number else { return nil }
+            return (t.priority ? 0 : 1, 0, -1, t.issuedAt, t.id)
+        }
+        guard let c = window.categories.firstIndex(of: t.category) else { return nil }
+        return (t.priority ? 0 : 1, 1, c, t.issuedAt, t.id)
+    }
+
     /// Whether any citizen's service is open: a ticket waiting or reserved, or a window serving, holding a
     /// parked ticket or awaiting a rating. (The hall's clock adopts a step back only when none is.)
     public var hasOpenService: Bool {
         !waiting.isEmpty || !reserved.isEmpty || windows.values.contains { $0.serving != nil || $0.awaiting != nil || !$0.parked.isEmpty }
     }
 
+    /// Number of tickets waiting per category.
     public var waitingCounts: [String: Int] {
         var counts: [String: Int] = [:]
         for t in waiting { counts[t.category, default: 0] += 1 }

@@ -22,18 +22,21 @@ public enum WaitEstimator {
             return w.categories.contains(code) && s.clerk != nil && !s.paused
         }
         guard !open.isEmpty else { return nil }
-        var ahead: [String: Ticket] = [:]
-        for w in open {
-            let mine = (priority ? 0 : 1, 1, w.categories.firstIndex(of: code) ?? Int.max)
-            for t in state.candidates(for: w) {
-                let directed = t.directedWindow == w.number
-                let theirs = (t.priority ? 0 : 1, directed ? 0 : 1, directed ? -1 : (w.categories.firstIndex(of: t.category) ?? Int.max))
-                // Older tickets of the same rank are ahead too: the new ticket is the youngest.
-                if theirs <= mine { ahead[t.id] = t }
+        // One pass over the queue: a ticket is ahead when any open window would call it before the new one
+        // (older tickets of the same rank are ahead too: the new ticket is the youngest).
+        var ahead: [Ticket] = []
+        for t in state.waiting {
+            for w in open {
+                guard let theirs = HallState.rank(t, at: w) else { continue }
+                let mine = (priority ? 0 : 1, 1, w.categories.firstIndex(of: code) ?? Int.max)
+                if (theirs.priority, theirs.directed, theirs.category) <= mine {
+                    ahead.append(t)
+                    break
+                }
             }
         }
         // Numbers being printed for this category right now come before it as well.
-        for t in state.reserved where t.category == code { ahead[t.id] = t }
+        ahead += state.reserved.filter { $0.category == code }
         var means: [String: Double] = [:]
         func seconds(_ c: String) -> Double {
             if let m = means[c] { return m }
@@ -42,7 +45,7 @@ public enum WaitEstimator {
             return m
         }
         let k = Double(open.count)
-        let queued = ahead.values.reduce(0) { $0 + seconds($1.category) } / k
+        let queued = ahead.reduce(0) { $0 + seconds($1.category) } / k
         // When every open window is busy, the first of them frees in about half a service, shared.
         let busy = open.allSatisfy { state.window($0.number).serving != nil || state.window($0.number).awaiting != nil }
         return queued + (busy ? seconds(code) / (2 * k) : 0)

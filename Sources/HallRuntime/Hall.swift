@@ -65,6 +65,7 @@ public actor Hall {
     /// A rejected command leaves everything unchanged.
     @discardableResult
     public func execute(_ command: HallCommand, source: String = "api") async throws(HallError) -> [StoredEvent] {
+        StageTrace.shared.mark("hall actor runs the command", command.window)
         let now = clock.now()
         var events: [EventRecord]
         do {
@@ -143,8 +144,10 @@ public actor Hall {
             pending = []
             let events = batch.flatMap(\.events)
             let start = ContinuousClock.now
+            if StageTrace.shared.enabled { for e in events { StageTrace.shared.mark("commit starts", e.event.window) } }
             do {
                 let stored = try await store.append(events)
+                if StageTrace.shared.enabled { for e in events { StageTrace.shared.mark("commit done (fsync)", e.event.window) } }
                 commitTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
                 commitBatch.record(events.count)
                 lastSeq = stored.last?.seq ?? lastSeq

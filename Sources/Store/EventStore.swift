@@ -47,6 +47,7 @@ public struct EventStore: Sendable {
     /// Opened by `readOnly(path:)`.
     public let isReadOnly: Bool
     private let lock: WriterLock?
+    private let checkpointer: WALCheckpointer?
 
     /// Opens the database for writing: takes its writer lock (refused while another process holds it),
     /// then applies the migrations this version has.
@@ -60,8 +61,9 @@ public struct EventStore: Sendable {
         // DatabasePool sets synchronous = NORMAL on its writer when it enables WAL, after
         // prepareDatabase runs; so the setting is made here, on the one writer connection, afterwards.
         let pragma = sync == .full ? "FULL" : "NORMAL"
-        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(pragma)") }
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(pragma); PRAGMA wal_autocheckpoint = 0") }
         try Migrations.migrator.migrate(writer)
+        checkpointer = try WALCheckpointer(path: path)
     }
 
     private init(readOnlyAt path: String) throws {
@@ -72,6 +74,7 @@ public struct EventStore: Sendable {
         self.path = path
         isReadOnly = true
         lock = nil
+        checkpointer = nil
         let applied = try writer.read { db in
             try db.tableExists("grdb_migrations") ? try Migrations.migrator.appliedIdentifiers(db) : []
         }
@@ -115,7 +118,13 @@ public struct EventStore: Sendable {
     /// numbers once the transaction is committed.
     public func append(_ events: [EventRecord]) async throws -> [StoredEvent] {
         guard !events.isEmpty else { return [] }
-        return try await writer.write { db in try Self.append(events, in: db) }
+        return try await writer.write { db in
+            let trace = StageTrace.shared.enabled
+            if trace { for e in events { StageTrace.shared.mark("writer queue starts the transaction", e.event.window) } }
+            let stored = try Self.append(events, in: db)
+            if trace { for e in events { StageTrace.shared.mark("rows written, commit next", e.event.window) } }
+            return stored
+        }
     }
 
     /// Synchronous `append`, for tools and benchmarks.

@@ -47,6 +47,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "(keypress) simulated evaluators.")
     var evaluators = 300
 
+    @Flag(help: "(keypress) also print where each press's time goes, stage by stage.")
+    var stages = false
+
     @Option(help: "(idle) seconds to measure each configuration.")
     var idleSeconds = 30.0
 
@@ -82,11 +85,11 @@ struct Bench: AsyncParsableCommand {
         if runs(.ticket) { try await TicketBench.run(dir: dir, python: python, taps: taps) }
         if runs(.keypress) {
             // A busy hall: every evaluator rates within the same 10 s (30 presses/s) …
-            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 3, spread: 10)
+            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 3, spread: 10, stages: stages)
             // … and a stress burst: all of them within one second.
-            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5)
+            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5, stages: stages)
             // The same at synchronous=NORMAL, to tell fsync cost from the in-process path.
-            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5, sync: .normal)
+            try await KeypressBench.run(dir: dir, evaluators: evaluators, rounds: 5, sync: .normal, stages: stages)
         }
         if runs(.district) {
             try await DistrictBench.run(dir: dir, halls: halls, offlineDays: offlineDays, steadySeconds: steadySeconds, eventsPerHallSecond: hallRate,

@@ -11,7 +11,7 @@ import Synchronization
 /// Each evaluator is a keyboard-emulating keypad (evdev bytes) on a pty, read by the real driver; the
 /// latency runs from the press bytes being written to the Hall publishing the committed ticket_rated.
 enum KeypressBench {
-    static func run(dir: String, evaluators n: Int, rounds: Int, sync: SyncMode = .full, spread: Double = 1) async throws {
+    static func run(dir: String, evaluators n: Int, rounds: Int, sync: SyncMode = .full, spread: Double = 1, stages: Bool = false) async throws {
         let setup = HallSetup(
             name: "bench", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
             windows: (1...n).map { ServiceWindow(number: $0, name: "\($0)", categories: ["a"]) },
@@ -64,6 +64,8 @@ enum KeypressBench {
             }
         }
         var latencies: [Double] = []
+        var stageProfile = StageProfile()
+        StageTrace.shared.enabled = stages
         var rng = SystemRandomNumberGenerator()
         let press = InputEvent(type: 1, code: 66, value: 1).bytes + InputEvent(type: 0, code: 0, value: 0).bytes
             + InputEvent(type: 1, code: 66, value: 0).bytes
@@ -73,6 +75,7 @@ enum KeypressBench {
                 try await hall.execute(.finish(window: w, outcome: .immediate))
             }
             committed.withLock { $0.removeAll() }
+            _ = StageTrace.shared.take()
             // Every evaluator presses once at a random moment within `spread` seconds.
             let order = (1...n).map { ($0, Double.random(in: 0..<spread, using: &rng)) }.sorted { $0.1 < $1.1 }
             let start = ContinuousClock.now
@@ -91,7 +94,9 @@ enum KeypressBench {
             for (w, t) in got {
                 if let s = sent[w] { latencies.append(Double((t - s).components.attoseconds) / 1e15 + Double((t - s).components.seconds) * 1000) }
             }
+            if stages { stageProfile.add(marks: StageTrace.shared.take(), sent: sent, committed: got) }
         }
+        StageTrace.shared.enabled = false
         watcher.cancel()
         for d in drivers { d.cancel() }
         latencies.sort()
@@ -105,6 +110,7 @@ enum KeypressBench {
                 \(baseline)
                 \(machineFloor(dir: dir))
             """)
+        if stages { print(stageProfile.table()) }
     }
 
     /// What this machine alone costs, for reading the tail: a WAL commit at FULL waits for one fsync,
@@ -135,5 +141,43 @@ enum KeypressBench {
 
     static func milliseconds(_ d: Duration) -> Double {
         Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+}
+
+/// The key-press path stage by stage (`--stages`): for each press, the time from one stage's mark to the
+/// next one's under the same window, then p50/p99/max of each step over all presses.
+struct StageProfile {
+    static let order = ["press written", "driver got the bytes", "hall actor runs the command", "commit starts",
+                        "writer queue starts the transaction", "rows written, commit next", "commit done (fsync)", "subscriber got the event"]
+    var steps: [String: [Double]] = [:]
+
+    mutating func add(marks: [StageTrace.Mark], sent: [Int: ContinuousClock.Instant], committed: [Int: ContinuousClock.Instant]) {
+        var byKey: [Int: [StageTrace.Mark]] = [:]
+        for m in marks { byKey[m.key, default: []].append(m) }
+        for (w, start) in sent {
+            guard let end = committed[w] else { continue }
+            var previous = start
+            let mine = byKey[w] ?? []
+            for (i, stage) in Self.order.enumerated().dropFirst() {
+                let at: ContinuousClock.Instant?
+                if i == Self.order.count - 1 { at = end } else { at = mine.first { $0.stage == stage && $0.at >= previous && $0.at <= end }?.at }
+                guard let at else { continue }
+                steps["\(Self.order[i - 1]) → \(stage)", default: []].append(KeypressBench.milliseconds(at - previous))
+                previous = at
+            }
+        }
+    }
+
+    func table() -> String {
+        var out = "    stage by stage (ms)                                                          p50     p99     max"
+        for (i, stage) in Self.order.enumerated().dropFirst() {
+            let key = "\(Self.order[i - 1]) → \(stage)"
+            guard var v = steps[key], !v.isEmpty else { continue }
+            v.sort()
+            let p99 = v[min(v.count - 1, Int(Double(v.count) * 0.99))]
+            out += "\n    " + key.padding(toLength: 74, withPad: " ", startingAt: 0)
+                + String(format: "%7.3f %7.3f %7.3f", v[v.count / 2], p99, v.last ?? 0)
+        }
+        return out
     }
 }

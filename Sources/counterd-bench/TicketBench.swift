@@ -23,16 +23,22 @@ enum TicketBench {
 
     static func run(dir: String, python: String, taps: Int) async throws {
         let n = 20_000
-        var sink = 0
-        let start = ContinuousClock.now
-        for _ in 0..<n { sink &+= layout().bytes.count }
-        let oursUS = DisplayBench.ms(ContinuousClock.now - start) * 1000 / Double(n)
+        // One build first: the GB18030 table is made on first use, once per process. Then the median of 9
+        // batches, as for python-escpos below: one batch is short enough for this VM's neighbours to show.
+        var sink = layout().bytes.count
+        var batches: [Double] = []
+        for _ in 0..<9 {
+            let start = ContinuousClock.now
+            for _ in 0..<(n / 9) { sink &+= layout().bytes.count }
+            batches.append(DisplayBench.ms(ContinuousClock.now - start) * 1000 / Double(n / 9))
+        }
+        let oursUS = batches.sorted()[4]
         let pythonUS = pythonEscpos(python)
         let ratio = pythonUS.map { String(format: "python-escpos %.1f µs per ticket; python-escpos time ÷ ours = %.2f", $0, $0 / oursUS) }
             ?? "python-escpos not available at \(python) (make test-deps creates it)"
         print("""
 
-            (e) one 80 mm ticket (\(layout().bytes.count) bytes: text, checklist, QR, cut), \(n) builds
+            (e) one 80 mm ticket (\(layout().bytes.count) bytes: text, checklist, QR, cut), \(n) builds (median of 9 batches, both)
                 ours: \(String(format: "%.1f", oursUS)) µs per ticket — \(ratio)   [\(sink % 10)]
             """)
         try await tapLatency(dir: dir, count: taps)
@@ -61,10 +67,14 @@ enum TicketBench {
                 p.set(align='center'); p.qr('http://192.168.1.10:8080/r/2026-11-23-C012.9f3c2a7b1e0d4c5a8b6f7e2d1c0b9a88', size=6, ec=1, native=True)
                 p._raw('扫码评价本次服务\\n'.encode('gb18030')); p._raw(b'\\x1c\\x2e'); p.cut(mode='PART')
                 return p.output
-            n = 2000
-            t = time.perf_counter()
-            for _ in range(n): ticket()
-            print((time.perf_counter() - t) / n * 1e6)
+            n = 500
+            ticket()
+            batches = []
+            for _ in range(9):
+                t = time.perf_counter()
+                for _ in range(n): ticket()
+                batches.append((time.perf_counter() - t) / n * 1e6)
+            print(sorted(batches)[4])
             """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)

@@ -1,8 +1,10 @@
+import CFuzz
 import FuzzTargets
 import Foundation
 
-// Built two ways. `make fuzz` compiles with `-sanitize=fuzzer,address -D FUZZING`: libFuzzer brings `main`
-// and calls the entry point below with each input; COUNTERD_FUZZ_TARGET names the target. A plain build
+// Built two ways. `make fuzz` compiles with `-sanitize=fuzzer,address -D FUZZING`: the program's main (which
+// SwiftPM names counterd_fuzz_main) hands over to libFuzzer's driver, which calls `fuzzOne` with each input;
+// COUNTERD_FUZZ_TARGET names the target. A plain build
 // makes a replayer instead: `counterd-fuzz TARGET FILE|DIR…` runs the target on each file (a crash libFuzzer
 // saved, or the seed corpus) in a debugger-friendly build.
 
@@ -25,6 +27,16 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         abort()
     }
     return 0
+}
+
+@_cdecl("counterd_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var values = argv
+    return LLVMFuzzerRunDriver(&count, &values) { data, size in
+        guard let data else { return 0 }
+        return fuzzOne(data, size)
+    }
 }
 #else
 @main

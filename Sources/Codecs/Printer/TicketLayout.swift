@@ -50,6 +50,8 @@ public struct TicketLayout: Sendable, Equatable {
 
     /// Splits `text` into lines of at most `columns`, never inside a character; continuation lines get `indent`.
     public static func wrap(_ text: String, columns: Int, indent: Int = 0) -> [String] {
+        // Almost every line fits: then the text is its own only line, found without walking its characters.
+        if text.utf8.count <= columns || text.unicodeScalars.count * 2 <= columns { return text.isEmpty ? [] : [text] }
         var lines: [String] = []
         var line = ""
         var used = 0
@@ -67,8 +69,21 @@ public struct TicketLayout: Sendable, Equatable {
         return lines
     }
 
+    /// `wrap`'s lines, each with its line feed; a text that fits is written without splitting it.
+    static func wrapped(_ text: String, columns: Int, indent: Int = 0, into p: inout EscPos, chinese: Bool) {
+        if text.utf8.count <= columns {
+            if !text.isEmpty { p.line(text, chinese: chinese) }
+            return
+        }
+        for l in wrap(text, columns: columns, indent: indent) { p.line(l, chinese: chinese) }
+    }
+
     /// The whole ticket: `body` then `cut`.
-    public var bytes: [UInt8] { body + cut }
+    public var bytes: [UInt8] {
+        var b = body
+        b += cut
+        return b
+    }
 
     /// Feed and cut, sent only after the printer has confirmed the body.
     public var cut: [UInt8] {
@@ -79,21 +94,21 @@ public struct TicketLayout: Sendable, Equatable {
 
     /// Everything before the cut.
     public var body: [UInt8] {
-        var p = EscPos()
+        var p = EscPos(capacity: 640)
         let zh = chineseMode
         p.initialize()
         // State the character mode every time: printers differ on their power-up default.
         if zh { p.chineseMode(true) } else { p.codePage(0) }
         p.align(.center)
         p.bold(true)
-        for l in Self.wrap(hall, columns: columns) { p.text(l + "\n", chinese: zh) }
+        Self.wrapped(hall, columns: columns, into: &p, chinese: zh)
         p.bold(false)
-        p.text(String(repeating: "-", count: columns) + "\n", chinese: zh)
-        p.text(category + "\n", chinese: zh)
+        p.rule(columns)
+        p.line(category, chinese: zh)
         if let priorityReason {
             p.bold(true)
             let label = priorityReason == "预约" ? "预约取号" : "绿色通道：\(priorityReason)"
-            for l in Self.wrap(label, columns: columns) { p.text(l + "\n", chinese: zh) }
+            Self.wrapped(label, columns: columns, into: &p, chinese: zh)
             p.bold(false)
         }
         if reprint {
@@ -105,22 +120,25 @@ public struct TicketLayout: Sendable, Equatable {
         let scale = columns >= 48 ? 4 : 3
         p.size(width: scale, height: scale)
         p.bold(true)
-        p.text(number + "\n", chinese: zh)
+        p.line(number, chinese: zh)
         p.bold(false)
         p.size(width: 1, height: 1)
-        for l in Self.wrap(windowHint, columns: columns) { p.text(l + "\n", chinese: zh) }
-        p.text("您前面还有 \(waitingAhead) 人等候\n", chinese: zh)
+        Self.wrapped(windowHint, columns: columns, into: &p, chinese: zh)
+        p.text("您前面还有 ", chinese: zh)
+        p.number(waitingAhead)
+        p.text(" 人等候\n", chinese: zh)
         if let m = estimatedWaitMinutes { p.text(m == 0 ? "预计即将叫号\n" : "预计等候约 \(m) 分钟\n", chinese: zh) }
-        p.text("取号时间 \(issuedAt)\n", chinese: zh)
+        p.text("取号时间 ", chinese: zh)
+        p.line(issuedAt, chinese: zh)
         if !checklist.isEmpty {
             p.align(.left)
-            p.text(String(repeating: "-", count: columns) + "\n", chinese: zh)
+            p.rule(columns)
             p.bold(true)
             p.text("请备齐以下材料（一次性告知）：\n", chinese: zh)
             p.bold(false)
             for (i, item) in checklist.enumerated() {
                 let prefix = "\(i + 1). "
-                for l in Self.wrap(prefix + item, columns: columns, indent: prefix.count) { p.text(l + "\n", chinese: zh) }
+                Self.wrapped(prefix + item, columns: columns, indent: prefix.count, into: &p, chinese: zh)
             }
             p.align(.center)
         }

@@ -20,6 +20,7 @@ public struct KeyEvaluatorDriver: DeviceDriver {
     public func run(_ connection: any ByteConnection, context: DriverContext) async throws {
         var decoder = EvdevDecoder()
         for try await chunk in connection.inbound {
+            StageTrace.shared.mark("driver got the bytes", window)
             context.received(chunk.count)
             switch profile.kind {
             case .evdev:
