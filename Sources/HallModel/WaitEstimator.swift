@@ -22,30 +22,38 @@ public enum WaitEstimator {
             return w.categories.contains(code) && s.clerk != nil && !s.paused
         }
         guard !open.isEmpty else { return nil }
-        // One pass over the queue: a ticket is ahead when any open window would call it before the new one
-        // (older tickets of the same rank are ahead too: the new ticket is the youngest).
-        var ahead: [Ticket] = []
+        // A waiting ticket is ahead when an open window would call it before the new one (the new ticket is
+        // the youngest, so older tickets of the same rank are ahead too). Every open window serves `code`, so
+        // per category it is known once whether its tickets of the new ticket's rank come first somewhere.
+        let mine = priority ? 0 : 1
+        var served: [String: Bool] = [:] // category → an open window serves it, and whether one ranks it ≤ `code`
+        for w in open {
+            let codeIndex = w.categories.firstIndex(of: code) ?? Int.max
+            for (i, c) in w.categories.enumerated() { served[c] = (served[c] ?? false) || i <= codeIndex }
+        }
+        let openNumbers = Set(open.map(\.number))
+        var aheadByCategory: [String: Int] = [:]
         for t in state.waiting {
-            for w in open {
-                guard let theirs = HallState.rank(t, at: w) else { continue }
-                let mine = (priority ? 0 : 1, 1, w.categories.firstIndex(of: code) ?? Int.max)
-                if (theirs.priority, theirs.directed, theirs.category) <= mine {
-                    ahead.append(t)
-                    break
-                }
+            let theirs = t.priority ? 0 : 1
+            guard theirs <= mine else { continue }
+            if let d = t.directedWindow {
+                // Directed to an open window: called there before any undirected ticket of its rank.
+                if openNumbers.contains(d) { aheadByCategory[t.category, default: 0] += 1 }
+                continue
             }
+            guard let sameRankAhead = served[t.category] else { continue }
+            if theirs < mine || sameRankAhead { aheadByCategory[t.category, default: 0] += 1 }
         }
         // Numbers being printed for this category right now come before it as well.
-        ahead += state.reserved.filter { $0.category == code }
-        var means: [String: Double] = [:]
+        for t in state.reserved where t.category == code { aheadByCategory[t.category, default: 0] += 1 }
+        var hallMean: Double?
         func seconds(_ c: String) -> Double {
-            if let m = means[c] { return m }
-            let m = serviceSeconds(c, state: state, setup: setup)
-            means[c] = m
-            return m
+            if let own = state.serviceTimes[c], own.count >= ownSamples { return mean(own) }
+            if hallMean == nil { hallMean = serviceSeconds(c, state: state, setup: setup) }
+            return hallMean!
         }
         let k = Double(open.count)
-        let queued = ahead.reduce(0) { $0 + seconds($1.category) } / k
+        let queued = aheadByCategory.reduce(0) { $0 + Double($1.value) * seconds($1.key) } / k
         // When every open window is busy, the first of them frees in about half a service, shared.
         let busy = open.allSatisfy { state.window($0.number).serving != nil || state.window($0.number).awaiting != nil }
         return queued + (busy ? seconds(code) / (2 * k) : 0)

@@ -24,6 +24,7 @@ public actor Hall {
     public nonisolated let hub: EventHub
     public nonisolated let store: EventStore
     private let clock: any HallClock
+    private var lastCheckpoint = ContinuousClock.now
     private let logger: Logger
 
     private struct Pending {
@@ -139,12 +140,31 @@ public actor Hall {
     // MARK: Commit
 
     private func commitLoop() async {
+        while true {
+            await commitPending()
+            // Idle: the WAL checkpoint, at most once a second, here rather than inside a commit; commands that
+            // arrive meanwhile are committed next.
+            guard ContinuousClock.now - lastCheckpoint >= .seconds(1) else { break }
+            lastCheckpoint = .now
+            await store.checkpoint()
+            if pending.isEmpty { break }
+        }
+        committing = false
+        let waiters = idleWaiters
+        idleWaiters = []
+        for w in waiters { w.resume() }
+    }
+
+    private func commitPending() async {
         while !pending.isEmpty {
             let batch = pending
             pending = []
             let events = batch.flatMap(\.events)
             let start = ContinuousClock.now
-            if StageTrace.shared.enabled { for e in events { StageTrace.shared.mark("commit starts", e.event.window) } }
+            if StageTrace.shared.enabled {
+                StageTrace.shared.mark("commit batch", events.count)
+                for e in events { StageTrace.shared.mark("commit starts", e.event.window) }
+            }
             do {
                 let stored = try await store.append(events)
                 if StageTrace.shared.enabled { for e in events { StageTrace.shared.mark("commit done (fsync)", e.event.window) } }
@@ -174,10 +194,6 @@ public actor Hall {
                 for p in failed { p.continuation.resume(throwing: HallError.storage("\(error)")) }
             }
         }
-        committing = false
-        let waiters = idleWaiters
-        idleWaiters = []
-        for w in waiters { w.resume() }
     }
 
     private func reload() {

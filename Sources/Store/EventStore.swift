@@ -47,7 +47,6 @@ public struct EventStore: Sendable {
     /// Opened by `readOnly(path:)`.
     public let isReadOnly: Bool
     private let lock: WriterLock?
-    private let checkpointer: WALCheckpointer?
 
     /// Opens the database for writing: takes its writer lock (refused while another process holds it),
     /// then applies the migrations this version has.
@@ -61,9 +60,17 @@ public struct EventStore: Sendable {
         // DatabasePool sets synchronous = NORMAL on its writer when it enables WAL, after
         // prepareDatabase runs; so the setting is made here, on the one writer connection, afterwards.
         let pragma = sync == .full ? "FULL" : "NORMAL"
-        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(pragma); PRAGMA wal_autocheckpoint = 0") }
+        // SQLite's automatic checkpoint runs inside the commit that crosses its threshold: a key press then
+        // waits for the WAL to be copied and the database fsynced. The Hall checkpoints when it goes idle
+        // (`checkpoint()`); the automatic one stays only as a backstop for a hall that never does.
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(pragma); PRAGMA wal_autocheckpoint = 10000") }
         try Migrations.migrator.migrate(writer)
-        checkpointer = try WALCheckpointer(path: path)
+    }
+
+    /// A PASSIVE WAL checkpoint on the writer: copies committed pages into the database so the WAL does not
+    /// grow. The Hall calls it when no command is waiting (never inside a commit).
+    public func checkpoint() async {
+        _ = try? await writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
     }
 
     private init(readOnlyAt path: String) throws {
@@ -74,7 +81,6 @@ public struct EventStore: Sendable {
         self.path = path
         isReadOnly = true
         lock = nil
-        checkpointer = nil
         let applied = try writer.read { db in
             try db.tableExists("grdb_migrations") ? try Migrations.migrator.appliedIdentifiers(db) : []
         }
