@@ -33,6 +33,8 @@ public struct WebDependencies: Sendable {
     public let loginThrottle = LoginThrottle()
     /// Every failed authentication, counted and slowed (`JSONErrorMiddleware`).
     public let authFailures = AuthFailures()
+    /// Live events' SSE frames, encoded once for all clients.
+    let eventFrames = EventStream.Frames()
     /// How long a sign-in lasts.
     public var sessionSeconds: Double = 10 * 3600
     /// Wall time for sessions and the audit record (tests pass their own).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPTypes
 import HallModel
 import Hummingbird
@@ -40,6 +41,7 @@ enum EventStream {
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         let store = deps.hall.store
+        let frames = deps.eventFrames
         let body = ResponseBody { writer in
             let (items, feed) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit))
             let forward = Task {
@@ -81,7 +83,7 @@ enum EventStream {
                 switch item {
                 case .event(let e):
                     if last != Int64.max && e.seq <= last { continue }
-                    try await writer.write(frame(e))
+                    try await writer.write(frames.frame(e))
                     last = e.seq
                 case .heartbeat:
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
@@ -91,6 +93,29 @@ enum EventStream {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// Each live event's frame, encoded once for every client of this hall (1 000 TV pages and screens
+    /// would otherwise encode the same JSON 1 000 times). ByteBuffers are shared copy-on-write.
+    final class Frames: Sendable {
+        private let cache = Mutex<(frames: [Int64: ByteBuffer], order: [Int64])>(([:], []))
+        static let kept = 512
+
+        func frame(_ e: StoredEvent) throws -> ByteBuffer {
+            if let hit = cache.withLock({ $0.frames[e.seq] }) { return hit }
+            let made = try EventStream.frame(e)
+            cache.withLock { c in
+                guard c.frames[e.seq] == nil else { return }
+                c.frames[e.seq] = made
+                c.order.append(e.seq)
+                if c.order.count > Self.kept {
+                    let drop = c.order.count - Self.kept / 2
+                    for seq in c.order.prefix(drop) { c.frames.removeValue(forKey: seq) }
+                    c.order.removeFirst(drop)
+                }
+            }
+            return made
+        }
     }
 
     static func frame(_ e: StoredEvent) throws -> ByteBuffer {

@@ -59,6 +59,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "(crowd) evaluator keypads attached.")
     var crowdDevices = 300
 
+    @Option(help: "(idle) only this many Modbus evaluators (with --idle-lines), instead of the three standard configurations.")
+    var idleDevices: Int?
+
+    @Option(help: "(idle) lines the --idle-devices share.")
+    var idleLines = 10
+
     @Option(help: "(idle) seconds to measure each configuration.")
     var idleSeconds = 30.0
 
@@ -108,14 +114,14 @@ struct Bench: AsyncParsableCommand {
             for load in [0.8, 0.95] { try await WaitBench.run(dir: dir, config: "config/demo.toml", days: 30, load: load) }
         }
         if runs(.crowd) {
-            try await CrowdBench.run(dir: dir, clients: sseClients, slow: slowClients, devices: crowdDevices, calls: calls, burst: 6_000)
+            try await CrowdBench.run(dir: dir, clients: sseClients, slow: slowClients, devices: crowdDevices, calls: calls, burst: 2_000)
         }
         if runs(.pusher) { try await PusherBench.run(dir: dir, records: records, platforms: "platforms") }
         if runs(.idle) {
             // What one poll costs this machine at the least, then: no devices; 4 evaluators on one line; 40 on
             // four lines (the release counterd beside this binary).
             try IdleBench.floor()
-            for (n, m) in [(0, 0), (4, 1), (40, 4)] {
+            for (n, m) in idleDevices.map({ [($0, idleLines)] }) ?? [(0, 0), (4, 1), (40, 4)] {
                 try await IdleBench.run(dir: dir, evaluators: n, lines: m, seconds: idleSeconds, profiles: "profiles")
             }
         }

@@ -18,9 +18,11 @@ import Web
 enum CrowdBench {
     static func run(dir: String, clients: Int, slow: Int, devices: Int, calls: Int, burst: Int) async throws {
         let windows = max(1, devices)
-        let setup = HallSetup(name: "bench", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
+        var setup = HallSetup(name: "bench", categories: [ServiceCategory(code: "a", name: "甲", prefix: "A")],
                               windows: (1...windows).map { ServiceWindow(number: $0, name: "\($0)", categories: ["a"]) },
                               clerks: [Clerk(id: "c1", name: "张敏")])
+        // Call after call at one window, without waiting for its rating.
+        setup.rules.ratingBlocksNext = false
         let path = dir + "/crowd.sqlite"
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
         let store = try EventStore(path: path)

@@ -65,6 +65,9 @@ enum KeypressBench {
         }
         var latencies: [Double] = []
         var stageProfile = StageProfile()
+        // The disk's own tail during the run: a thread doing what a commit's fsync does (4 KiB appended,
+        // fsync) every 5 ms on the same filesystem, from the first press to the last.
+        let probe = FsyncProbe(path: dir + "/fsync-probe-live")
         StageTrace.shared.enabled = stages
         var rng = SystemRandomNumberGenerator()
         let press = InputEvent(type: 1, code: 66, value: 1).bytes + InputEvent(type: 0, code: 0, value: 0).bytes
@@ -97,6 +100,7 @@ enum KeypressBench {
             if stages { stageProfile.add(marks: StageTrace.shared.take(), sent: sent, committed: got) }
         }
         StageTrace.shared.enabled = false
+        let live = probe.stop()
         watcher.cancel()
         for d in drivers { d.cancel() }
         latencies.sort()
@@ -109,6 +113,8 @@ enum KeypressBench {
             max \(String(format: "%.2f", latencies.last ?? .nan)) ms (evdev over a pty: no serial wire time to subtract)
                 \(baseline)
                 \(machineFloor(dir: dir))
+                during the presses, the same disk: 4 KiB write + fsync every 5 ms, \(live.count) samples: p50 \(String(format: "%.2f", live.q(0.5))) ms, \
+            p99 \(String(format: "%.2f", live.q(0.99))) ms, max \(String(format: "%.2f", live.q(1))) ms
             """)
         if stages { print(stageProfile.table()) }
     }
@@ -179,5 +185,41 @@ struct StageProfile {
                 + String(format: "%7.3f %7.3f %7.3f", v[v.count / 2], p99, v.last ?? 0)
         }
         return out
+    }
+}
+
+/// 4 KiB write + fsync every 5 ms on its own thread until stopped: the disk's latency while a benchmark runs.
+final class FsyncProbe: @unchecked Sendable {
+    private let lock = NSLock()
+    private var samples: [Double] = []
+    private var running = true
+    private let done = DispatchSemaphore(value: 0)
+
+    struct Result {
+        var sorted: [Double]
+        var count: Int { sorted.count }
+        func q(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+    }
+
+    init(path: String) {
+        Thread.detachNewThread { [self] in
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            defer { close(fd); unlink(path); done.signal() }
+            let page = [UInt8](repeating: 0x55, count: 4096)
+            while lock.withLock({ running }) {
+                let t = ContinuousClock.now
+                _ = page.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                fsync(fd)
+                let ms = KeypressBench.milliseconds(ContinuousClock.now - t)
+                lock.withLock { samples.append(ms) }
+                usleep(5000)
+            }
+        }
+    }
+
+    func stop() -> Result {
+        lock.withLock { running = false }
+        done.wait()
+        return Result(sorted: lock.withLock { samples.sorted() })
     }
 }
