@@ -44,7 +44,7 @@ import TestSupport
 
         // Fill the filesystem: a file grows until the kernel says no space is left.
         let filler = disk.appendingPathComponent("filler")
-        FileManager.default.createFile(atPath: filler.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: filler.path, contents: nil), "cannot create \(filler.path)")
         let handle = try FileHandle(forWritingTo: filler)
         let block = Data(repeating: 0xAB, count: 64 * 1024)
         while (try? handle.write(contentsOf: block)) != nil {}
