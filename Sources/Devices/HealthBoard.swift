@@ -16,7 +16,18 @@ public final class HealthBoard: Sendable {
     /// now and then for the counters.
     public var revision: Int { revisions.load(ordering: .acquiring) }
 
-    private func changed() { revisions.add(1, ordering: .releasing) }
+    private func changed() {
+        revisions.add(1, ordering: .releasing)
+        changes.raise()
+    }
+
+    private let changes = WakeSignal()
+
+    /// Returns soon after the next change that moves `revision` (at once if one came since the last
+    /// wait), or after `limit`: how the status file's writer sleeps on an idle hall. One waiter only.
+    public func waitForChange(atMost limit: Duration) async {
+        await changes.wait(seconds: limit.inSeconds)
+    }
 
     public func register(_ h: DeviceHealth) {
         entries.withLock { $0[h.id] = h }

@@ -107,6 +107,11 @@ public struct ProfileLibrary: Sendable {
                 profile.nameRegister = UInt16(clamping: p.nameRegister ?? 0x20)
                 profile.nameRegisters = p.nameRegisters ?? 16
                 profile.pollIntervalMilliseconds = p.pollIntervalMs ?? 50
+                profile.idlePollIntervalMilliseconds = p.idlePollIntervalMs ?? 3000
+                if !(1...60_000).contains(profile.pollIntervalMilliseconds) { fail("profile.poll_interval_ms", "must be a whole number in 1...60000") }
+                if !(profile.pollIntervalMilliseconds...60_000).contains(profile.idlePollIntervalMilliseconds) {
+                    fail("profile.idle_poll_interval_ms", "must be a whole number from poll_interval_ms (\(profile.pollIntervalMilliseconds)) to 60000")
+                }
                 profile.timeoutMilliseconds = p.timeoutMs
                 profile.turnaroundMilliseconds = p.turnaroundMs ?? 50
                 if let t = p.timeoutMs, !(1...5_000).contains(t) { fail("profile.timeout_ms", "must be a whole number in 1...5000") }
@@ -201,6 +206,7 @@ struct EvaluatorProfileFile: Decodable {
         var nameRegister: Int?
         var nameRegisters: Int?
         var pollIntervalMs: Int?
+        var idlePollIntervalMs: Int?
         var timeoutMs: Int?
         var turnaroundMs: Int?
     }

@@ -63,6 +63,9 @@ public struct DeviceService: Service {
                                 logger.warning("cannot write device status file", metadata: ["path": "\(path)", "error": "\(error)"])
                                 warned = true
                             } catch {}
+                            // Asleep until a change (then 200 ms more, so a burst is one write) or the 5 s refresh: an
+                            // idle hall's devices cost no wake-ups here.
+                            await board.waitForChange(atMost: max(.milliseconds(10), .seconds(5) - (ContinuousClock.now - refreshed)))
                             try? await Task.sleep(for: .milliseconds(200))
                         }
                     }

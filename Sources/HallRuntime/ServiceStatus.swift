@@ -3,7 +3,7 @@ import HallModel
 import Logging
 import ServiceLifecycle
 
-/// What `counterctl status` shows: written by counterd to `<runtime dir>/status.json` every second, so a
+/// What `counterctl status` shows: written by counterd to `<runtime dir>/status.json` every 2 seconds, so a
 /// local administrator sees the service, its queues and windows without an API token.
 public struct ServiceStatus: Codable, Sendable, Equatable {
     public struct Queue: Codable, Sendable, Equatable {
@@ -82,14 +82,36 @@ public struct StatusFileService: Service {
             var warned = false
             while !Task.isCancelled {
                 do {
-                    try ServiceStatus.encoder.encode(await snapshot()).write(to: URL(fileURLWithPath: path), options: .atomic)
+                    try Self.replace(path, with: ServiceStatus.encoder.encode(await snapshot()))
                 } catch where !warned {
                     logger.warning("cannot write status file", metadata: ["path": "\(path)", "error": "\(error)"])
                     warned = true
                 } catch {}
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .seconds(2))
             }
         }
         try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// A new file renamed over the old, so a reader never sees half of one; not synced to disk, because
+    /// the file says "alive now" and after a crash it is stale whatever it holds (Foundation's atomic write
+    /// fsyncs, once a second, on an idle hall's SD card).
+    static func replace(_ path: String, with data: Data) throws {
+        let temporary = path + ".new"
+        // open/write/close by hand: Foundation's Data.write fsyncs even when not atomic.
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let e = errno
+        close(fd)
+        guard written == data.count else {
+            unlink(temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: written < 0 ? e : ENOSPC) ?? .EIO)
+        }
+        guard rename(temporary, path) == 0 else {
+            let e = errno
+            unlink(temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+        }
     }
 }

@@ -48,5 +48,17 @@ import Testing
             return
         }
         #expect(Set(m.issues.map(\.path)) == ["profile.timeout_ms", "profile.turnaround_ms"])
+        // The idle poll may not be faster than the poll while a rating is awaited.
+        guard case .failure(let p) = ProfileLibrary.parse("[profile]\nid = \"m\"\nkind = \"modbus\"\npoll_interval_ms = 100\nidle_poll_interval_ms = 20\n[values]\n1 = 1\n") else {
+            Issue.record("a Modbus profile polling faster when idle loaded")
+            return
+        }
+        #expect(p.issues.map(\.path) == ["profile.idle_poll_interval_ms"])
+        #expect(p.issues.first?.message.contains("from poll_interval_ms (100) to 60000") == true, "\(p.issues)")
+        guard case .success(let ok) = ProfileLibrary.parse("[profile]\nid = \"m\"\nkind = \"modbus\"\n[values]\n1 = 1\n") else {
+            Issue.record("a plain Modbus profile did not load")
+            return
+        }
+        #expect(ok.pollIntervalMilliseconds == 50 && ok.idlePollIntervalMilliseconds == 3000)
     }
 }

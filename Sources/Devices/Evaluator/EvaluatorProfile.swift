@@ -29,6 +29,10 @@ public struct EvaluatorProfile: Sendable, Equatable {
     public var nameRegister: UInt16
     public var nameRegisters: Int
     public var pollIntervalMilliseconds: Int
+    /// How often a Modbus keypad whose window awaits no rating is polled: its press counter keeps a press
+    /// until read, so a slow poll loses nothing, and an idle hall's lines cost little CPU. Every
+    /// `pollIntervalMilliseconds` from the service's end until the rating (or the next call).
+    public var idlePollIntervalMilliseconds: Int
     /// A fixed reply timeout; nil: the reply's wire time at the line's speed plus `turnaroundMilliseconds`.
     public var timeoutMilliseconds: Int?
     /// How long the device may take to start its reply after the request has left the wire.
@@ -36,8 +40,8 @@ public struct EvaluatorProfile: Sendable, Equatable {
 
     public init(id: String, name: String, kind: Kind, keys: [UInt16: RatingLevel] = [:], reportID: UInt8? = nil, keyOffset: Int = 0,
                 values: [UInt8: RatingLevel] = [:], counterRegister: UInt16 = 0, keyRegister: UInt16 = 1, promptRegister: UInt16 = 0x10,
-                nameRegister: UInt16 = 0x20, nameRegisters: Int = 16, pollIntervalMilliseconds: Int = 50, timeoutMilliseconds: Int? = nil,
-                turnaroundMilliseconds: Int = 50) {
+                nameRegister: UInt16 = 0x20, nameRegisters: Int = 16, pollIntervalMilliseconds: Int = 50, idlePollIntervalMilliseconds: Int = 3000,
+                timeoutMilliseconds: Int? = nil, turnaroundMilliseconds: Int = 50) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -51,6 +55,7 @@ public struct EvaluatorProfile: Sendable, Equatable {
         self.nameRegister = nameRegister
         self.nameRegisters = nameRegisters
         self.pollIntervalMilliseconds = pollIntervalMilliseconds
+        self.idlePollIntervalMilliseconds = idlePollIntervalMilliseconds
         self.timeoutMilliseconds = timeoutMilliseconds
         self.turnaroundMilliseconds = turnaroundMilliseconds
     }

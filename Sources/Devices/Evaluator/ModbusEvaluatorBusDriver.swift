@@ -12,7 +12,8 @@ import Synchronization
 /// 2 thank you, 3 out of service); holding registers 0x20–0x2F hold the clerk's name in GB2312, two bytes
 /// a register, NUL-padded. A press is the counter changing; a jump of more than one is one press and the
 /// rest counted as duplicates; a counter back at 0 is a restarted keypad, not a press. An address that
-/// stops answering is polled only every 2 s, so it never starves the others.
+/// stops answering is polled only every 2 s, so it never starves the others; one whose window awaits no
+/// rating only every `idlePollIntervalMilliseconds` (its counter keeps the press until then).
 public struct ModbusEvaluatorBusDriver: DeviceDriver {
     public let profile: EvaluatorProfile
     /// Bus address → window.
@@ -75,11 +76,16 @@ public struct ModbusEvaluatorBusDriver: DeviceDriver {
                 }
             }
         }
+        // A keypad is polled fast only while its window awaits a rating, so a press is stored at once.
+        @Sendable func pace(_ address: UInt8, _ state: WindowState?) {
+            master.setUrgent(address, state?.awaiting != nil)
+        }
         // Initial prompts: idle where a clerk is on duty, out of service elsewhere.
         var initial: [ModbusRTU.Request] = []
         for (address, window) in bus.sorted(by: { $0.key < $1.key }) {
-            let open = await hall.window(window)?.clerk != nil
-            initial.append(prompt(address, open ? .idle : .outOfService))
+            let state = await hall.window(window)
+            pace(address, state)
+            initial.append(prompt(address, state?.clerk != nil ? .idle : .outOfService))
         }
         await send(initial)
         let events = hall.committedEvents()
@@ -88,6 +94,8 @@ public struct ModbusEvaluatorBusDriver: DeviceDriver {
             for await stored in events {
                 let e = stored.event
                 guard let w = e.window, let address = byWindow[w] else { continue }
+                // From the window's state now, whatever the event: every way a wait for a rating begins or ends.
+                pace(address, await hall.window(w))
                 var requests: [ModbusRTU.Request] = []
                 switch e.kind {
                 case .ticketFinished:
@@ -114,6 +122,7 @@ public struct ModbusEvaluatorBusDriver: DeviceDriver {
         // or starts answering, a retry.
         let reports = master.poll(addresses.map { planned(.readInput(unit: $0, address: first, count: count)) },
                                   interval: .milliseconds(profile.pollIntervalMilliseconds),
+                                  idleInterval: .milliseconds(max(profile.idlePollIntervalMilliseconds, profile.pollIntervalMilliseconds)),
                                   answered: { context.received($0) })
         news: for await batch in reports {
             for report in batch {

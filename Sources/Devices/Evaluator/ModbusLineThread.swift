@@ -52,6 +52,8 @@ final class ModbusLineThread: Sendable {
     struct Standing: Sendable {
         var tracker: PollTracker
         let interval: Duration
+        /// Whether a unit is polled every cycle now, or only every idle interval.
+        let urgent: @Sendable (UInt8) -> Bool
         let deliver: @Sendable ([PollReport]) -> Void
         /// Bytes of the answers of a cycle, for the device's health, without waking the driver.
         let answered: @Sendable (Int) -> Void
@@ -122,6 +124,9 @@ final class ModbusLineThread: Sendable {
         if ended { standing.ended() }
     }
 
+    /// Makes an idle thread look at its polls again (one has become urgent).
+    func wake() { state.withLock { wakeLocked($0) } }
+
     /// Wakes an idle thread; called under the state lock, so the pipe is still ours.
     private func wakeLocked(_ s: State) {
         guard !s.finished else { return }
@@ -169,13 +174,17 @@ final class ModbusLineThread: Sendable {
         guard var standing = state.withLock({ $0.standing }) else { return }
         var reports: [PollReport] = []
         var bytes = 0
-        for (index, poll) in standing.tracker.polls.enumerated() where standing.tracker.due(index, now: ContinuousClock.now) {
+        // Every poll of a cycle is noted at the cycle's start, so idle units stay due together and run back
+        // to back next time, not each in a cycle (and a wake-up) of its own.
+        let start = ContinuousClock.now
+        for (index, poll) in standing.tracker.polls.enumerated()
+        where standing.tracker.due(index, now: ContinuousClock.now, urgent: standing.urgent(poll.request.unit)) {
             runJobs(&earliestWrite)
             if state.withLock({ $0.closed || $0.stopping || $0.standing == nil }) { break }
             let o = exchange(poll, earliestWrite: &earliestWrite)
             if case .failure(.closed) = o.result { state.withLock { $0.closed = true } }
             if case .success = o.result { bytes += poll.replyLength }
-            if standing.tracker.record(index, o, now: ContinuousClock.now) { reports.append(PollReport(request: poll.request, outcome: o)) }
+            if standing.tracker.record(index, o, now: start) { reports.append(PollReport(request: poll.request, outcome: o)) }
         }
         state.withLock { s in if s.standing != nil { s.standing?.tracker = standing.tracker } }
         if bytes > 0 { standing.answered(bytes) }
@@ -185,12 +194,18 @@ final class ModbusLineThread: Sendable {
     private func main() {
         var earliestWrite = ContinuousClock.now
         var nextCycle = ContinuousClock.now
+        var lastCycle: ContinuousClock.Instant?
         while !state.withLock({ $0.stopping }) {
             runJobs(&earliestWrite)
-            if let interval = state.withLock({ $0.closed ? nil : $0.standing?.interval }) {
+            if let standing = state.withLock({ $0.closed ? nil : $0.standing }) {
+                // The next cycle one interval after the last; with every address idle, when the first is
+                // due, so an idle line sleeps instead of waking each interval to poll nothing. A unit made
+                // urgent wakes the thread through the pipe and is due at once.
+                nextCycle = lastCycle.map { $0 + standing.interval } ?? .now
+                if let due = standing.tracker.nextDue(urgent: standing.urgent), due > nextCycle { nextCycle = due }
                 if ContinuousClock.now >= nextCycle {
                     cycle(&earliestWrite)
-                    nextCycle = ContinuousClock.now + interval
+                    lastCycle = ContinuousClock.now
                     continue
                 }
             }
@@ -220,7 +235,8 @@ final class ModbusLineThread: Sendable {
         if let deadline {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return }
-            timeout = max(1, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            // Rounded up: a wait cut short by the truncated millisecond costs a second poll(2) and read(2).
+            timeout = max(1, Int32(clamping: left.components.seconds * 1000 + (left.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000))
         }
         var fds = (pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0), pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0))
         _ = withUnsafeMutableBytes(of: &fds) { poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeout) }

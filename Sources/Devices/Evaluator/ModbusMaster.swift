@@ -95,26 +95,32 @@ final class ModbusMaster: Sendable {
 
     /// Polls `polls` every `interval` until the returned stream is dropped or the master stops, and
     /// yields only news (a first answer, a changed answer, a failure); `answered` gets the bytes of each
-    /// cycle's answers. On its own thread, a quiet bus costs no async work at all.
-    func poll(_ polls: [ModbusExchange], interval: Duration, answered: @escaping @Sendable (Int) -> Void) -> AsyncStream<[PollReport]> {
+    /// cycle's answers. On its own thread, a quiet bus costs no async work at all. With `idleInterval`,
+    /// units not marked urgent (`setUrgent`) are polled only that often.
+    func poll(_ polls: [ModbusExchange], interval: Duration, idleInterval: Duration? = nil,
+              answered: @escaping @Sendable (Int) -> Void) -> AsyncStream<[PollReport]> {
         let (stream, continuation) = AsyncStream.makeStream(of: [PollReport].self)
         streams.withLock { $0.append(continuation) }
         if let thread {
-            thread.startPolling(.init(tracker: PollTracker(polls: polls), interval: interval,
+            let urgent = self.urgent
+            thread.startPolling(.init(tracker: PollTracker(polls: polls, idleInterval: idleInterval), interval: interval,
+                                      urgent: { urgent.contains($0) },
                                       deliver: { continuation.yield($0) }, answered: answered,
                                       ended: { continuation.finish() }))
             continuation.onTermination = { _ in thread.stopPolling() }
             return stream
         }
         let task = Task { [self] in
-            var tracker = PollTracker(polls: polls)
+            var tracker = PollTracker(polls: polls, idleInterval: idleInterval)
             while !Task.isCancelled && !isClosed {
                 var reports: [PollReport] = []
                 var bytes = 0
-                for (index, p) in tracker.polls.enumerated() where tracker.due(index, now: .now) {
+                let urgent = self.urgent.all
+                let start = ContinuousClock.now
+                for (index, p) in tracker.polls.enumerated() where tracker.due(index, now: .now, urgent: urgent.contains(p.request.unit)) {
                     let o = await exchange([p])[0]
                     if case .success = o.result { bytes += p.replyLength }
-                    if tracker.record(index, o, now: .now) { reports.append(PollReport(request: p.request, outcome: o)) }
+                    if tracker.record(index, o, now: start) { reports.append(PollReport(request: p.request, outcome: o)) }
                 }
                 if bytes > 0 { answered(bytes) }
                 if !reports.isEmpty { continuation.yield(reports) }
@@ -125,6 +131,23 @@ final class ModbusMaster: Sendable {
         continuation.onTermination = { _ in task.cancel() }
         return stream
     }
+
+    /// Marks `unit` urgent (polled every cycle: its window awaits a rating) or not (every idle interval).
+    func setUrgent(_ unit: UInt8, _ on: Bool) {
+        let changed = urgent.set(unit, on)
+        // A line asleep until its next idle poll must look again now.
+        if changed && on { thread?.wake() }
+    }
+
+    /// Units polled every cycle; shared with the line's thread, which asks before each poll.
+    final class Units: Sendable {
+        private let units = Mutex<Set<UInt8>>([])
+        func contains(_ unit: UInt8) -> Bool { units.withLock { $0.contains(unit) } }
+        var all: Set<UInt8> { units.withLock { $0 } }
+        /// True when the set changed.
+        func set(_ unit: UInt8, _ on: Bool) -> Bool { units.withLock { on ? $0.insert(unit).inserted : $0.remove(unit) != nil } }
+    }
+    private let urgent = Units()
 
     /// Ends the standing poll (the stream ends too).
     func stopPolling() {
