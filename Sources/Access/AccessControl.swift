@@ -47,6 +47,9 @@ public enum Permission: Sendable, Equatable {
     case administer
     /// Appointments from the booking system (预约): a manager token or an admin.
     case book
+    /// A 差评 citizen's callback phone in full (显示号码): a person signed in as manager, supervisor or admin —
+    /// never a device or script token — and each time recorded in the audit.
+    case revealPhone
 }
 
 /// Checks bearer tokens against the configured SHA-256 hashes.
@@ -90,6 +93,7 @@ public struct AccessControl: Sendable {
         case .supervise: [.supervisor, .admin].contains(p.role)
         case .administer: p.role == .admin
         case .book: [.manager, .admin].contains(p.role)
+        case .revealPhone: p.account != nil && [.manager, .supervisor, .admin].contains(p.role)
         }
     }
 }

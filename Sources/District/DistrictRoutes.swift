@@ -49,35 +49,42 @@ public enum DistrictRoutes {
         // A hall ships its log: {"hall_id", "events": [{"seq", "payload", "hash"}]} → {"acked": N}.
         router.post("/api/v1/halls/:hall/events") { request, context -> Response in
             let id = context.parameters.get("hall") ?? ""
+            // Every refusal is kept (table `refusals`), logged at warning level and counted, whatever its kind.
+            func refused(_ status: HTTPResponse.Status, _ code: String, detail: String, zh: String, en: String) async -> Response {
+                await store.refuse(hall: id, reason: code, detail: detail)
+                logger.warning("refused a batch: \(code)", metadata: ["hall": "\(id)", "status": "\(status.code)", "detail": "\(detail)"])
+                Counter(label: "counterd_district_batches_total", dimensions: [("result", code)]).increment()
+                return problem(status, code, zh: zh, en: en)
+            }
             guard let token = bearer(request) else {
-                await store.refuse(hall: id, reason: "no_token", detail: "no Authorization: Bearer header")
-                return problem(.unauthorized, "no_token", zh: "缺少令牌（Authorization: Bearer …）", en: "no bearer token")
+                return await refused(.unauthorized, "no_token", detail: "no Authorization: Bearer header",
+                                     zh: "缺少令牌（Authorization: Bearer …）", en: "no bearer token")
             }
             let digest = AccessControl.hash(token)
             guard let hall = halls[id] else {
-                await store.refuse(hall: id, reason: "unknown_hall", detail: "hall \(id) is not in the district's config")
-                logger.warning("refused: unknown hall", metadata: ["hall": "\(id)"])
-                return problem(.forbidden, "unknown_hall", zh: "区级平台没有登记大厅 \(id)", en: "hall \(id) is not configured at the district")
+                return await refused(.forbidden, "unknown_hall", detail: "hall \(id) is not in the district's config",
+                                     zh: "区级平台没有登记大厅 \(id)", en: "hall \(id) is not configured at the district")
             }
             guard hall.tokenSHA256 == digest else {
                 // Another hall's token, or none of ours: a hall writes only its own log.
                 let owner = config.halls.first { $0.tokenSHA256 == digest }?.id
-                await store.refuse(hall: id, reason: "wrong_token", detail: owner.map { "token of hall \($0)" } ?? "unknown token")
-                logger.warning("refused: wrong token for hall", metadata: ["hall": "\(id)", "token_of": "\(owner ?? "-")"])
-                return problem(.forbidden, "wrong_token", zh: "令牌与大厅 \(id) 不符", en: "this token may not write hall \(id)")
+                return await refused(.forbidden, "wrong_token", detail: owner.map { "token of hall \($0)" } ?? "unknown token",
+                                     zh: "令牌与大厅 \(id) 不符", en: "this token may not write hall \(id)")
             }
             let body: ByteBuffer
             do { body = try await request.body.collect(upTo: 32 << 20) } catch {
-                return problem(.contentTooLarge, "batch_too_large", zh: "批次过大（上限 32 MB）", en: "batch over 32 MB")
+                return await refused(.contentTooLarge, "batch_too_large", detail: "body over 32 MB",
+                                     zh: "批次过大（上限 32 MB）：请减小 [district] batch_size", en: "batch over 32 MB; lower [district] batch_size")
             }
             let lineFormat = request.headers[.contentType]?.hasPrefix("text/x-counterd-log") ?? false
             let batch: LogBatch
             do throws(LogBatch.Invalid) { batch = try LogBatch.parse(Array(body.readableBytesView), lineFormat: lineFormat) } catch {
-                await store.refuse(hall: id, reason: "bad_batch", detail: error.description)
-                return problem(.badRequest, "bad_batch", zh: "请求体不是日志批次：\(error.description)", en: "the body is not a batch of events: \(error.description)")
+                return await refused(.badRequest, "bad_batch", detail: error.description,
+                                     zh: "请求体不是日志批次：\(error.description)", en: "the body is not a batch of events: \(error.description)")
             }
             if let named = batch.hallId, named != id {
-                return problem(.badRequest, "hall_mismatch", zh: "批次中的 hall_id 与路径不符", en: "hall_id in the body differs from the path")
+                return await refused(.badRequest, "hall_mismatch", detail: "body names hall \(named), path \(id)",
+                                     zh: "批次中的 hall_id（\(named)）与路径中的大厅（\(id)）不符", en: "hall_id in the body differs from the path")
             }
             switch try await store.ingest(hall: id, events: batch.events, hallLast: batch.last, setup: batch.setup) {
             case .acked(let n):
@@ -85,7 +92,9 @@ public enum DistrictRoutes {
                 return json(.ok, ["acked": n])
             case .gap(let expected):
                 Counter(label: "counterd_district_batches_total", dimensions: [("result", "gap")]).increment()
-                await store.refuse(hall: id, reason: "gap", detail: "batch starts at \(batch.events.map(\.seq).min() ?? 0), expected \(expected)")
+                let detail = "batch starts at \(batch.events.map(\.seq).min() ?? 0), expected \(expected)"
+                await store.refuse(hall: id, reason: "gap", detail: detail)
+                logger.warning("refused a batch: gap", metadata: ["hall": "\(id)", "detail": "\(detail)"])
                 return problem(.conflict, "gap", zh: "日志不连续：应从 seq \(expected) 开始", en: "the batch leaves a gap: expected seq \(expected)",
                              extra: ["expected": expected, "acked": expected - 1])
             case .chainBroken(let seq, let acked):
@@ -106,12 +115,13 @@ public enum DistrictRoutes {
         }
         @Sendable func range(_ request: Request) throws -> (String, String) {
             let q = request.uri.queryParameters
-            let today = BusinessCalendar(identifier: "Asia/Shanghai").day(of: Date())
+            let calendar = BusinessCalendar(identifier: "Asia/Shanghai")
+            let today = calendar.day(of: Date())
             let from = q.get("from") ?? String(today.prefix(8)) + "01", to = q.get("to") ?? today
-            guard WorkingCalendar.isDay(from), WorkingCalendar.isDay(to) else {
-                throw HTTPError(.badRequest, message: "日期无效（应为 yyyy-MM-dd）：from=\(from) to=\(to)")
+            // The hall's own check: real dates, years 2000–2100, from ≤ to, at most three years; the message names the parameter.
+            do { try DayRange.check(from: from, to: to, calendar: calendar) } catch {
+                throw HTTPError(.badRequest, message: error.messageZh)
             }
-            guard from <= to else { throw HTTPError(.badRequest, message: "开始日期 from（\(from)）晚于结束日期 to（\(to)）") }
             return (from, to)
         }
         @Sendable func scope(_ name: String?) throws -> StatsScope? {

@@ -71,6 +71,7 @@ private struct Reader {
         var ratings = RatingSettings()
         if let r = f.ratings {
             if let b = r.reasonRequiredForBad { ratings.reasonRequiredForBad = b }
+            if let w = inRange(r.reasonsWindowSeconds, "ratings.reasons_window_seconds", 10...1800) { rules.reasonsWindowSeconds = w }
             if let path = r.indicators {
                 switch IndicatorList.load(path: path) {
                 case .success(let list): ratings.indicators = list

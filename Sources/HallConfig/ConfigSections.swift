@@ -55,6 +55,7 @@ struct PlatformSection: Decodable {
 struct RatingsSection: Decodable {
     var indicators: String?
     var reasonRequiredForBad: Bool?
+    var reasonsWindowSeconds: Double?
 }
 
 struct CasesSection: Decodable {

@@ -14,6 +14,7 @@ public enum PlatformProfileFile {
         var description: String?
         var dateFormat: String?
         var reasonSeparator: String?
+        var reasonTextSeparator: String?
         var levels: TOMLRaw?
         var channels: TOMLRaw?
         var outcomes: TOMLRaw?
@@ -123,7 +124,8 @@ public enum PlatformProfileFile {
                 }
             }
             return PlatformProfile(name: name, version: version, levels: levels, channels: channels, outcomes: outcomes, verdicts: verdicts,
-                                   dateFormat: dateFormat, reasonSeparator: f.reasonSeparator ?? ",", acceptance: acceptance, shapes: shapes)
+                                   dateFormat: dateFormat, reasonSeparator: f.reasonSeparator ?? ",",
+                                   reasonTextSeparator: f.reasonTextSeparator ?? "；", acceptance: acceptance, shapes: shapes)
         }
     }
 

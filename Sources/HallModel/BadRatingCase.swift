@@ -37,12 +37,17 @@ public enum CaseAction: Sendable, Equatable {
     case rectify(note: String)
     /// Closing, with the citizen's verdict on the fix when they gave one.
     case close(note: String, verdict: CaseVerdict? = nil)
+    /// 指派: a person (an account) answers for the case, by a day inside its deadline. Allowed until it is closed,
+    /// any number of times (the last assignment holds); it does not move the case's state.
+    case assign(assignee: String, dueDay: String)
 
-    public var target: CaseState {
+    /// The state the case is in after the step (nil: unchanged).
+    public var target: CaseState? {
         switch self {
         case .contact: .contacted
         case .rectify: .rectified
         case .close: .closed
+        case .assign: nil
         }
     }
 
@@ -51,15 +56,17 @@ public enum CaseAction: Sendable, Equatable {
         case .contact: "contact"
         case .rectify: "rectify"
         case .close: "close"
+        case .assign: "assign"
         }
     }
 
-    /// The one state each action is allowed from.
-    public var from: CaseState {
+    /// The states each action is allowed from.
+    public var allowedFrom: Set<CaseState> {
         switch self {
-        case .contact: .open
-        case .rectify: .contacted
-        case .close: .rectified
+        case .contact: [.open]
+        case .rectify: [.contacted]
+        case .close: [.rectified]
+        case .assign: [.open, .contacted, .rectified]
         }
     }
 }

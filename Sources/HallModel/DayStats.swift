@@ -107,7 +107,8 @@ public enum StatsProjection {
             change = { $0.ignoredPresses += 1 }
         case .dayStarted, .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ticketCalled, .ticketRecalled,
              .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused, .ratingReasonsAdded, .ticketParked, .ticketCalledBack, .ticketReserved, .ticketVoided,
-             .caseOpened, .caseContacted, .caseRectified, .caseClosed, .alertRaised, .alertCleared, .ticketMoved, .noticePosted, .setupChanged, .ticketRequeued:
+             .caseOpened, .caseContacted, .caseRectified, .caseClosed, .alertRaised, .alertCleared, .ticketMoved, .noticePosted, .setupChanged, .ticketRequeued,
+             .ratingReasonsExtended, .caseAssigned:
             return []
         }
         return keys.map { ($0, change) }

@@ -37,6 +37,8 @@ public enum HallCommand: Sendable, Equatable {
     case rate(window: Int, level: RatingLevel, detail: RatingDetail? = nil)
     /// The tablet's reasons for the level just given on the window's keypad (`ticket`: the rating they are for).
     case addReasons(window: Int, ticket: String, detail: RatingDetail)
+    /// The citizen is still choosing the reasons of `ticket`'s level-only rating on the tablet: renew the reasons window.
+    case extendReasons(window: Int, ticket: String)
     /// A manager's step on a 差评 case; `current` is the case as the store has it (nil: unknown).
     case caseAction(case: String, action: CaseAction, manager: String, current: BadRatingCase?)
     /// A supervision condition started (raised) or stopped holding.
@@ -61,7 +63,7 @@ public enum HallCommand: Sendable, Equatable {
         case .deviceStatus(_, _, let w, _, _): w
         case .signIn(let w, _), .signOut(let w), .callNext(let w), .recall(let w), .noShow(let w),
              .transfer(let w, _, _), .pause(let w), .resume(let w), .finish(let w, _, _), .finishWithDefaultOutcome(let w), .rate(let w, _, _), .park(let w), .callBack(let w, _), .callTicket(let w, _),
-             .addReasons(let w, _, _):
+             .addReasons(let w, _, _), .extendReasons(let w, _):
             w
         }
     }
@@ -90,6 +92,7 @@ public enum HallCommand: Sendable, Equatable {
         case .requeueNoShow: "requeue_no_show"
         case .rate: "rate"
         case .addReasons: "add_reasons"
+        case .extendReasons: "extend_reasons"
         case .tick: "tick"
         case .moveWaiting: "move_waiting"
         case .postNotice: "post_notice"

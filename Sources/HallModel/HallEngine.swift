@@ -41,7 +41,7 @@ public struct HallEngine: Sendable {
 
         case .caseAction(let id, let action, let manager, let current):
             guard let current else { throw .unknownCase(id) }
-            guard current.state == action.from else {
+            guard action.allowedFrom.contains(current.state) else {
                 throw .wrongCaseState(case: id, state: current.state, action: action.name)
             }
             switch action {
@@ -53,6 +53,12 @@ public struct HallEngine: Sendable {
             case .close(let note, let verdict):
                 emit(.caseClosed(CaseNoted(ticket: id, window: current.window, clerk: current.clerk, manager: manager, note: note,
                                            verdict: verdict)))
+            case .assign(let assignee, let dueDay):
+                guard WorkingCalendar.isDay(dueDay), dueDay <= current.dueDay, dueDay >= current.openedDay else {
+                    throw .caseAssignmentInvalid(case: id, detail: "指派期限须在 \(current.openedDay) 至工单期限 \(current.dueDay) 之间")
+                }
+                emit(.caseAssigned(CaseAssigned(ticket: id, window: current.window, clerk: current.clerk, manager: manager,
+                                                assignee: assignee, dueDay: dueDay)))
             }
 
         case .moveWaiting(let ref, let toCategory, let toWindow):
@@ -271,15 +277,28 @@ public struct HallEngine: Sendable {
                 emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "no_clerk")))
             } else if let a = ws.awaiting {
                 var rated = TicketRated(window: w, awaiting: a, level: level).with(detail, channel: .evaluator)
-                // A level-only rating: the window's tablet may add the reasons while the rating's wait would have run.
-                if rated.via == .evaluator && rated.reasons == nil {
-                    rated.reasonsUntil = now.addingTimeInterval(setup.rules.ratingTimeoutSeconds)
+                // A level-only rating (a keypad press, or the tablet's tap committed before the citizen picks reasons):
+                // the window's tablet may add the reasons, comment and phone within the reasons window.
+                if rated.via == .evaluator || rated.via == .tablet, rated.reasons == nil, rated.comment == nil, rated.phone == nil {
+                    rated.reasonsUntil = now.addingTimeInterval(setup.rules.reasonsWindowSeconds)
                 }
                 emit(.ticketRated(rated))
             } else if let last = ws.lastRated {
                 emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "duplicate", ticket: last)))
             } else {
                 emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "nothing_awaited")))
+            }
+
+        case .extendReasons(let w, let ticket):
+            _ = try windowConfig(w)
+            guard let want = s.window(w).reasonsWanted, want.ticket == ticket else { throw .reasonsNotAwaited(window: w) }
+            guard now <= want.until else { throw .reasonsTooLate(window: w) }
+            // Renewed from now, but never past the cap: a tablet left open cannot hold a rating back from the platform for ever.
+            let cap = (want.since ?? now).addingTimeInterval(HallRules.reasonsWindowCapSeconds)
+            let until = min(now.addingTimeInterval(setup.rules.reasonsWindowSeconds), max(cap, want.until))
+            if until > want.until {
+                emit(.ratingReasonsExtended(RatingReasonsExtended(window: w, ticket: want.ticket, number: want.number, clerk: want.clerk,
+                                                                  category: want.category, until: until)))
             }
 
         case .addReasons(let w, let ticket, let detail):

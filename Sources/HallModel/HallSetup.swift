@@ -103,6 +103,11 @@ public struct HallRules: Codable, Sendable, Equatable {
     public var caseDeadlineWorkingDays: Int = BadRatingCase.workingDaysAllowed
     /// The 绿色通道 reasons a priority ticket may carry (`[kiosk] priority_reasons`); empty: any reason.
     public var priorityReasons: [String] = []
+    /// How long after a level-only rating (keypad, or the tablet's tap) the tablet may still add its reasons,
+    /// comment and phone (`[ratings] reasons_window_seconds`); each sign of typing on the tablet renews it.
+    public var reasonsWindowSeconds: Double = 120
+    /// However often the citizen types, the reasons window ends this long after the level was given.
+    public static let reasonsWindowCapSeconds: Double = 1800
     /// The service time the wait estimate assumes before the day has measured any (`[kiosk] default_service_minutes`).
     public var defaultServiceSeconds: Double = 300
 

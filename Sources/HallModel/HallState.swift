@@ -110,7 +110,8 @@ public struct HallState: Codable, Sendable, Equatable {
             var s = window(e.window)
             s.serving = Serving(ticket: ticket, firstCalledAt: r.at, lastCalledAt: r.at, recalls: 0)
             s.lastRated = nil
-            s.reasonsWanted = nil
+            // The reasons window of the last rating runs on: the citizen may still be typing at the tablet while the
+            // next number is called (the reasons attach by ticket id; the next finish here ends it).
             windows[e.window] = s
         case .ticketRecalled(let e):
             guard var serving = windows[e.window]?.serving else { return }
@@ -152,10 +153,12 @@ public struct HallState: Codable, Sendable, Equatable {
             if let until = e.reasonsUntil {
                 windows[e.window]?.reasonsWanted = ReasonsWanted(
                     ticket: e.ticket, number: e.number, clerk: e.clerk, category: e.category, servedDay: e.servedDay,
-                    level: e.level, until: until)
+                    level: e.level, until: until, since: r.at, channel: e.channel)
             }
         case .ratingReasonsAdded(let e):
             if windows[e.window]?.reasonsWanted?.ticket == e.ticket { windows[e.window]?.reasonsWanted = nil }
+        case .ratingReasonsExtended(let e):
+            if windows[e.window]?.reasonsWanted?.ticket == e.ticket { windows[e.window]?.reasonsWanted?.until = e.until }
         case .ratingNotGiven(let e):
             windows[e.window]?.awaiting = nil
         case .ticketParked(let e):
@@ -170,7 +173,7 @@ public struct HallState: Codable, Sendable, Equatable {
             serving.lastCalledAt = r.at
             windows[e.window]?.serving = serving
             windows[e.window]?.lastRated = nil
-        case .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused, .caseOpened, .caseContacted, .caseRectified, .caseClosed,
+        case .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused, .caseOpened, .caseContacted, .caseRectified, .caseClosed, .caseAssigned,
              .alertRaised, .alertCleared, .setupChanged:
             break
         }

@@ -27,6 +27,8 @@ public enum Rejection: Error, Sendable, Equatable {
     case reasonsTooLate(window: Int)
     /// A case action not allowed in the case's state (open → contacted → rectified → closed).
     case wrongCaseState(case: String, state: CaseState, action: String)
+    /// An assignment of a case with a due day outside the case's own deadline.
+    case caseAssignmentInvalid(case: String, detail: String)
     /// A supervisor's move of a ticket that is not waiting (called, served, or not today's).
     case ticketNotWaiting(ticket: String)
     /// A move that would change nothing, or a window that does not serve the target category.
@@ -74,6 +76,7 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ratingPeriodOver: "rating_period_over"
         case .unknownCase: "unknown_case"
         case .wrongCaseState: "wrong_case_state"
+        case .caseAssignmentInvalid: "invalid_assignment"
         case .reasonsNotAwaited: "reasons_not_awaited"
         case .reasonsTooLate: "reasons_too_late"
         }
@@ -108,6 +111,7 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ratingPeriodOver(let t): "号码 \(t) 的评价期限已过"
         case .unknownCase(let c): "没有差评工单 \(c)"
         case .wrongCaseState(let c, let s, let a): "差评工单 \(c) 当前为“\(s.chineseName)”，不能\(Self.actionZh(a))"
+        case .caseAssignmentInvalid(let c, let d): "差评工单 \(c) 不能这样指派：\(d)"
         case .reasonsNotAwaited(let w): "\(w) 号窗口没有等待补充原因的评价"
         case .reasonsTooLate(let w): "\(w) 号窗口的评价已超时，不能再补充原因"
         case .ticketNotWaiting(let t): "号码 \(t) 不在等候队列中（已叫号、已办结或不是今天的号），不能调整"
@@ -142,6 +146,7 @@ public enum Rejection: Error, Sendable, Equatable {
         case .ratingPeriodOver(let t): "the rating period of ticket \(t) is over"
         case .unknownCase(let c): "no case \(c)"
         case .wrongCaseState(let c, let s, let a): "case \(c) is \(s.rawValue): cannot \(a) it (open → contacted → rectified → closed)"
+        case .caseAssignmentInvalid(let c, let d): "case \(c) cannot be assigned so: the due day must lie between its opening day and its own due day (\(d))"
         case .reasonsNotAwaited(let w): "window \(w) has no keypad rating waiting for its reasons"
         case .reasonsTooLate(let w): "the rating at window \(w) timed out: its reasons can no longer be added"
         case .ticketNotWaiting(let t): "ticket \(t) is not waiting (called, served, or not today's): it cannot be moved"
@@ -160,6 +165,7 @@ public enum Rejection: Error, Sendable, Equatable {
         case "contact": "登记回访"
         case "rectify": "登记整改"
         case "close": "办结"
+        case "assign": "指派"
         default: a
         }
     }

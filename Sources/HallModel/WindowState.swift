@@ -22,7 +22,7 @@ public struct AwaitingRating: Codable, Sendable, Equatable {
     public var deadline: Date
 }
 
-/// A keypad rating whose reasons the window's tablet may still add, until `until`.
+/// A level-only rating (keypad, or the tablet's tap) whose reasons the window's tablet may still add, until `until`.
 public struct ReasonsWanted: Codable, Sendable, Equatable {
     public var ticket: String
     public var number: String
@@ -31,6 +31,10 @@ public struct ReasonsWanted: Codable, Sendable, Equatable {
     public var servedDay: String
     public var level: RatingLevel
     public var until: Date
+    /// When the level was given (absent in logs written before the reasons window could be extended).
+    public var since: Date?
+    /// Where the level was given (absent in older logs: the keypad).
+    public var channel: RatingChannel?
 }
 
 /// Everything the queue engine knows about one window.

@@ -33,7 +33,7 @@ public actor AlertWebhook: Service {
     private let logger: Logger
 
     /// Subscribes to `hub` at once, so no alert committed after this returns is missed.
-    public init(target: Target, hub: EventHub, client: HTTPClient = .shared, maxAttempts: Int = 8, firstPause: Double = 1,
+    public init(target: Target, hub: EventHub, client: HTTPClient = .upstream, maxAttempts: Int = 8, firstPause: Double = 1,
                 timeout: TimeAmount = .seconds(5), logger: Logger = Logger(label: "counterd.alerts.webhook")) {
         self.target = target
         self.events = hub.subscribe()

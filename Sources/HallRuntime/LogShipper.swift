@@ -98,10 +98,11 @@ public actor LogShipper: Service {
     private let bell = Doorbell()
     private let setup: (@Sendable () async -> ReportSetup)?
     private var failures = 0
+    private var gaps = 0
 
     /// - Parameter setup: the hall's report inputs (names, weights, hours), sent with each batch so the
     ///   district's reports for this hall read as the hall's own.
-    public init(store: EventStore, target: Target, hub: EventHub, health: ShipHealth, client: HTTPClient = .shared,
+    public init(store: EventStore, target: Target, hub: EventHub, health: ShipHealth, client: HTTPClient = .upstream,
                 setup: (@Sendable () async -> ReportSetup)? = nil, logger: Logger = Logger(label: "counterd.district")) {
         self.setup = setup
         self.store = store
@@ -120,7 +121,14 @@ public actor LogShipper: Service {
         logger.info("shipping the log to the district", metadata: ["url": "\(target.url)", "hall": "\(target.hallID)"])
         while !Task.isCancelled {
             let pause = await step()
-            if let pause { await bell.wait(seconds: pause) }
+            guard let pause else { continue }
+            if failures > 0 {
+                // After a failure the whole pause is kept: new events must not cut it short (in a busy hall they come
+                // many times a second, and every hall would hammer a district in trouble).
+                try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+            } else {
+                await bell.wait(seconds: pause)
+            }
         }
     }
 
@@ -181,6 +189,7 @@ public actor LogShipper: Service {
             Counter(label: "counterd_district_events_shipped_total").increment(by: Int(max(0, acked - cursor)))
             if failures > 0 { logger.notice("the district accepts the log again", metadata: ["acked": "\(acked)"]) }
             failures = 0
+            gaps = 0
             health.update { s in
                 s.acked = acked
                 s.lagEvents = max(0, s.last - acked)
@@ -191,11 +200,13 @@ public actor LogShipper: Service {
             }
             return batch.isEmpty ? target.heartbeat : acked > cursor ? nil : 1
         case 409 where answer.error?.code == "gap":
-            // The district holds less (or more) than the cursor says: resume from what it holds.
+            // The district holds less (or more) than the cursor says: resume from what it holds — at once the first
+            // time, then as a failure (a district that answers "gap" to its own expectation must not be hammered).
             let expected = answer.error?.expected ?? 1
             logger.warning("the district expects another seq", metadata: ["cursor": "\(cursor)", "expected": "\(expected)"])
             try? store.resetShipCursor(Self.cursorName, to: max(0, expected - 1), at: now)
-            return nil
+            gaps += 1
+            return gaps > 1 ? fail(now, "gap", "区级平台反复要求从 seq \(expected) 重传：稍后自动重试", status: status) : nil
         case 401, 403:
             return fail(now, "credential_refused", "区级平台拒绝了本厅的令牌（HTTP \(status)）：请核对 [district] hall_id 与 token_file", status: status)
         case 422 where answer.error?.code == "chain_broken":

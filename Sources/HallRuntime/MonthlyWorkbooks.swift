@@ -8,12 +8,15 @@ import Store
 /// The monthly 考核 workbook as one function for every place that makes it: the dashboard's link,
 /// `counterctl export report` and the monthly file.
 public enum AssessmentBook {
+    /// `revealPhones`: the 差评 sheet carries the callback phones in full (a person allowed to see them asked,
+    /// and is recorded); otherwise masked.
     public static func make(reports: Reports, store: EventStore, indicators: RatingIndicators, from: String, to: String,
-                            today: String, madeAt: String) throws -> Workbook {
+                            today: String, madeAt: String, revealPhones: Bool = false) throws -> Workbook {
         let setup = reports.setup
         return try Workbook.assessment(hall: setup.name, from: from, to: to, madeAt: madeAt,
                                        rows: { (try reports.rows($0, from: from, to: to, today: today), try reports.total($0, from: from, to: to, today: today)) },
-                                       cases: .cases(try store.cases(fromDay: from, toDay: to), setup: setup, today: today),
+                                       cases: .cases(try store.cases(fromDay: from, toDay: to), setup: setup, today: today, indicators: indicators,
+                                                     revealPhones: revealPhones),
                                        reasons: .reasons(try reports.reasonRows(.window, from: from, to: to, indicators: indicators), scope: .window))
     }
 }

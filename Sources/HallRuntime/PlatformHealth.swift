@@ -40,6 +40,8 @@ public struct PlatformStatus: Codable, Sendable, Equatable {
     public var message: String?
     /// The oldest pending record is older than `[platform] alert_after_minutes`.
     public var backlogAlert: Bool
+    /// `[platform] alert_after_minutes`, kept so a recount can tell the backlog alert again.
+    public var alertAfterMinutes: Double?
 
     public init(configured: Bool = false, transport: String? = nil, profile: String? = nil, url: String? = nil, summary: OutboxSummary = OutboxSummary(),
                 now: Date = Date(), problem: Problem? = nil, message: String? = nil, alertAfterMinutes: Double = 60) {
@@ -59,6 +61,19 @@ public struct PlatformStatus: Codable, Sendable, Equatable {
         self.problem = problem
         self.message = message
         backlogAlert = configured && transport == "http" && (oldestPendingSeconds ?? 0) > alertAfterMinutes * 60
+        self.alertAfterMinutes = alertAfterMinutes
+    }
+}
+
+extension PlatformStatus {
+    /// The same status with its counts read now from the outbox: the figures never lag the database (right after a
+    /// start, before the pusher's first attempt, the pusher's own copy still holds zeros it has not counted).
+    public func counted(_ summary: OutboxSummary, now: Date) -> PlatformStatus {
+        var s = PlatformStatus(configured: configured, transport: transport, profile: profile, url: url, summary: summary, now: now,
+                               problem: problem, message: message, alertAfterMinutes: alertAfterMinutes ?? 60)
+        // The pusher's attempts are its own; the store's are as fresh when it has none yet.
+        s.lastAttemptAt = summary.lastAttemptAt ?? lastAttemptAt
+        return s
     }
 }
 

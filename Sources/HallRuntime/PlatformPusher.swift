@@ -53,7 +53,7 @@ public actor PlatformPusher: Service {
 
     /// Subscribes to `hub` at once, so a record queued after this returns wakes the pusher.
     public init(store: EventStore, builder: PlatformRecordBuilder, target: Target, hub: EventHub, health: PlatformHealth,
-                client: HTTPClient = .shared, logger: Logger = Logger(label: "counterd.platform"),
+                client: HTTPClient = .upstream, logger: Logger = Logger(label: "counterd.platform"),
                 setup: (@Sendable () async -> HallSetup)? = nil) {
         self.setup = setup
         self.store = store

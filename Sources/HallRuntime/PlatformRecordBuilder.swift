@@ -136,7 +136,7 @@ public struct PlatformRecordBuilder: Sendable {
             set("level_name", level.chineseName)
         }
         it["reasons"] = .string(reasons.joined(separator: profile.reasonSeparator))
-        it["reason_texts"] = .string(reasons.map { indicators.indicator($0)?.text ?? $0 }.joined(separator: "；"))
+        it["reason_texts"] = .string(reasons.map { indicators.indicator($0)?.text ?? $0 }.joined(separator: profile.reasonTextSeparator))
         it["comment"] = .string(comment ?? "")
         set("phone", phone)
         if let channel {

@@ -12,35 +12,11 @@ public struct Reports: Sendable {
         self.setup = setup
     }
 
-    public enum InvalidRange: Error, CustomStringConvertible {
-        case badDate(String)
-        case reversed(from: String, to: String)
+    public typealias InvalidRange = DayRange.Invalid
 
-        /// The problem in the words of the caller's interface: its names for the two bounds
-        /// ("--from"/"--to" on the command line, "from"/"to" as query parameters).
-        public func message(from fromName: String, to toName: String) -> String {
-            switch self {
-            case .badDate(let d): "not a date (want yyyy-MM-dd): \(d)"
-            case .reversed(let f, let t): "\(fromName) \(f) is after \(toName) \(t)"
-            }
-        }
-
-        public var messageZh: String {
-            switch self {
-            case .badDate(let d): "日期无效（应为 yyyy-MM-dd）：\(d)"
-            case .reversed(let f, let t): "开始日期 from（\(f)）晚于结束日期 to（\(t)）"
-            }
-        }
-
-        public var description: String { message(from: "from", to: "to") }
-    }
-
-    /// Checks a business-day range given as yyyy-MM-dd.
+    /// Checks a business-day range given as yyyy-MM-dd: real dates, years 2000–2100, from ≤ to, at most three years.
     public func validate(from: String, to: String) throws(InvalidRange) {
-        let calendar = BusinessCalendar(identifier: setup.rules.timeZone)
-        guard calendar.start(of: from) != nil else { throw .badDate(from) }
-        guard calendar.start(of: to) != nil else { throw .badDate(to) }
-        guard from <= to else { throw .reversed(from: from, to: to) }
+        try DayRange.check(from: from, to: to, calendar: BusinessCalendar(identifier: setup.rules.timeZone))
     }
 
     /// Report rows; windows and clerks also count their 差评 cases opened in the range and how many of

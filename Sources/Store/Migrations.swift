@@ -184,6 +184,37 @@ enum Migrations {
                 ALTER TABLE tickets ADD COLUMN estimated_wait_seconds REAL;
                 """)
         }
+        m.registerMigration("v11-rating-details") { db in
+            // What the citizen said with a rating (reasons, comment, callback phone), beside the ticket and on its
+            // 差评 case, so the case handler sees whom to call; and the case's assignment. Filled from the log with
+            // SQLite's own JSON functions (frozen SQL: no Swift code that may change later).
+            try db.execute(sql: """
+                ALTER TABLE tickets ADD COLUMN rating_reasons TEXT;
+                ALTER TABLE tickets ADD COLUMN rating_comment TEXT;
+                ALTER TABLE tickets ADD COLUMN rating_phone TEXT;
+                ALTER TABLE cases ADD COLUMN reasons TEXT;
+                ALTER TABLE cases ADD COLUMN comment TEXT;
+                ALTER TABLE cases ADD COLUMN phone TEXT;
+                ALTER TABLE cases ADD COLUMN assignee TEXT;
+                ALTER TABLE cases ADD COLUMN assignee_due_day TEXT;
+                ALTER TABLE cases ADD COLUMN assigned_by TEXT;
+                ALTER TABLE cases ADD COLUMN assigned_at_ms INTEGER;
+                UPDATE tickets SET
+                    rating_reasons = (SELECT group_concat(j.value, ',') FROM events e, json_each(e.payload, '$.reasons') j
+                                      WHERE e.ticket = tickets.id AND e.kind IN ('ticket_rated', 'rating_reasons_added')),
+                    rating_comment = (SELECT json_extract(e.payload, '$.comment') FROM events e
+                                      WHERE e.ticket = tickets.id AND e.kind IN ('ticket_rated', 'rating_reasons_added')
+                                        AND json_extract(e.payload, '$.comment') IS NOT NULL ORDER BY e.seq DESC LIMIT 1),
+                    rating_phone = (SELECT json_extract(e.payload, '$.phone') FROM events e
+                                    WHERE e.ticket = tickets.id AND e.kind IN ('ticket_rated', 'rating_reasons_added')
+                                      AND json_extract(e.payload, '$.phone') IS NOT NULL ORDER BY e.seq DESC LIMIT 1)
+                WHERE rating_state = 'rated';
+                UPDATE cases SET
+                    reasons = (SELECT rating_reasons FROM tickets WHERE tickets.id = cases.id),
+                    comment = (SELECT rating_comment FROM tickets WHERE tickets.id = cases.id),
+                    phone = (SELECT rating_phone FROM tickets WHERE tickets.id = cases.id);
+                """)
+        }
         return m
     }
 }

@@ -106,6 +106,13 @@ enum Outbox {
     /// Queues the events that go to the platform, in the transaction that appends them.
     static func enqueue(_ events: [StoredEvent], in db: Database) throws {
         for e in events {
+            // The citizen is still typing: the rating waits for its reasons a while longer.
+            if case .ratingReasonsExtended(let x) = e.event {
+                try db.cachedStatement(sql: """
+                    UPDATE outbox SET not_before_ms = max(not_before_ms, ?) WHERE state = 'pending' AND kind = 'rating' AND ticket = ?
+                    """).execute(arguments: [EventCoding.ms(x.until) + 2_000, x.ticket])
+                continue
+            }
             guard let kind = OutboxRecord.kind(of: e.event), let ticket = e.event.ticket else { continue }
             let at = EventCoding.ms(e.at)
             var notBefore = at

@@ -82,11 +82,23 @@ struct Projector {
         case .ticketCalledBack(let e):
             try run("UPDATE tickets SET status = 'called' WHERE id = ?", [e.ticket])
         case .ticketRated(let e):
-            try run("UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ? WHERE id = ?",
-                    [e.level.rawValue, at, e.ticket])
+            try run("""
+                UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ?, rating_reasons = ?, rating_comment = ?, rating_phone = ?
+                WHERE id = ?
+                """, [e.level.rawValue, at, e.reasons.flatMap { $0.isEmpty ? nil : $0.joined(separator: ",") }, e.comment, e.phone, e.ticket])
             try countReasons(r)
-        case .ratingReasonsAdded:
+        case .ratingReasonsAdded(let e):
+            let reasons = e.reasons.isEmpty ? nil : e.reasons.joined(separator: ",")
+            try run("""
+                UPDATE tickets SET rating_reasons = COALESCE(?, rating_reasons), rating_comment = COALESCE(?, rating_comment),
+                    rating_phone = COALESCE(?, rating_phone) WHERE id = ?
+                """, [reasons, e.comment, e.phone, e.ticket])
+            try run("""
+                UPDATE cases SET reasons = COALESCE(?, reasons), comment = COALESCE(?, comment), phone = COALESCE(?, phone) WHERE id = ?
+                """, [reasons, e.comment, e.phone, e.ticket])
             try countReasons(r)
+        case .ratingReasonsExtended:
+            break
         case .ratingNotGiven(let e):
             try run("UPDATE tickets SET rating_state = 'not_rated' WHERE id = ?", [e.ticket])
         case .dayStarted(let e):
@@ -95,9 +107,14 @@ struct Projector {
             }
         case .caseOpened(let e):
             try run("""
-                INSERT OR IGNORE INTO cases (id, number, day, window_no, clerk, category, level, opened_at_ms, due_day, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')
-                """, [e.ticket, e.number, r.day, e.window, e.clerk, e.category, e.level.rawValue, at, e.dueDay])
+                INSERT OR IGNORE INTO cases (id, number, day, window_no, clerk, category, level, opened_at_ms, due_day, state,
+                                             reasons, comment, phone)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', t.rating_reasons, t.rating_comment, t.rating_phone
+                FROM (SELECT 1) LEFT JOIN tickets t ON t.id = ?
+                """, [e.ticket, e.number, r.day, e.window, e.clerk, e.category, e.level.rawValue, at, e.dueDay, e.ticket])
+        case .caseAssigned(let e):
+            try run("UPDATE cases SET assignee = ?, assignee_due_day = ?, assigned_by = ?, assigned_at_ms = ? WHERE id = ?",
+                    [e.assignee, e.dueDay, e.manager, at, e.ticket])
         case .caseContacted(let e):
             try run("""
                 UPDATE cases SET state = 'contacted', contacted_at_ms = ?, contacted_by = ?, contact_method = ?, citizen_said = ?

@@ -52,6 +52,10 @@ public struct TicketRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     public var appointment: String?
     /// The wait estimated when it was taken, seconds (v10).
     public var estimatedWaitSeconds: Double?
+    /// What the citizen said with the rating (v11): 评价指标 codes joined by ",", the comment, the callback phone.
+    public var ratingReasons: String?
+    public var ratingComment: String?
+    public var ratingPhone: String?
 
     enum CodingKeys: String, CodingKey {
         case priorityReason = "priority_reason", appointment, estimatedWaitSeconds = "estimated_wait_seconds"
@@ -59,6 +63,7 @@ public struct TicketRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
         case issuedAtMs = "issued_at_ms", calledAtMs = "called_at_ms", finishedAtMs = "finished_at_ms"
         case windowNo = "window_no", clerk, outcome, waitSeconds = "wait_seconds", serviceSeconds = "service_seconds"
         case recalls, transfers, ratingState = "rating_state", rating, ratedAtMs = "rated_at_ms", projectNo = "project_no"
+        case ratingReasons = "rating_reasons", ratingComment = "rating_comment", ratingPhone = "rating_phone"
     }
 }
 
@@ -177,12 +182,22 @@ public struct CaseRecord: Codable, FetchableRecord, PersistableRecord, Sendable,
     public var closeNote: String?
     /// The citizen's verdict on the fix (`CaseVerdict` raw value).
     public var citizenVerdict: String?
+    /// What the citizen said with the rating: 评价指标 codes joined by ",", the comment and the callback phone.
+    public var reasons: String?
+    public var comment: String?
+    public var phone: String?
+    /// 指派: the account answering for the case, its due day, who assigned it and when.
+    public var assignee: String?
+    public var assigneeDueDay: String?
+    public var assignedBy: String?
+    public var assignedAtMs: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, number, day, windowNo = "window_no", clerk, category, level, openedAtMs = "opened_at_ms", dueDay = "due_day", state
         case contactedAtMs = "contacted_at_ms", contactedBy = "contacted_by", contactMethod = "contact_method", citizenSaid = "citizen_said"
         case rectifiedAtMs = "rectified_at_ms", rectifiedBy = "rectified_by", rectifyNote = "rectify_note"
         case closedAtMs = "closed_at_ms", closedBy = "closed_by", closeNote = "close_note", citizenVerdict = "citizen_verdict"
+        case reasons, comment, phone, assignee, assigneeDueDay = "assignee_due_day", assignedBy = "assigned_by", assignedAtMs = "assigned_at_ms"
     }
 
     /// The case as the engine needs it to decide the next step.

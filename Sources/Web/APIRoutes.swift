@@ -164,12 +164,16 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     }
     windows.post(":window/rating") { request, context in
         let number = try await knownWindow(context, request, deps)
-        var (level, detail) = try await JSON.body(RatingInput.self, request).checked(deps.ratingRules)
+        let input = try await JSON.body(RatingInput.self, request)
+        // A tap on a level is committed at once, before the citizen picks reasons (they follow as their own
+        // event within the reasons window): a citizen who is slow, or walks away, is still counted.
+        var (level, detail) = try input.isLevelOnly ? (input.checkedLevel(), RatingDetail()) : input.checked(deps.ratingRules)
         detail.channel = .tablet
         let events = try await deps.run(.rate(window: number, level: level, detail: detail), source: "web-evaluator:\(number)")
         if let rated = events.rating {
             return try JSON.response(RatingResult(accepted: true, ticket: rated.ticket, level: level.rawValue,
-                                                  levelName: level.chineseName, events: events.map(EventView.init)), status: .created)
+                                                  levelName: level.chineseName, events: events.map(EventView.init),
+                                                  reasonsUntil: rated.reasonsUntil), status: .created)
         }
         let reason = events.ignoredRating?.reason ?? "nothing_awaited"
         switch reason {
@@ -183,6 +187,17 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     }
     // The tablet's reasons for the level just pressed on the window's keypad: `{"ticket", "reasons", "comment",
     // "phone"}`, checked against that level; they attach to that rating as their own event.
+    // The tablet says the citizen is still choosing reasons or typing: the reasons window is renewed.
+    windows.post(":window/rating/reasons/extend") { request, context in
+        let number = try await knownWindow(context, request, deps)
+        let body = try await JSON.body(Bodies.ReasonsExtend.self, request)
+        _ = try await deps.run(.extendReasons(window: number, ticket: body.ticket), source: "web-evaluator:\(number)")
+        guard let want = await deps.hall.state.window(number).reasonsWanted, want.ticket == body.ticket else {
+            throw APIError(.conflict, code: "reasons_not_awaited", zh: "\(number) 号窗口没有等待补充原因的评价",
+                           en: "window \(number) has no rating of ticket \(body.ticket) waiting for its reasons")
+        }
+        return try JSON.response(ReasonsExtendResult(ticket: want.ticket, until: want.until))
+    }
     windows.post(":window/rating/reasons") { request, context in
         let number = try await knownWindow(context, request, deps)
         let body = try await JSON.body(Bodies.RatingReasons.self, request)

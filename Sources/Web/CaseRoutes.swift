@@ -38,8 +38,22 @@ struct CaseView: Encodable {
     /// The citizen's verdict on the fix: satisfied, basically_satisfied, dissatisfied.
     var citizenVerdict: String?
     var citizenVerdictName: String?
+    /// What the citizen said with the rating: the 评价指标 with their texts, the comment, and whether a callback
+    /// phone was left (shown masked; `POST /api/cases/{id}/phone` reveals it, recorded in the audit).
+    var reasons: [ReasonText]
+    var comment: String?
+    var phoneMasked: String?
+    /// 指派: the account answering for the case and its due day.
+    var assignee: String?
+    var assigneeDueDay: String?
+    var assignedBy: String?
 
-    init(_ c: CaseRecord, setup: HallSetup, today: String) {
+    struct ReasonText: Encodable {
+        var code: String
+        var text: String
+    }
+
+    init(_ c: CaseRecord, setup: HallSetup, today: String, indicators: RatingIndicators) {
         func date(_ ms: Int64?) -> Date? { ms.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
         id = c.id.replacingOccurrences(of: "/", with: "-")
         ticket = c.id
@@ -71,6 +85,14 @@ struct CaseView: Encodable {
         closeNote = c.closeNote
         citizenVerdict = c.citizenVerdict
         citizenVerdictName = c.citizenVerdict.flatMap { CaseVerdict(rawValue: $0)?.chineseName }
+        reasons = (c.reasons ?? "").split(separator: ",").map { code in
+            ReasonText(code: String(code), text: indicators.indicator(String(code))?.text ?? "（指标表中没有此代码）")
+        }
+        comment = c.comment
+        phoneMasked = c.phone.map(CallbackPhone.masked)
+        assignee = c.assignee
+        assigneeDueDay = c.assigneeDueDay
+        assignedBy = c.assignedBy
     }
 
     /// "2026-11-23-A012" → "2026-11-23/A012".
@@ -86,8 +108,9 @@ extension WebDependencies {
     /// The hall's business day now.
     func today() async -> String { await hall.engine.calendar.day(of: hall.now) }
 
-    /// Cases for a range of opening days and a filter: all, open (not closed, any day), overdue.
-    func caseViews(from: String, to: String, filter: String) async throws -> [CaseView] {
+    /// Cases for a range of opening days and a filter: all, open (not closed, any day), overdue; `assignee`: only
+    /// the cases assigned to that account.
+    func caseViews(from: String, to: String, filter: String, assignee: String? = nil) async throws -> [CaseView] {
         let setup = await hall.setup
         let today = await today()
         let records: [CaseRecord]
@@ -95,7 +118,8 @@ extension WebDependencies {
         case "open", "overdue": records = try hall.store.unclosedCases()
         default: records = try hall.store.cases(fromDay: from, toDay: to)
         }
-        let views = records.map { CaseView($0, setup: setup, today: today) }
+        let views = records.filter { assignee == nil || $0.assignee == assignee }
+            .map { CaseView($0, setup: setup, today: today, indicators: ratingRules.indicators) }
         return filter == "overdue" ? views.filter(\.overdue) : views
     }
 }
@@ -103,7 +127,7 @@ extension WebDependencies {
 func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
     let api = router.group("api")
     api.get("cases") { request, _ in
-        _ = try deps.authorize(request, .reports)
+        let principal = try deps.authorize(request, .reports)
         let (from, to) = try await range(request, deps)
         let filter = request.uri.queryParameters.get("state") ?? "all"
         guard ["all", "open", "overdue"].contains(filter) else {
@@ -119,7 +143,13 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
             var byClerk: [CaseSummary]
             var cases: [CaseView]
         }
-        let views = try await deps.caseViews(from: from, to: to, filter: filter)
+        // ?mine=1: the cases assigned to the signed-in person.
+        let mine = ["1", "true"].contains(request.uri.queryParameters.get("mine") ?? "")
+        if mine && principal.account == nil {
+            throw APIError.badRequest("mine_needs_account", zh: "“我的工单”只对登录的人员有效（设备或脚本令牌没有指派的工单）",
+                                      en: "mine=1 needs a signed-in person, not a token")
+        }
+        let views = try await deps.caseViews(from: from, to: to, filter: filter, assignee: mine ? principal.account : nil)
         // The rates are over every case opened in the range, whichever the list shows.
         let opened = filter == "all" ? views : try await deps.caseViews(from: from, to: to, filter: "all")
         return try JSON.response(Cases(from: from, to: to, today: await deps.today(), summary: CaseSummary(opened, key: "all"),
@@ -142,8 +172,35 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
             if principal.account != nil { deps.audit(principal, "case_\(name)", target: stored?.number ?? id, detail: "差评工单 \(id)") }
             let setup = await deps.hall.setup
             guard let record = try deps.hall.store.badRatingCase(id) else { throw APIError.notFound }
-            return try JSON.response(CaseView(record, setup: setup, today: await deps.today()))
+            return try JSON.response(CaseView(record, setup: setup, today: await deps.today(), indicators: deps.ratingRules.indicators))
         }
+    }
+    caseAction("assign") { request, _, stored in
+        let body = try await JSON.body(Bodies.CaseAssign.self, request)
+        let login = body.assignee.trimmingCharacters(in: .whitespaces)
+        guard let accounts = deps.accounts, !login.isEmpty, let account = try accounts.account(login), !account.disabled else {
+            throw APIError.badRequest("unknown_assignee", zh: "指派对象（assignee）须为已启用的人员账号（counterctl user list 可查看）",
+                                      en: "assignee must be an enabled account (counterctl user list)")
+        }
+        let due = body.dueDay ?? stored?.dueDay ?? ""
+        guard WorkingCalendar.isDay(due) else {
+            throw APIError.badRequest("invalid_due_day", zh: "指派期限（due_day）须为 YYYY-MM-DD 格式的日期", en: "due_day must be a date YYYY-MM-DD")
+        }
+        return .assign(assignee: account.login, dueDay: due)
+    }
+    // 显示号码: the callback phone in full, for a person allowed to see it; each reveal is an audit record.
+    api.post("cases/:id/phone") { request, context in
+        let principal = try deps.authorize(request, .revealPhone)
+        guard let pathID = context.parameters.get("id"), let id = CaseView.ticketID(pathID),
+              let stored = try deps.hall.store.badRatingCase(id) else {
+            throw APIError(.notFound, code: "unknown_case", zh: "没有这个差评工单", en: "no such case")
+        }
+        guard let phone = stored.phone else {
+            throw APIError(.notFound, code: "no_phone", zh: "这条差评没有留下回访电话", en: "the citizen left no callback phone")
+        }
+        deps.audit(principal, "reveal_phone", target: stored.number, detail: "差评工单 \(id) 的回访电话")
+        struct Phone: Encodable { var id: String; var phone: String }
+        return try JSON.response(Phone(id: pathID, phone: phone))
     }
     caseAction("contact") { request, now, stored in
         let body = try await JSON.body(Bodies.CaseContact.self, request)

@@ -36,6 +36,12 @@ struct ReasonsWantedView: Encodable {
     var level: Int
     var levelName: String
     var until: Date
+    /// When the level was given.
+    var since: Date?
+    /// "evaluator" (the keypad) or "tablet" (a tap on the tablet).
+    var channel: String
+    /// The length of the reasons window; the tablet renews it while the citizen types.
+    var windowSeconds: Double
 }
 
 struct TicketView: Encodable {
@@ -87,7 +93,8 @@ struct WindowView: Encodable {
         }
         awaitingRating = s.awaiting.map { AwaitingView(ticket: $0.ticket, number: $0.number, deadline: $0.deadline) }
         reasonsWanted = s.reasonsWanted.map {
-            ReasonsWantedView(ticket: $0.ticket, number: $0.number, level: $0.level.rawValue, levelName: $0.level.chineseName, until: $0.until)
+            ReasonsWantedView(ticket: $0.ticket, number: $0.number, level: $0.level.rawValue, levelName: $0.level.chineseName, until: $0.until,
+                              since: $0.since, channel: ($0.channel ?? .evaluator).rawValue, windowSeconds: setup.rules.reasonsWindowSeconds)
         }
     }
 }
@@ -161,6 +168,13 @@ struct RatingResult: Encodable {
     var level: Int
     var levelName: String
     var events: [EventView]
+    /// A level-only rating: until when its reasons, comment and phone may follow (`POST …/rating/reasons`).
+    var reasonsUntil: Date?
+}
+
+struct ReasonsExtendResult: Encodable {
+    var ticket: String
+    var until: Date
 }
 
 struct ReportView: Encodable {

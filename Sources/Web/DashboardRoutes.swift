@@ -1,3 +1,4 @@
+import Access
 import Exports
 import Foundation
 import HallModel
@@ -65,7 +66,9 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
     api.get("export/:file") { request, context in
         let file = context.parameters.get("file") ?? ""
         if file == "audit.csv" { return try await auditCSV(request, deps) }
-        _ = try deps.authorize(request, .reports)
+        let principal = try deps.authorize(request, .reports)
+        // Callback phones go out in full only to a person allowed to reveal them, and that export is recorded.
+        let revealPhones = AccessControl.allows(principal, .revealPhone) && (file.hasPrefix("cases.") || file == "workbook.xlsx")
         let parts = file.split(separator: ".")
         guard parts.count == 2, ["csv", "xlsx"].contains(parts[1]) else { throw APIError.notFound }
         let (from, to) = try await range(request, deps)
@@ -75,7 +78,9 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
         if file == "workbook.xlsx" {
             // The monthly 考核 workbook: every report with its 合计, the cases and the reasons, formatted.
             let book = try AssessmentBook.make(reports: deps.reports, store: deps.hall.store, indicators: deps.ratingRules.indicators,
-                                               from: from, to: to, today: today, madeAt: WorkbookTime.now(setup.rules.timeZone))
+                                               from: from, to: to, today: today, madeAt: WorkbookTime.now(setup.rules.timeZone),
+                                               revealPhones: revealPhones)
+            if revealPhones { deps.audit(principal, "export_phones", target: file, detail: "\(from) 至 \(to) 的差评回访电话（完整号码）") }
             var headers = HTTPFields()
             headers[.contentDisposition] = "attachment; filename=\"assessment-\(from)-\(to).xlsx\""
             headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,7 +90,10 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
         case "windows": table = .report(try deps.reports.rows(.window, from: from, to: to, today: today), scope: .window)
         case "clerks": table = .report(try deps.reports.rows(.clerk, from: from, to: to, today: today), scope: .clerk)
         case "categories": table = .report(try deps.reports.rows(.category, from: from, to: to, today: today), scope: .category)
-        case "cases": table = .cases(try deps.hall.store.cases(fromDay: from, toDay: to), setup: setup, today: today)
+        case "cases":
+            table = .cases(try deps.hall.store.cases(fromDay: from, toDay: to), setup: setup, today: today, indicators: deps.ratingRules.indicators,
+                           revealPhones: revealPhones)
+            if revealPhones { deps.audit(principal, "export_phones", target: file, detail: "\(from) 至 \(to) 的差评回访电话（完整号码）") }
         case "reasons":
             // ?by=windows (default), clerks or categories.
             let by = ["windows": StatsScope.window, "clerks": .clerk, "categories": .category][request.uri.queryParameters.get("by") ?? "windows"] ?? .window
@@ -105,8 +113,15 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
     // The push to the 好差评 platform: outbox depth, oldest pending record, last success, the problem if any.
     api.get("platform") { request, _ in
         _ = try deps.authorize(request, .reports)
-        if let live = deps.platform?.status, live.transport == "http" { return try JSON.response(live) }
-        let summary = try deps.hall.store.outboxSummary()
+        // The counts always come from the outbox table now, never from the pusher's last report (zeros before its first).
+        let summary: OutboxSummary
+        do { summary = try deps.hall.store.outboxSummary() } catch {
+            throw APIError(.serviceUnavailable, code: "storage_unavailable", zh: "暂时读不到好差评推送记录（数据库不可用），请稍后再试",
+                           en: "the outbox cannot be read now (database unavailable); try again")
+        }
+        if let live = deps.platform?.status, live.transport == "http" {
+            return try JSON.response(live.counted(summary, now: await deps.hall.now))
+        }
         return try JSON.response(PlatformStatus(configured: deps.platform != nil, transport: deps.platform == nil ? nil : "file", summary: summary,
                                                 message: deps.platform == nil ? "未配置好差评平台（[platform]）：记录保存在本机，可用 counterctl export haocaiping 导出"
                                                                               : "手工上报（transport = \"file\"）：用 counterctl export haocaiping 导出后上传"))

@@ -11,9 +11,7 @@ struct RatingInput: Decodable, Sendable {
     /// The level and what the citizen added, checked against the hall's indicator list; a 400 names the
     /// field that is wrong, and nothing is stored.
     func checked(_ ratings: RatingRules) throws -> (RatingLevel, RatingDetail) {
-        guard let level = RatingLevel(rawValue: level) else {
-            throw APIError.badRequest("invalid_level", zh: "评价等级（level）须为 1 至 5", en: "level must be 1 (非常不满意) to 5 (非常满意)")
-        }
+        let level = try checkedLevel()
         let reasons = self.reasons ?? []
         if let problem = ratings.indicators.problem(reasons: reasons, level: level) {
             throw APIError.badRequest("invalid_reasons", zh: "评价原因（reasons）有误：\(problem)",
@@ -34,6 +32,16 @@ struct RatingInput: Decodable, Sendable {
                                       en: "phone must be an 11-digit mobile number or a landline with its area code")
         }
         return (level, RatingDetail(reasons: reasons, comment: comment, phone: phone))
+    }
+
+    /// The level alone: nothing else was sent (not even an empty list of reasons).
+    var isLevelOnly: Bool { reasons == nil && comment == nil && phone == nil }
+
+    func checkedLevel() throws -> RatingLevel {
+        guard let level = RatingLevel(rawValue: level) else {
+            throw APIError.badRequest("invalid_level", zh: "评价等级（level）须为 1 至 5", en: "level must be 1 (非常不满意) to 5 (非常满意)")
+        }
+        return level
     }
 
     /// A mainland mobile number (1[3-9] + 9 digits) or a landline with its area code (0 + 2–3 digits, 7–8 digits).

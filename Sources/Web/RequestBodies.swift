@@ -75,6 +75,13 @@ enum Bodies {
         var projectNo: String?
     }
     // APIRoutes
+    struct CaseAssign: Decodable, Sendable {
+        var assignee: String
+        var dueDay: String?
+    }
+    struct ReasonsExtend: Decodable, Sendable {
+        var ticket: String
+    }
     struct RatingReasons: Decodable, Sendable {
         var ticket: String
         var reasons: [String]?

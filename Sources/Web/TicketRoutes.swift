@@ -63,8 +63,20 @@ struct TicketHistoryItem: Encodable {
 enum TicketWords {
     static let status = ["waiting": "等候中", "called": "办理中", "served": "已办结", "no_show": "过号", "expired": "当日未叫", "parked": "挂起"]
 
-    static func what(_ e: HallEvent, setup: HallSetup) -> String {
+    static func what(_ e: HallEvent, setup: HallSetup, indicators: RatingIndicators = .empty) -> String {
         func cat(_ c: String) -> String { setup.category(c)?.name ?? c }
+        // What the citizen said, as the case handler needs it: the reasons with their texts, the comment, the phone masked.
+        func said(_ reasons: [String]?, _ comment: String?, _ phone: String?) -> String {
+            var parts: [String] = []
+            if let reasons, !reasons.isEmpty {
+                parts.append("原因：" + reasons.map { c in indicators.indicator(c).map { "\(c) \($0.text)" } ?? c }.joined(separator: "；"))
+            }
+            if let comment, !comment.isEmpty { parts.append("留言：\(comment)") }
+            if let phone, !phone.isEmpty { parts.append("回访电话 \(CallbackPhone.masked(phone))") }
+            return parts.isEmpty ? "" : "（" + parts.joined(separator: "，") + "）"
+        }
+        let channel: [RatingChannel: String] = [.evaluator: "评价器按键", .tablet: "评价平板", .qr: "手机扫码"]
+        let attempted = ["call_next": "叫下一号", "sign_out": "签退", "park": "挂起", "call_back": "叫回", "sign_in": "换人签到", "call_ticket": "指定叫号"]
         switch e {
         case .ticketIssued(let p): return "取号（\(cat(p.category))\(p.priority ? "，优先" : "")）"
         case .ticketReserved: return "取号机出票中"
@@ -80,8 +92,14 @@ enum TicketWords {
         case .ticketRequeued: return "恢复过号，重新排队"
         case .ticketCalledBack(let p): return "\(p.window) 号窗口叫回"
         case .ticketFinished(let p): return "办结（\(p.outcome.chineseName)，办件编号 \(p.projectNo ?? "-")）"
-        case .ticketRated(let p): return "评价：\(p.level.chineseName)"
-        case .ratingReasonsAdded: return "补充评价原因"
+        case .ticketRated(let p):
+            return "评价：\(p.level.chineseName)（\(channel[p.via] ?? "")\(p.reason == "late" ? "，离开窗口后补评" : "")）" + said(p.reasons, p.comment, p.phone)
+        case .ratingReasonsAdded(let p): return "补充评价原因" + said(p.reasons, p.comment, p.phone)
+        case .ratingReasonsExtended: return "群众仍在填写评价原因，填写时间延长"
+        case .ratingSkipRefused(let p): return "评价未完成，拒绝\(attempted[p.attempted] ?? "操作")（须等群众评价或评价超时）"
+        case .ratingIgnored(let p):
+            return "评价按键未计入（" + (["duplicate": "该号已评价", "nothing_awaited": "当时没有待评价的号", "no_clerk": "窗口无人签到"][p.reason] ?? "其他") + "）"
+        case .caseAssigned(let p): return "差评工单指派给 \(p.assignee)，期限 \(p.dueDay)（\(p.manager)）"
         case .ratingNotGiven(let p):
             return "未评价（" + (["timeout": "超时", "next_call": "已叫下一号", "sign_out": "签退"][p.reason] ?? p.reason) + "）"
         case .caseOpened: return "生成差评工单"
@@ -90,7 +108,7 @@ enum TicketWords {
         case .caseClosed(let p): return "差评办结（\(p.manager)）"
         case .alertRaised(let p): return "预警：\(p.note)"
         case .alertCleared: return "预警解除"
-        default: return e.kind.rawValue
+        default: return EventWords.name(e.kind)
         }
     }
 
@@ -109,6 +127,11 @@ enum TicketWords {
         case "kiosk": return "取号机 \(rest)"
         case "manager": return "管理令牌 \(rest)"
         case "clock": return "系统定时"
+        case "supervision": return "电子监察（系统）"
+        case "device": return "设备 \(rest)"
+        case "reload": return "重新加载配置"
+        case "migration": return "数据库升级"
+        case "bench": return "性能测试"
         case "demo": return "演示"
         default: return s
         }
@@ -157,7 +180,8 @@ func addTicketRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         }
         let setup = await deps.hall.setup
         let history = try deps.hall.store.events(ticket: id).map { s in
-            TicketHistoryItem(seq: s.seq, at: s.record.at, kind: s.record.kind.rawValue, what: TicketWords.what(s.record.event, setup: setup),
+            TicketHistoryItem(seq: s.seq, at: s.record.at, kind: s.record.kind.rawValue,
+                              what: TicketWords.what(s.record.event, setup: setup, indicators: deps.ratingRules.indicators),
                               window: s.record.event.window, clerk: s.record.event.clerk.map { setup.clerk($0)?.name ?? $0 },
                               source: s.record.source, sourceZh: TicketWords.source(s.record.source))
         }

@@ -132,11 +132,15 @@ struct ExportCommand: AsyncParsableCommand {
         case .cases:
             let records = try store.cases(fromDay: from, toDay: to)
             if format == .csv {
-                sink.write(ExportTable.cases(records, setup: cfg.setup, today: Self.today(cfg.setup)).csv(bom: false))
+                sink.write(ExportTable.cases(records, setup: cfg.setup, today: Self.today(cfg.setup), indicators: cfg.ratings.indicators).csv(bom: false))
             } else {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                for r in records { sink.write(String(decoding: try encoder.encode(r), as: UTF8.self) + "\n") }
+                // The callback phone stays masked here too: the dashboard's 显示号码 is the one audited way to read it.
+                for var r in records {
+                    r.phone = r.phone.map(CallbackPhone.masked)
+                    sink.write(String(decoding: try encoder.encode(r), as: UTF8.self) + "\n")
+                }
             }
             progress.done(records.count)
         }

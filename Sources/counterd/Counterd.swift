@@ -216,7 +216,8 @@ struct Counterd: AsyncParsableCommand {
         var pusher: PlatformPusher?
         var platformHealth: PlatformHealth?
         if let p = cfg.platform {
-            platformHealth = PlatformHealth(PlatformStatus(configured: true, transport: p.transport.rawValue, profile: p.profile, url: p.url))
+            platformHealth = PlatformHealth(PlatformStatus(configured: true, transport: p.transport.rawValue, profile: p.profile, url: p.url,
+                                                           alertAfterMinutes: p.alertAfterMinutes))
             if p.transport == .file { logger.info("好差评 records are kept for a manual upload ([platform] transport = \"file\")") }
         }
         if let p = cfg.platform, p.transport == .http, let url = p.url, let health = platformHealth {
@@ -366,8 +367,8 @@ struct Counterd: AsyncParsableCommand {
 extension Counterd {
     /// The pusher's live status; for a file drop or no platform, the outbox as the database has it.
     static func platformStatus(_ health: PlatformHealth?, store: EventStore) -> PlatformStatus? {
-        if let live = health?.status, live.transport == "http" { return live }
-        guard let summary = try? store.outboxSummary() else { return nil }
+        guard let summary = try? store.outboxSummary() else { return health?.status }
+        if let live = health?.status, live.transport == "http" { return live.counted(summary, now: Date()) }
         return PlatformStatus(configured: health != nil, transport: health?.status.transport, profile: health?.status.profile, summary: summary)
     }
 

@@ -80,15 +80,17 @@ import Testing
         try d.run(.tick)
         let current = BadRatingCase(id: "2026-11-23/A001", state: state, window: 1, clerk: "c1", level: .dissatisfied,
                                     openedDay: "2026-11-23", dueDay: "2026-12-14")
-        let actions: [CaseAction] = [.contact(at: d.now, method: "电话", citizenSaid: "等候太久"), .rectify(note: "增开窗口"), .close(note: "已反馈")]
+        let actions: [CaseAction] = [.contact(at: d.now, method: "电话", citizenSaid: "等候太久"), .rectify(note: "增开窗口"), .close(note: "已反馈"),
+                                     .assign(assignee: "li", dueDay: "2026-12-01")]
         for action in actions {
             let command = HallCommand.caseAction(case: current.id, action: action, manager: "m1", current: current)
-            if action.from == state {
+            if action.allowedFrom.contains(state) {
                 let e = try d.run(command)
                 #expect(e.count == 1 && e[0].manager == "m1" && e[0].ticket == current.id && e[0].window == 1)
                 let expected: EventKind = switch action.target {
                 case .contacted: .caseContacted
                 case .rectified: .caseRectified
+                case nil: .caseAssigned
                 default: .caseClosed
                 }
                 #expect(e[0].kind == expected)
@@ -104,5 +106,32 @@ import Testing
         #expect(!c.overdue(today: "2026-12-14") && c.overdue(today: "2026-12-15"))
         c.state = .closed
         #expect(!c.overdue(today: "2027-01-01"))
+    }
+}
+
+/// 指派: a case is given to a person by a day inside its own deadline, any number of times until it is closed.
+@Suite struct CaseAssignmentTests {
+    @Test func assignmentMustFallInsideTheCaseDeadline() throws {
+        var d = Driver()
+        try d.run(.tick)
+        let current = BadRatingCase(id: "2026-11-23/A001", state: .contacted, window: 1, clerk: "c1", level: .dissatisfied,
+                                    openedDay: "2026-11-23", dueDay: "2026-12-14")
+        func assign(_ day: String) -> HallCommand {
+            .caseAction(case: current.id, action: .assign(assignee: "li", dueDay: day), manager: "m1", current: current)
+        }
+        for late in ["2026-12-15", "2026-11-22", "not-a-day"] {
+            guard case .caseAssignmentInvalid(let id, _)? = d.reject(assign(late)) else {
+                Issue.record("assignment due \(late) was not refused")
+                continue
+            }
+            #expect(id == current.id)
+        }
+        let e = try d.run(assign("2026-12-14"))
+        guard case .caseAssigned(let a) = e.first?.event else { Issue.record("no case_assigned: \(e)"); return }
+        #expect(a.assignee == "li" && a.dueDay == "2026-12-14" && a.manager == "m1" && a.window == 1)
+        var closed = current
+        closed.state = .closed
+        #expect(d.reject(.caseAction(case: closed.id, action: .assign(assignee: "li", dueDay: "2026-12-01"), manager: "m1", current: closed))
+                == .wrongCaseState(case: closed.id, state: .closed, action: "assign"))
     }
 }

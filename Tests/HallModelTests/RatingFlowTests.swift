@@ -126,11 +126,12 @@ import Testing
         var d = try Self.served()
         let rated = try d.run(.rate(window: 1, level: .dissatisfied))
         guard case .ticketRated(let r) = rated[0].event else { Issue.record("\(rated)"); return }
-        #expect(r.via == .evaluator && r.reasons == nil && r.reasonsUntil == d.now.addingTimeInterval(30))
+        // The reasons window ([ratings] reasons_window_seconds, default 120 s) starts at the press.
+        #expect(r.via == .evaluator && r.reasons == nil && r.reasonsUntil == d.now.addingTimeInterval(120))
         let want = try #require(d.state.window(1).reasonsWanted)
         #expect(want.ticket == "2026-11-23/A001" && want.level == .dissatisfied)
         #expect(d.reject(.addReasons(window: 1, ticket: "2026-11-23/A002", detail: RatingDetail(reasons: ["213"]))) == .reasonsNotAwaited(window: 1))
-        d.advance(29)
+        d.advance(119)
         let added = try d.run(.addReasons(window: 1, ticket: want.ticket, detail: RatingDetail(reasons: ["213", "214"], comment: "慢", phone: "13800138000")))
         guard added.count == 1, case .ratingReasonsAdded(let a) = added[0].event else { Issue.record("\(added)"); return }
         #expect(a.ticket == want.ticket && a.level == .dissatisfied && a.reasons == ["213", "214"] && a.comment == "慢" && a.clerk == "c1")
@@ -142,8 +143,39 @@ import Testing
     @Test func reasonsAfterTheWaitAreRefused() throws {
         var d = try Self.served()
         try d.run(.rate(window: 1, level: .basicallySatisfied))
-        d.advance(31)
+        d.advance(121)
         #expect(d.reject(.addReasons(window: 1, ticket: "2026-11-23/A001", detail: RatingDetail(reasons: ["307"]))) == .reasonsTooLate(window: 1))
+    }
+
+    /// The tablet's tap stores the level at once; typing renews the reasons window (never past 30 min from the tap);
+    /// the call of the next number leaves it open; a citizen who walks away leaves a rating without reasons.
+    @Test func aTappedLevelIsStoredAndItsReasonsWindowRenewsWhileTheCitizenTypes() throws {
+        var d = try Self.served()
+        let rated = try d.run(.rate(window: 1, level: .dissatisfied, detail: RatingDetail(channel: .tablet)))
+        #expect(rated.map(\.kind) == [.ticketRated, .caseOpened], "the tap is the rating, and opens the case at once")
+        guard case .ticketRated(let r) = rated[0].event else { return }
+        #expect(r.via == .tablet && r.reasons == nil && r.reasonsUntil == d.now.addingTimeInterval(120))
+        d.advance(100)
+        let renewed = try d.run(.extendReasons(window: 1, ticket: r.ticket))
+        guard case .ratingReasonsExtended(let x)? = renewed.first?.event else { Issue.record("\(renewed)"); return }
+        #expect(x.until == d.now.addingTimeInterval(120) && d.state.window(1).reasonsWanted?.until == x.until)
+        // The next number is called while the citizen still types: the reasons window stays.
+        try d.run(.issueTicket(category: "hukou", priority: false))
+        try d.run(.callNext(window: 1))
+        d.advance(110)
+        #expect(d.state.window(1).reasonsWanted?.ticket == r.ticket)
+        let added = try d.run(.addReasons(window: 1, ticket: r.ticket, detail: RatingDetail(reasons: ["213"], comment: "慢")))
+        #expect(added.map(\.kind) == [.ratingReasonsAdded])
+        // The cap: however often renewed, the window ends 30 min after the tap.
+        var e = try Self.served()
+        try e.run(.rate(window: 1, level: .satisfied, detail: RatingDetail(channel: .tablet)))
+        let start = e.now
+        for _ in 0..<40 {
+            e.advance(60)
+            _ = try? e.run(.extendReasons(window: 1, ticket: e.state.window(1).reasonsWanted?.ticket ?? ""))
+        }
+        let until = try #require(e.state.window(1).reasonsWanted?.until)
+        #expect(until <= start.addingTimeInterval(HallRules.reasonsWindowCapSeconds) && until > start.addingTimeInterval(1700))
     }
 
     @Test func aTabletRatingWithReasonsWantsNoMore() throws {

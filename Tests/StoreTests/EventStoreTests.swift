@@ -87,6 +87,6 @@ import Testing
         let again = try EventStore(path: dir.path("a.sqlite"))
         #expect(try again.lastSeq() == 1)
         let applied = try again.writer.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-        #expect(applied == ["v1-event-log", "v1-projections", "v2-month-stats", "v3-secrets", "v4-cases", "v5-hash-chain", "v6-case-verdict", "v7-reason-stats", "v8-platform-outbox", "v9-ship-cursor", "v10-ticket-details"].sorted())
+        #expect(applied == ["v1-event-log", "v1-projections", "v2-month-stats", "v3-secrets", "v4-cases", "v5-hash-chain", "v6-case-verdict", "v7-reason-stats", "v8-platform-outbox", "v9-ship-cursor", "v10-ticket-details", "v11-rating-details"].sorted())
     }
 }

@@ -61,7 +61,8 @@ import Testing
         }
         // Every kind there was when the log was recorded; the kinds added since are tested where they belong
         // (the hash chain, the rating flow, the supervisor and setup tests).
-        let later: Set<EventKind> = [.chainAnchored, .ratingSkipRefused, .ratingReasonsAdded, .ticketMoved, .noticePosted, .setupChanged, .ticketRequeued]
+        let later: Set<EventKind> = [.chainAnchored, .ratingSkipRefused, .ratingReasonsAdded, .ticketMoved, .noticePosted, .setupChanged, .ticketRequeued,
+                                     .ratingReasonsExtended, .caseAssigned]
         #expect(Set(rows.map { $0["kind"] as String }) == Set(EventKind.allCases.filter { !later.contains($0) }.map(\.rawValue)))
         let decoder = EventCoding.decoder(), encoder = EventCoding.encoder()
         for row in rows {

@@ -33,6 +33,7 @@ import Testing
         try await hall.execute(.callNext(window: 1))
         at("09:10"); try await hall.execute(.finish(window: 1, outcome: .promised, projectNo: "SP-77"))
         at("09:10:05"); try await hall.execute(.rate(window: 1, level: .dissatisfied))
+        at("09:10:15"); try await hall.execute(.extendReasons(window: 1, ticket: "2026-11-23/A001"))
         at("09:10:20"); try await hall.execute(.addReasons(window: 1, ticket: "2026-11-23/A001", detail: RatingDetail(reasons: ["213", "209"], comment: "慢")))
         at("09:11"); try await hall.execute(.callNext(window: 1))
         at("09:20"); try await hall.execute(.finish(window: 1, outcome: .immediate))
@@ -58,8 +59,12 @@ import Testing
             let e = try #require(events.first { $0.seq == r.seq })
             #expect(OutboxRecord.kind(of: e.event) == r.kind && e.event.ticket == r.ticket)
         }
-        // The keypad's rating waits for the tablet's reasons (the rating timeout, 30 s, and 2 s); the tablet's does not.
-        #expect(records[0].notBeforeMs == records[0].createdAtMs + 32_000 && records[2].notBeforeMs == records[2].createdAtMs)
+        // The keypad's rating waits for the tablet's reasons (the reasons window, 120 s, and 2 s), renewed at 09:10:15
+        // while the citizen typed (10 s after the press); the tablet's rating with its reasons does not wait.
+        #expect(records[0].notBeforeMs == records[0].createdAtMs + 132_000 && records[2].notBeforeMs == records[2].createdAtMs)
+        // The 差评 case carries what the citizen added on the tablet.
+        let c = try #require(try store.badRatingCase("2026-11-23/A001"))
+        #expect(c.reasons == "213,209" && c.comment == "慢" && c.phone == nil, "\(c)")
         // An event and its record commit together: a rolled-back append leaves neither.
         let before = try store.outboxRecords(limit: 1000).count
         let rated = EventRecord(at: StoreFixture.at("13:00"), day: "2026-11-23", .ticketRated(TicketRated(

@@ -94,6 +94,7 @@ extension EventRecord {
         switch event {
         case .caseContacted(let e): e.manager
         case .caseRectified(let e), .caseClosed(let e): e.manager
+        case .caseAssigned(let e): e.manager
         default: nil
         }
     }

@@ -11,7 +11,9 @@ public enum LogFixture {
     public static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/log")
     /// Projection columns added after the fixture was recorded.
-    public static let laterColumns: Set<String> = ["citizen_verdict", "project_no", "priority_reason", "appointment", "estimated_wait_seconds"]
+    public static let laterColumns: Set<String> = ["citizen_verdict", "project_no", "priority_reason", "appointment", "estimated_wait_seconds",
+                                                    "rating_reasons", "rating_comment", "rating_phone", "reasons", "comment", "phone",
+                                                    "assignee", "assignee_due_day", "assigned_by", "assigned_at_ms"]
     public static let tables = [
         ("tickets", "id"), ("cases", "id"), ("day_stats", "scope, day, key"), ("month_stats", "scope, day, key"),
     ]

@@ -53,3 +53,30 @@ public struct CaseNoted: EventPayload {
     public var windowRef: Int? { window }
     public var clerkRef: String? { clerk }
 }
+
+/// 指派: a manager made a person (an account) answer for a case, by a day inside the case's deadline.
+public struct CaseAssigned: EventPayload {
+    /// The case's id.
+    public var ticket: String
+    public var window: Int?
+    public var clerk: String?
+    /// Who assigned.
+    public var manager: String
+    /// The account that answers for the case now.
+    public var assignee: String
+    /// The day the assignee is to have it done by (never after the case's own due day).
+    public var dueDay: String
+
+    public init(ticket: String, window: Int?, clerk: String?, manager: String, assignee: String, dueDay: String) {
+        self.ticket = ticket
+        self.window = window
+        self.clerk = clerk
+        self.manager = manager
+        self.assignee = assignee
+        self.dueDay = dueDay
+    }
+
+    public var ticketRef: String? { ticket }
+    public var windowRef: Int? { window }
+    public var clerkRef: String? { clerk }
+}

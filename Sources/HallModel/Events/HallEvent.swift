@@ -35,6 +35,8 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case noticePosted = "notice_posted"
     case setupChanged = "setup_changed"
     case ticketRequeued = "ticket_requeued"
+    case ratingReasonsExtended = "rating_reasons_extended"
+    case caseAssigned = "case_assigned"
 }
 
 /// What happened in the hall: one case per kind, each with a payload holding exactly the fields that kind
@@ -91,6 +93,10 @@ public enum HallEvent: Sendable, Equatable {
     case setupChanged(SetupChanged)
     /// 恢复过号: a no-show back in the queue.
     case ticketRequeued(TicketRequeued)
+    /// The citizen is still choosing reasons or typing on the tablet: the reasons window runs on.
+    case ratingReasonsExtended(RatingReasonsExtended)
+    /// 指派: a case was given to a person, with their due day.
+    case caseAssigned(CaseAssigned)
 
     public var kind: EventKind {
         switch self {
@@ -127,6 +133,8 @@ public enum HallEvent: Sendable, Equatable {
         case .noticePosted: .noticePosted
         case .setupChanged: .setupChanged
         case .ticketRequeued: .ticketRequeued
+        case .ratingReasonsExtended: .ratingReasonsExtended
+        case .caseAssigned: .caseAssigned
         }
     }
 
@@ -160,6 +168,8 @@ public enum HallEvent: Sendable, Equatable {
         case .noticePosted(let p): p
         case .setupChanged(let p): p
         case .ticketRequeued(let p): p
+        case .ratingReasonsExtended(let p): p
+        case .caseAssigned(let p): p
         }
     }
 
@@ -300,6 +310,8 @@ extension EventRecord: Codable {
         case .noticePosted: .noticePosted(try NoticePosted(from: d))
         case .setupChanged: .setupChanged(try SetupChanged(from: d))
         case .ticketRequeued: .ticketRequeued(try TicketRequeued(from: d))
+        case .ratingReasonsExtended: .ratingReasonsExtended(try RatingReasonsExtended(from: d))
+        case .caseAssigned: .caseAssigned(try CaseAssigned(from: d))
         }
     }
 }

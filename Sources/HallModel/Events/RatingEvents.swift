@@ -24,7 +24,7 @@ public struct TicketRated: TicketAtWindowPayload {
     public var phone: String?
     /// Where the rating was given (absent in older logs: the window's evaluator, or the phone for "late").
     public var channel: RatingChannel?
-    /// A keypad's level-only rating: until when the window's tablet may add the reasons.
+    /// A level-only rating (keypad, or a tap on the tablet): until when the window's tablet may add the reasons.
     public var reasonsUntil: Date?
 
     /// The channel, for logs that predate the field.
@@ -81,6 +81,28 @@ public struct RatingReasonsAdded: TicketAtWindowPayload {
         self.reasons = reasons
         self.comment = comment
         self.phone = phone
+    }
+}
+
+/// The citizen was still at the tablet (choosing reasons, typing a comment or a phone number) as the reasons
+/// window neared its end: it now runs until `until`. The rating itself was stored at the tap.
+public struct RatingReasonsExtended: TicketAtWindowPayload {
+    public var window: Int
+    /// The rated ticket.
+    public var ticket: String
+    public var number: String
+    public var clerk: String
+    public var category: String
+    /// The new end of the reasons window.
+    public var until: Date
+
+    public init(window: Int, ticket: String, number: String, clerk: String, category: String, until: Date) {
+        self.window = window
+        self.ticket = ticket
+        self.number = number
+        self.clerk = clerk
+        self.category = category
+        self.until = until
     }
 }
 

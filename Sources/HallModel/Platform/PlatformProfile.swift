@@ -53,13 +53,16 @@ public struct PlatformProfile: Sendable, Equatable {
     public var dateFormat: String
     /// Between 评价指标 codes.
     public var reasonSeparator: String
+    /// Between the 评价指标 texts (`reason_text_separator`, default "；").
+    public var reasonTextSeparator: String
     public var acceptance: Acceptance
     /// Record kind (`rating`, `reasons`, `case_contacted` …) → shape; a kind without one is not sent.
     public var shapes: [String: Shape]
 
     public init(name: String, version: String, levels: [RatingLevel: PlatformValue], channels: [RatingChannel: PlatformValue],
                 outcomes: [Outcome: PlatformValue], verdicts: [CaseVerdict: PlatformValue], dateFormat: String, reasonSeparator: String,
-                acceptance: Acceptance, shapes: [String: Shape]) {
+                reasonTextSeparator: String = "；", acceptance: Acceptance, shapes: [String: Shape]) {
+        self.reasonTextSeparator = reasonTextSeparator
         self.name = name
         self.version = version
         self.levels = levels

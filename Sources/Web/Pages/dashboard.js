@@ -26,7 +26,9 @@ const T = {
         supervise: "值班调度", supWaiting: "等候中的号", notice: "大厅通知（电视与大厅屏）", noticeUntil: "显示到", noticePost: "发布", noticeClear: "撤下",
         noticeShown: "正在显示：", forceOut: "强制签退", pause: "暂停", resume: "开放", move: "调整", anyWindow: "任一窗口", directed: "指定窗口",
         done: "已执行：", confirmOut: "确定让 {w} 的工作人员签退？再按一次确认", audit: "操作记录", actor: "操作人", role: "角色", action: "操作",
-        target: "对象", detail: "内容", result: "结果", ok: "成功", refused: "未执行", when: "时间" },
+        target: "对象", detail: "内容", result: "结果", ok: "成功", refused: "未执行", when: "时间",
+        said: "群众评价内容", phone: "回访电话", reveal: "显示号码", assignedTo: "指派给", assign: "指派", assignee: "账号", page: "第", prev: "上一页", next: "下一页",
+        backlog: "累计未办结", period: "本期", casesMine: "我的工单" },
   en: { title: "Window service dashboard", today: "Today", week: "This week", month: "This month", lastmonth: "Last month", print: "Print",
         liveQueues: "Live today · queues", devices: "Devices", liveWindows: "Live today · windows", alerts: "Supervision alerts", ranking: "Ranking",
         byWindow: "Windows", byClerk: "Clerks", byCategory: "Services", chartDaily: "Satisfaction and score per day", chartLevels: "Ratings per level per day",
@@ -54,7 +56,9 @@ const T = {
         supervise: "Supervisor", supWaiting: "Waiting tickets", notice: "Hall notice (TV and hall screens)", noticeUntil: "until", noticePost: "Post", noticeClear: "Take down",
         noticeShown: "Showing: ", forceOut: "Sign out", pause: "Pause", resume: "Open", move: "Move", anyWindow: "any window", directed: "Window",
         done: "Done: ", confirmOut: "Sign out the clerk of {w}? Press again to confirm", audit: "Audit record", actor: "Who", role: "Role", action: "Action",
-        target: "On", detail: "Detail", result: "Result", ok: "done", refused: "refused", when: "When" },
+        target: "On", detail: "Detail", result: "Result", ok: "done", refused: "refused", when: "When",
+        said: "What the citizen said", phone: "Callback", reveal: "Show number", assignedTo: "Assigned to", assign: "Assign", assignee: "Account", page: "Page",
+        prev: "Previous", next: "Next", backlog: "Backlog", period: "This period", casesMine: "Mine" },
 };
 let lang = localStorage.getItem("counterd.lang") || "zh";
 const t = k => T[lang][k] ?? k;
@@ -81,6 +85,8 @@ async function api(method, path, body) {
 }
 const withToken = q => token ? `${q}&token=${encodeURIComponent(token)}` : q;
 const colors = ["#b3261e", "#e8710a", "#f9ab00", "#5bb974", "#1e8e3e"];
+// Every time on this page is in the hall's time zone ([hall] timezone), never the browser's.
+function hallZone() { return (state && state.time_zone) || (dash && dash.time_zone) || "Asia/Shanghai"; }
 let dash = null, scope = "windows", sortCol = "rank", sortAsc = true, caseFilter = "open", state = null;
 const alertsSeen = new Map();
 
@@ -241,26 +247,47 @@ async function loadCitizens() {
       + `<td>${(c.mae / c.n).toFixed(1)}</td><td>${(c.bias / c.n).toFixed(1)}</td></tr>`).join("") || none(5)) + "</tbody>";
 }
 
+let casePage = 0;
 async function loadCases() {
   renderBadReasons();
   const q = `from=${document.getElementById("from").value}&to=${document.getElementById("to").value}`;
-  const r = await api("GET", `/api/cases?state=${caseFilter}&${q}`);
-  const cols = ["number", "window", "clerk", "level", "opened", "due", "left", "caseState", "act"];
+  // "mine": the open cases assigned to the signed-in person.
+  const filter = caseFilter === "mine" ? "open&mine=1" : caseFilter;
+  const r = await api("GET", `/api/cases?state=${filter}&${q}`);
+  // Overdue first, then by due day; 20 a page, so the alerts and the supervisor panel stay within reach.
+  const all = r.cases.slice().sort((a, b) => (b.overdue - a.overdue) || a.due_day.localeCompare(b.due_day));
+  const pages = Math.max(1, Math.ceil(all.length / 20));
+  casePage = Math.min(casePage, pages - 1);
+  const shown = all.slice(casePage * 20, casePage * 20 + 20);
+  const cols = ["number", "window", "clerk", "level", "said", "opened", "due", "left", "caseState", "act"];
   document.getElementById("cases").innerHTML = `<thead><tr>${cols.map(c => `<th class="l">${esc(t(c))}</th>`).join("")}</tr></thead><tbody>` +
-    (r.cases.map(c => `<tr class="${c.overdue ? "overdue" : ""}" data-case="${esc(c.id)}" data-state="${esc(c.state)}">
+    (shown.map(c => `<tr class="${c.overdue ? "overdue" : ""}" data-case="${esc(c.id)}" data-state="${esc(c.state)}">
       <td>${esc(c.number)}<br><small>${esc(c.day)}</small></td><td class="l">${esc(c.window_name || c.window || "")}</td><td class="l">${esc(c.clerk_name || c.clerk || "")}</td>
-      <td class="l bad">${esc(T[lang].levels[c.level - 1])}</td><td class="l">${new Date(c.opened_at).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB")}</td>
-      <td class="l">${esc(c.due_day)}</td><td>${c.state === "closed" ? "–" : c.working_days_left}</td>
+      <td class="l bad">${esc(T[lang].levels[c.level - 1])}</td>
+      <td class="l said">${(c.reasons || []).map(x => `<span class="reason" title="${esc(x.code)}">${esc(x.code)} ${esc(x.text)}</span>`).join("<br>")}`
+      + `${c.comment ? `<br><small>“${esc(c.comment)}”</small>` : ""}`
+      + `${c.phone_masked ? `<br><span class="phone">${esc(t("phone"))} <b>${esc(c.phone_masked)}</b> <button data-reveal="1">${esc(t("reveal"))}</button></span>` : ""}</td>
+      <td class="l">${new Date(c.opened_at).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { timeZone: hallZone() })}</td>
+      <td class="l">${esc(c.due_day)}${c.assignee ? `<br><small>${esc(t("assignedTo"))} ${esc(c.assignee)} · ${esc(c.assignee_due_day || "")}</small>` : ""}</td>
+      <td>${c.state === "closed" ? "–" : c.working_days_left}</td>
       <td class="l">${esc(lang === "zh" ? c.state_name : c.state)}${c.citizen_said ? `<br><small>${esc(c.contact_method)}：${esc(c.citizen_said)}</small>` : ""}${c.rectify_note ? `<br><small>${esc(c.rectify_note)}</small>` : ""}</td>
-      <td class="l case-actions">${caseForm(c)}</td></tr>`).join("") || `<tr><td>${esc(t("none"))}</td></tr>`) + "</tbody>";
-  // 回访率 and 整改率 of the cases listed (the rules ask for 100 % called back).
+      <td class="l case-actions">${caseForm(c)}</td></tr>`).join("") || `<tr><td>${esc(t("none"))}</td></tr>`) + "</tbody>"
+    + (pages > 1 ? `<tfoot><tr><td colspan="${cols.length}" class="l">${esc(t("page"))} ${casePage + 1}/${pages}（${all.length}）
+        <button data-page="-1" ${casePage ? "" : "disabled"}>${esc(t("prev"))}</button><button data-page="1" ${casePage < pages - 1 ? "" : "disabled"}>${esc(t("next"))}</button></td></tr></tfoot>` : "");
+  // 回访率 and 整改率 of the cases opened in the period (the rules ask for 100 % called back); the backlog is labelled as such.
   const sm = r.summary, pct = v => v == null ? "–" : `${v}%`;
-  document.getElementById("caseCounts").textContent = (dash ? `（${t("casesOpen")} ${dash.cases_open} · ${t("casesOverdue")} ${dash.cases_overdue}）` : "")
-    + ` ${t("callbackRate")} ${pct(sm.callback_rate)}（${sm.contacted}/${sm.opened}） · ${t("rectifyRate")} ${pct(sm.rectify_rate)}（${sm.rectified}/${sm.opened}）`;
+  document.getElementById("caseCounts").textContent = (dash ? `（${t("backlog")}：${t("casesOpen")} ${dash.cases_open} · ${t("casesOverdue")} ${dash.cases_overdue}）` : "")
+    + ` ${t("period")}：${t("callbackRate")} ${pct(sm.callback_rate)}（${sm.contacted}/${sm.opened}） · ${t("rectifyRate")} ${pct(sm.rectify_rate)}（${sm.rectified}/${sm.opened}）`;
   const qt = withToken(q);
   document.getElementById("caseExports").innerHTML = ` <a href="/api/export/cases.csv?${qt}">${t("csv")}</a> · <a href="/api/export/cases.xlsx?${qt}">${t("xlsx")}</a>`;
 }
 function caseForm(c) {
+  // 指派: any case not closed may be given to a person (an account) by a day inside its deadline.
+  const assign = c.state === "closed" ? "" : `<details><summary>${esc(t("assign"))}</summary><input name="assignee" placeholder="${esc(t("assignee"))}" value="${esc(c.assignee || "")}">`
+    + `<input name="due" type="date" max="${esc(c.due_day)}" value="${esc(c.assignee_due_day || c.due_day)}"><button data-do="assign">${esc(t("assign"))}</button></details>`;
+  return caseStep(c) + assign;
+}
+function caseStep(c) {
   if (c.state === "open") return `<input name="method" placeholder="${esc(t("method"))}" value="电话"><input name="said" placeholder="${esc(t("said"))}"><button data-do="contact">${esc(t("contact"))}</button>`;
   if (c.state === "contacted") return `<input name="note" placeholder="${esc(t("rnote"))}"><button data-do="rectify">${esc(t("rectify"))}</button>`;
   if (c.state === "rectified") return `<input name="note" placeholder="${esc(t("cnote"))}"><select name="verdict" title="${esc(t("verdict"))}"><option value="">${esc(t("verdict"))}</option>`
@@ -268,16 +295,27 @@ function caseForm(c) {
   return "";
 }
 document.getElementById("cases").addEventListener("click", async e => {
+  const pg = e.target.closest("button[data-page]");
+  if (pg) { casePage += Number(pg.dataset.page); loadCases(); return; }
+  const rv = e.target.closest("button[data-reveal]");
+  if (rv) {
+    // 显示号码: the full number for the callback; the server records who asked.
+    const tr = rv.closest("tr");
+    try { const p = await api("POST", `/api/cases/${tr.dataset.case}/phone`); rv.parentElement.querySelector("b").textContent = p.phone; rv.remove(); }
+    catch (err) { alert(err.message); }
+    return;
+  }
   const b = e.target.closest("button[data-do]"); if (!b) return;
   const tr = b.closest("tr"), f = n => (tr.querySelector(`input[name=${n}]`) || {}).value || "";
-  const body = b.dataset.do === "contact" ? { method: f("method"), citizen_said: f("said") } : { note: f("note") };
+  const body = b.dataset.do === "contact" ? { method: f("method"), citizen_said: f("said") }
+    : b.dataset.do === "assign" ? { assignee: f("assignee"), due_day: f("due") } : { note: f("note") };
   const verdict = tr.querySelector("select[name=verdict]");
   if (b.dataset.do === "close" && verdict && verdict.value) body.verdict = verdict.value;
   try { await api("POST", `/api/cases/${tr.dataset.case}/${b.dataset.do}`, body); } catch (err) { alert(err.message); }
   load();
 });
 for (const b of document.querySelectorAll("[data-cases]")) b.onclick = () => {
-  caseFilter = b.dataset.cases; for (const x of document.querySelectorAll("[data-cases]")) x.classList.toggle("on", x === b); loadCases();
+  caseFilter = b.dataset.cases; casePage = 0; for (const x of document.querySelectorAll("[data-cases]")) x.classList.toggle("on", x === b); loadCases();
 };
 
 function renderLive() {
@@ -300,7 +338,7 @@ function renderLive() {
 function renderAlerts() {
   const items = [...alertsSeen.values()].sort((a, b) => b.at - a.at).slice(0, 30);
   document.getElementById("alerts").innerHTML = items.map(a => `<li class="${a.cleared ? "cleared" : ""} ${a.kind === "bad_rating" ? "bad" : ""}" data-alert="${esc(a.key)}">
-    ${new Date(a.at).toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB")} ${esc(a.message)}</li>`).join("") || `<li>${t("none")}</li>`;
+    ${new Date(a.at).toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", { timeZone: hallZone(), hour12: false })} ${esc(a.message)}</li>`).join("") || `<li>${t("none")}</li>`;
 }
 async function loadLive() {
   try { state = await api("GET", "/api/state"); renderLive(); renderFigures(); renderSupervise(); } catch (e) {}
@@ -337,7 +375,7 @@ async function load() {
     // The print view's own head: what, which period, when made (the live status line is not printed).
     document.getElementById("printTitle").textContent = `${dash.hall} 窗口服务评价考核表`;
     document.getElementById("printPeriod").textContent =
-      `统计期：${dash.from} 至 ${dash.to}　　制表时间：${new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })}`;
+      `统计期：${dash.from} 至 ${dash.to}　　制表时间：${new Date().toLocaleString("zh-CN", { timeZone: hallZone(), hour12: false })}`;
     await loadCases();
     await loadCitizens();
     await loadAudit();
@@ -348,7 +386,7 @@ async function load() {
 /* ---- Drill-down: window → clerk → tickets → one ticket's history; and ticket lookup ---- */
 let drill = null;
 const range = () => `from=${document.getElementById("from").value}&to=${document.getElementById("to").value}`;
-const time = v => v ? new Date(v).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { hour12: false }) : "–";
+const time = v => v ? new Date(v).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { timeZone: hallZone(), hour12: false }) : "–";
 async function renderDrill() {
   if (!drill) return;
   const f = (drill.window ? `&window=${encodeURIComponent(drill.window)}` : "") + (drill.clerk ? `&clerk=${encodeURIComponent(drill.clerk)}` : "")
