@@ -59,7 +59,7 @@ for h in "${halls[@]}"; do
         "${parent:+parent = \"$parent\"
 }" >> "$work/$id/counterd.toml"
     "$bin/counterd" --config "$work/$id/counterd.toml" --database "$work/$id/hall.sqlite" --runtime-dir "$work/$id/run" \
-        --profiles profiles --platforms platforms ${voice:+--voice-pack "$voice"} --listen "127.0.0.1:$hport" --no-udev --demo --log-level warning &
+        --profiles profiles --platforms platforms ${voice:+--voice-pack "$voice"} --listen "127.0.0.1:$hport" --no-udev --demo --demo-seed "$hport" --log-level warning &
     pids+=($!)
 done
 sleep 2

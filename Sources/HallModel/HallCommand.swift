@@ -136,11 +136,15 @@ public struct RatingDetail: Sendable, Equatable {
     public var phone: String?
     /// Where it was given; nil: the command's usual channel (the keypad for `rate`, the phone for `rateTicket`).
     public var channel: RatingChannel?
+    /// False for a tap on the tablet's level: the reasons, comment and phone may follow within the reasons window.
+    /// True when the citizen has said all they will (even if that is no reason at all).
+    public var complete: Bool
 
-    public init(reasons: [String] = [], comment: String? = nil, phone: String? = nil, channel: RatingChannel? = nil) {
+    public init(reasons: [String] = [], comment: String? = nil, phone: String? = nil, channel: RatingChannel? = nil, complete: Bool = true) {
         self.reasons = reasons
         self.comment = comment
         self.phone = phone
         self.channel = channel
+        self.complete = complete
     }
 }

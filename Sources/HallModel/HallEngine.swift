@@ -279,7 +279,7 @@ public struct HallEngine: Sendable {
                 var rated = TicketRated(window: w, awaiting: a, level: level).with(detail, channel: .evaluator)
                 // A level-only rating (a keypad press, or the tablet's tap committed before the citizen picks reasons):
                 // the window's tablet may add the reasons, comment and phone within the reasons window.
-                if rated.via == .evaluator || rated.via == .tablet, rated.reasons == nil, rated.comment == nil, rated.phone == nil {
+                if detail.map({ !$0.complete }) ?? true, rated.via == .evaluator || rated.via == .tablet {
                     rated.reasonsUntil = now.addingTimeInterval(setup.rules.reasonsWindowSeconds)
                 }
                 emit(.ticketRated(rated))

@@ -8,12 +8,14 @@ import Store
 /// demo's planner (its arrival shape, service times and ratings) and written to the log like live events.
 public enum DemoHistory {
     /// Seeds the working days among the `days` before `now`'s day; returns how many events it wrote.
+    /// `seed`: the traffic's random seed (the district demo gives each hall its own, so their figures differ).
     public static func seed(store: EventStore, setup: HallSetup, days: Int, now: Date, step: Double = 10, load: Double = 0.8,
-                            logger: Logger = Logger(label: "counterd.demo")) async throws -> Int {
+                            seed: UInt64 = 20_261_201, logger: Logger = Logger(label: "counterd.demo")) async throws -> Int {
         let calendar = BusinessCalendar(identifier: setup.rules.timeZone)
         let engine = HallEngine(setup: setup)
         var state = HallState(setup: setup)
-        var planner = DemoPlanner(speed: 1, seed: 20_261_201)
+        var planner = DemoPlanner(speed: 1, seed: seed)
+        var followUp = SplitMix(seed: seed ^ 0xCA5E)
         planner.peakLoad = load
         var written = 0
         let today = calendar.day(of: now)
@@ -43,7 +45,7 @@ public enum DemoHistory {
                         run(.issueTicket(category: c, priority: reason != nil, details: IssueDetails(priorityReason: reason)), at: t)
                     case .call(let w): run(.callNext(window: w), at: t)
                     case .finish(let w, let outcome): run(.finish(window: w, outcome: outcome), at: t)
-                    case .rate(let w, let level): run(.rate(window: w, level: level), at: t)
+                    case .rate(let w, let level, let detail): run(.rate(window: w, level: level, detail: detail), at: t)
                     }
                 }
             }
@@ -54,6 +56,26 @@ public enum DemoHistory {
             t = t.addingTimeInterval(setup.rules.ratingTimeoutSeconds + 1)
             run(.tick, at: t)
             for w in setup.windows where state.window(w.number).clerk != nil { run(.signOut(window: w.number), at: t) }
+            // The manager follows up the day's 差评 the next working days: most are called back, fixed and closed with
+            // the citizen's verdict, some only called back, a few left open (the recent ones stay for a visitor).
+            if back > 3 {
+                let opened = events.compactMap { e -> (CaseOpened, String)? in if case .caseOpened(let c) = e.event { (c, e.day) } else { nil } }
+                for (c, openedDay) in opened {
+                    let roll = followUp.next() % 10
+                    guard roll < 9 else { continue }
+                    var current = BadRatingCase(id: c.ticket, state: .open, window: c.window, clerk: c.clerk, level: c.level,
+                                                openedDay: openedDay, dueDay: c.dueDay)
+                    var at = t.addingTimeInterval(3_600)
+                    let said = ["已致歉并说明原因，群众表示理解", "群众希望缩短等候时间", "已告知补正材料清单，群众认可"][Int(followUp.next() % 3)]
+                    let steps: [CaseAction] = [.contact(at: at, method: "电话", citizenSaid: said), .rectify(note: "已对窗口人员进行业务培训并调整排班"),
+                                               .close(note: "整改完成", verdict: [CaseVerdict.satisfied, .basicallySatisfied, .dissatisfied][Int(followUp.next() % 3)])]
+                    for action in steps.prefix(roll < 7 ? 3 : 1) {
+                        run(.caseAction(case: c.ticket, action: action, manager: "manager", current: current), at: at)
+                        current.state = action.target ?? current.state
+                        at = at.addingTimeInterval(600)
+                    }
+                }
+            }
             written += try await store.append(events).count
         }
         logger.notice("demo history seeded", metadata: ["days": "\(days)", "events": "\(written)"])

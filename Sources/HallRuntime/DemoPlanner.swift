@@ -6,7 +6,8 @@ public enum DemoAction: Sendable, Equatable {
     case issue(category: String, priorityReason: String?)
     case call(window: Int)
     case finish(window: Int, outcome: Outcome)
-    case rate(window: Int, level: RatingLevel)
+    /// `detail`: the reasons, comment and phone a citizen gives on the tablet with a 差评 (nil: a keypad press, level only).
+    case rate(window: Int, level: RatingLevel, detail: RatingDetail?)
 }
 
 /// The demo's hall day as a pure step function: arrivals follow a day's shape (a morning peak, the lunch
@@ -18,6 +19,8 @@ public struct DemoPlanner: Sendable {
     public var speed: Double
     /// Busy share of the windows at the peak: under 1, so the queue drains.
     public var peakLoad: Double = 0.8
+    /// Windows a person works (the live demo leaves window 1 to a visitor): the planner never acts there.
+    public var humanWindows: Set<Int> = []
     public static let meanServiceSeconds = 240.0
     /// Call, walk to the window and rate: time a window spends on a ticket besides the service.
     public static let overheadSeconds = 20.0
@@ -71,7 +74,7 @@ public struct DemoPlanner: Sendable {
             }
             expected -= 1
         }
-        for w in setup.windows {
+        for w in setup.windows where !humanWindows.contains(w.number) {
             let ws = state.window(w.number)
             var plan = plans[w.number] ?? Plan()
             defer { plans[w.number] = plan }
@@ -96,7 +99,7 @@ public struct DemoPlanner: Sendable {
                 if let r = plan.rateAt, r <= now, let level = plan.rateLevel {
                     plan.rateAt = nil
                     plan.pressed = true
-                    out.append(.rate(window: w.number, level: level))
+                    out.append(.rate(window: w.number, level: level, detail: level.isBad ? badDetail(level) : nil))
                 }
                 if plan.rateAt != nil || plan.pressed || setup.rules.ratingBlocksNext { continue }
             }
@@ -109,6 +112,21 @@ public struct DemoPlanner: Sendable {
             }
         }
         return out
+    }
+
+    /// The national 评价指标 a demo citizen gives with a 差评 (one or two of the level's eight, the usual ones
+    /// more often), a comment now and then, and a callback phone about half the time.
+    mutating func badDetail(_ level: RatingLevel) -> RatingDetail {
+        let codes = level == .dissatisfied ? ["213", "214", "209", "208", "207", "210", "212", "211"]
+                                           : ["115", "113", "114", "110", "109", "108", "111", "112"]
+        // The first codes are the common complaints: pick among the first four mostly.
+        func pick() -> String { codes[Int(rng.next() % 100) < 75 ? Int(rng.next() % 4) : 4 + Int(rng.next() % 4)] }
+        var reasons = [pick()]
+        if rng.next() % 3 == 0 { let second = pick(); if second != reasons[0] { reasons.append(second) } }
+        let comments = ["等了很久才叫到号", "材料清单和窗口说的不一样", "工作人员态度不耐烦", "跑了两趟还没办成", "希望多开几个窗口"]
+        let comment: String? = rng.next() % 3 == 0 ? comments[Int(rng.next() % UInt64(comments.count))] : nil
+        let phone: String? = rng.next() % 2 == 0 ? String(format: "1%02d%08d", 30 + Int(rng.next() % 60), Int(rng.next() % 100_000_000)) : nil
+        return RatingDetail(reasons: reasons, comment: comment, phone: phone, channel: .tablet)
     }
 
     /// Each window its own share of 即办件 (95 % down to 60 %), so the dashboard's 即办率 differs.

@@ -43,8 +43,9 @@ public struct DemoTraffic: Sendable {
     public init(hall: Hall, actions: (any DemoActions)? = nil, speed: Double = 10,
                 issue: (@Sendable (String, String?) async -> Void)? = nil,
                 tick: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .milliseconds(Int(DemoTraffic.step * 1000))) },
-                seed: UInt64? = nil, logger: Logger = Logger(label: "counterd.demo")) {
+                seed: UInt64? = nil, staff: [(window: Int, clerk: String)]? = nil, logger: Logger = Logger(label: "counterd.demo")) {
         self.seed = seed
+        self.staff = staff
         self.hall = hall
         self.actions = actions ?? HallDemoActions(hall: hall)
         self.speed = speed
@@ -52,6 +53,12 @@ public struct DemoTraffic: Sendable {
         self.tick = tick
         self.logger = logger
     }
+
+    /// The simulated clerks and their windows in config/demo.toml: c001 张敏 and window 1 stay free for a visitor,
+    /// and a window added later (with c007, or anyone) is never staffed by the demo.
+    public static let demoStaff: [(window: Int, clerk: String)] = [(2, "c002"), (3, "c003"), (4, "c004"), (5, "c005"), (6, "c006")]
+    /// Who the demo signs in where; nil: every window but the first, each with the clerk listed at its place.
+    public let staff: [(window: Int, clerk: String)]?
 
     /// The demo day's minute after `elapsed` hall-seconds of running.
     public static func demoMinute(elapsed: Double, speed: Double) -> Int {
@@ -64,8 +71,13 @@ public struct DemoTraffic: Sendable {
     public func run(steps: Int? = nil) async {
         var planner = DemoPlanner(speed: speed, seed: seed ?? UInt64(Date().timeIntervalSince1970))
         let setup = await hall.setup
-        for (w, clerk) in zip(setup.windows, setup.clerks) {
-            _ = try? await hall.execute(.signIn(window: w.number, clerk: clerk.id), source: "demo")
+        // Only the demo's own clerks at the demo's own windows: window 1 is left to a visitor (README invites one to
+        // its console and tablet), and a window added later on the setup pages is never staffed behind its PIN.
+        let pairs = staff ?? zip(setup.windows.dropFirst(), setup.clerks.dropFirst()).map { (window: $0.number, clerk: $1.id) }
+        let staff = pairs.filter { setup.window($0.window) != nil && setup.clerk($0.clerk) != nil }
+        planner.humanWindows = Set(setup.windows.map(\.number)).subtracting(staff.map(\.window))
+        for (w, clerk) in staff where await hall.state.window(w).clerk == nil {
+            _ = try? await hall.execute(.signIn(window: w, clerk: clerk), source: "demo")
         }
         let started = await hall.now
         var done = 0
@@ -85,7 +97,13 @@ public struct DemoTraffic: Sendable {
                     }
                 case .call(let w): await actions.call(window: w)
                 case .finish(let w, let outcome): await actions.finish(window: w, outcome: outcome)
-                case .rate(let w, let level): await actions.rate(window: w, level: level)
+                case .rate(let w, let level, let detail):
+                    // A 差评 with its reasons comes from the window's tablet; every other rating is a keypad press.
+                    if let detail {
+                        _ = try? await hall.execute(.rate(window: w, level: level, detail: detail), source: "web-evaluator:\(w)")
+                    } else {
+                        await actions.rate(window: w, level: level)
+                    }
                 }
             }
         }

@@ -167,7 +167,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         let input = try await JSON.body(RatingInput.self, request)
         // A tap on a level is committed at once, before the citizen picks reasons (they follow as their own
         // event within the reasons window): a citizen who is slow, or walks away, is still counted.
-        var (level, detail) = try input.isLevelOnly ? (input.checkedLevel(), RatingDetail()) : input.checked(deps.ratingRules)
+        var (level, detail) = try input.isLevelOnly ? (input.checkedLevel(), RatingDetail(complete: false)) : input.checked(deps.ratingRules)
         detail.channel = .tablet
         let events = try await deps.run(.rate(window: number, level: level, detail: detail), source: "web-evaluator:\(number)")
         if let rated = events.rating {

@@ -50,6 +50,9 @@ struct Counterd: AsyncParsableCommand {
     @Option(help: "Demo: days of history seeded into an empty database on the first start.")
     var demoHistoryDays: Int = 30
 
+    @Option(help: "Demo: the random seed of the simulated traffic and history (halls of a district demo differ by it).")
+    var demoSeed: UInt64 = 20_261_201
+
     @Option(help: "Directory of 办事指南 files, one CODE.toml per category.")
     var guides: String = "/etc/counterd/guides"
 
@@ -112,7 +115,7 @@ struct Counterd: AsyncParsableCommand {
         if demo, demoHistoryDays > 0, (try? store.lastSeq()) == 0 {
             // A month of past days, so the week and month views, the charts and the workbook show data.
             logger.notice("demo: seeding \(demoHistoryDays) days of history into the new database…")
-            _ = try await DemoHistory.seed(store: store, setup: cfg.setup, days: demoHistoryDays, now: Date(), logger: logger)
+            _ = try await DemoHistory.seed(store: store, setup: cfg.setup, days: demoHistoryDays, now: Date(), seed: demoSeed, logger: logger)
         }
         let hall: Hall
         do {
@@ -345,7 +348,8 @@ struct Counterd: AsyncParsableCommand {
                 _ = await kiosk.take(category: category, priority: reason != nil, details: IssueDetails(priorityReason: reason), kiosk: "demo")
             }
             staged.append((.control, DemoTrafficService(traffic: DemoTraffic(hall: hall, actions: demoDevices, speed: demoSpeed,
-                                                                             issue: demoDevices == nil ? nil : issue))))
+                                                                             issue: demoDevices == nil ? nil : issue, seed: demoSeed,
+                                                                             staff: DemoTraffic.demoStaff))))
             if let printer = demoDevices?.printer {
                 let dir = (cfg.database.path as NSString).deletingLastPathComponent + "/printed"
                 staged.append((.control, PrintedReceipts(printer: printer, directory: dir, logger: logger)))

@@ -151,7 +151,7 @@ import Testing
     /// the call of the next number leaves it open; a citizen who walks away leaves a rating without reasons.
     @Test func aTappedLevelIsStoredAndItsReasonsWindowRenewsWhileTheCitizenTypes() throws {
         var d = try Self.served()
-        let rated = try d.run(.rate(window: 1, level: .dissatisfied, detail: RatingDetail(channel: .tablet)))
+        let rated = try d.run(.rate(window: 1, level: .dissatisfied, detail: RatingDetail(channel: .tablet, complete: false)))
         #expect(rated.map(\.kind) == [.ticketRated, .caseOpened], "the tap is the rating, and opens the case at once")
         guard case .ticketRated(let r) = rated[0].event else { return }
         #expect(r.via == .tablet && r.reasons == nil && r.reasonsUntil == d.now.addingTimeInterval(120))
@@ -168,7 +168,7 @@ import Testing
         #expect(added.map(\.kind) == [.ratingReasonsAdded])
         // The cap: however often renewed, the window ends 30 min after the tap.
         var e = try Self.served()
-        try e.run(.rate(window: 1, level: .satisfied, detail: RatingDetail(channel: .tablet)))
+        try e.run(.rate(window: 1, level: .satisfied, detail: RatingDetail(channel: .tablet, complete: false)))
         let start = e.now
         for _ in 0..<40 {
             e.advance(60)

@@ -282,10 +282,13 @@ import Testing
         _ = try await hall.send("tap #reasons .rp-submit")
         let thanks = try await hall.send(##"wait 5 !document.getElementById("thanks").classList.contains("hidden")"##)
         #expect(thanks["ok"] as? Bool == true)
-        let stored = try EventStore.readOnly(path: hall.dir.appendingPathComponent("hall.sqlite").path).events(after: 0)
-            .compactMap { e -> TicketRated? in if case .ticketRated(let r) = e.record.event { r } else { nil } }
-        #expect(stored.count == 1 && stored.first?.reasons == ["213", "214"] && stored.first?.comment == "等了很久"
-                && stored.first?.phone == "13800138000" && stored.first?.level == .dissatisfied, "\(stored)")
+        // The tap stored the level; the reasons, comment and phone followed as their own event for that rating.
+        let log = try EventStore.readOnly(path: hall.dir.appendingPathComponent("hall.sqlite").path).events(after: 0)
+        let stored = log.compactMap { e -> TicketRated? in if case .ticketRated(let r) = e.record.event { r } else { nil } }
+        let added = log.compactMap { e -> RatingReasonsAdded? in if case .ratingReasonsAdded(let r) = e.record.event { r } else { nil } }
+        #expect(stored.count == 1 && stored.first?.via == .tablet && stored.first?.level == .dissatisfied && stored.first?.reasons == nil, "\(stored)")
+        #expect(added.count == 1 && added.first?.ticket == stored.first?.ticket && added.first?.reasons == ["213", "214"]
+                && added.first?.comment == "等了很久" && added.first?.phone == "13800138000", "\(added)")
         let second = try await hall.post("/api/windows/1/rating", "t-w1", #"{"level":1,"reasons":["115"]}"#)
         #expect(second.status == 409)
         var report = try await hall.windowReport()

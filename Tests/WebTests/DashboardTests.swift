@@ -173,7 +173,9 @@ import Testing
         let octoberFirst = Set(cases.filter { $0["day"] as? String == "2026-10-01" }.compactMap { $0["due_day"] as? String })
         #expect(octoberFirst.isEmpty || octoberFirst == ["2026-10-27"], "from a holiday: 10-08 is the first working day, then 10-09 and the 调休 10-10: \(octoberFirst)")
         #expect(cases.allSatisfy { $0["overdue"] as? Bool == true }, "October's open cases are overdue by now")
-        let id = try #require(cases.first?["id"] as? String)
+        // The page lists the open cases overdue first, by due day, 20 a page: take the first it shows.
+        let openList = try await RawHTTP.request(port: http, "GET", "/api/cases?state=open", token: "t-manager")
+        let id = try #require(((openList.json["cases"] as? [[String: Any]]) ?? []).first?["id"] as? String)
         // Through the page: contact, then rectify, then close.
         _ = try await browser.send("open \(base)/dashboard?token=t-manager&from=\(Self.from)&to=\(Self.to)&lang=zh 1366 768")
         for step in ["contact", "rectify", "close"] {
@@ -186,7 +188,7 @@ import Testing
         let closed = ((one.json["cases"] as? [[String: Any]]) ?? []).first { $0["id"] as? String == id }
         #expect(closed?["state"] as? String == "closed" && closed?["contacted_by"] as? String != nil && closed?["rectify_note"] as? String == "已处理")
         // Another case through the API, closed with the citizen's verdict; an unknown verdict is a 400 that names it.
-        let second = try #require(cases.dropFirst().first?["id"] as? String)
+        let second = try #require(cases.first { $0["id"] as? String != id }?["id"] as? String)
         _ = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/contact", token: "t-manager", json: #"{"method":"电话","citizen_said":"窗口人员态度差"}"#)
         _ = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/rectify", token: "t-manager", json: #"{"note":"已批评教育"}"#)
         let badVerdict = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/close", token: "t-manager", json: #"{"verdict":"happy"}"#)

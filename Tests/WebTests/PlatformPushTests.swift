@@ -52,7 +52,8 @@ import Testing
         #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/call-next", token: "t-w1", json: "{}").status == 200)
         let finish = projectNo.map { #"{"outcome":"promised","project_no":"\#($0)"}"# } ?? #"{"outcome":"immediate"}"#
         #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/finish", token: "t-w1", json: finish).status == 200)
-        let rating = bad ? #"{"level":2,"reasons":["213","214"],"comment":"等了很久"}"# : #"{"level":5}"#
+        // A complete rating at once (an empty reasons list is not a tap whose reasons may follow): pushed without waiting.
+        let rating = bad ? #"{"level":2,"reasons":["213","214"],"comment":"等了很久"}"# : #"{"level":5,"reasons":[]}"#
         #expect(try await RawHTTP.request(port: port, "POST", "/api/windows/1/rating", token: "t-w1", json: rating).status == 201)
     }
 

@@ -20,7 +20,7 @@ import Testing
             #expect(try await s.call("POST", "/api/windows/1/finish", token: "t-window-1", json: #"{"outcome":"immediate"}"#).status == 200)
             let long = String(repeating: "慢", count: 201)
             let wrong: [(String, String, String)] = [
-                (#"{"level":2}"#, "reasons_required", "reasons"),
+                (#"{"level":2,"reasons":[]}"#, "reasons_required", "reasons"),
                 (#"{"level":2,"reasons":["999"]}"#, "invalid_reasons", "999"),
                 (#"{"level":2,"reasons":["517"]}"#, "invalid_reasons", "非常满意"),
                 (#"{"level":2,"reasons":["213","213"]}"#, "invalid_reasons", "重复"),
