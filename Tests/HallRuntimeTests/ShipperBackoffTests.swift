@@ -32,7 +32,8 @@ import Testing
         var attempts: [Double] { lines.withLock { Array($0.dropFirst()).compactMap(Double.init) } }
         func stop() {
             output.fileHandleForReading.readabilityHandler = nil
-            process.terminate()
+            // SIGKILL: a SIGTERM the test process ignores would be ignored by its child too.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

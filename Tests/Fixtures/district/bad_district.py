@@ -6,7 +6,11 @@ misbehaves in one way, given as the argument:
   hang   accepts each connection and never answers (holds it open)
 Every accepted connection's time (monotonic seconds) is printed on its own line: the test counts the attempts
 and the pauses between them."""
-import socket, sys, threading, time
+import signal, socket, sys, threading, time
+
+# The test process may ignore SIGTERM (its services take it over), and an ignored signal stays ignored across exec:
+# take the default back, so the test's stop ends this server.
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 mode = sys.argv[1]
 srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -12,9 +12,14 @@ prints "listening PORT" on stdout; GET /state answers its record as JSON.
 import argparse
 import json
 import random
+import signal
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# The test process may ignore SIGTERM, and an ignored signal stays ignored across exec: take the default back,
+# so the test's terminate() ends this server instead of leaving it behind.
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 p = argparse.ArgumentParser()
 p.add_argument("--token", required=True)
