@@ -4,9 +4,9 @@ SWIFT ?= swift
 # Debian packages the build needs (the design card's system packages).
 BUILD_PACKAGES := libsqlite3-dev libudev-dev
 # Debian packages the tests need besides those: Python for the test peers, umockdev (+ its Python
-# bindings) to emulate udev devices, udev for `udevadm test` on the rules, systemd for systemd-analyze.
+# bindings) to emulate udev devices, udev for `udevadm test` on the rules, systemd for systemd-analyze, poppler-utils to read the dashboard's printed PDF.
 TEST_PACKAGES := python3 python3-venv python3-gi umockdev gir1.2-umockdev-1.0 udev systemd lintian fakeroot chromium fonts-wqy-zenhei fonts-noto-cjk espeak-ng alsa-utils \
-  postgresql
+  postgresql poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 

@@ -7,7 +7,7 @@ public enum AuditWords {
         "supervise_sign_out": "强制签退", "supervise_pause": "暂停窗口", "supervise_resume": "开放窗口",
         "supervise_move": "调整排队号", "supervise_notice": "发布通知", "supervise_notice_clear": "撤下通知",
         "case_contact": "差评回访", "case_rectify": "差评整改", "case_close": "差评办结", "case_assign": "差评工单指派",
-        "reveal_phone": "查看回访电话", "export_phones": "导出完整回访电话",
+        "reveal_phone": "查看回访电话", "export_phones": "导出完整回访电话", "token_new": "新建设备令牌", "token_revoke": "撤销设备令牌",
     ]
 
     public static func action(_ code: String) -> String { actions[code] ?? code }

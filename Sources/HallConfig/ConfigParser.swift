@@ -106,7 +106,9 @@ private struct Reader {
 
         let categories = categories(f.categories)
         let (clerks, clerkPINs) = clerks(f.clerks)
-        let windows = windows(f.windows, categories: categories)
+        // A category with a wrong value is still a category a window may name: one error, not a cascade of "unknown category".
+        let declared = Set((f.categories?.items ?? []).compactMap { $0.1.code })
+        let windows = windows(f.windows, categories: categories, declared: declared)
         let tokens = tokens(f.tokens, windows: windows)
         var devices = devices(f.devices, windows: windows)
         let display = display(f.display)
@@ -434,10 +436,10 @@ private struct Reader {
         return (out, pins)
     }
 
-    func windows(_ list: ConfigList<WindowSection>?, categories: [ServiceCategory]) -> [ServiceWindow] {
+    func windows(_ list: ConfigList<WindowSection>?, categories: [ServiceCategory], declared: Set<String> = []) -> [ServiceWindow] {
         var out: [ServiceWindow] = []
         var numbers = Set<Int>()
-        let known = Set(categories.map(\.code))
+        let known = Set(categories.map(\.code)).union(declared)
         for (i, t) in list?.items ?? [] {
             let p = "windows[\(i)]"
             let number = inRange(required(t.number, "\(p).number", "an integer"), "\(p).number", 1...9999)
@@ -445,8 +447,10 @@ private struct Reader {
             if let number, !numbers.insert(number).inserted { fail("\(p).number", "duplicate window number \(number)") }
             if let cats {
                 if cats.isEmpty { fail("\(p).categories", "a window must serve at least one category") }
+                // The choices go with the refusal: the setup pages show them by name.
+                let choices = categories.map { "\($0.code) = \($0.name)" }.joined(separator: "; ")
                 for (j, c) in cats.enumerated() where !known.contains(c) {
-                    fail("\(p).categories[\(j)]", "unknown category \"\(c)\"")
+                    fail("\(p).categories[\(j)]", "unknown category \"\(c)\" (known: \(choices))")
                 }
             }
             if let number, let cats {

@@ -1,4 +1,5 @@
 import Foundation
+import HallModel
 import TOMLKit
 
 /// 办事指南 of one category, from `guides/CODE.toml`: what the citizen must bring (the 一次性告知
@@ -54,6 +55,20 @@ public struct ServiceGuide: Sendable, Equatable, Codable {
             }
             return ServiceGuide(category: category, title: f.title, materials: materials, timeLimit: f.timeLimit, fees: f.fees,
                                 legalBasis: f.legalBasis ?? [], location: f.location, complaintPhone: phone, notes: f.notes ?? [])
+        }
+    }
+
+    /// A citizen who packs from the ticket must not need a second trip: a category has one materials list, its
+    /// `[[categories]] checklist` (edited on the setup pages), which the guide shows and the ticket prints. A guide
+    /// that still lists `materials` of its own must list the same ones; otherwise both are named here.
+    public static func disagreements(guides: [String: ServiceGuide], categories: [ServiceCategory]) -> [ConfigIssue] {
+        guides.keys.sorted().compactMap { code in
+            guard let g = guides[code], !g.materials.isEmpty, let c = categories.first(where: { $0.code == code }), !c.checklist.isEmpty,
+                  g.materials != c.checklist else { return nil }
+            return ConfigIssue(path: "\(code).toml: materials",
+                               message: "differs from [[categories]] \(code) checklist (\(c.checklist.joined(separator: "、")) vs \(g.materials.joined(separator: "、"))): "
+                                   + "a citizen packing from the ticket would miss items; keep one list — delete materials here (the guide shows the checklist) "
+                                   + "or make the checklist the same")
         }
     }
 

@@ -11,7 +11,7 @@ import TOMLKit
 /// messages as a hand edit of the file.
 public struct SetupEdits: Sendable {
     /// The sections the setup pages may own.
-    public static let sections = ["categories", "windows", "clerks", "calendar", "display", "alerts"]
+    public static let sections = ["categories", "windows", "clerks", "calendar", "display", "alerts", "tokens"]
 
     public let path: String
 

@@ -34,8 +34,11 @@ public struct SetupChange: Sendable, Equatable {
         let parts = [part("新增窗口", addedWindows.map(String.init)), part("删除窗口", removedWindows.map(String.init)), part("修改窗口", changedWindows.map(String.init)),
                      part("新增类别", addedCategories), part("删除类别", removedCategories), part("修改类别", changedCategories),
                      part("新增工作人员", addedClerks), part("删除工作人员", removedClerks), part("修改工作人员", changedClerks)].compactMap { $0 }
-        return parts.isEmpty ? "窗口、类别与工作人员无变化" : parts.joined(separator: "；")
+        return parts.isEmpty ? Self.unchangedZh : parts.joined(separator: "；")
     }
+
+    /// The summary when no window, category or clerk changed.
+    public static let unchangedZh = "窗口、类别与工作人员无变化"
 
     public init(from old: HallSetup, to new: HallSetup, state: HallState) {
         let oldWindows = Set(old.windows.map(\.number)), newWindows = Set(new.windows.map(\.number))

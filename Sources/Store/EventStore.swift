@@ -195,6 +195,16 @@ public struct EventStore: Sendable {
         try events(where: "seq > ? ORDER BY seq LIMIT ?", [after, limit], in: db)
     }
 
+    /// The events of some kinds on one business day, oldest first (the `kind, seq` index): the day's alerts for
+    /// the dashboard's 监察预警, which must list what was raised at 10:00 still at 15:00.
+    public func events(day: String, kinds: [EventKind]) throws -> [StoredEvent] {
+        guard !kinds.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+        return try writer.read { db in
+            try Self.events(where: "kind IN (\(marks)) AND day = ? ORDER BY seq", StatementArguments(kinds.map(\.rawValue) + [day]), in: db)
+        }
+    }
+
     /// Every event about one ticket, oldest first (the `ticket` index column).
     public func events(ticket: String) throws -> [StoredEvent] {
         try writer.read { db in try Self.events(where: "ticket = ? ORDER BY seq", [ticket], in: db) }

@@ -169,7 +169,8 @@ struct GuideView: Encodable {
         self.category = c.code
         self.categoryName = c.name
         self.title = g.title ?? c.name
-        self.materials = g.materials.isEmpty ? c.checklist : g.materials
+        // One list: the category's checklist (the ticket prints it, the console shows it); a guide's own only when there is none.
+        self.materials = c.checklist.isEmpty ? g.materials : c.checklist
         self.timeLimit = g.timeLimit
         self.fees = g.fees
         self.legalBasis = g.legalBasis

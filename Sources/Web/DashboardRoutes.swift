@@ -128,9 +128,35 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
     }
     api.get("alerts") { request, _ in
         _ = try deps.authorize(request, .reports)
-        struct Alerts: Encodable { var alerts: [SupervisionAlert] }
+        /// One condition of today, from the log: raised when, cleared when (nil: still holds).
+        struct TodayAlert: Encodable {
+            var key: String
+            var kind: String
+            var message: String
+            var window: Int?
+            var number: String?
+            var raisedAt: Date
+            var clearedAt: Date?
+        }
+        struct Alerts: Encodable {
+            var alerts: [SupervisionAlert]
+            /// Every alert raised today (the hall's business day), with its state: a 差评 raised at 10:00 is still here at 15:00.
+            var today: [TodayAlert]
+        }
         let active = await deps.alerts?.active.values.sorted { $0.key < $1.key } ?? []
-        return try JSON.response(Alerts(alerts: active))
+        var today: [TodayAlert] = []
+        var open: [String: Int] = [:]
+        for e in try deps.hall.store.events(day: await deps.today(), kinds: [.alertRaised, .alertCleared]) {
+            switch e.event {
+            case .alertRaised(let a):
+                open[a.alert] = today.count
+                today.append(TodayAlert(key: a.alert, kind: a.reason, message: a.note, window: a.window, number: a.number, raisedAt: e.at))
+            case .alertCleared(let a):
+                if let i = open.removeValue(forKey: a.alert) { today[i].clearedAt = e.at }
+            default: break
+            }
+        }
+        return try JSON.response(Alerts(alerts: active, today: today))
     }
 }
 
@@ -168,7 +194,8 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
         }
     }
     let unclosed = try store.unclosedCases()
-    let previous = try PreviousPeriod.of(from: from, to: to).map { p in
+    // A period before the first reportable year (2000) has nothing to compare with: no 环比, not an error.
+    let previous = try PreviousPeriod.of(from: from, to: to).flatMap { p in (try? reports.validate(from: p.from, to: p.to)) == nil ? nil : p }.map { p in
         DashboardView.Previous(from: p.from, to: p.to, windows: try reports.total(.window, from: p.from, to: p.to, today: today),
                                casesOpened: try store.cases(fromDay: p.from, toDay: p.to).count)
     }

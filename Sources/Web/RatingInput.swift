@@ -14,21 +14,21 @@ struct RatingInput: Decodable, Sendable {
         let level = try checkedLevel()
         let reasons = self.reasons ?? []
         if let problem = ratings.indicators.problem(reasons: reasons, level: level) {
-            throw APIError.badRequest("invalid_reasons", zh: "评价原因（reasons）有误：\(problem)",
+            throw APIError.badRequest("invalid_reasons", zh: "评价原因有误：\(problem)",
                                       en: "reasons: each must be an indicator code of the chosen level (list \(ratings.indicators.version))")
         }
         if level.isBad && reasons.isEmpty && ratings.reasonRequiredForBad {
-            throw APIError.badRequest("reasons_required", zh: "请至少选择一项\(level.chineseName)的原因（reasons），以便改进",
+            throw APIError.badRequest("reasons_required", zh: "请至少选择一项“\(level.chineseName)”的原因，以便我们改进",
                                       en: "reasons: a 差评 needs at least one reason")
         }
         let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let comment, comment.count > 200 {
-            throw APIError.badRequest("invalid_comment", zh: "文字评价（comment）不超过 200 字，现为 \(comment.count) 字",
+            throw APIError.badRequest("invalid_comment", zh: "文字评价不超过 200 字，现为 \(comment.count) 字，请删减",
                                       en: "comment is at most 200 characters (it has \(comment.count))")
         }
         let phone = phone?.replacingOccurrences(of: " ", with: "")
         if let phone, !phone.isEmpty, !Self.isPhone(phone) {
-            throw APIError.badRequest("invalid_phone", zh: "回访电话（phone）格式不对：请填 11 位手机号，或带区号的固定电话（如 010-12345678）",
+            throw APIError.badRequest("invalid_phone", zh: "回访电话格式不对：请填 11 位手机号（如 13812345678），或带区号的固定电话（如 010-12345678）；不留电话也可以",
                                       en: "phone must be an 11-digit mobile number or a landline with its area code")
         }
         return (level, RatingDetail(reasons: reasons, comment: comment, phone: phone))
@@ -39,7 +39,7 @@ struct RatingInput: Decodable, Sendable {
 
     func checkedLevel() throws -> RatingLevel {
         guard let level = RatingLevel(rawValue: level) else {
-            throw APIError.badRequest("invalid_level", zh: "评价等级（level）须为 1 至 5", en: "level must be 1 (非常不满意) to 5 (非常满意)")
+            throw APIError.badRequest("invalid_level", zh: "评价等级须为 1 至 5（非常不满意至非常满意）", en: "level must be 1 (非常不满意) to 5 (非常满意)")
         }
         return level
     }

@@ -75,6 +75,11 @@ enum Bodies {
         var projectNo: String?
     }
     // APIRoutes
+    struct NewToken: Decodable, Sendable {
+        var role: String
+        var window: Int?
+        var label: String?
+    }
     struct CaseAssign: Decodable, Sendable {
         var assignee: String
         var dueDay: String?

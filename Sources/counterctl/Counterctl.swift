@@ -115,6 +115,9 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(help: "Directory of 好差评 platform profiles ([platform] profile).")
         var platforms: String = "/usr/share/counterd/platforms"
 
+        @Option(help: "Directory of 办事指南 files (CODE.toml): each is checked, and its materials against the category's checklist.")
+        var guides: String = "/etc/counterd/guides"
+
         @Flag(help: "Print JSON: {file, ok, issues: [{path, line, message}], …}.")
         var json = false
 
@@ -124,6 +127,10 @@ struct ConfigCommand: AsyncParsableCommand {
                 let (library, profileIssues) = ProfileLibrary.load(directory: profiles)
                 var issues = profileIssues + DriverFactory(hall: NoHall(), profiles: library).check(cfg.devices)
                 if let p = cfg.platform, case .failure(let e) = PlatformProfileFile.load(p.profile, directory: platforms) { issues += e.issues }
+                let (book, guideIssues) = ServiceGuide.loadAll(directory: guides)
+                issues += guideIssues.map { ConfigIssue(path: "\(guides)/\($0.path)", line: $0.line, message: $0.message) }
+                issues += ServiceGuide.disagreements(guides: book, categories: cfg.setup.categories)
+                    .map { ConfigIssue(path: "\(guides)/\($0.path)", line: $0.line, message: $0.message) }
                 if let f = cfg.platform?.authTokenFile, !FileManager.default.isReadableFile(atPath: f) {
                     issues.append(ConfigIssue(path: "platform.auth_token_file", message: "cannot read \(f): the platform's credential goes there"))
                 }

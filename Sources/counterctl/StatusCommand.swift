@@ -53,6 +53,9 @@ struct StatusCommand: AsyncParsableCommand {
         if !out.answering { throw ExitCode(1) }
     }
 
+    /// A window's state as the hall's people say it (`WindowState.phase`).
+    static let windowStates = ["closed": "未开窗", "idle": "空闲", "serving": "办理中", "paused": "暂停", "awaiting_rating": "等待评价"]
+
     /// The 好差评 platform push in two or three lines.
     static func platform(_ p: PlatformStatus, now: Date) -> String {
         func ago(_ d: Date?) -> String { d.map { ReportFormatter.duration(max(0, now.timeIntervalSince($0))) + " ago" } ?? "never" }
@@ -62,6 +65,11 @@ struct StatusCommand: AsyncParsableCommand {
             return text
         }
         text += "\(p.transport ?? "-") \(p.profile ?? "") \(p.url ?? "")\n"
+        if p.transport == "file" {
+            // A file-drop hall uploads by hand: records waiting for the next export are its normal state, not an outage.
+            text += "  手工上报 file drop: \(p.pending) 条待导出上传 records to export (counterctl export haocaiping), accepted \(p.accepted)\n"
+            return text
+        }
         let oldest = p.oldestPendingSeconds.map { ReportFormatter.duration($0) } ?? "-"
         text += "  pending \(p.pending) (oldest \(oldest))    accepted \(p.accepted)    rejected \(p.rejected)    last accepted \(ago(p.lastAcceptedAt))\n"
         if let problem = p.problem { text += "  PROBLEM \(problem.rawValue): \(p.message ?? "")\n" }
@@ -84,7 +92,7 @@ struct StatusCommand: AsyncParsableCommand {
         text += queues.render() + "\n"
         var windows = TextTable(headers: ["窗口 window", "名称", "状态 state", "人员 clerk", "当前号 ticket"], alignments: [.right, .left, .left, .left, .left])
         for w in s.windows {
-            windows.rows.append([String(w.number), w.name, w.state, w.clerk ?? "-", w.ticket ?? "-"])
+            windows.rows.append([String(w.number), w.name, Self.windowStates[w.state] ?? w.state, w.clerk ?? "-", w.ticket ?? "-"])
         }
         text += windows.render()
         if let p = s.platform { text += "\n" + platform(p, now: now) }

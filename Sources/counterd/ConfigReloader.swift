@@ -78,7 +78,7 @@ actor ConfigReloader: SetupEditing {
         do {
             cfg = try CounterdConfig.load(path: path, editsText: editsText, editsFile: current.setupEdits)
         } catch {
-            return .failure(Refused(reasons: error.issues.map { "\(error.file): \($0)" }))
+            return .failure(Refused(reasons: error.issues.map { "\(error.file): \($0)" }, reasonsZh: error.issues.map(ConfigWords.zh)))
         }
         overrides(&cfg)
         cfg.devices += extraBindings
@@ -155,6 +155,8 @@ actor ConfigReloader: SetupEditing {
 
     // MARK: The setup pages
 
+    func tokens() async -> [TokenEntry] { current.tokens }
+
     /// Where each section comes from now, and its text.
     func overview() async -> SetupOverview {
         let edits = current.setupEdits
@@ -180,15 +182,16 @@ actor ConfigReloader: SetupEditing {
     /// written to the edits file, so a refused edit leaves both the running hall and the file as they were.
     func edit(section: String, toml: String?, by principal: Principal) async -> (refused: [String], summary: String) {
         let edits = current.setupEdits
+        let previousJSON = SetupEdits.sectionJSON(section, configPath: path, editsText: (try? edits.currentText()) ?? "")
         let newText: String
         do {
             newText = try edits.replacing(section, with: toml, in: try edits.currentText())
         } catch {
-            return (error.issues.map { "配置检查未通过：\($0)" }, "")
+            return (error.issues.map { "配置检查未通过：\(ConfigWords.zh($0))" }, "")
         }
         let cfg: CounterdConfig
         switch load(editsText: newText) {
-        case .failure(let r): return (r.reasons.map { "配置检查未通过：\($0)" }, "")
+        case .failure(let r): return (r.reasonsZh.map { "配置检查未通过：\($0)" }, "")
         case .success(let c): cfg = c
         }
         let (refused, summary) = await apply(cfg, origin: "admin", source: principal.source, zh: true)
@@ -202,7 +205,13 @@ actor ConfigReloader: SetupEditing {
             logger.critical("setup edit applied but not saved: it is lost at the next restart or reload", metadata: ["file": "\(edits.path)", "error": "\(error)"])
             return (["已生效，但无法写入 \(edits.path)（\(error)）：重启或重新加载后会丢失，请检查该目录的权限"], "")
         }
-        return ([], (toml == nil ? "[\(section)] 交还配置文件；" : "[\(section)] ") + summary)
+        // Say what changed: the section's own keys (a holiday added, an opening time moved), then the windows, categories
+        // and clerks as the hall counts them; "无变化" only when nothing did.
+        let afterJSON = SetupEdits.sectionJSON(section, configPath: path, editsText: (try? edits.currentText()) ?? "")
+        let keys = ["windows", "categories", "clerks"].contains(section) ? "" : SectionChange.zh(section: section, before: previousJSON, after: afterJSON)
+        let hallChange = summary == SetupChange.unchangedZh ? "" : summary
+        let said = [keys, hallChange].filter { !$0.isEmpty }.joined(separator: "；")
+        return ([], (toml == nil ? "[\(section)] 交还配置文件；" : "[\(section)] ") + (said.isEmpty ? "内容与原设置相同，无变化" : said))
     }
 
     private func refuse(_ reasons: [String]) -> Bool {
@@ -227,4 +236,6 @@ struct ReloadService: Service {
 /// A config that could not be loaded, with every reason.
 struct Refused: Error {
     var reasons: [String]
+    /// The same problems in Chinese, for the setup pages (`ConfigWords`).
+    var reasonsZh: [String] = []
 }

@@ -167,6 +167,9 @@ struct Counterd: AsyncParsableCommand {
         let links = RatingLinks(key: try store.secret("rating-links"))
         let (guideBook, guideIssues) = ServiceGuide.loadAll(directory: guides)
         for issue in guideIssues { logger.error("办事指南 file error in \(guides): \(issue)") }
+        for issue in ServiceGuide.disagreements(guides: guideBook, categories: cfg.setup.categories) {
+            logger.error("办事指南 and checklist disagree (the guide shows the checklist): \(issue)", metadata: ["directory": "\(guides)"])
+        }
         let unknownGuides = guideBook.keys.filter { cfg.setup.category($0) == nil }.sorted()
         if !unknownGuides.isEmpty {
             logger.warning("办事指南 files for no configured category: \(unknownGuides.joined(separator: ", "))", metadata: ["directory": "\(guides)"])

@@ -105,7 +105,8 @@ import Testing
         let ask = try await Self.wait(browser, ##"document.getElementById("supMessage").className === "warn" && document.getElementById("supMessage").textContent"##)
         #expect((ask as? String ?? "").contains("再按一次确认"), "\(String(describing: ask))")
         _ = try await browser.send(##"eval document.querySelector('#supWindows tr[data-sup-window="1"] button[data-sup=sign-out]').click()"##)
-        let out = try await Self.wait(browser, ##"document.getElementById("supMessage").className === "ok" && document.querySelector('#supWindows tr[data-sup-window="1"]').innerText"##)
+        // The panel redraws from the event stream: wait for the row to change, not just for the message.
+        let out = try await Self.wait(browser, ##"document.getElementById("supMessage").className === "ok" && !document.querySelector('#supWindows tr[data-sup-window="1"]').innerText.includes("张敏") && document.querySelector('#supWindows tr[data-sup-window="1"]').innerText"##)
         let said = try await browser.send(##"eval document.getElementById("supMessage").textContent"##)
         #expect(!(out as? String ?? "张敏").contains("张敏"), "\(String(describing: out)) \(said)")
         let audit = try await RawHTTP.request(port: hall.port, "GET", "/api/audit", token: "t-manager")
@@ -158,10 +159,10 @@ import Testing
         _ = try await browser.send(##"eval (() => { const sec = document.querySelector('section[data-section="calendar"]'); sec.querySelector('td[data-key="holidays"] textarea').value = "2027-01-01"; sec.querySelector("[data-save]").click(); })()"##)
         let calendarSaved = try await Self.wait(browser, ##"document.getElementById("msg-calendar").className !== "msg" && document.getElementById("msg-calendar").textContent"##)
         #expect((calendarSaved as? String ?? "").contains("已生效"), "\(String(describing: calendarSaved))")
-        // A bad value in a form is refused with the checker's key path, and the page says the setup stays.
+        // A bad value in a form is refused naming the field in words, and the page says the setup stays.
         _ = try await browser.send(##"eval (() => { const sec = document.querySelector('section[data-section="alerts"]'); sec.querySelector('td[data-key="opening_hours"] input').value = "8点到5点"; sec.querySelector("[data-save]").click(); })()"##)
         let alertsRefused = try await Self.wait(browser, ##"document.getElementById("msg-alerts").className === "msg bad" && document.getElementById("msg-alerts").textContent"##)
-        #expect((alertsRefused as? String ?? "").contains("alerts.opening_hours") && (alertsRefused as? String ?? "").contains("原设置不变"), "\(String(describing: alertsRefused))")
+        #expect((alertsRefused as? String ?? "").contains("预警的开放时间") && (alertsRefused as? String ?? "").contains("原设置不变"), "\(String(describing: alertsRefused))")
 
         let audit = try await RawHTTP.request(port: hall.port, "GET", "/api/audit", token: "t-manager")
         let edits = (audit.json["entries"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "setup_edit" && $0["actor"] as? String == "root" }

@@ -60,5 +60,19 @@ import Testing
         _ = try await browser.send(##"wait 10 location.pathname === "/dashboard""##)
         try await scan("/dashboard", ready: ##"document.body.dataset.loaded && !document.getElementById("superviseSection").classList.contains("hidden") && !document.getElementById("auditSection").classList.contains("hidden") && document.querySelector("#devices tr") !== null"##)
         try await scan("/admin", ready: ##"document.body.dataset.loaded === "1""##)
+        // /admin with a refused edit: a window given a category that does not exist.
+        _ = try await browser.send(##"eval (() => { const sec = document.querySelector('#sections section[data-section="windows"]'); const ta = sec.querySelector("textarea"); ta.value = '[[windows]]\nnumber = 1\nname = "1号窗口"\ncategories = ["a", "社保医保"]\n'; sec.querySelector("[data-save-toml]").click(); })()"##)
+        let refused = try await browser.send(##"wait 10 document.getElementById("msg-windows").textContent.includes("社保医保") && document.getElementById("msg-windows").textContent"##)
+        #expect((refused["value"] as? String)?.contains("可选：") == true, "the refusal names no choices: \(refused)")
+        let adminText = try await browser.send("eval \(visible)")["value"] as? String ?? ""
+        #expect(Self.englishWords(adminText).isEmpty, "/admin with a refused edit shows English: \(Array(Set(Self.englishWords(adminText))).sorted())")
+        // The ticket history of the 差评 (A002): what was said, who did each step, all in Chinese.
+        _ = try await browser.send("open \(base)/dashboard 1366 768")
+        _ = try await browser.send(##"wait 10 document.body.dataset.loaded"##)
+        _ = try await browser.send(##"eval document.getElementById("lookupNumber").value = "A002"; document.getElementById("lookupGo").click()"##)
+        let history = try await browser.send(##"wait 10 document.querySelectorAll("#history li").length > 3 && document.getElementById("history").innerText"##)
+        let historyText = history["value"] as? String ?? ""
+        #expect(historyText.contains("208") && historyText.contains("评价"), "\(history)")
+        #expect(Self.englishWords(historyText).isEmpty, "the ticket history shows English: \(Array(Set(Self.englishWords(historyText))).sorted()) in \(historyText)")
     }
 }

@@ -92,6 +92,33 @@ import Testing
         return try await k.value(##"getComputedStyle(document.getElementById("grid")).gridTemplateColumns.split(" ").length"##) as? Int ?? 0
     }
 
+    /// 大字模式 and the standard mode, portrait and landscape: no tile's text runs out of its tile or into another
+    /// tile, and every category can be reached (a screenful at a time, with 更多业务, when they do not all fit).
+    @Test func everyCategoryIsReachableAndNoTextOverprintsInEveryModeAndOrientation() async throws {
+        guard let k = try await Self.start() else { return }
+        defer { k.stop() }
+        for (width, height) in [(1080, 1920), (1920, 1080), (768, 1024), (1280, 800)] {
+            for large in [false, true] {
+                let name = "\(width)x\(height)\(large ? "-large" : "")"
+                _ = try await k.send("open \(k.base)/kiosk?token=t-kiosk \(width) \(height)")
+                let loaded = try await k.send(##"wait 5 document.querySelectorAll("button.cat").length === 5"##)
+                #expect(loaded["ok"] as? Bool == true, "\(name): \(loaded)")
+                if large { _ = try await k.send("tap #largeButton") }
+                var reached = Set<String>()
+                for _ in 0..<6 {
+                    let page = try await k.value(##"(() => { const g = document.getElementById("grid").getBoundingClientRect(); const tiles = [...document.querySelectorAll("button.cat")].filter(t => !t.classList.contains("hidden")); const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1; const apart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1 || a.bottom <= b.top + 1 || b.bottom <= a.top + 1; const rects = tiles.map(t => t.getBoundingClientRect()); const textOut = tiles.some(t => [...t.querySelectorAll("span")].some(sp => !inside(sp.getBoundingClientRect(), t.getBoundingClientRect()))); const overlap = rects.some((a, i) => rects.some((b, j) => i < j && !apart(a, b))); const offGrid = rects.some(r => r.bottom > g.bottom + 1 || r.top < g.top - 1); return JSON.stringify({codes: tiles.map(t => t.dataset.code), textOut, overlap, offGrid, more: !document.getElementById("moreButton").classList.contains("hidden")}); })()"##) as? String ?? "{}"
+                    let o = (try? JSONSerialization.jsonObject(with: Data(page.utf8))) as? [String: Any] ?? [:]
+                    #expect(o["textOut"] as? Bool == false && o["overlap"] as? Bool == false && o["offGrid"] as? Bool == false, "\(name): \(page)")
+                    reached.formUnion(o["codes"] as? [String] ?? [])
+                    guard o["more"] as? Bool == true else { break }
+                    _ = try await k.send("tap #moreButton")
+                }
+                #expect(reached == ["a", "b", "c", "d", "e"], "\(name): only \(reached.sorted()) can be reached")
+                _ = try await k.send("shot \(Self.artifacts.appendingPathComponent("kiosk-tiles-\(name).png").path)")
+            }
+        }
+    }
+
     @Test func bothOrientationsTheLargeModeAndTheFont() async throws {
         guard let k = try await Self.start() else { return }
         defer { k.stop() }

@@ -93,6 +93,9 @@ import Testing
             }
             let good = try await RawHTTP.request(port: hall.port, "GET", "\(path)?from=2026-11-01&to=2026-11-30", token: "t-manager")
             #expect(good.status == 200, "\(path): \(good.status) \(good.text.prefix(200))")
+            // The first reportable month: its 环比 period (1999-12) is out of range, which is no error (schemathesis found a 500 here).
+            let first = try await RawHTTP.request(port: hall.port, "GET", "\(path)?from=2000-01-01", token: "t-manager")
+            #expect(first.status == 200, "\(path)?from=2000-01-01: \(first.status) \(first.text.prefix(200))")
         }
     }
 }

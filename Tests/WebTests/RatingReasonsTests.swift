@@ -20,13 +20,13 @@ import Testing
             #expect(try await s.call("POST", "/api/windows/1/finish", token: "t-window-1", json: #"{"outcome":"immediate"}"#).status == 200)
             let long = String(repeating: "慢", count: 201)
             let wrong: [(String, String, String)] = [
-                (#"{"level":2,"reasons":[]}"#, "reasons_required", "reasons"),
+                (#"{"level":2,"reasons":[]}"#, "reasons_required", "原因"),
                 (#"{"level":2,"reasons":["999"]}"#, "invalid_reasons", "999"),
                 (#"{"level":2,"reasons":["517"]}"#, "invalid_reasons", "非常满意"),
                 (#"{"level":2,"reasons":["213","213"]}"#, "invalid_reasons", "重复"),
-                (#"{"level":2,"reasons":["213"],"comment":"\#(long)"}"#, "invalid_comment", "comment"),
-                (#"{"level":2,"reasons":["213"],"phone":"12345"}"#, "invalid_phone", "phone"),
-                (#"{"level":9,"reasons":["213"]}"#, "invalid_level", "level"),
+                (#"{"level":2,"reasons":["213"],"comment":"\#(long)"}"#, "invalid_comment", "文字评价"),
+                (#"{"level":2,"reasons":["213"],"phone":"12345"}"#, "invalid_phone", "回访电话"),
+                (#"{"level":9,"reasons":["213"]}"#, "invalid_level", "评价等级"),
             ]
             for (body, code, named) in wrong {
                 let r = try await s.call("POST", "/api/windows/1/rating", token: "t-window-1", json: body)

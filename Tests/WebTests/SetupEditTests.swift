@@ -41,7 +41,7 @@ import Testing
         // Where each section comes from: all from the file at first.
         let overview = try await RawHTTP.request(port: port, "GET", "/api/admin/setup", extraHeaders: ["Cookie": admin.cookie])
         let sections = overview.json["sections"] as? [[String: Any]] ?? []
-        #expect(sections.count == 6 && sections.allSatisfy { $0["origin"] as? String == "file" }, "\(overview.text.prefix(400))")
+        #expect(sections.count == 7 && sections.allSatisfy { $0["origin"] as? String == "file" }, "\(overview.text.prefix(400))")
         #expect(overview.json["edits_file"] as? String == editsFile)
         let windowsText = sections.first { $0["section"] as? String == "windows" }?["toml"] as? String
         #expect(windowsText?.contains("[[windows]]") == true, "\(String(describing: windowsText))")
@@ -58,9 +58,9 @@ import Testing
         let zh = (refused.json["error"] as? [String: Any])?["message_zh"] as? String ?? ""
         #expect(zh.contains("不再有窗口办理业务类别 b，但还有 1 人在等候") && zh.contains("原设置不变"), "\(zh)")
         #expect(!FileManager.default.fileExists(atPath: editsFile), "a refused edit must not be saved")
-        // A checker error is refused the same way, with the key path.
+        // A checker error is refused the same way, naming the field in words (and only that error: no cascade).
         let bad = try await put("categories", "[[categories]]\ncode = \"a\"\nname = \"甲\"\nprefix = \"A\"\ntime_limit_minutes = -5\n\n[[categories]]\ncode = \"b\"\nname = \"乙\"\nprefix = \"B\"\n")
-        #expect(bad.status == 409 && bad.text.contains("time_limit_minutes"), "\(bad.text)")
+        #expect(bad.status == 409 && bad.text.contains("第 1 项业务的办理时限（分钟）：须在 1 到 1440 之间，现为 -5") && !bad.text.contains("没有名为"), "\(bad.text)")
         let other = try await put("categories", "[hall]\nname = \"x\"\n")
         #expect(other.status == 409 && other.text.contains("only [categories]"), "\(other.text)")
 

@@ -44,9 +44,11 @@ const reportHead = `<th>办结</th><th>过号</th><th>平均等候</th><th>90%�
 
 function renderHalls(rows) {
   const mine = rows.filter(r => r.level === state.level);
+  // 上级 by name, as people know the halls (the id is for machines); an unknown id is shown as it is.
+  const names = Object.fromEntries(rows.map(r => [r.hall_id, r.hall_name]));
   $("halls").innerHTML = `<thead><tr><th>排名</th><th class="l">大厅</th><th class="l">上级</th>${reportHead}<th>差评</th><th>未办结</th><th>超期</th><th>回访率</th><th class="l">链路</th></tr></thead><tbody>` +
     mine.map(r => { const l = state.links[r.hall_id] || {}, rep = r.report;
-      return `<tr data-hall="${esc(r.hall_id)}"><td data-col="rank" data-value="${rep.rank}">${rep.rank}</td><td class="l">${esc(r.hall_name)}</td><td class="l">${esc(r.parent || "")}</td>${reportCells(rep)}
+      return `<tr data-hall="${esc(r.hall_id)}"><td data-col="rank" data-value="${rep.rank}">${rep.rank}</td><td class="l">${esc(r.hall_name)}</td><td class="l">${esc(r.parent ? (names[r.parent] || r.parent) : "")}</td>${reportCells(rep)}
         <td>${rep.cases ?? 0}</td><td>${r.cases_open ?? 0}</td><td class="${rep.overdue_cases ? "bad" : ""}">${rep.overdue_cases ?? 0}</td><td>${pct(r.follow_up_rate)}</td>
         <td class="l ${l.state === "ok" ? "ok" : l.state === "silent" ? "bad" : "warn"}" data-col="link" data-value="${esc(l.state || "")}">${esc(stateNames[l.state] || "—")}${l.lag_events ? "（待补传 " + l.lag_events + "）" : ""}</td></tr>`; }).join("") +
     (mine.length ? "" : `<tr><td colspan="17" class="l">本级没有大厅</td></tr>`) + "</tbody>";

@@ -5,7 +5,7 @@ let overview = null;
 // The forms of the other sections: their keys in Chinese, each value as the checker expects it. Keys a form
 // does not show (a clerk's pin_hash) are kept as they were.
 const forms = {
-  windows: { list: true, add: "新增窗口", fields: [["number", "窗口号", "int"], ["name", "名称", "text"], ["categories", "办理业务（类别代码，按优先顺序，逗号分隔）", "list"]] },
+  windows: { list: true, add: "新增窗口", fields: [["number", "窗口号", "int"], ["name", "名称", "text"], ["categories", "办理业务（勾选；已选的按列出的先后为叫号优先顺序）", "cats"]] },
   clerks: { list: true, add: "新增工作人员", fields: [["id", "编号", "text"], ["name", "姓名", "text"], ["staff_no", "工号", "text"], ["photo", "照片文件（JPEG/PNG 路径）", "text"]] },
   calendar: { fields: [["holidays", "节假日（每行一个日期，如 2026-10-01）", "lines"], ["workdays", "调休工作日（每行一个日期）", "lines"]] },
   alerts: { fields: [["opening_hours", "营业时间（如 08:30-17:30）", "text"], ["wait_minutes", "等候超时预警（分钟）", "num"], ["webhook", "预警推送地址", "text"], ["webhook_attempts", "推送次数上限", "int"]] },
@@ -21,11 +21,23 @@ function tomlValue(v) {
 const tomlLines = o => Object.entries(o).filter(([, v]) => v !== "" && v !== null && v !== undefined && !(Array.isArray(v) && !v.length))
   .map(([k, v]) => `${k} = ${tomlValue(v)}`).join("\n");
 function cellInput(kind, v) {
+  // A window's categories are picked from the hall's categories by name, never typed as codes; the order of the
+  // ticks is the calling priority (the ones already chosen first, in their order).
+  if (kind === "cats") {
+    const chosen = Array.isArray(v) ? v : [];
+    const all = (overview ? overview.categories : []).map(c => c.code);
+    const order = chosen.filter(c => all.includes(c)).concat(all.filter(c => !chosen.includes(c)));
+    return `<div class="cats">${order.map(code => {
+      const c = overview.categories.find(x => x.code === code);
+      return `<label><input type="checkbox" value="${esc(code)}" ${chosen.includes(code) ? "checked" : ""}> ${esc(c ? c.name : code)}</label>`;
+    }).join(" ")}</div>`;
+  }
   const text = v === undefined || v === null ? "" : Array.isArray(v) ? v.join(kind === "lines" ? "\n" : ", ") : String(v);
   return kind === "lines" ? `<textarea rows="4" style="min-height:5em">${esc(text)}</textarea>`
     : `<input value="${esc(text)}" ${kind === "int" || kind === "num" ? 'type="number" step="any"' : ""}>`;
 }
 function readInput(kind, el) {
+  if (kind === "cats") return [...el.querySelectorAll("input:checked")].map(i => i.value);
   const t = el.value.trim();
   if (kind === "int" || kind === "num") return t === "" ? undefined : Number(t);
   if (kind === "list") return t.split(/[,，\s]+/).filter(Boolean);
@@ -52,7 +64,7 @@ function sectionForm(name, value, el) {
     el.querySelector("[data-add]").onclick = () => addRow({});
     return () => [...body.querySelectorAll("tr")].map(tr => {
       const o = Object.assign({}, tr.original);
-      for (const [k, , kind] of f.fields) o[k] = readInput(kind, tr.querySelector(`td[data-key="${k}"] input, td[data-key="${k}"] textarea`));
+      for (const [k, , kind] of f.fields) o[k] = readInput(kind, kind === "cats" ? tr.querySelector(`td[data-key="${k}"]`) : tr.querySelector(`td[data-key="${k}"] input, td[data-key="${k}"] textarea`));
       return `[[${name}]]\n` + tomlLines(o);
     }).join("\n\n") + "\n";
   }
@@ -110,7 +122,8 @@ function render() {
   document.getElementById("catRestore").disabled = cat.origin !== "admin";
   const body = document.querySelector("#cats tbody"); body.innerHTML = "";
   for (const c of overview.categories) body.appendChild(catRow(c));
-  document.getElementById("sections").innerHTML = overview.sections.filter(s => s.section !== "categories").map(s => `
+  renderTokens().catch(err => { document.getElementById("tokenMsg").className = "msg bad"; document.getElementById("tokenMsg").textContent = err.message; });
+  document.getElementById("sections").innerHTML = overview.sections.filter(s => s.section !== "categories" && s.section !== "tokens").map(s => `
     <section data-section="${s.section}"><h2>${esc(names[s.section] || s.section)}<span class="origin ${s.origin}">${origin(s)}</span></h2>
     <div class="form"></div>
     <details><summary>高级：以配置文件格式（TOML）编辑</summary><textarea spellcheck="false" name="toml">${esc(s.toml)}</textarea>
@@ -130,13 +143,53 @@ function render() {
 }
 document.getElementById("pinSave").onclick = async () => {
   const msg = document.getElementById("pinMsg"), pin = document.getElementById("pinValue");
-  if (!/^[0-9]{4,8}$/.test(pin.value)) { msg.className = "msg bad"; msg.textContent = "PIN 须为 4 到 8 位数字"; return; }
+  // A refused PIN leaves the field empty: typing on after 「12」 must not save 122580.
+  if (!/^[0-9]{4,8}$/.test(pin.value)) { msg.className = "msg bad"; msg.textContent = "PIN 须为 4 到 8 位数字，请重新输入"; pin.value = ""; pin.focus(); return; }
   try {
     const r = await api("POST", `/api/admin/clerks/${encodeURIComponent(document.getElementById("pinClerk").value)}/pin`, { pin: pin.value });
     msg.className = "msg ok"; msg.textContent = r.summary;
     overview = await api("GET", "/api/admin/setup"); render();
   } catch (err) { msg.className = "msg bad"; msg.textContent = err.message; }
   pin.value = "";
+};
+// Device tokens: what each is for and its fingerprint, never its secret; a new one is shown once, with the
+// addresses to open on the device.
+async function renderTokens() {
+  const r = await api("GET", "/api/admin/tokens");
+  const body = document.querySelector("#tokens tbody");
+  body.innerHTML = r.tokens.map(x => `<tr data-fingerprint="${esc(x.fingerprint)}"><td>${esc(x.role_zh)}</td><td>${x.window ? x.window + " 号窗口" : "–"}</td>`
+    + `<td>${esc(x.label)}</td><td class="ident">${esc(x.fingerprint)}</td><td><button class="plain" data-revoke>撤销</button></td></tr>`).join("")
+    || `<tr><td colspan="5">（没有令牌）</td></tr>`;
+  for (const b of body.querySelectorAll("[data-revoke]")) b.onclick = async () => {
+    const tr = b.closest("tr"), msg = document.getElementById("tokenMsg");
+    if (b.dataset.armed !== "1") { b.dataset.armed = "1"; b.textContent = "再按一次确认撤销"; return; }
+    try {
+      const done = await api("DELETE", `/api/admin/tokens/${tr.dataset.fingerprint}`);
+      msg.className = "msg ok"; msg.textContent = `已撤销${done.revoked.role_zh}${done.revoked.window ? " " + done.revoked.window + " 号窗口" : ""}的令牌（${done.revoked.fingerprint}），立即生效。`;
+    } catch (err) { msg.className = "msg bad"; msg.textContent = err.message; }
+    renderTokens();
+  };
+  const sel = document.getElementById("tokenWindow");
+  const windows = ((JSON.parse((overview.sections.find(s => s.section === "windows") || {}).json || "{}")).windows || []).map(w => w.number);
+  sel.innerHTML = windows.map(n => `<option value="${n}">${n} 号窗口</option>`).join("");
+  sel.classList.toggle("hidden", document.getElementById("tokenRole").value !== "window");
+}
+document.getElementById("tokenRole").onchange = () =>
+  document.getElementById("tokenWindow").classList.toggle("hidden", document.getElementById("tokenRole").value !== "window");
+document.getElementById("tokenNew").onclick = async () => {
+  const msg = document.getElementById("tokenMsg"), role = document.getElementById("tokenRole").value;
+  const body = { role, label: document.getElementById("tokenLabel").value.trim() };
+  if (role === "window") body.window = Number(document.getElementById("tokenWindow").value);
+  try {
+    const r = await api("POST", "/api/admin/tokens", body);
+    const w = r.made.window;
+    const pages = role === "window" ? `工作台 /console/window/${w}?token=${r.token} ；评价平板 /evaluator/window/${w}?token=${r.token}`
+      : role === "kiosk" ? `取号机 /kiosk?token=${r.token}` : role === "display" ? `大厅屏 /display/hall?token=${r.token}` : "脚本请求头 Authorization: Bearer " + r.token;
+    msg.className = "msg ok";
+    msg.innerHTML = `已生成${esc(r.made.role_zh)}令牌（只显示这一次，请立即记下）：<b class="ident" id="newToken">${esc(r.token)}</b><br>${esc(pages)}`;
+    document.getElementById("tokenLabel").value = "";
+  } catch (err) { msg.className = "msg bad"; msg.textContent = err.message; }
+  renderTokens();
 };
 document.getElementById("catAdd").onclick = () => document.querySelector("#cats tbody").appendChild(catRow({ code: "", name: "", prefix: "" }));
 document.getElementById("catSave").onclick = () => save("categories", catTOML(), document.getElementById("catMsg"));

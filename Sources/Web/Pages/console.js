@@ -7,6 +7,9 @@ function fmt(sec) { sec = Math.max(0, Math.round(sec)); return `${Math.floor(sec
 function render() {
   if (!v) return;
   const w = v.window;
+  // A refusal because the citizen had not rated yet goes once the rating (or its timeout) ends the wait.
+  const m = document.getElementById("message");
+  if (m.dataset.awaiting && w.phase !== "awaiting_rating") { m.textContent = ""; delete m.dataset.awaiting; }
   document.getElementById("title").textContent = `${w.name} · 窗口工作台`;
   document.getElementById("clerk").textContent = w.clerk ? `工作人员：${w.clerk.name}` : "未签到";
   document.getElementById("phase").textContent = { closed: "未开窗", idle: "空闲", serving: "办理中", paused: "暂停", awaiting_rating: "等待评价" }[w.phase] || w.phase;
@@ -60,7 +63,33 @@ async function refresh() {
   catch (e) { say(e.message); }
 }
 function later() { clearTimeout(timer); timer = setTimeout(refresh, 100); }
-function say(text, ok) { const m = document.getElementById("message"); m.textContent = text; m.className = ok ? "ok" : ""; }
+function say(text, ok, awaiting) {
+  const m = document.getElementById("message");
+  m.textContent = text; m.className = ok ? "ok" : "";
+  if (awaiting) m.dataset.awaiting = "1"; else delete m.dataset.awaiting;
+}
+// What an action did, naming the ticket and where it went, from the events it stored.
+function done(name, events) {
+  const e = kind => events.find(x => x.kind === kind);
+  const called = e("ticket_called") || e("ticket_called_back");
+  if (called) return `已叫号 ${called.number}`;
+  const recalled = e("ticket_recalled");
+  if (recalled) return `已重呼 ${recalled.number}（第 ${recalled.recalls ?? "?"} 次）`;
+  const moved = e("ticket_transferred");
+  if (moved) {
+    const cat = (v && v.categories.find(c => c.code === moved.to_category)) || null;
+    return `${moved.number} 已转到${cat ? "“" + cat.name + "”" : "原业务"}排队` + (moved.to_window ? `，指定 ${moved.to_window} 号窗口` : "，任一窗口可叫");
+  }
+  const parked = e("ticket_parked");
+  if (parked) return `${parked.number} 已挂起，可在“挂起的号”中叫回`;
+  const noShow = e("ticket_no_show");
+  if (noShow) return `${noShow.number} 已过号`;
+  const finished = e("ticket_finished");
+  if (finished) return `${finished.number} 已办结（${outcomeNames[finished.outcome] || ""}），请群众评价`;
+  const requeued = e("ticket_requeued");
+  if (requeued) return `${requeued.number} 已恢复排队`;
+  return "完成";
+}
 // Sign-out and no-show change what a citizen or the clerk's record gets: the first press asks, a second
 // press (or Enter) within 5 s does it, Esc cancels.
 const confirming = { "sign-out": "再按一次“签退”（或 Enter）确认签退；Esc 取消", "no-show": "再按一次“过号”（或 Enter）确认该号过号；Esc 取消" };
@@ -107,10 +136,9 @@ async function act(name) {
   }
   try {
     const r = await api("POST", `/api/windows/${win}/${name}`, body);
-    const called = r.events.find(e => e.kind === "ticket_called" || e.kind === "ticket_called_back");
-    say(called ? `已叫号 ${called.number}` : "完成", true);
+    say(done(name, r.events || []), true);
     if (name === "finish") { document.getElementById("outcome").value = ""; document.getElementById("project-no").value = ""; }
-  } catch (e) { say(e.message); }
+  } catch (e) { say(e.message, false, e.code === "awaiting_rating"); }
   refresh();
 }
 document.getElementById("actions").addEventListener("click", e => { const b = e.target.closest("button"); if (b) act(b.dataset.act); });
@@ -118,10 +146,8 @@ document.getElementById("actions").addEventListener("click", e => { const b = e.
 async function pick(name, ticket) {
   try {
     const r = await api("POST", `/api/windows/${win}/${name}`, { ticket });
-    const called = r.events.find(e => e.kind === "ticket_called" || e.kind === "ticket_called_back");
-    const requeued = r.events.find(e => e.kind === "ticket_requeued");
-    say(called ? `已叫号 ${called.number}` : requeued ? `${requeued.number} 已恢复排队` : "完成", true);
-  } catch (e) { say(e.message); }
+    say(done(name, r.events || []), true);
+  } catch (e) { say(e.message, false, e.code === "awaiting_rating"); }
   refresh();
 }
 document.body.addEventListener("click", e => {
@@ -131,7 +157,10 @@ document.body.addEventListener("click", e => {
 document.querySelector("#transfer button").onclick = () => act("transfer");
 document.getElementById("signinButton").onclick = () => act("sign-in");
 const keys = { n: "call-next", r: "recall", x: "no-show", f: "finish", h: "park", b: "call-back", t: "transfer", o: "sign-out" };
+// After 「请先选择办件类型」 the outcome list has the focus: once a class is chosen the keys work again (F finishes).
+document.getElementById("outcome").addEventListener("change", e => { if (e.target.value) e.target.blur(); });
 document.addEventListener("keydown", e => {
+  if (e.target.id === "outcome" && e.key.toLowerCase() === "f" && e.target.value) { e.preventDefault(); e.target.blur(); act("finish"); return; }
   if (e.target.tagName === "SELECT" || e.target.tagName === "INPUT" || e.ctrlKey || e.altKey || e.metaKey) return;
   const k = e.key.toLowerCase();
   if (e.key === "Escape" && armed) { e.preventDefault(); disarm(); say("已取消"); return; }

@@ -6,8 +6,8 @@ const T = {
         byCategory: "按业务", chartDaily: "满意率与得分（按日）", chartLevels: "评价等级（按日）", chartWait: "等候时长分布（横轴：分钟，纵轴：人次）", chartHours: "各时段办结量",
         cases: "差评回访整改", casesOpen: "未办结", casesOverdue: "已超期", casesAll: "本期全部",
         rank: "排名", name: "名称", served: "办结", rated: "评价数", sat: "满意率", score: "得分", part: "参评率", wait: "平均等候", svc: "平均办理",
-        imm: "即办率", ncases: "差评工单", overdue: "超期", noshow: "过号", p90: "90%等候", total: "合计", headline: "本期概况",
-        points: "个百分点", mom: "环比", momTitle: "对比上期", levelsCol: "评价分布", levelsTitle: "非常满意·满意·基本满意·不满意·非常不满意", fServed: "办结", fSat: "满意率", fPart: "参评率", fScore: "得分", fImm: "即办率", fWaiting: "当前等候", fOpen: "差评未办结", fOverdue: "差评超期", category: "业务", waiting: "等候", longest: "最长等候", window: "窗口", clerk: "工作人员",
+        imm: "即办率", ncases: "本期差评", overdue: "本期超期", noshow: "过号", p90: "90%等候", total: "合计", headline: "本期概况",
+        points: "个百分点", mom: "环比", momTitle: "对比上期", levelsCol: "评价分布", levelsTitle: "非常满意·满意·基本满意·不满意·非常不满意", fServed: "办结", fSat: "满意率", fPart: "参评率", fScore: "得分", fImm: "即办率", fWaiting: "当前等候", fOpen: "累计未办结差评", fOverdue: "累计超期差评", category: "业务", waiting: "等候", longest: "最长等候", window: "窗口", clerk: "工作人员",
         state: "状态", current: "当前号", device: "设备", health: "状态", note: "提示", none: "无",
         number: "号码", level: "评价", opened: "评价时间", due: "办结期限", left: "剩余工作日", caseState: "进度", act: "操作",
         contact: "登记回访", rectify: "登记整改", close: "办结", method: "方式", said: "群众意见", rnote: "整改说明", cnote: "办结说明", callbackRate: "回访率", rectifyRate: "整改率", badReasons: "各窗口差评主要原因", reasons: "原因（次数）",
@@ -278,6 +278,8 @@ async function loadCases() {
   const sm = r.summary, pct = v => v == null ? "–" : `${v}%`;
   document.getElementById("caseCounts").textContent = (dash ? `（${t("backlog")}：${t("casesOpen")} ${dash.cases_open} · ${t("casesOverdue")} ${dash.cases_overdue}）` : "")
     + ` ${t("period")}：${t("callbackRate")} ${pct(sm.callback_rate)}（${sm.contacted}/${sm.opened}） · ${t("rectifyRate")} ${pct(sm.rectify_rate)}（${sm.rectified}/${sm.opened}）`;
+  // The print carries the period's cases as a count (the list itself is in the 考核工作簿), not the backlog.
+  document.getElementById("casesPrint").textContent = `本期差评工单 ${sm.opened} 件：已回访 ${sm.contacted} 件，已整改 ${sm.rectified} 件，已办结 ${sm.closed} 件，超期 ${sm.overdue} 件（明细见考核工作簿）`;
   const qt = withToken(q);
   document.getElementById("caseExports").innerHTML = ` <a href="/api/export/cases.csv?${qt}">${t("csv")}</a> · <a href="/api/export/cases.xlsx?${qt}">${t("xlsx")}</a>`;
 }
@@ -349,7 +351,8 @@ function renderFigures() {
   const w = dash.totals.windows || {};
   const waiting = state ? (state.categories || []).reduce((a, c) => a + (c.waiting || 0), 0) : null;
   // 环比: each figure beside the same figure of the period before (percentage points for rates).
-  const p = dash.previous ? dash.previous.windows : null;
+  // Hidden when the earlier period has no data: "+100 %" against nothing says nothing.
+  const p = dash.previous && dash.previous.windows && (dash.previous.windows.served || dash.previous.windows.rated) ? dash.previous.windows : null;
   const change = (now, before, kind) => {
     if (!p || now === null || now === undefined || before === null || before === undefined) return "";
     const d = kind === "rate" ? (now - before) * 100 : now - before;
@@ -361,9 +364,11 @@ function renderFigures() {
     ["part", t("fPart"), pct(w.participation_rate), change(w.participation_rate, p && p.participation_rate, "rate")],
     ["score", t("fScore"), num(w.score), change(w.score, p && p.score, "score")], ["imm", t("fImm"), pct(w.immediate_rate), change(w.immediate_rate, p && p.immediate_rate, "rate")],
     ["waiting", t("fWaiting"), waiting ?? "–", ""], ["open", t("fOpen"), dash.cases_open, ""], ["overdue", t("fOverdue"), dash.cases_overdue, ""]];
-  document.getElementById("headlineRange").textContent = `${dash.from} – ${dash.to}` + (dash.previous ? `（${t("momTitle")} ${dash.previous.from} – ${dash.previous.to}）` : "");
+  document.getElementById("headlineRange").textContent = `${dash.from} – ${dash.to}` + (p ? `（${t("momTitle")} ${dash.previous.from} – ${dash.previous.to}）` : "");
+  // Waiting now and the 差评 backlog are not the period's figures: labelled so, and left out of the print.
+  const live = new Set(["waiting", "open", "overdue"]);
   document.getElementById("figures").innerHTML = figures.map(([k, label, v, c]) =>
-    `<div data-figure="${k}" class="${k === "overdue" && dash.cases_overdue ? "alarm" : ""}">${esc(label)}<b>${esc(v)}</b>${c}</div>`).join("");
+    `<div data-figure="${k}" class="${k === "overdue" && dash.cases_overdue ? "alarm" : ""} ${live.has(k) ? "no-print backlog" : ""}">${esc(label)}<b>${esc(v)}</b>${c}</div>`).join("");
 }
 async function load() {
   const from = document.getElementById("from").value, to = document.getElementById("to").value;
@@ -586,7 +591,12 @@ function connect() {
   document.getElementById("lookupDay").value = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   if (params.get("lang")) lang = params.get("lang") === "en" ? "en" : "zh";
   let alertsError = null;
-  try { for (const a of (await api("GET", "/api/alerts")).alerts) alertsSeen.set(a.key, { key: a.key, kind: a.kind, message: a.message, at: Date.now(), cleared: false }); }
+  // Today's alerts from the log (raised and cleared, with their times), then the ones active now.
+  try {
+    const r = await api("GET", "/api/alerts");
+    for (const a of r.today || []) alertsSeen.set(a.key, { key: a.key, kind: a.kind, message: a.message, at: Date.parse(a.raised_at), cleared: !!a.cleared_at });
+    for (const a of r.alerts) if (!alertsSeen.has(a.key)) alertsSeen.set(a.key, { key: a.key, kind: a.kind, message: a.message, at: Date.now(), cleared: false });
+  }
   catch (e) { alertsError = e; }
   applyLang();
   try { hallToday = (await api("GET", "/api/state")).day || null; } catch (e) {}

@@ -14,6 +14,28 @@ function minutesText(m) {
   if (m === null || m === undefined) return "暂无窗口办理";
   return m === 0 ? "预计即将叫号" : `预计等候约 <b>${m}</b> 分钟`;
 }
+// The categories a screenful at a time when they do not all fit (大字模式, a portrait screen, many categories):
+// 更多业务 shows the next screenful, so every category is reachable without a scroll gesture.
+let catPage = 0;
+function paginate() {
+  const grid = document.getElementById("grid"), more = document.getElementById("moreButton");
+  const tiles = [...grid.querySelectorAll("button.cat")];
+  for (const t of tiles) t.classList.remove("hidden");
+  more.classList.add("hidden");
+  // The grid's content box: its bottom padding is not room for a tile.
+  const limit = () => grid.getBoundingClientRect().bottom - parseFloat(getComputedStyle(grid).paddingBottom);
+  const fitting = () => tiles.filter(t => t.getBoundingClientRect().bottom <= limit() + 1).length;
+  if (fitting() === tiles.length || tiles.length < 2) { catPage = 0; return; }
+  more.classList.remove("hidden");  // takes its room in the action row before the grid is measured again
+  const perPage = Math.max(1, fitting());
+  const pages = Math.ceil(tiles.length / perPage);
+  if (pages < 2) { more.classList.add("hidden"); catPage = 0; return; }
+  catPage = catPage % pages;
+  tiles.forEach((t, i) => t.classList.toggle("hidden", Math.floor(i / perPage) !== catPage));
+  more.textContent = `更多业务（${catPage + 1}/${pages}）`;
+}
+document.getElementById("moreButton").onclick = () => { catPage += 1; paginate(); };
+window.addEventListener("resize", () => { catPage = 0; paginate(); });
 function render() {
   if (!view) return;
   document.getElementById("hall").textContent = view.hall + " · 自助取号";
@@ -25,6 +47,7 @@ function render() {
       <span class="name">${esc(c.name)}</span>
       <span class="wait">等候 <b class="num">${c.waiting}</b> 人</span>
       <span class="wait">${minutesText(c.estimated_wait_minutes)}</span></button>`).join("");
+  paginate();
   document.getElementById("priorityButton").classList.toggle("hidden", !view.priority_reasons.length);
   document.getElementById("appointmentButton").classList.toggle("hidden", !view.appointments);
   document.getElementById("staff").classList.toggle("hidden", !view.reprint);
@@ -129,6 +152,7 @@ document.getElementById("largeButton").onclick = () => setLarge(!document.body.c
 function setLarge(on) {
   document.body.classList.toggle("large", on);
   document.getElementById("largeButton").textContent = on ? "标准模式" : "大字模式";
+  catPage = 0; paginate();
 }
 // Keypads: the appointment code, the mobile number and the staff PIN.
 function pad(id, keys, onKey) {
