@@ -29,8 +29,12 @@ public struct Workbook: Sendable, Equatable {
         public var columns: [Column]
         public var rows: [[ExportTable.Cell]]
         public var totals: [ExportTable.Cell]?
+        /// Lines below the table: the 环比 against the period before, the 制表人 / 审核人 / 日期 signature line.
+        public var notes: [String]
 
-        public init(name: String, title: String, subtitle: String, columns: [Column], rows: [[ExportTable.Cell]], totals: [ExportTable.Cell]? = nil) {
+        public init(name: String, title: String, subtitle: String, columns: [Column], rows: [[ExportTable.Cell]], totals: [ExportTable.Cell]? = nil,
+                    notes: [String] = []) {
+            self.notes = notes
             self.name = name
             self.title = title
             self.subtitle = subtitle
@@ -94,17 +98,42 @@ public struct Workbook: Sendable, Equatable {
     /// The monthly 考核 workbook: windows, clerks and categories (each with its 合计), the 差评 cases and the
     /// reasons, every sheet titled with the hall and the period and the time it was made.
     /// - Parameter rows: a scope's report rows and its 合计 row.
+    /// - Parameter previous: the period before (环比) and its whole-hall 合计; nil when it has no data.
     public static func assessment(hall: String, from: String, to: String, madeAt: String, rows: (StatsScope) throws -> ([ReportRow], ReportRow),
-                                  cases: ExportTable, reasons: ExportTable) rethrows -> Workbook {
+                                  cases: ExportTable, reasons: ExportTable, previous: (from: String, to: String, total: ReportRow)? = nil) rethrows -> Workbook {
         let period = "统计期：\(from) 至 \(to)　　制表时间：\(madeAt)"
         let (w, c, k) = (try rows(.window), try rows(.clerk), try rows(.category))
+        var windows = reportSheet(w.0, total: w.1, scope: .window, hall: hall, period: period)
+        if let previous, previous.total.served > 0 || previous.total.rated > 0 { windows.notes.append(change(w.1, against: previous)) }
+        windows.notes.append(signature)
         return Workbook(sheets: [
-            reportSheet(w.0, total: w.1, scope: .window, hall: hall, period: period),
+            windows,
             reportSheet(c.0, total: c.1, scope: .clerk, hall: hall, period: period),
             reportSheet(k.0, total: k.1, scope: .category, hall: hall, period: period),
             tableSheet(cases, title: "\(hall) 差评回访整改工单", period: period),
             tableSheet(reasons, title: "\(hall) 评价原因（评价指标）统计", period: period, percentHeaders: ["占该评价比例"]),
         ])
+    }
+
+    /// The line a 考核表 is signed on.
+    public static let signature = "制表人：＿＿＿＿＿＿　　审核人：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日"
+
+    /// 环比 in one line: the hall's figures against the period before (rates in percentage points).
+    static func change(_ now: ReportRow, against before: (from: String, to: String, total: ReportRow)) -> String {
+        func count(_ a: Int, _ b: Int) -> String { (a - b >= 0 ? "+" : "") + String(a - b) }
+        func points(_ a: Double?, _ b: Double?) -> String {
+            guard let a, let b else { return "–" }
+            let d = ((a - b) * 1000).rounded() / 10
+            return (d >= 0 ? "+" : "") + String(format: "%.1f", d) + " 个百分点"
+        }
+        func score(_ a: Double?, _ b: Double?) -> String {
+            guard let a, let b else { return "–" }
+            let d = ((a - b) * 10).rounded() / 10
+            return (d >= 0 ? "+" : "") + String(format: "%.1f", d)
+        }
+        let b = before.total
+        return "环比（对比上期 \(before.from) 至 \(before.to)）：办结 \(count(now.served, b.served))，满意率 \(points(now.satisfactionRate, b.satisfactionRate))，"
+            + "参评率 \(points(now.participationRate, b.participationRate))，得分 \(score(now.score, b.score))，即办率 \(points(now.immediateRate, b.immediateRate))"
     }
 
     /// A sheet from an export table (cases, reasons), with formats guessed per header.
@@ -195,6 +224,11 @@ public struct Workbook: Sendable, Equatable {
                 }
             }
             x += "</row>"
+            r += 1
+        }
+        if !sheet.notes.isEmpty { r += 1 }
+        for note in sheet.notes {
+            x += #"<row r="\#(r)">"# + text("A\(r)", note, .normal) + "</row>"
             r += 1
         }
         x += "</sheetData>"

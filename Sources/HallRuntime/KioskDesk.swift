@@ -140,7 +140,8 @@ public actor KioskDesk {
 
     /// Prints the kiosk's last ticket again, marked 补打; no new number.
     public func reprint(kiosk: String, printer: String? = nil) async -> Result<KioskTicket, KioskError> {
-        guard let last = lastPrinted[kiosk], let device = printer ?? settings.printer else { return .failure(.noTicketToReprint) }
+        guard let printed = lastPrinted[kiosk], let device = printer ?? settings.printer else { return .failure(.noTicketToReprint) }
+        let last = await current(printed)
         let layout = await self.layout(last, reprint: true, device: device)
         let outcome = await room.print(device: device, body: layout.body, cut: layout.cut)
         Counter(label: "counterd_kiosk_reprints_total", dimensions: [("result", outcome.printed ? "printed" : "failed")]).increment()
@@ -229,6 +230,19 @@ public actor KioskDesk {
                            windows: setup.windows.filter { $0.categories.contains(code) }.map(\.number), printed: printed,
                            repeated: false, priorityReason: reason, appointment: appointment,
                            estimatedWaitMinutes: estimate.map(WaitEstimator.minutes))
+    }
+
+    /// The ticket as it stands now: one transferred or moved since it was printed is reprinted with its current
+    /// category, checklist and windows (the window it was directed to, if any), never the ones it had at the kiosk.
+    public func current(_ t: KioskTicket) async -> KioskTicket {
+        guard let now = await hall.state.waiting.first(where: { $0.id == t.ticket }) else { return t }
+        let setup = await hall.setup
+        var out = t
+        out.category = now.category
+        out.categoryName = setup.category(now.category)?.name ?? now.category
+        out.checklist = setup.category(now.category)?.checklist ?? []
+        out.windows = now.directedWindow.map { [$0] } ?? setup.windows.filter { $0.categories.contains(now.category) }.map(\.number)
+        return out
     }
 
     /// The printed ticket for `t`, in the hall's time zone, for the printer `device` (its profile's paper,

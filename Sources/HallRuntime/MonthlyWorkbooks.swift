@@ -13,11 +13,17 @@ public enum AssessmentBook {
     public static func make(reports: Reports, store: EventStore, indicators: RatingIndicators, from: String, to: String,
                             today: String, madeAt: String, revealPhones: Bool = false) throws -> Workbook {
         let setup = reports.setup
+        // 环比: the period before, when it is a period reports may ask about.
+        let previous = try PreviousPeriod.of(from: from, to: to).flatMap { p -> (from: String, to: String, total: ReportRow)? in
+            guard (try? reports.validate(from: p.from, to: p.to)) != nil else { return nil }
+            return (p.from, p.to, try reports.total(.window, from: p.from, to: p.to, today: today))
+        }
         return try Workbook.assessment(hall: setup.name, from: from, to: to, madeAt: madeAt,
                                        rows: { (try reports.rows($0, from: from, to: to, today: today), try reports.total($0, from: from, to: to, today: today)) },
                                        cases: .cases(try store.cases(fromDay: from, toDay: to), setup: setup, today: today, indicators: indicators,
                                                      revealPhones: revealPhones),
-                                       reasons: .reasons(try reports.reasonRows(.window, from: from, to: to, indicators: indicators), scope: .window))
+                                       reasons: .reasons(try reports.reasonRows(.window, from: from, to: to, indicators: indicators), scope: .window),
+                                       previous: previous)
     }
 }
 

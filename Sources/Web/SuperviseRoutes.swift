@@ -39,6 +39,14 @@ func addSuperviseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
     windowMove("sign-out", "supervise_sign_out", "强制签退") { .signOut(window: $0) }
     windowMove("pause", "supervise_pause", "暂停窗口") { .pause(window: $0) }
     windowMove("resume", "supervise_resume", "开放窗口") { .resume(window: $0) }
+    // The steps a forced sign-out of a serving window needs first: 过号, or the ticket back in its queue for any window.
+    windowMove("no-show", "supervise_no_show", "过号") { .noShow(window: $0) }
+    api.post("windows/:window/requeue") { request, context in
+        let w = try await knownWindow(context, request, deps, permission: .supervise)
+        let serving = await deps.hall.state.window(w).serving
+        return try await act(request, "supervise_transfer", target: "\(w) 号窗口", detail: "转回排队 \(serving?.ticket.number ?? "")",
+                             .transfer(window: w, toCategory: serving?.ticket.category, toWindow: nil))
+    }
 
     // A waiting ticket (id "2026-11-23/A012" or today's number "A012") to another category and/or window.
     api.post("tickets/:ticket/move") { request, context in

@@ -145,3 +145,29 @@ import Testing
         #expect(links.ticket(for: "garbage") == nil && links.ticket(for: "") == nil && links.ticket(for: String(repeating: "a", count: 500)) == nil)
     }
 }
+
+/// A reprint of a ticket moved since it was printed shows where it stands now: its new category, that category's
+/// checklist and the window it was directed to.
+@Suite struct KioskReprintTests {
+    @Test func aMovedTicketIsReprintedWithItsCurrentCategoryAndWindow() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("reprint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let setup = HallSetup(name: "补打测试", categories: [ServiceCategory(code: "a", name: "户籍办理", prefix: "A", checklist: ["身份证"]),
+                                                         ServiceCategory(code: "b", name: "社保医保", prefix: "B", checklist: ["社保卡"])],
+                              windows: [ServiceWindow(number: 1, name: "1号窗口", categories: ["a"]), ServiceWindow(number: 2, name: "2号窗口", categories: ["a", "b"]),
+                                        ServiceWindow(number: 3, name: "3号窗口", categories: ["b"])],
+                              clerks: [Clerk(id: "c1", name: "张敏")])
+        let store = try EventStore(path: work.appendingPathComponent("r.sqlite").path)
+        let hall = try Hall(setup: setup, store: store, clock: SystemClock())
+        let desk = KioskDesk(hall: hall, room: PrinterRoom(), settings: KioskSettings(printer: nil, ratingURL: "http://h"),
+                             links: RatingLinks(key: try store.secret("rating-links")))
+        let taken = try await desk.take(category: "a", priority: false, kiosk: "k1").get()
+        #expect(taken.categoryName == "户籍办理" && taken.windows == [1, 2])
+        _ = try await hall.execute(.moveWaiting(ticket: taken.number, toCategory: "b", toWindow: 3))
+        let now = await desk.current(taken)
+        #expect(now.category == "b" && now.categoryName == "社保医保" && now.checklist == ["社保卡"] && now.windows == [3], "\(now)")
+        let layout = await desk.layout(now, reprint: true)
+        #expect(layout.category == "社保医保" && layout.windowHint.contains("3 号窗口"), "\(layout)")
+    }
+}

@@ -27,7 +27,7 @@ import Testing
             let doc = try await s.call("GET", "/openapi.yaml", token: nil)
             #expect(doc.status == 200 && doc.headers["content-type"]?.hasPrefix("application/yaml") == true)
             let ops = Self.operations(doc.text)
-            #expect(ops.count == 67)
+            #expect(ops.count == 69)
             for (method, path) in ops where path != "/api/events" {
                 let concrete = path.replacingOccurrences(of: "{window}", with: "1").replacingOccurrences(of: "{scope}", with: "windows")
                     .replacingOccurrences(of: "{token}", with: "2026-11-23-A001.00")

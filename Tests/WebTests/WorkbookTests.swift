@@ -50,8 +50,11 @@ import Testing
                     rows = [[c.value for c in r] for r in ws.iter_rows()]
                     formats = [c.number_format for c in ws[4]] if ws.max_row >= 4 else []
                     widths = {k: v.width for k, v in ws.column_dimensions.items()}
-                    sheets[ws.title] = {"rows": rows, "formats": formats, "freeze": ws.freeze_panes, "widths": widths,
-                                        "bold_total": bool(ws.cell(ws.max_row, 3).font.b)}
+                    # The table ends at the last row with a value in column C; below it only notes (环比, the signature line).
+                    last = max([r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value is not None] or [ws.max_row])
+                    notes = [ws.cell(r, 1).value for r in range(last + 1, ws.max_row + 1) if ws.cell(r, 1).value]
+                    sheets[ws.title] = {"rows": rows[:last], "formats": formats, "freeze": ws.freeze_panes, "widths": widths,
+                                        "bold_total": bool(ws.cell(last, 3).font.b), "notes": notes}
                 out[path] = {"names": wb.sheetnames, "sheets": sheets}
             print(json.dumps(out, ensure_ascii=False, default=str))
             """, book.path, pageBook.path])
@@ -65,6 +68,9 @@ import Testing
             let x = (a as? NSNumber)?.doubleValue
             #expect(b == nil ? (x == nil) : x.map { abs($0 - b!) < 1e-9 } ?? false, "\(what): workbook \(String(describing: a)), report \(String(describing: b))")
         }
+        // The windows sheet ends with the signature line (and the 环比 when September had data: it had none).
+        let windowNotes = sheets["窗口"]?["notes"] as? [String] ?? []
+        #expect(windowNotes.contains { $0.contains("制表人") && $0.contains("审核人") } && !windowNotes.contains { $0.hasPrefix("环比") }, "\(windowNotes)")
         for (scope, name) in [("windows", "窗口"), ("clerks", "工作人员"), ("categories", "业务类别")] {
             let sheet = try #require(sheets[name]), rows = try #require(sheet["rows"] as? [[Any]])
             let title = rows[0][0] as? String ?? "", period = rows[1][0] as? String ?? ""

@@ -487,6 +487,14 @@ document.getElementById("superviseSection").addEventListener("click", e => {
   const wr = b.closest("tr[data-sup-window]"), tr = b.closest("tr[data-sup-ticket]");
   if (wr) {
     const w = wr.dataset.supWindow, name = wr.cells[0].textContent;
+    const live = state && state.windows.find(x => String(x.number) === w);
+    if (b.dataset.sup === "sign-out" && live && live.serving) {
+      // A clerk serving a citizen cannot be signed out: the step that frees the window, from this same dialog.
+      const msg = document.getElementById("supMessage"); msg.className = "warn";
+      msg.innerHTML = `${esc(name)}正在办理 ${esc(live.serving.number)}：请先 <button data-sup-step="no-show" data-w="${esc(w)}">过号</button> `
+        + `或 <button data-sup-step="requeue" data-w="${esc(w)}">转回排队（任一窗口可叫）</button>，再强制签退`;
+      return;
+    }
     if (b.dataset.sup === "sign-out" && (!confirmOut || confirmOut.w !== w || Date.now() - confirmOut.at > 5000)) {
       confirmOut = { w, at: Date.now() };
       const msg = document.getElementById("supMessage"); msg.className = "warn"; msg.textContent = t("confirmOut").replace("{w}", name);
@@ -499,6 +507,12 @@ document.getElementById("superviseSection").addEventListener("click", e => {
     supervise(`/api/supervise/tickets/${encodeURIComponent(tr.dataset.supTicket)}/move`, { to_category: category, to_window: win ? Number(win) : undefined },
               `${tr.cells[0].textContent} ${t("move")}`);
   }
+});
+document.getElementById("supMessage").addEventListener("click", e => {
+  const b = e.target.closest("button[data-sup-step]"); if (!b) return;
+  const w = b.dataset.w, live = state && state.windows.find(x => String(x.number) === w);
+  supervise(`/api/supervise/windows/${w}/${b.dataset.supStep}`, {},
+            `${w} 号窗口 ${live && live.serving ? live.serving.number + " " : ""}${b.dataset.supStep === "no-show" ? "过号" : "转回排队"}，可以强制签退了`);
 });
 document.getElementById("noticePost").onclick = () => {
   const text = document.getElementById("noticeText").value.trim(), until = document.getElementById("noticeUntil").value;
