@@ -57,19 +57,19 @@ public enum DemoHistory {
             run(.tick, at: t)
             for w in setup.windows where state.window(w.number).clerk != nil { run(.signOut(window: w.number), at: t) }
             // The manager follows up the day's 差评 the next working days: most are called back, fixed and closed with
-            // the citizen's verdict, some only called back, a few left open (the recent ones stay for a visitor).
-            if back > 3 {
+            // the citizen's verdict, some only called back, a few left open (the last two days' stay for a visitor).
+            if back > 2 {
                 let opened = events.compactMap { e -> (CaseOpened, String)? in if case .caseOpened(let c) = e.event { (c, e.day) } else { nil } }
                 for (c, openedDay) in opened {
-                    let roll = followUp.next() % 10
-                    guard roll < 9 else { continue }
+                    let roll = followUp.next() % 20
+                    guard roll < 19 else { continue }
                     var current = BadRatingCase(id: c.ticket, state: .open, window: c.window, clerk: c.clerk, level: c.level,
                                                 openedDay: openedDay, dueDay: c.dueDay)
                     var at = t.addingTimeInterval(3_600)
                     let said = ["已致歉并说明原因，群众表示理解", "群众希望缩短等候时间", "已告知补正材料清单，群众认可"][Int(followUp.next() % 3)]
                     let steps: [CaseAction] = [.contact(at: at, method: "电话", citizenSaid: said), .rectify(note: "已对窗口人员进行业务培训并调整排班"),
                                                .close(note: "整改完成", verdict: [CaseVerdict.satisfied, .basicallySatisfied, .dissatisfied][Int(followUp.next() % 3)])]
-                    for action in steps.prefix(roll < 7 ? 3 : 1) {
+                    for action in steps.prefix(roll < 17 ? 3 : 1) {
                         run(.caseAction(case: c.ticket, action: action, manager: "manager", current: current), at: at)
                         current.state = action.target ?? current.state
                         at = at.addingTimeInterval(600)

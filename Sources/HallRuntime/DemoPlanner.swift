@@ -139,11 +139,12 @@ public struct DemoPlanner: Sendable {
     /// Mostly 非常满意, a few bad ratings, window 5 a little worse, so rankings and cases have something to show.
     mutating func level(window: Int) -> RatingLevel {
         let worse = window == 5 ? 6 : 0
+        // About 3 差评 in 100 (window 5 twice that): what a real hall sees, and few enough for a manager to follow up.
         switch Int(rng.next() % 100) {
-        case 0..<(62 - worse): return .verySatisfied
-        case (62 - worse)..<88: return .satisfied
-        case 88..<(95 - worse / 2): return .basicallySatisfied
-        case (95 - worse / 2)..<98: return .dissatisfied
+        case 0..<(63 - worse): return .verySatisfied
+        case (63 - worse)..<89: return .satisfied
+        case 89..<(97 - worse / 2): return .basicallySatisfied
+        case (97 - worse / 2)..<99: return .dissatisfied
         default: return .veryDissatisfied
         }
     }
