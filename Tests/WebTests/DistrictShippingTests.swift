@@ -250,8 +250,14 @@ import Testing
         let refused = try await post("h2", tokens["h2"]!, broken)
         #expect(refused.status == 422 && refused.errorCode == "chain_broken", "\(refused.text)")
         #expect(try await pg.query("SELECT count(*) FROM events WHERE hall_id = 'h2'") == held)
+        // A batch naming another hall, and one with no token: refused and kept like the others.
+        let mismatch = try await RawHTTP.request(port: dport, "POST", "/api/v1/halls/h3/events", token: tokens["h3"]!,
+                                                 body: Array(#"{"hall_id": "h1", "events": []}"#.utf8))
+        #expect(mismatch.status == 400 && mismatch.errorCode == "hall_mismatch", "\(mismatch.text)")
+        let anonymous = try await RawHTTP.request(port: dport, "POST", "/api/v1/halls/h3/events", body: Array(#"{"events": []}"#.utf8))
+        #expect(anonymous.status == 401 && anonymous.errorCode == "no_token", "\(anonymous.text)")
         let reasons = Set(try await pg.query("SELECT reason FROM refusals").map { $0[0] })
-        #expect(reasons.isSuperset(of: ["wrong_token", "gap", "chain_broken"]), "\(reasons)")
+        #expect(reasons.isSuperset(of: ["wrong_token", "gap", "chain_broken", "hall_mismatch", "no_token"]), "\(reasons)")
         let heads = try await RawHTTP.request(port: dport, "GET", "/api/v1/halls", token: "t-district").json
         #expect((heads["halls"] as? [[String: Any]])?.count == 3, "\(heads)")
         // After every fault, the district's figures for each hall are the hall's own.
