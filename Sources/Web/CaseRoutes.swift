@@ -144,12 +144,16 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
             var cases: [CaseView]
         }
         // ?mine=1: the cases assigned to the signed-in person.
+        // With an explicit period (the dashboard always sends one), the open and overdue lists keep to the cases opened
+        // in it; without one they are the whole backlog, whatever day a case was opened.
+        let explicit = request.uri.queryParameters.get("from") != nil || request.uri.queryParameters.get("to") != nil
         let mine = ["1", "true"].contains(request.uri.queryParameters.get("mine") ?? "")
         if mine && principal.account == nil {
             throw APIError.badRequest("mine_needs_account", zh: "“我的工单”只对登录的人员有效（设备或脚本令牌没有指派的工单）",
                                       en: "mine=1 needs a signed-in person, not a token")
         }
         let views = try await deps.caseViews(from: from, to: to, filter: filter, assignee: mine ? principal.account : nil)
+            .filter { !explicit || filter == "all" || ($0.day >= from && $0.day <= to) }
         // The rates are over every case opened in the range, whichever the list shows.
         let opened = filter == "all" ? views : try await deps.caseViews(from: from, to: to, filter: "all")
         return try JSON.response(Cases(from: from, to: to, today: await deps.today(), summary: CaseSummary(opened, key: "all"),

@@ -96,6 +96,8 @@ struct ConsoleView: Encodable {
     var allowed: [String]
     /// Why each other action would be refused now, in Chinese (the disabled button's tooltip).
     var refused: [String: String]
+    /// The hall's time zone: the console shows times in it, never the PC's.
+    var timeZone: String
 }
 
 /// A ticket in one of the console's lists.
@@ -405,5 +407,5 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
         queue: state.candidates(for: config).prefix(30).map { QueueItem($0, setup: setup) },
         parked: ws.parked.map { QueueItem($0.ticket, setup: setup) },
         noShows: noShows.map { QueueItem($0, setup: setup) },
-        allowed: actions.allowed, refused: actions.refused)
+        allowed: actions.allowed, refused: actions.refused, timeZone: setup.rules.timeZone)
 }

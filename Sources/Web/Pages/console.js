@@ -42,7 +42,7 @@ function render() {
   document.getElementById("noShows").innerHTML = v.no_shows.map(x => row(x, "requeue", "恢复排队")).join("") || "<tr><td>无</td></tr>";
   document.getElementById("served").textContent = `（已办结 ${v.served_today} 件）`;
   document.getElementById("ratings").innerHTML = v.ratings_today.map(r =>
-    `<tr><td class="num">${esc(r.number)}</td><td class="${r.level <= 2 ? "bad" : ""}">${esc(r.level_name)}</td><td>${new Date(r.at).toLocaleTimeString("zh-CN")}</td></tr>`).join("")
+    `<tr><td class="num">${esc(r.number)}</td><td class="${r.level <= 2 ? "bad" : ""}">${esc(r.level_name)}</td><td>${new Date(r.at).toLocaleTimeString("zh-CN", { timeZone: v.time_zone || "Asia/Shanghai", hour12: false })}</td></tr>`).join("")
     || "<tr><td>暂无评价</td></tr>";
   // Only what the engine would accept now is enabled; a disabled button says why.
   for (const b of document.querySelectorAll("#actions button[data-act], #transfer button[data-act]")) {
@@ -97,7 +97,8 @@ let armed = null, armedTimer = null;
 function disarm() { armed = null; clearTimeout(armedTimer); document.body.dataset.confirm = ""; }
 async function act(name) {
   if (v && !v.allowed.includes(name) && name !== "sign-in") {
-    say(v.refused[name] || "现在不能执行这个操作");
+    // Refused while the citizen has not rated: the message goes by itself once the rating ends the wait.
+    say(v.refused[name] || "现在不能执行这个操作", false, v.window.phase === "awaiting_rating");
     return;
   }
   if (confirming[name] && armed !== name) {
