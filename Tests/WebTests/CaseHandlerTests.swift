@@ -73,6 +73,19 @@ import Testing
         #expect((mine.json["cases"] as? [Any])?.count == 1, "\(mine.text)")
         let notMine = try await RawHTTP.request(port: port, "GET", "/api/cases?state=open&mine=1", extraHeaders: ["Cookie": mCookie])
         #expect((notMine.json["cases"] as? [Any])?.count == 0, "\(notMine.text)")
+
+        // On the dashboard (Chromium, signed in as the supervisor): the masked number, 显示号码, and 我的工单.
+        guard let browser = try await BrowserAccountTests.chromium() else { return }
+        try await BrowserAccountTests.signIn(browser, base: "http://127.0.0.1:\(port)", next: "/dashboard", login: "li")
+        let row = ##"document.querySelector('#cases tr[data-case="\##(id)"]')"##
+        let masked = try await browser.send("wait 10 \(row) && \(row).querySelector('.phone b').textContent")
+        #expect(masked["value"] as? String == "139****5678", "\(masked)")
+        _ = try await browser.send("eval \(row).querySelector('button[data-reveal]').click()")
+        let shownPhone = try await browser.send("wait 5 \(row).querySelector('.phone b').textContent === '13912345678'")
+        #expect(shownPhone["ok"] as? Bool == true, "显示号码 did not show the number: \(shownPhone)")
+        _ = try await browser.send(##"eval document.querySelector('[data-cases="mine"]').click()"##)
+        let mineRow = try await browser.send("wait 5 document.querySelectorAll('#cases tbody tr[data-case]').length === 1 && \(row).textContent.includes('指派给 li')")
+        #expect(mineRow["ok"] as? Bool == true, "我的工单 does not list the assigned case: \(mineRow)")
     }
 
     @Test(.timeLimit(.minutes(3))) func everyDateRangeRefusesNonsenseNamingTheParameter() async throws {

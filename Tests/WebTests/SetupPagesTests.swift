@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import Testing
 
@@ -43,6 +44,23 @@ import Testing
         let zh = (refused.json["error"] as? [String: Any])?["message_zh"] as? String ?? ""
         #expect(refused.status == 409 && zh.contains("第 2 个窗口的第 2 项业务：没有名为“社保医保”的业务类别，可选：甲、乙"), "\(refused.text)")
         #expect(!zh.contains("windows[") && !zh.contains("unknown"), "\(zh)")
+        // The same on /admin in Chromium: a window token made (shown once), then revoked with two presses.
+        guard let browser = try await BrowserAccountTests.chromium() else { return }
+        try await BrowserAccountTests.signIn(browser, base: "http://127.0.0.1:\(port)", next: "/admin", login: "root")
+        _ = try await browser.send(##"wait 10 document.body.dataset.loaded === "1" && document.querySelectorAll("#tokens tbody tr").length > 0"##)
+        _ = try await browser.send(##"eval document.getElementById("tokenRole").value = "window"; document.getElementById("tokenWindow").value = "1"; document.getElementById("tokenLabel").value = "1号窗口平板"; document.getElementById("tokenNew").click()"##)
+        let shown = try await browser.send(##"wait 5 document.getElementById("newToken") && document.getElementById("newToken").textContent"##)
+        let pageToken = try #require(shown["value"] as? String)
+        let works = try await RawHTTP.request(port: port, "GET", "/api/state", token: pageToken).status
+        #expect(pageToken.count == 48 && works == 200, "\(shown) \(works)")
+        let pageFingerprint = String(AccessControl.hash(pageToken).prefix(12))
+        let tokenRow = ##"document.querySelector('#tokens tr[data-fingerprint="\##(pageFingerprint)"]')"##
+        _ = try await browser.send("wait 5 \(tokenRow) !== null")
+        _ = try await browser.send("eval \(tokenRow).querySelector('[data-revoke]').click()")
+        _ = try await browser.send("eval \(tokenRow).querySelector('[data-revoke]').click()")
+        _ = try await browser.send("wait 5 \(tokenRow) === null")
+        let revokedStatus = try await RawHTTP.request(port: port, "GET", "/api/state", token: pageToken).status
+        #expect(revokedStatus == 401, "the token revoked on the page still works: \(revokedStatus)")
         // A saved edit says what changed.
         let saved = try await call("PUT", "/api/admin/setup/calendar", #"{"toml":"[calendar]\nholidays = [\"2027-01-01\"]\n"}"#)
         #expect(saved.status == 200 && (saved.json["summary"] as? String ?? "").contains("新增节假日 2027-01-01"), "\(saved.text)")
