@@ -23,8 +23,14 @@ import Testing
             #expect(r["ok"] as? Bool == true, "wanted 「\(text)」, the console says 「\(now)」")
         }
 
+        // Like a clerk, each key waits for the console to show the state the last one left (the page acts on what it shows).
+        func showing(_ js: String) async throws {
+            let r = try await browser.send("wait 5 \(js)")
+            #expect(r["ok"] as? Bool == true, "the console did not come to \(js)")
+        }
         _ = try await browser.send("key n")
         try await expectSaid("已叫号 A001")
+        try await showing(##"document.getElementById("phase").textContent === "办理中" && (document.getElementById("currentNumber") || {}).textContent === "A001""##)
         _ = try await browser.send("key r")
         try await expectSaid("已重呼 A001（第 1 次）")
         // Transfer to 乙 at window 2: the message says where it went.
@@ -34,6 +40,7 @@ import Testing
         _ = try await browser.send(##"wait 5 document.getElementById("phase").textContent === "空闲""##)
         _ = try await browser.send("key n")
         try await expectSaid("已叫号 A002")
+        try await showing(##"document.getElementById("phase").textContent === "办理中" && (document.getElementById("currentNumber") || {}).textContent === "A002""##)
         _ = try await browser.send("key f")
         try await expectSaid("请先选择办件类型")
         let focused = try await browser.send(##"eval document.activeElement.id"##)
@@ -43,7 +50,7 @@ import Testing
         try await expectSaid("A002 已办结（即办件）")
         // Calling the next before the citizen rated is refused; the refusal goes once the rating comes.
         #expect(try await RawHTTP.request(port: port, "POST", "/api/tickets", token: "t-kiosk", json: #"{"category":"a"}"#).status == 201)
-        _ = try await browser.send(##"wait 5 document.body.innerText.includes("A003")"##)
+        try await showing(##"document.getElementById("phase").textContent === "等待评价" && document.body.innerText.includes("A003")"##)
         _ = try await browser.send("key n")
         let refused = try await browser.send(##"wait 5 document.getElementById("message").dataset.awaiting === "1" && document.getElementById("message").textContent"##)
         #expect(refused["ok"] as? Bool == true, "no awaiting-rating refusal: \(refused)")
