@@ -11,6 +11,7 @@ import signal, socket, sys, threading, time
 # The test process may ignore SIGTERM (its services take it over), and an ignored signal stays ignored across exec:
 # take the default back, so the test's stop ends this server.
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # a blocked signal is inherited too
 
 mode = sys.argv[1]
 srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

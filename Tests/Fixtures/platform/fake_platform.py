@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 # The test process may ignore SIGTERM, and an ignored signal stays ignored across exec: take the default back,
 # so the test's terminate() ends this server instead of leaving it behind.
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # a blocked signal is inherited too
 
 p = argparse.ArgumentParser()
 p.add_argument("--token", required=True)
