@@ -185,8 +185,6 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
             throw APIError(.conflict, code: "rating_not_awaited", zh: "当前没有待评价的办件", en: "no service is awaiting a rating at this window")
         }
     }
-    // The tablet's reasons for the level just pressed on the window's keypad: `{"ticket", "reasons", "comment",
-    // "phone"}`, checked against that level; they attach to that rating as their own event.
     // The tablet says the citizen is still choosing reasons or typing: the reasons window is renewed.
     windows.post(":window/rating/reasons/extend") { request, context in
         let number = try await knownWindow(context, request, deps)
@@ -198,6 +196,8 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         }
         return try JSON.response(ReasonsExtendResult(ticket: want.ticket, until: want.until))
     }
+    // The reasons for a level-only rating (a keypad press or the tablet's tap): `{"ticket", "reasons", "comment",
+    // "phone"}`, checked against that level; they attach to that rating as their own event.
     windows.post(":window/rating/reasons") { request, context in
         let number = try await knownWindow(context, request, deps)
         let body = try await JSON.body(Bodies.RatingReasons.self, request)
