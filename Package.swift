@@ -38,10 +38,13 @@ let package = Package(
         .target(name: "HallModel", swiftSettings: strict),
         // 2. Wire formats, pure: decoders are total over any byte sequence.
         .target(name: "Codecs", swiftSettings: strict),
+        // 2b. The log's format on the wire and at rest, pure: batches, raw rows, the hash chain, the envelope scanner.
+        //     The hall and the district both speak it; the district links no SQLite for it.
+        .target(name: "LogFormat", dependencies: ["HallModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // 3. The SQLite event log, its projections and report queries. Only the Hall writes.
         .target(
             name: "Store",
-            dependencies: ["HallModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["HallModel", "LogFormat", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // libudev, for discovery and hotplug (Debian: libudev-dev).
@@ -71,13 +74,13 @@ let package = Package(
             swiftSettings: strict
         ),
         // 7. Report and export formats (text tables, CSV, XLSX): pure, no I/O.
-        .target(name: "Exports", dependencies: ["HallModel", "Store"], swiftSettings: strict),
+        .target(name: "Exports", dependencies: ["HallModel"], swiftSettings: strict),
         // 8. The Hall runtime: the Hall actor (decide, commit, publish), event hub, clock, device gateway,
         //    kiosk desk, supervision alerts, voice, reports, status file.
         .target(
             name: "HallRuntime",
             dependencies: [
-                "HallModel", "Codecs", "Store", "Devices", "Access", "HallConfig", "Exports",
+                "HallModel", "Codecs", "LogFormat", "Store", "Devices", "Access", "HallConfig", "Exports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -92,8 +95,10 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "Exports", "HallRuntime",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -135,8 +140,9 @@ let package = Package(
         .target(
             name: "District",
             dependencies: [
-                "HallModel", "Store", "Access", "Exports", "Codecs",
+                "HallModel", "LogFormat", "Access", "Exports", "Codecs",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -167,7 +173,7 @@ let package = Package(
         .executableTarget(
             name: "counterd-bench",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Codecs", "Simulators", "Web", "District", "PostgresHarness",
+                "HallModel", "LogFormat", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Codecs", "Simulators", "Web", "District", "PostgresHarness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -190,22 +196,22 @@ let package = Package(
         ),
         // 11. Fuzzing: every decoder of outside bytes as a target (FuzzTargets), and one program that is either
         //     libFuzzer's (`make fuzz`: -sanitize=fuzzer,address -D FUZZING) or a replayer of saved inputs.
-        .target(name: "FuzzTargets", dependencies: ["Codecs", "Devices", "HallConfig", "HallModel", "Store", "Web"], swiftSettings: strict),
+        .target(name: "FuzzTargets", dependencies: ["Codecs", "Devices", "HallConfig", "HallModel", "LogFormat", "Store", "Web"], swiftSettings: strict),
         .target(name: "CFuzz"),
         .executableTarget(name: "counterd-fuzz", dependencies: ["FuzzTargets", "CFuzz"],
                           swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]),
         // What several test targets share: helpers, never shipped.
         .target(
             name: "TestSupport",
-            dependencies: ["HallModel", "Store", "Exports", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["HallModel", "LogFormat", "Store", "Exports", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "DistrictTests", dependencies: ["District", "Store", "HallModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DistrictTests", dependencies: ["District", "LogFormat", "Store", "HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["TestSupport", "HallModel", "Store", "Exports", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TestSupport", "HallModel", "LogFormat", "Store", "Exports", "HallConfig", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -216,19 +222,19 @@ let package = Package(
         .testTarget(
             name: "HallRuntimeTests",
             dependencies: ["TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Devices", "Codecs", "Simulators",
-                           .product(name: "Clocks", package: "swift-clocks")],
+                           .product(name: "Clocks", package: "swift-clocks"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DevicesTests",
             dependencies: ["TestSupport", "Devices", "Codecs", "HallModel", "HallConfig", "HallRuntime", "Store", "Simulators",
-                           .product(name: "Clocks", package: "swift-clocks")],
+                           .product(name: "Clocks", package: "swift-clocks"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs", "District",
+                "TestSupport", "HallModel", "LogFormat", "Store", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs", "District",
                 "PostgresHarness",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,5 @@
 import HallModel
-import Store
+import LogFormat
 
 /// What one batch of a hall's events changes in the district's projections, computed before anything is
 /// written: statistics per scope, key and period (days and their months) through the hall's own

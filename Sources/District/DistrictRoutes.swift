@@ -8,7 +8,7 @@ import Logging
 import Metrics
 import NIOCore
 import Prometheus
-import Store
+import LogFormat
 
 /// The district's HTTP API: the halls' shipping endpoint and the managers' read-only view.
 public enum DistrictRoutes {

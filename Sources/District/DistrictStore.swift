@@ -3,7 +3,7 @@ import HallModel
 import Logging
 import Metrics
 import PostgresNIO
-import Store
+import LogFormat
 import Synchronization
 
 /// Every hall's log in PostgreSQL. A batch is stored in one transaction under a lock on the hall's head

@@ -3,6 +3,7 @@ import Devices
 import Foundation
 import HallConfig
 import HallModel
+import LogFormat
 import Store
 import Web
 

@@ -39,7 +39,8 @@ public enum HallCommand: Sendable, Equatable {
     case addReasons(window: Int, ticket: String, detail: RatingDetail)
     /// The citizen is still choosing the reasons of `ticket`'s level-only rating on the tablet: renew the reasons window.
     case extendReasons(window: Int, ticket: String)
-    /// A manager's step on a 差评 case; `current` is the case as the store has it (nil: unknown).
+    /// A manager's step on a 差评 case; `current` is the case as the store has it (nil: unknown). `Hall.execute`
+    /// fills it in itself from the store, whatever the caller passed.
     case caseAction(case: String, action: CaseAction, manager: String, current: BadRatingCase?)
     /// A supervision condition started (raised) or stopped holding.
     case alert(SupervisionAlert, raised: Bool)

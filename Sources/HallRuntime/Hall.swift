@@ -67,6 +67,18 @@ public actor Hall {
     @discardableResult
     public func execute(_ command: HallCommand, source: String = "api") async throws(HallError) -> [StoredEvent] {
         StageTrace.shared.mark("hall actor runs the command", command.window)
+        var command = command
+        if case .caseAction(let id, let action, let manager, _) = command {
+            // A case lives for days, in the store rather than in `state`: it is looked up here, with nothing of
+            // ours still uncommitted, so two identical steps sent at once cannot both pass the state check.
+            // No suspension between the lookup and the enqueue below keeps the two together.
+            while committing || !pending.isEmpty { await drain() }
+            do {
+                command = .caseAction(case: id, action: action, manager: manager, current: try store.badRatingCase(id)?.model)
+            } catch {
+                throw .storage("\(error)")
+            }
+        }
         let now = clock.now()
         var events: [EventRecord]
         do {

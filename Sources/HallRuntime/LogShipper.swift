@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import LogFormat
 import Store
 import Synchronization
 

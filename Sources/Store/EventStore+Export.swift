@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallModel
+import LogFormat
 
 extension EventStore {
     /// The events of business days [from, to] lie between two day_started events; finding those through

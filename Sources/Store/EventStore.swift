@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallModel
+import LogFormat
 
 /// How hard SQLite works to make a commit survive power loss.
 public enum SyncMode: String, Sendable, CaseIterable {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallModel
+import LogFormat
 
 /// One record for the 好差评 platform, as the outbox keeps it: which event it carries and how its delivery
 /// stands. What is sent is built from the event when it is sent (the platform profile decides the shape).

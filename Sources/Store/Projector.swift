@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallModel
+import LogFormat
 
 /// Keeps `tickets` and `day_stats` in step with the log, inside the transaction that appends.
 struct Projector {

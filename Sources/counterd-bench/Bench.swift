@@ -4,6 +4,7 @@ import GRDB
 import HallModel
 import HallRuntime
 import Logging
+import LogFormat
 import Store
 
 /// counterd-bench: (a) durable ingest through the Hall actor against plain single-row inserts at the

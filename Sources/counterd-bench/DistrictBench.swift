@@ -7,6 +7,7 @@ import HallRuntime
 import Logging
 import PostgresHarness
 import PostgresNIO
+import LogFormat
 import Store
 
 /// (j) The district: N simulated halls (1 district centre, 8 street centres, the rest community centres)

@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import LogFormat
 import Store
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HallModel
+import LogFormat
 @testable import Store
 import TestSupport
 import Testing

@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 import HallModel
 import HallRuntime
-@testable import Store
+import LogFormat
+import Store
 
 /// The recorded log under `Tests/Fixtures/log/`: its rows exactly as stored, and what the code made of it
 /// when it was recorded (projection rows, reports, the replayed hall state).
@@ -35,7 +36,7 @@ public enum LogFixture {
 
     /// One JSON object per line: every column of the `events` row, the payload as its stored text.
     public static func dumpEvents(_ store: EventStore) throws -> Data {
-        let rows = try store.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY seq") }
+        let rows = try store.reader.read { db in try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY seq") }
         var out = Data()
         for row in rows {
             out.append(try JSONSerialization.data(withJSONObject: json(row), options: [.sortedKeys, .withoutEscapingSlashes]))
@@ -47,13 +48,21 @@ public enum LogFixture {
     /// The fixture's rows inserted as they are (no re-encoding), into a fresh store at `path`.
     /// Runs SQL on the store's file the way a person with `sqlite3` would (the tamper tests).
     public static func tamper(_ store: EventStore, _ sql: String) throws {
-        try store.writer.write { db in try db.execute(sql: sql) }
+        try sqlite(store).write { db in try db.execute(sql: sql) }
+    }
+
+    /// A second connection to the store's file, as `sqlite3` would open it: the store keeps its writer to
+    /// itself, and a release build has no `@testable` to reach it.
+    public static func sqlite(_ store: EventStore) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        return try DatabaseQueue(path: store.path, configuration: config)
     }
 
     public static func load(into path: String) throws -> EventStore {
         let store = try EventStore(path: path)
         let text = try String(contentsOf: folder.appendingPathComponent("every-kind.jsonl"), encoding: .utf8)
-        try store.writer.write { db in
+        try sqlite(store).write { db in
             // Chained as counterd would have written them (the recording predates the chain).
             var previous = HashChain.genesis
             for line in text.split(separator: "\n") {
@@ -79,7 +88,7 @@ public enum LogFixture {
     /// Appends one row to `events` as given, bypassing the store's encoder: a payload this version
     /// may not be able to read.
     public static func insertRaw(_ store: EventStore, seq: Int64, kind: String, payload: String) throws {
-        try store.writer.write { db in
+        try sqlite(store).write { db in
             try db.execute(sql: "INSERT INTO events (seq, at_ms, day, kind, payload) VALUES (?, 0, '', ?, ?)",
                            arguments: [seq, kind, payload])
         }
@@ -93,7 +102,7 @@ public enum LogFixture {
     }
 
     public static func tableRows(_ store: EventStore) throws -> [String: [[String: Any]]] {
-        try store.writer.read { db in
+        try store.reader.read { db in
             var out: [String: [[String: Any]]] = [:]
             for (table, order) in tables {
                 out[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)").map(json)

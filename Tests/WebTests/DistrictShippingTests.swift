@@ -3,6 +3,7 @@ import Foundation
 import HallModel
 import Synchronization
 import PostgresHarness
+import LogFormat
 import Store
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import Codecs
 import Foundation
 import HallModel
 import Simulators
+import LogFormat
 import Store
 import Synchronization
 import Testing
