@@ -112,18 +112,30 @@ let package = Package(
         ),
         // Simulated devices speaking the real wire protocols on pseudo-terminals and TCP: demo and tests.
         .target(name: "Simulators", dependencies: ["Codecs"], swiftSettings: strict),
-        // The daemon: builds the services and runs them; its own systemd, journald and demo pieces.
-        .executableTarget(
-            name: "counterd",
+        // The hall's composition root: every service of one hall built from its config, in stage order, and the
+        // reload path; systemd, the demo's devices and accounts.
+        .target(
+            name: "HallApp",
             dependencies: [
                 "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        // The daemon: arguments, logging and metrics, then `HallApp.build(...).run()`.
+        .executableTarget(
+            name: "counterd",
+            dependencies: [
+                "HallApp", "HallConfig", "HallRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -229,6 +241,12 @@ let package = Package(
             name: "DevicesTests",
             dependencies: ["TestSupport", "Devices", "Codecs", "HallModel", "HallConfig", "HallRuntime", "Store", "Simulators",
                            .product(name: "Clocks", package: "swift-clocks"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HallAppTests",
+            dependencies: ["TestSupport", "HallApp", "HallModel", "HallConfig", "HallRuntime", "Web", "Access",
+                           .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Codecs
 import Devices
 import Foundation
 import HallModel
@@ -122,5 +123,20 @@ public actor AlertMonitor: Service {
             try? await gracefulShutdown()
             group.cancelAll()
         }
+    }
+}
+
+extension AlertRules.DeviceState {
+    /// How long a device may take to connect (at start, after a replug) before it counts as down.
+    public static let connectGrace: TimeInterval = 15
+
+    /// Counter hardware as the alert rules see it; nil for what is not counter hardware (the voice player has its own
+    /// health entry and warnings). A printer that cannot print (paper out, cover open …) is a fault staff must fix,
+    /// though connected; paper near its end is not.
+    public static func observed(_ health: DeviceHealth, printer: PrinterStatus?, now: Date) -> Self? {
+        guard let role = DeviceRole(rawValue: health.role) else { return nil }
+        let fault = role == .printer ? printer.flatMap { $0.canPrint ? nil : $0.faults.map(\.zh).joined(separator: "，") } : nil
+        return Self(id: health.id, window: health.window, up: health.state == .connected || now.timeIntervalSince(health.since) < connectGrace,
+                    fault: fault)
     }
 }

@@ -131,6 +131,9 @@ public actor Hall {
 
     public var now: Date { clock.now() }
 
+    /// Setup, state and time at one moment: one actor hop, so an answer built from them never mixes moments.
+    public func snapshot() -> (setup: HallSetup, state: HallState, now: Date) { (setup, state, clock.now()) }
+
     /// Adopts a new setup (a reloaded config) without touching the queue: new windows start closed,
     /// renamed clerks and categories show their new names, and rules apply from the next command.
     /// Refused, with every reason, when it would strand a ticket or a signed-in clerk; nothing changes then.

@@ -68,6 +68,13 @@ public struct PlatformStatus: Codable, Sendable, Equatable {
 extension PlatformStatus {
     /// The same status with its counts read now from the outbox: the figures never lag the database (right after a
     /// start, before the pusher's first attempt, the pusher's own copy still holds zeros it has not counted).
+    /// The pusher's live status; for a file drop or no platform, the outbox as the database has it.
+    public static func current(_ health: PlatformHealth?, store: EventStore, now: Date = Date()) -> PlatformStatus? {
+        guard let summary = try? store.outboxSummary() else { return health?.status }
+        if let live = health?.status, live.transport == "http" { return live.counted(summary, now: now) }
+        return PlatformStatus(configured: health != nil, transport: health?.status.transport, profile: health?.status.profile, summary: summary)
+    }
+
     public func counted(_ summary: OutboxSummary, now: Date) -> PlatformStatus {
         var s = PlatformStatus(configured: configured, transport: transport, profile: profile, url: url, summary: summary, now: now,
                                problem: problem, message: message, alertAfterMinutes: alertAfterMinutes ?? 60)

@@ -353,7 +353,7 @@ private func kioskView(_ deps: WebDependencies, principal: Principal) async -> K
     let kioskSettings = await deps.kiosk?.currentSettings
     if let device = principal.printer ?? kioskSettings?.printer, let room = deps.kiosk?.room {
         let status = room.status(device)
-        let problems = status?.problems.filter { $0.en != "paper near end" } ?? []
+        let problems = status?.faults ?? []
         let connected = room.isConnected(device)
         printer = KioskView.PrinterView(
             device: device, connected: connected, ready: connected && (status?.canPrint ?? false),

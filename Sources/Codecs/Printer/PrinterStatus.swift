@@ -31,15 +31,50 @@ public struct PrinterStatus: Sendable, Equatable {
     /// Whether a ticket can be printed now: paper near its end still prints (it is a warning).
     public var canPrint: Bool { !offline && !coverOpen && !paperOut && !cutterError }
 
-    /// What is wrong, in Chinese first, for the kiosk and the log; empty when nothing is.
-    public var problems: [(zh: String, en: String)] {
-        var out: [(String, String)] = []
-        if coverOpen { out.append(("打印机盖未关", "cover open")) }
-        if paperOut { out.append(("打印纸已用完", "paper out")) }
-        if cutterError { out.append(("切纸刀故障", "cutter error")) }
-        if offline && out.isEmpty { out.append(("打印机离线", "printer offline")) }
-        if paperNearEnd && !paperOut { out.append(("打印纸即将用完", "paper near end")) }
+    /// What is wrong, most serious first; empty when nothing is.
+    public var problems: [PrinterProblem] {
+        var out: [PrinterProblem] = []
+        if coverOpen { out.append(.coverOpen) }
+        if paperOut { out.append(.paperOut) }
+        if cutterError { out.append(.cutterError) }
+        if offline && out.isEmpty { out.append(.offline) }
+        if paperNearEnd && !paperOut { out.append(.paperNearEnd) }
         return out
+    }
+
+    /// The problems that stop a ticket from printing: all but the paper-near-end warning.
+    public var faults: [PrinterProblem] { problems.filter(\.stopsPrinting) }
+}
+
+/// One thing a printer reports as wrong.
+public enum PrinterProblem: String, Sendable, Equatable, CaseIterable {
+    case coverOpen = "cover_open"
+    case paperOut = "paper_out"
+    case cutterError = "cutter_error"
+    case offline = "printer_offline"
+    case paperNearEnd = "paper_near_end"
+
+    /// Whether a ticket cannot be printed while it lasts; paper near its end is a warning only.
+    public var stopsPrinting: Bool { self != .paperNearEnd }
+
+    public var zh: String {
+        switch self {
+        case .coverOpen: "打印机盖未关"
+        case .paperOut: "打印纸已用完"
+        case .cutterError: "切纸刀故障"
+        case .offline: "打印机离线"
+        case .paperNearEnd: "打印纸即将用完"
+        }
+    }
+
+    public var en: String {
+        switch self {
+        case .coverOpen: "cover open"
+        case .paperOut: "paper out"
+        case .cutterError: "cutter error"
+        case .offline: "printer offline"
+        case .paperNearEnd: "paper near end"
+        }
     }
 }
 

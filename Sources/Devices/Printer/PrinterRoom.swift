@@ -20,7 +20,7 @@ public struct PrintFault: Error, Sendable, Equatable {
     static let busy = PrintFault(code: "printer_busy", zh: "打印机忙，请稍候", en: "the printer did not take the job in time")
 
     static func status(_ s: PrinterStatus) -> PrintFault {
-        let problems = s.problems.filter { $0.en != "paper near end" }
+        let problems = s.faults
         let code = s.paperOut ? "paper_out" : s.coverOpen ? "cover_open" : s.cutterError ? "cutter_error" : "printer_offline"
         return PrintFault(code: code, zh: problems.map(\.zh).joined(separator: "，"), en: problems.map(\.en).joined(separator: ", "))
     }

@@ -80,10 +80,22 @@ actor ConfigReloader: SetupEditing {
         } catch {
             return .failure(Refused(reasons: error.issues.map { "\(error.file): \($0)" }, reasonsZh: error.issues.map(ConfigWords.zh)))
         }
+        prepare(&cfg)
+        return .success(cfg)
+    }
+
+    /// This process's overrides and extra devices, on a config as loaded.
+    private func prepare(_ cfg: inout CounterdConfig) {
         overrides(&cfg)
         cfg.devices += extraBindings
         if cfg.kiosk.printer == nil, let demoPrinter = extraBindings.first(where: { $0.role == .printer }) { cfg.kiosk.printer = demoPrinter.id }
-        return .success(cfg)
+    }
+
+    /// Applies a config as a reload would (after this process's overrides); the reasons it was refused, or none.
+    func applyConfig(_ config: CounterdConfig) async -> [String] {
+        var cfg = config
+        prepare(&cfg)
+        return await apply(cfg, origin: "file", source: "reload").refused
     }
 
     /// Checks a loaded config against the running hall and applies it; returns the reasons it was refused
