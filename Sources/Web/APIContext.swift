@@ -136,32 +136,32 @@ enum JSON {
 
 extension WebDependencies {
     /// The principal behind the request's bearer token (or `?token=` for EventSource clients), or else its
-    /// session cookie, if allowed. A write made with a session cookie must carry the session's
-    /// `X-CSRF-Token`: another site can make the browser send the cookie, never that header.
-    func authorize(_ request: Request, _ permission: Permission) throws -> Principal {
+    /// session cookie. A write made with a session cookie must carry the session's `X-CSRF-Token`: another site
+    /// can make the browser send the cookie, never that header. `Authorize` calls it for every guarded route.
+    func authenticate(_ request: Request) throws -> Principal {
         var token: String?
         if let auth = request.headers[.authorization] {
             let parts = auth.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" { token = String(parts[1]) }
         }
         if token == nil { token = request.uri.queryParameters.get("token") }
-        let principal: Principal
         if let token, !token.isEmpty {
             guard let p = access.principal(token: token) else { throw APIError.unauthorized }
-            principal = p
-        } else if let (p, session) = try signedIn(request) {
-            if request.method != .get && request.method != .head {
-                let given = request.headers[.csrfToken] ?? ""
-                guard SessionCookie.same(given, session.csrf) else { throw APIError.csrf }
-            }
-            principal = p
-        } else {
-            throw APIError.notSignedIn
+            return p
         }
+        guard let (p, session) = try signedIn(request) else { throw APIError.notSignedIn }
+        if request.method != .get && request.method != .head {
+            let given = request.headers[.csrfToken] ?? ""
+            guard SessionCookie.same(given, session.csrf) else { throw APIError.csrf }
+        }
+        return p
+    }
+
+    /// Throws the 403 that says why, unless `principal` may do `permission`.
+    func check(_ principal: Principal, _ permission: Permission) throws(APIError) {
         guard AccessControl.allows(principal, permission) else {
             throw principal.account != nil ? APIError.roleForbidden(principal.role) : APIError.forbidden
         }
-        return principal
     }
 
     /// The account behind the request's session cookie, when it names a live session of an enabled account.

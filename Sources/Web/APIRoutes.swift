@@ -10,9 +10,12 @@ import NIOCore
 import Store
 
 /// Builds the router: JSON API, event stream, OpenAPI document and metrics.
-public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
+    let router = Router(context: HallRequestContext.self)
     let table = RouteTable()
+    let forRead = router.requiring(deps, .read, under: "api")
+    let forReports = router.requiring(deps, .reports, under: "api")
+    let forTakeTicket = router.requiring(deps, .takeTicket, under: "api")
     router.middlewares.add(JSONErrorMiddleware(routes: table, authFailures: deps.authFailures, now: deps.wallClock))
 
     router.get("/healthz") { _, _ in
@@ -29,7 +32,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
                                en: "/metrics needs the token of [server] metrics_token_sha256 as Authorization: Bearer")
             }
         }
-        let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+        let (setup, state, now) = await deps.hall.snapshot()
         HallMetrics.recordQueues(setup: setup, state: state, now: now)
         var buffer: [UInt8] = []
         deps.registry?.emit(into: &buffer)
@@ -63,22 +66,19 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     addAdminRoutes(router, deps)
     addCitizenRoutes(router, deps)
 
-    let api = router.group("api")
-    api.get("state") { request, _ in
-        _ = try deps.authorize(request, .read)
-        let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+    let reading = forRead
+    reading.get("state") { _, _ in
+        let (setup, state, now) = await deps.hall.snapshot()
         return try JSON.response(HallView(setup: setup, state: state, now: now, devices: deps.devices?.all ?? []))
     }
-    api.get("devices") { request, _ in
-        _ = try deps.authorize(request, .read)
+    reading.get("devices") { _, _ in
         return try JSON.response(["devices": deps.devices?.all ?? []])
     }
-    api.get("events") { request, context in
-        _ = try deps.authorize(request, .read)
+    reading.get("events") { request, context in
         return try EventStream.response(deps: deps, request: request, logger: context.logger)
     }
-    api.post("tickets") { request, _ in
-        let principal = try deps.authorize(request, .takeTicket)
+    forTakeTicket.post("tickets") { request, context in
+        let principal = try context.principal
         let body = try await JSON.body(Bodies.IssueTicket.self, request)
         let events = try await deps.run(.issueTicket(category: body.category, priority: body.priority ?? false),
                                         source: "kiosk:\(principal.label)")
@@ -97,10 +97,10 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
             windows: setup.windows.filter { $0.categories.contains(body.category) }.map(\.number)), status: .created)
     }
 
-    let windows = api.group("windows")
+    let windows = router.requiring(deps, under: "api/windows") { .actAtWindow($0) }
     func windowAction(_ path: String, _ make: @escaping @Sendable (Int, Request) async throws -> HallCommand) {
         windows.post(":window/\(path)") { request, context in
-            let number = try await knownWindow(context, request, deps)
+            let number = try context.window
             let command = try await make(number, request)
             let events = try await deps.run(command, source: "console:\(number)")
             if let refused = events.lazy.compactMap({ if case .ratingSkipRefused(let r) = $0.event { r } else { nil } }).first {
@@ -163,7 +163,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
         return .finish(window: w, outcome: outcome, projectNo: projectNo.flatMap { $0.isEmpty ? nil : $0 })
     }
     windows.post(":window/rating") { request, context in
-        let number = try await knownWindow(context, request, deps)
+        let number = try context.window
         let input = try await JSON.body(RatingInput.self, request)
         // A tap on a level is committed at once, before the citizen picks reasons (they follow as their own
         // event within the reasons window): a citizen who is slow, or walks away, is still counted.
@@ -187,7 +187,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     }
     // The tablet says the citizen is still choosing reasons or typing: the reasons window is renewed.
     windows.post(":window/rating/reasons/extend") { request, context in
-        let number = try await knownWindow(context, request, deps)
+        let number = try context.window
         let body = try await JSON.body(Bodies.ReasonsExtend.self, request)
         _ = try await deps.run(.extendReasons(window: number, ticket: body.ticket), source: "web-evaluator:\(number)")
         guard let want = await deps.hall.state.window(number).reasonsWanted, want.ticket == body.ticket else {
@@ -199,7 +199,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
     // The reasons for a level-only rating (a keypad press or the tablet's tap): `{"ticket", "reasons", "comment",
     // "phone"}`, checked against that level; they attach to that rating as their own event.
     windows.post(":window/rating/reasons") { request, context in
-        let number = try await knownWindow(context, request, deps)
+        let number = try context.window
         let body = try await JSON.body(Bodies.RatingReasons.self, request)
         guard let want = await deps.hall.state.window(number).reasonsWanted, want.ticket == body.ticket else {
             throw APIError(.conflict, code: "reasons_not_awaited", zh: "\(number) 号窗口没有等待补充原因的评价",
@@ -213,8 +213,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<BasicRequestContext> {
                                               levelName: want.level.chineseName, events: events.map(EventView.init)), status: .created)
     }
 
-    api.get("reports/:scope") { request, context in
-        _ = try deps.authorize(request, .reports)
+    forReports.get("reports/:scope") { request, context in
         guard let scopeText = context.parameters.get("scope") else { throw APIError.notFound }
         let scope: StatsScope? = switch scopeText {
         case "windows": .window
@@ -262,17 +261,4 @@ private func checkPIN(_ deps: WebDependencies, window w: Int, clerk: String, pin
                        en: left > 0 ? "wrong PIN, not signed in; \(left) more wrong tries lock sign-in here for 5 min" : "wrong PIN, not signed in; sign-in here is locked for 5 min")
     }
     deps.pinGuard.succeeded(window: w)
-}
-
-/// The window named in the path: any token may learn that it does not exist (404), only its own
-/// window's token may act on it (403 otherwise).
-/// The path's window, which must exist; the request must be allowed `permission` (default: acting at that window).
-func knownWindow(_ context: BasicRequestContext, _ request: Request, _ deps: WebDependencies, permission: Permission? = nil) async throws -> Int {
-    _ = try deps.authorize(request, .read)
-    guard let text = context.parameters.get("window"), let n = Int(text), await deps.hall.setup.window(n) != nil else {
-        let r = Rejection.unknownWindow(Int(context.parameters.get("window") ?? "") ?? 0)
-        throw APIError(.notFound, code: r.code, zh: r.messageZh, en: r.messageEn)
-    }
-    _ = try deps.authorize(request, permission ?? .actAtWindow(n))
-    return n
 }

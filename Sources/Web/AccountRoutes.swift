@@ -35,7 +35,8 @@ struct SessionView: Encodable {
 }
 
 /// Sign-in and sign-out for people, and the audit record of what they did.
-func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+func addAccountRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
+    let forAudit = router.requiring(deps, .audit, under: "api")
     router.get("/login") { _, _ in Page.response(Page.login) }
     let api = router.group("api")
 
@@ -115,8 +116,7 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
     }
 
     // Who did what: ?from=&to= (days), ?actor=.
-    api.get("audit") { request, _ in
-        _ = try deps.authorize(request, .audit)
+    forAudit.get("audit") { request, _ in
         let entries = try await auditEntries(request, deps)
         struct Item: Encodable {
             var entry: AuditEntry
@@ -134,8 +134,8 @@ func addAccountRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
 }
 
 /// /api/export/audit.csv (routed by the export route, which owns /api/export/:file).
+/// `Authorize` has checked `.audit` for this file.
 func auditCSV(_ request: Request, _ deps: WebDependencies) async throws -> Response {
-        _ = try deps.authorize(request, .audit)
         let (from, to) = try await range(request, deps)
         let entries = try await auditEntries(request, deps)
         let zone = TimeZone(identifier: await deps.hall.setup.rules.timeZone) ?? .current

@@ -109,16 +109,16 @@ struct TokenView: Encodable {
     }
 }
 
-func addAdminRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+func addAdminRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
+    let forAdministerAdmin = router.requiring(deps, .administer, under: "api/admin")
     router.get("/admin") { _, _ in Page.response(Page.admin) }
     let api = router.group("api/admin")
-    api.get("setup") { request, _ in
-        _ = try deps.authorize(request, .administer)
+    forAdministerAdmin.get("setup") { request, _ in
         guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
         return try JSON.response(await editor.overview())
     }
-    @Sendable func edit(_ request: Request, _ context: BasicRequestContext, toml: String?) async throws -> Response {
-        let principal = try deps.authorize(request, .administer)
+    @Sendable func edit(_ request: Request, _ context: HallRequestContext, toml: String?) async throws -> Response {
+        let principal = try context.principal
         guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
         let section = context.parameters.get("section") ?? ""
         let (refused, summary) = await editor.edit(section: section, toml: toml, by: principal)
@@ -136,16 +136,15 @@ func addAdminRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenci
         }
         return try JSON.response(Applied(applied: true, summary: summary, overview: await editor.overview()))
     }
-    api.put("setup/:section") { request, context in
-        _ = try deps.authorize(request, .administer)
+    forAdministerAdmin.put("setup/:section") { request, context in
         let body = try await JSON.body(Bodies.SetupSection.self, request)
         return try await edit(request, context, toml: body.toml)
     }
-    api.delete("setup/:section") { request, context in try await edit(request, context, toml: nil) }
+    forAdministerAdmin.delete("setup/:section") { request, context in try await edit(request, context, toml: nil) }
     addTokenRoutes(api, deps)
     // A clerk's new sign-in PIN: {"pin"}; stored only as its slow hash, in the clerks section the pages own.
-    api.post("clerks/:clerk/pin") { request, context in
-        let principal = try deps.authorize(request, .administer)
+    forAdministerAdmin.post("clerks/:clerk/pin") { request, context in
+        let principal = try context.principal
         guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
         let pin = try await JSON.body(Bodies.ClerkPIN.self, request).pin
         guard ClerkPIN.isWellFormed(pin) else {
@@ -164,15 +163,15 @@ func addAdminRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenci
 }
 
 /// Device tokens from the setup pages: made (the secret shown once), listed (never the secret), revoked at once.
-func addTokenRoutes(_ api: RouterGroup<BasicRequestContext>, _ deps: WebDependencies) {
-    api.get("tokens") { request, _ in
-        _ = try deps.authorize(request, .administer)
+func addTokenRoutes(_ api: RouterGroup<HallRequestContext>, _ deps: WebDependencies) {
+    let forAdminister = api.requiring(deps, .administer)
+    forAdminister.get("tokens") { request, _ in
         guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
         struct List: Encodable { var tokens: [TokenView] }
         return try JSON.response(List(tokens: await editor.tokens().map(TokenView.init)))
     }
-    api.post("tokens") { request, _ in
-        let principal = try deps.authorize(request, .administer)
+    forAdminister.post("tokens") { request, context in
+        let principal = try context.principal
         guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
         let body = try await JSON.body(Bodies.NewToken.self, request)
         guard let role = Role(rawValue: body.role), Role.tokenRoles.contains(role) else {
@@ -202,8 +201,8 @@ func addTokenRoutes(_ api: RouterGroup<BasicRequestContext>, _ deps: WebDependen
         struct Made: Encodable { var token: String; var made: TokenView }
         return try JSON.response(Made(token: token, made: TokenView(entry)), status: .created)
     }
-    api.delete("tokens/:fingerprint") { request, context in
-        let principal = try deps.authorize(request, .administer)
+    forAdminister.delete("tokens/:fingerprint") { request, context in
+        let principal = try context.principal
         guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
         let fingerprint = (context.parameters.get("fingerprint") ?? "").lowercased()
         let all = await editor.tokens()

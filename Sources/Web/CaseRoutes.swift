@@ -124,10 +124,12 @@ extension WebDependencies {
     }
 }
 
-func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
-    let api = router.group("api")
-    api.get("cases") { request, _ in
-        let principal = try deps.authorize(request, .reports)
+func addCaseRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
+    let forCases = router.requiring(deps, .cases, under: "api")
+    let forReports = router.requiring(deps, .reports, under: "api")
+    let forRevealPhone = router.requiring(deps, .revealPhone, under: "api")
+    forReports.get("cases") { request, context in
+        let principal = try context.principal
         let (from, to) = try await range(request, deps)
         let filter = request.uri.queryParameters.get("state") ?? "all"
         guard ["all", "open", "overdue"].contains(filter) else {
@@ -163,8 +165,8 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
 
     /// `make` reads the step from the request, given the time now and the case as stored (nil: unknown).
     func caseAction(_ name: String, _ make: @escaping @Sendable (Request, Date, CaseRecord?) async throws -> CaseAction) {
-        api.post("cases/:id/\(name)") { request, context in
-            let principal = try deps.authorize(request, .cases)
+        forCases.post("cases/:id/\(name)") { request, context in
+            let principal = try context.principal
             guard let pathID = context.parameters.get("id"), let id = CaseView.ticketID(pathID) else {
                 throw APIError(.notFound, code: "unknown_case", zh: "没有这个差评工单", en: "no such case")
             }
@@ -194,8 +196,8 @@ func addCaseRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencie
         return .assign(assignee: account.login, dueDay: due)
     }
     // 显示号码: the callback phone in full, for a person allowed to see it; each reveal is an audit record.
-    api.post("cases/:id/phone") { request, context in
-        let principal = try deps.authorize(request, .revealPhone)
+    forRevealPhone.post("cases/:id/phone") { request, context in
+        let principal = try context.principal
         guard let pathID = context.parameters.get("id"), let id = CaseView.ticketID(pathID),
               let stored = try deps.hall.store.badRatingCase(id) else {
             throw APIError(.notFound, code: "unknown_case", zh: "没有这个差评工单", en: "no such case")

@@ -10,11 +10,14 @@ import Store
 /// What citizens reach besides the ticket: appointment check-in (预约取号), the 办事指南 of each category
 /// (on the kiosk, printed, and public at /guide/CODE for the ticket's QR code), the booking system's
 /// appointments, and the 群众服务 report.
-func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+func addCitizenRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
+    let forBook = router.requiring(deps, .book, under: "api")
+    let forReports = router.requiring(deps, .reports, under: "api")
+    let forTakeTicket = router.requiring(deps, .takeTicket, under: "api")
     let api = router.group("api")
 
-    api.post("kiosk/appointments/check-in") { request, _ in
-        let principal = try deps.authorize(request, .takeTicket)
+    forTakeTicket.post("kiosk/appointments/check-in") { request, context in
+        let principal = try context.principal
         guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
         let body = try await JSON.body(Bodies.CheckIn.self, request)
         guard kiosk.citizens != nil else {
@@ -30,8 +33,8 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         }
     }
 
-    api.post("kiosk/guides/:category/print") { request, context in
-        let principal = try deps.authorize(request, .takeTicket)
+    forTakeTicket.post("kiosk/guides/:category/print") { request, context in
+        let principal = try context.principal
         guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
         let code = context.parameters.get("category") ?? ""
         switch await kiosk.printGuide(category: code, kiosk: principal.label, printer: principal.printer) {
@@ -54,8 +57,7 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
                                            windows: setup.windows.filter { $0.categories.contains(code) }.map(\.number)))
     }
 
-    api.post("appointments") { request, _ in
-        _ = try deps.authorize(request, .book)
+    forBook.post("appointments") { request, _ in
         guard let citizens = deps.kiosk?.citizens else {
             throw APIError(.conflict, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
         }
@@ -83,8 +85,7 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         return try JSON.response(outcome, status: outcome.added > 0 ? .created : .ok)
     }
 
-    api.get("appointments") { request, _ in
-        _ = try deps.authorize(request, .book)
+    forBook.get("appointments") { request, _ in
         guard let citizens = deps.kiosk?.citizens else {
             throw APIError(.conflict, code: "appointments_off", zh: "本厅未开通预约取号", en: "appointments are not enabled here")
         }
@@ -92,8 +93,7 @@ func addCitizenRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependen
         return try JSON.response(try citizens.appointments(from: from, to: to))
     }
 
-    api.get("reports/citizens") { request, _ in
-        _ = try deps.authorize(request, .reports)
+    forReports.get("reports/citizens") { request, _ in
         let (from, to) = try await range(request, deps)
         let (setup, now) = (await deps.hall.setup, await deps.hall.now)
         let late = await deps.kiosk?.currentSettings.appointmentLateMinutes ?? 15

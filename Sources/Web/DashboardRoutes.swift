@@ -54,19 +54,21 @@ struct DashboardView: Encodable {
     var badReasons: [String: [ReasonRow]]
 }
 
-func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+func addDashboardRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
+    let forReports = router.requiring(deps, .reports, under: "api")
     router.get("/dashboard") { _, _ in Page.response(Page.dashboard) }
     let api = router.group("api")
-    api.get("dashboard") { request, _ in
-        _ = try deps.authorize(request, .reports)
+    forReports.get("dashboard") { request, _ in
         let (from, to) = try await range(request, deps)
         return try JSON.response(try await dashboard(deps, from: from, to: to))
     }
     // Reports and the case list as CSV (UTF-8 with BOM) or XLSX: /api/export/windows.csv?from=&to=
-    api.get("export/:file") { request, context in
+    // The audit record's file needs `.audit`; every other file `.reports`.
+    router.group("api").add(middleware: Authorize(deps) { _, context in context.parameters.get("file") == "audit.csv" ? .audit : .reports })
+        .get("export/:file") { request, context in
         let file = context.parameters.get("file") ?? ""
         if file == "audit.csv" { return try await auditCSV(request, deps) }
-        let principal = try deps.authorize(request, .reports)
+        let principal = try context.principal
         // Callback phones go out in full only to a person allowed to reveal them, and that export is recorded.
         let revealPhones = AccessControl.allows(principal, .revealPhone) && (file.hasPrefix("cases.") || file == "workbook.xlsx")
         let parts = file.split(separator: ".")
@@ -111,8 +113,7 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: table.xlsx())))
     }
     // The push to the 好差评 platform: outbox depth, oldest pending record, last success, the problem if any.
-    api.get("platform") { request, _ in
-        _ = try deps.authorize(request, .reports)
+    forReports.get("platform") { request, _ in
         // The counts always come from the outbox table now, never from the pusher's last report (zeros before its first).
         let summary: OutboxSummary
         do { summary = try deps.hall.store.outboxSummary() } catch {
@@ -126,8 +127,7 @@ func addDashboardRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDepend
                                                 message: deps.platform == nil ? "未配置好差评平台（[platform]）：记录保存在本机，可用 counterctl export haocaiping 导出"
                                                                               : "手工上报（transport = \"file\"）：用 counterctl export haocaiping 导出后上传"))
     }
-    api.get("alerts") { request, _ in
-        _ = try deps.authorize(request, .reports)
+    forReports.get("alerts") { request, _ in
         /// One condition of today, from the log: raised when, cleared when (nil: still holds).
         struct TodayAlert: Encodable {
             var key: String
@@ -220,10 +220,10 @@ enum ReasonView {
     }
 }
 
-func addReasonRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+func addReasonRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
+    let forReports = router.requiring(deps, .reports, under: "api")
     // Ratings per reason code for each window, clerk or category: /api/reports/windows/reasons?from=&to=
-    router.group("api").get("reports/:scope/reasons") { request, context in
-        _ = try deps.authorize(request, .reports)
+    forReports.get("reports/:scope/reasons") { request, context in
         let scopes = ["windows": "window", "clerks": "clerk", "categories": "category"]
         guard let name = context.parameters.get("scope"), let scope = scopes[name] else {
             throw APIError(.notFound, code: "unknown_report", zh: "报表须为 windows、clerks 或 categories", en: "report must be windows, clerks or categories")

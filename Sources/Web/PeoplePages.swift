@@ -5,7 +5,7 @@ import NIOCore
 /// The pages people use: the ticket kiosk, the clerk console, the window's tablet evaluator and the phone
 /// rating page behind the ticket's QR code, with their shared assets. The files live in `Pages/` and are
 /// compiled into the binary. Each page reads its token from ?token= (the phone page's token is in its path).
-func addPeoplePages(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+func addPeoplePages(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
     router.get("/kiosk") { _, _ in Page.response(Page.kiosk) }
     router.get("/console/window/:window") { _, _ in Page.response(Page.console) }
     router.get("/evaluator/window/:window") { _, _ in Page.response(Page.evaluator) }

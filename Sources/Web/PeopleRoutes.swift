@@ -166,16 +166,17 @@ extension RatingLevel {
 
 /// The people-facing API: the kiosk's tickets, ratings by ticket (the QR code's phone page), and the clerk
 /// console's window summary.
-func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+func addPeopleRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
+    let forTakeTicket = router.requiring(deps, .takeTicket, under: "api")
     let api = router.group("api")
 
-    api.get("kiosk") { request, _ in
-        let principal = try deps.authorize(request, .takeTicket)
+    forTakeTicket.get("kiosk") { request, context in
+        let principal = try context.principal
         return try JSON.response(await kioskView(deps, principal: principal))
     }
 
-    api.post("kiosk/tickets") { request, _ in
-        let principal = try deps.authorize(request, .takeTicket)
+    forTakeTicket.post("kiosk/tickets") { request, context in
+        let principal = try context.principal
         guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
         let body = try await JSON.body(Bodies.KioskTicket.self, request)
         if let id = body.requestId, id.count > 100 {
@@ -204,8 +205,8 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         }
     }
 
-    api.post("kiosk/reprint") { request, _ in
-        let principal = try deps.authorize(request, .takeTicket)
+    forTakeTicket.post("kiosk/reprint") { request, context in
+        let principal = try context.principal
         guard let kiosk = deps.kiosk else { throw APIError(.serviceUnavailable, code: "no_kiosk", zh: "取号服务未启用", en: "the kiosk service is not running") }
         let body = try await JSON.body(Bodies.ReprintPIN.self, request)
         guard let pin = await kiosk.currentSettings.staffPIN else {
@@ -275,12 +276,8 @@ func addPeopleRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         throw APIError(.conflict, code: "rating_duplicate", zh: "该号码已评价，感谢您的参与", en: "this ticket is already rated")
     }
 
-    api.get("windows/:window/console") { request, context in
-        _ = try deps.authorize(request, .read)
-        guard let n = context.parameters.get("window", as: Int.self), await deps.hall.setup.window(n) != nil else {
-            throw APIError(.notFound, code: "unknown_window", zh: "没有这个窗口", en: "no such window")
-        }
-        _ = try deps.authorize(request, .actAtWindow(n))
+    router.requiring(deps, under: "api/windows") { .actAtWindow($0) }.get(":window/console") { _, context in
+        let n = try context.window
         return try JSON.response(try await consoleView(deps, window: n))
     }
 }
@@ -296,7 +293,7 @@ func kioskError(_ e: KioskError) -> APIError {
     }
 }
 
-private func ratedTicket(_ deps: WebDependencies, _ context: BasicRequestContext) async throws -> (String, TicketRecord?) {
+private func ratedTicket(_ deps: WebDependencies, _ context: HallRequestContext) async throws -> (String, TicketRecord?) {
     // A token that is not ours gets the same answer as an unknown page: nothing to learn from it.
     guard let links = deps.links, let token = context.parameters.get("token"), let ticket = links.ticket(for: token) else {
         throw APIError(.notFound, code: "unknown_link", zh: "评价链接无效", en: "this rating link is not valid")

@@ -140,11 +140,11 @@ enum TicketWords {
 
 /// The dashboard's drill-down (window → clerk → tickets) and ticket lookup ("A055 on 11-23": every event,
 /// who did it).
-func addTicketRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependencies) {
+func addTicketRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
+    let forReports = router.requiring(deps, .reports, under: "api")
     let api = router.group("api")
     // ?from=&to= (days) and any of window=, clerk=, category=, number=; at most 2 000, newest first.
-    api.get("tickets") { request, _ in
-        _ = try deps.authorize(request, .reports)
+    forReports.get("tickets") { request, _ in
         let (from, to) = try await range(request, deps)
         let q = request.uri.queryParameters
         let window = q.get("window").flatMap { Int($0) }, clerk = q.get("clerk")
@@ -172,8 +172,7 @@ func addTicketRoutes(_ router: Router<BasicRequestContext>, _ deps: WebDependenc
         return try JSON.response(List(from: from, to: to, total: total, tickets: Array(items.prefix(2000))))
     }
     // One ticket's whole history: /api/tickets/2026-11-23%2FA055/history
-    api.get("tickets/:ticket/history") { request, context in
-        _ = try deps.authorize(request, .reports)
+    forReports.get("tickets/:ticket/history") { request, context in
         let id = (context.parameters.get("ticket") ?? "").removingPercentEncoding ?? ""
         guard let ticket = try deps.hall.store.ticket(id) else {
             throw APIError(.notFound, code: "unknown_ticket", zh: "没有号码 \(id)：请核对日期和号码（如 2026-11-23 的 A055）", en: "no ticket \(id)")

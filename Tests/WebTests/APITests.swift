@@ -144,7 +144,7 @@ extension Result where Failure == any Error {
         try await TestServer.with { s in
             async let live = RawHTTP.events(port: s.port, path: "/api/events?token=t-display", token: nil, count: 3)
             // Events are committed once the stream has subscribed.
-            #expect(await eventually(5) { s.hall.hub.subscriberCount == 1 })
+            #expect(await eventually(5) { s.hall.hub.subscriberCount == 1 }, "subscribers: \(s.hall.hub.subscriberCount)")
             _ = try await s.call("POST", "/api/tickets", token: "t-kiosk", json: #"{"category":"hukou"}"#)
             _ = try await s.call("POST", "/api/tickets", token: "t-kiosk", json: #"{"category":"social"}"#)
             let (status, messages) = try await live
