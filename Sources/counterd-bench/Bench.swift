@@ -109,7 +109,8 @@ struct Bench: AsyncParsableCommand {
         }
         if runs(.district) {
             try await DistrictBench.run(dir: dir, halls: halls, offlineDays: offlineDays, steadySeconds: steadySeconds, eventsPerHallSecond: hallRate,
-                                        yearDays: yearDays, batch: districtBatch, districtBinary: ".build/release/counterd-district")
+                                        yearDays: yearDays, batch: districtBatch,
+                                        districtBinary: URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("counterd-district").path)
         }
         if runs(.waits) {
             for load in [0.8, 0.95] { try await WaitBench.run(dir: dir, config: "config/demo.toml", days: 30, load: load) }
@@ -282,11 +283,13 @@ struct Bench: AsyncParsableCommand {
         let path = dir + "/year-\(windows)w-\(days)d.sqlite"
         let ticketsPerWindowDay = 99
         let expectedTickets = windows * days * ticketsPerWindowDay
-        var store = try EventStore(path: path, sync: .normal)
-        let have = try store.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tickets") ?? 0 }
+        // What a previous run left, counted before the writer is opened: the file's writer lock is held per open
+        // store, so the old store must be gone before `fresh` makes a new one.
+        let have = FileManager.default.fileExists(atPath: path)
+            ? ((try? EventStore.readOnly(path: path).reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tickets") ?? 0 }) ?? 0) : 0
+        if have != expectedTickets { fresh(path) }
+        let store = try EventStore(path: path, sync: .normal)
         if have != expectedTickets {
-            fresh(path)
-            store = try EventStore(path: path, sync: .normal)
             let genStart = ContinuousClock.now
             try generateYear(store, windows: windows, days: days, perWindowDay: ticketsPerWindowDay)
             print("\n    generated \(expectedTickets) tickets (\(try store.lastSeq()) events) in \(fmt((ContinuousClock.now - genStart).seconds)) s")

@@ -61,6 +61,8 @@ enum DisplayBench {
             if let screenAt { screenLatency.append(ms(screenAt - committed)) }
             if let sseAt { sseLatency.append(ms(sseAt - committed)) }
             try await hall.execute(.finish(window: 1, outcome: .immediate))
+            // The citizen rates: the engine calls no one at a window whose last citizen has not rated yet.
+            try await hall.execute(.rate(window: 1, level: .verySatisfied))
             // The strip screen takes a frame every 100 ms at most, and the finish sends the idle text: the
             // next call comes after both gaps, as in a hall, so the figure is the path, not the gap.
             try await Task.sleep(for: .milliseconds(250))
