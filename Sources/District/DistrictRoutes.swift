@@ -51,7 +51,7 @@ public enum DistrictRoutes {
             let id = context.parameters.get("hall") ?? ""
             // Every refusal is kept (table `refusals`), logged at warning level and counted, whatever its kind.
             func refused(_ status: HTTPResponse.Status, _ code: String, detail: String, zh: String, en: String) async -> Response {
-                await store.refuse(hall: id, reason: code, detail: detail)
+                _ = try? await Deadline.answered(within: Deadline.readSeconds) { await store.refuse(hall: id, reason: code, detail: detail) }
                 logger.warning("refused a batch: \(code)", metadata: ["hall": "\(id)", "status": "\(status.code)", "detail": "\(detail)"])
                 Counter(label: "counterd_district_batches_total", dimensions: [("result", code)]).increment()
                 return problem(status, code, zh: zh, en: en)
@@ -86,7 +86,9 @@ public enum DistrictRoutes {
                 return await refused(.badRequest, "hall_mismatch", detail: "body names hall \(named), path \(id)",
                                      zh: "批次中的 hall_id（\(named)）与路径中的大厅（\(id)）不符", en: "hall_id in the body differs from the path")
             }
-            switch try await store.ingest(hall: id, events: batch.events, hallLast: batch.last, setup: batch.setup) {
+            // Bounded like the reads: a batch that times out is answered 503 and resent by its hall; if its transaction
+            // commits meanwhile, the resend is acknowledged as already held (exactly once per hall and seq).
+            switch try await Deadline.answered(within: Deadline.readSeconds, { try await store.ingest(hall: id, events: batch.events, hallLast: batch.last, setup: batch.setup) }) {
             case .acked(let n):
                 Counter(label: "counterd_district_batches_total", dimensions: [("result", "acked")]).increment()
                 return json(.ok, ["acked": n])
@@ -136,7 +138,7 @@ public enum DistrictRoutes {
         // Each hall's link: what it shipped, its lag, and whether it has gone quiet in its opening hours.
         router.get("/api/v1/halls") { request, _ -> Response in
             try manager(request)
-            return try encoded(["halls": try await monitor.links()])
+            return try encoded(["halls": try await Deadline.answered(within: Deadline.readSeconds) { try await monitor.links() }])
         }
         // Report rows: ?scope=halls|windows|clerks|categories&from&to[&hall=ID][&level=street]. With a hall,
         // exactly that hall's own report; without, every hall's rows ranked together.
@@ -144,32 +146,46 @@ public enum DistrictRoutes {
             try manager(request)
             let (from, to) = try range(request)
             let q = request.uri.queryParameters
-            guard let scope = try scope(q.get("scope")) else { return try encoded(["rows": try await reports.halls(from: from, to: to)]) }
-            if let hall = q.get("hall") {
-                guard config.hall(hall) != nil else { throw HTTPError(.notFound, message: "区级平台没有登记大厅 \(hall)") }
-                return try encoded(["rows": try await reports.hallReport(scope, hall: hall, from: from, to: to)])
+            let hall = q.get("hall"), level = q.get("level")
+            guard let scope = try scope(q.get("scope")) else {
+                return try encoded(["rows": try await Deadline.answered(within: Deadline.readSeconds) { try await reports.halls(from: from, to: to) }])
             }
-            return try encoded(["rows": try await reports.acrossHalls(scope, from: from, to: to, level: q.get("level"))])
+            if let hall {
+                guard config.hall(hall) != nil else { throw HTTPError(.notFound, message: "区级平台没有登记大厅 \(hall)") }
+                return try encoded(["rows": try await Deadline.answered(within: Deadline.readSeconds) {
+                    try await reports.hallReport(scope, hall: hall, from: from, to: to)
+                }])
+            }
+            return try encoded(["rows": try await Deadline.answered(within: Deadline.readSeconds) {
+                try await reports.acrossHalls(scope, from: from, to: to, level: level)
+            }])
         }
         router.get("/api/v1/reasons") { request, _ -> Response in
             try manager(request)
             let (from, to) = try range(request)
             let q = request.uri.queryParameters
             guard let hall = q.get("hall"), config.hall(hall) != nil else { throw HTTPError(.badRequest, message: "需要 hall=大厅编号") }
-            return try encoded(["rows": try await reports.hallReasons(try scope(q.get("scope")) ?? .window, hall: hall, from: from, to: to)])
+            let scope = try scope(q.get("scope")) ?? .window
+            return try encoded(["rows": try await Deadline.answered(within: Deadline.readSeconds) {
+                try await reports.hallReasons(scope, hall: hall, from: from, to: to)
+            }])
         }
         router.get("/api/v1/cases") { request, _ -> Response in
             try manager(request)
             let (from, to) = try range(request)
-            let setups = try await reports.setups()
-            return try encoded(["cases": try await reports.cases(from: from, to: to, hall: request.uri.queryParameters.get("hall"), setups: setups)])
+            let hall = request.uri.queryParameters.get("hall")
+            return try encoded(["cases": try await Deadline.answered(within: Deadline.readSeconds) {
+                try await reports.cases(from: from, to: to, hall: hall, setups: try await reports.setups())
+            }])
         }
         // The district 考核 table: halls ranked within their level, as CSV or XLSX.
         router.get("/api/v1/export/:file") { request, context -> Response in
             try manager(request)
             let (from, to) = try range(request)
             let file = context.parameters.get("file") ?? ""
-            let table = AssessmentTable.make(try await reports.halls(from: from, to: to), links: try await monitor.links(), from: from, to: to)
+            let table = try await Deadline.answered(within: Deadline.readSeconds) {
+                AssessmentTable.make(try await reports.halls(from: from, to: to), links: try await monitor.links(), from: from, to: to)
+            }
             let name = "district-assessment-\(from)-\(to)"
             switch file {
             case "assessment.csv":
