@@ -94,7 +94,7 @@ public enum StatsProjection {
             keys = all(e.window, e.clerk, e.category, day: e.servedDay)
             let index = e.level.rawValue - 1
             // A late rating (by ticket, after the window's wait ended) replaces the rating_not_given counted then.
-            let late = e.reason == "late"
+            let late = e.reason == .late
             change = {
                 $0.ratings[index] += 1
                 if late { $0.notRated -= 1 }

@@ -143,7 +143,7 @@ public struct HallEngine: Sendable {
             }
             guard let served else { throw .ticketNotServed(ticket: id) }
             if served.rated || s.ratedToday.contains(id) {
-                emit(.ratingIgnored(RatingIgnored(window: served.window, level: level, reason: "duplicate", ticket: id, number: served.number)))
+                emit(.ratingIgnored(RatingIgnored(window: served.window, level: level, reason: .duplicate, ticket: id, number: served.number)))
                 break
             }
             if now.timeIntervalSince(served.finishedAt) > setup.rules.ticketRatingHours * 3600 {
@@ -151,7 +151,7 @@ public struct HallEngine: Sendable {
             }
             // The window's wait ended without a rating (rating_not_given); this one replaces it in the figures.
             emit(.ticketRated(TicketRated(window: served.window, ticket: served.ticket, number: served.number, clerk: served.clerk,
-                                          category: served.category, servedDay: served.servedDay, level: level, reason: "late").with(detail, channel: .qr)))
+                                          category: served.category, servedDay: served.servedDay, level: level, reason: .late).with(detail, channel: .qr)))
 
         case .signIn(let w, let clerk):
             _ = try windowConfig(w)
@@ -163,8 +163,8 @@ public struct HallEngine: Sendable {
             let ws = s.window(w)
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
             if let previous = ws.clerk {
-                if refuseSkip(ws, "sign_in", now: now, emit: emit) { break }
-                endAwaiting(ws, reason: "sign_out", emit: emit)
+                if refuseSkip(ws, .signIn, now: now, emit: emit) { break }
+                endAwaiting(ws, reason: .signOut, emit: emit)
                 emit(.clerkSignedOut(ClerkSignedOut(window: w, clerk: previous, reason: "replaced")))
             }
             emit(.clerkSignedIn(ClerkAtWindow(window: w, clerk: clerk)))
@@ -172,8 +172,8 @@ public struct HallEngine: Sendable {
         case .signOut(let w):
             let (ws, clerk) = try staffed(s, w)
             if let serving = ws.serving { throw .ticketInService(ticket: serving.ticket.number) }
-            if refuseSkip(ws, "sign_out", now: now, emit: emit) { break }
-            endAwaiting(ws, reason: "sign_out", emit: emit)
+            if refuseSkip(ws, .signOut, now: now, emit: emit) { break }
+            endAwaiting(ws, reason: .signOut, emit: emit)
             emit(.clerkSignedOut(ClerkSignedOut(window: w, clerk: clerk)))
 
         case .pause(let w):
@@ -203,8 +203,8 @@ public struct HallEngine: Sendable {
                 guard let first = s.nextCandidate(for: config) else { throw .queueEmpty(window: w) }
                 next = first
             }
-            if refuseSkip(ws, "call_next", now: now, emit: emit) { break }
-            endAwaiting(ws, reason: "next_call", emit: emit)
+            if refuseSkip(ws, .callNext, now: now, emit: emit) { break }
+            endAwaiting(ws, reason: .nextCall, emit: emit)
             emit(.ticketCalled(TicketCalled(window: w, clerk: clerk, ticket: next.id, number: next.number, category: next.category,
                                             priority: next.priority, issuedAt: next.issuedAt,
                                             waitSeconds: now.timeIntervalSince(next.issuedAt))))
@@ -266,15 +266,15 @@ public struct HallEngine: Sendable {
                 }
                 parked = chosen
             }
-            if refuseSkip(ws, "call_back", now: now, emit: emit) { break }
-            endAwaiting(ws, reason: "next_call", emit: emit)
+            if refuseSkip(ws, .callBack, now: now, emit: emit) { break }
+            endAwaiting(ws, reason: .nextCall, emit: emit)
             emit(.ticketCalledBack(TicketAtWindow(w, clerk, parked.ticket)))
 
         case .rate(let w, let level, let detail):
             _ = try windowConfig(w)
             let ws = s.window(w)
             if ws.clerk == nil {
-                emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "no_clerk")))
+                emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: .noClerk)))
             } else if let a = ws.awaiting {
                 var rated = TicketRated(window: w, awaiting: a, level: level).with(detail, channel: .evaluator)
                 // A level-only rating (a keypad press, or the tablet's tap committed before the citizen picks reasons):
@@ -284,9 +284,9 @@ public struct HallEngine: Sendable {
                 }
                 emit(.ticketRated(rated))
             } else if let last = ws.lastRated {
-                emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "duplicate", ticket: last)))
+                emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: .duplicate, ticket: last)))
             } else {
-                emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: "nothing_awaited")))
+                emit(.ratingIgnored(RatingIgnored(window: w, level: level, reason: .nothingAwaited)))
             }
 
         case .extendReasons(let w, let ticket):
@@ -335,7 +335,7 @@ public struct HallEngine: Sendable {
         for number in s.windows.keys.sorted() {
             guard let ws = s.windows[number], let a = ws.awaiting, a.deadline <= now else { continue }
             // The timeout is stamped with its deadline, not with the command that noticed it.
-            emit(.ratingNotGiven(RatingNotGiven(window: number, awaiting: a, reason: "timeout")), at: a.deadline)
+            emit(.ratingNotGiven(RatingNotGiven(window: number, awaiting: a, reason: .timeout)), at: a.deadline)
         }
         // Only forward: a clock that went back across midnight must not start yesterday again.
         if calendar.day(of: now) > s.day {
@@ -351,14 +351,14 @@ public struct HallEngine: Sendable {
 
     /// With `ratingBlocksNext`, a move that would end the wait for a rating is refused: the refusal is the
     /// command's one event (so it is kept), and the API answers it with a 409.
-    private func refuseSkip(_ ws: WindowState, _ attempted: String, now: Date, emit: (HallEvent) -> Void) -> Bool {
+    private func refuseSkip(_ ws: WindowState, _ attempted: SkipAttempt, now: Date, emit: (HallEvent) -> Void) -> Bool {
         guard setup.rules.ratingBlocksNext, let a = ws.awaiting, a.deadline > now else { return false }
         emit(.ratingSkipRefused(RatingSkipRefused(window: ws.number, ticket: a.ticket, number: a.number, clerk: ws.clerk ?? a.clerk,
                                                   category: a.category, attempted: attempted, deadline: a.deadline)))
         return true
     }
 
-    private func endAwaiting(_ ws: WindowState, reason: String, emit: (HallEvent) -> Void) {
+    private func endAwaiting(_ ws: WindowState, reason: NotGivenReason, emit: (HallEvent) -> Void) {
         guard let a = ws.awaiting else { return }
         emit(.ratingNotGiven(RatingNotGiven(window: ws.number, awaiting: a, reason: reason)))
     }
@@ -420,7 +420,7 @@ extension TicketRated {
 }
 
 extension RatingNotGiven {
-    init(window: Int, awaiting a: AwaitingRating, reason: String) {
+    init(window: Int, awaiting a: AwaitingRating, reason: NotGivenReason) {
         self.init(window: window, ticket: a.ticket, number: a.number, clerk: a.clerk, category: a.category,
                   servedDay: a.servedDay, reason: reason)
     }

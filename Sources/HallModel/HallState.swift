@@ -218,6 +218,26 @@ public struct HallState: Codable, Sendable, Equatable {
     }
 
     /// Number of tickets waiting per category.
+    /// Tickets of `category` ahead of ticket `id`: those waiting before it in the queue, or, while it is still being
+    /// printed, every waiting one and those printed before it. The figure on the slip, the kiosk page and the API.
+    public func ahead(of id: String, category: String) -> Int {
+        func before(_ list: [Ticket]) -> Int? {
+            list.firstIndex { $0.id == id }.map { i in list[..<i].filter { $0.category == category }.count }
+        }
+        if let n = before(waiting) { return n }
+        return waiting.filter { $0.category == category }.count + (before(reserved) ?? 0)
+    }
+
+    /// Calls before ticket `t` at the open window that would call it soonest; nil when no open window serves it
+    /// (the turn-near reminder's figure).
+    public func callsBefore(_ t: Ticket, setup: HallSetup) -> Int? {
+        setup.windows.compactMap { w -> Int? in
+            let s = window(w.number)
+            guard s.clerk != nil, !s.paused else { return nil }
+            return candidates(for: w).firstIndex { $0.id == t.id }
+        }.min()
+    }
+
     public var waitingCounts: [String: Int] {
         var counts: [String: Int] = [:]
         for t in waiting { counts[t.category, default: 0] += 1 }

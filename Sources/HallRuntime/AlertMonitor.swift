@@ -67,7 +67,7 @@ public actor AlertMonitor: Service {
     /// Compares the conditions now with the active set; raises and clears the difference.
     public func check() async {
         restore()
-        let (setup, state, now) = await (hall.setup, hall.state, hall.now)
+        let (setup, state, now) = await hall.snapshot()
         let backlog = platform.map(\.status).flatMap { s in
             s.backlogAlert ? (pending: s.pending, oldestMinutes: Int((s.oldestPendingSeconds ?? 0) / 60)) : nil
         }

@@ -22,7 +22,7 @@ public enum HallMetrics {
         case .ticketVoided(let e):
             Counter(label: "counterd_tickets_voided_total", dimensions: [("reason", e.reason)]).increment()
         case .ratingIgnored(let e):
-            Counter(label: "counterd_rating_presses_ignored_total", dimensions: [("reason", e.reason)]).increment()
+            Counter(label: "counterd_rating_presses_ignored_total", dimensions: [("reason", e.reason.rawValue)]).increment()
         default:
             break
         }

@@ -219,12 +219,9 @@ public actor KioskDesk {
 
     private func view(ticket id: String, number: String, category code: String, priority: Bool, issuedAt: Date,
                       printed: Bool, reason: String?, appointment: String?, estimate: Double?) async -> KioskTicket {
-        let setup = await hall.setup
-        let state = await hall.state
+        let (setup, state, _) = await hall.snapshot()
         let category = setup.category(code)
-        // Waiting ahead: the category's tickets in the queue, plus numbers of it being printed before this one.
-        let ahead = state.waiting.filter { $0.category == code && $0.id != id }.count
-            + state.reserved.prefix { $0.id != id }.filter { $0.category == code }.count
+        let ahead = state.ahead(of: id, category: code)
         return KioskTicket(ticket: id, number: number, category: code, categoryName: category?.name ?? code,
                            priority: priority, issuedAt: issuedAt, waitingAhead: ahead, checklist: category?.checklist ?? [],
                            windows: setup.windows.filter { $0.categories.contains(code) }.map(\.number), printed: printed,

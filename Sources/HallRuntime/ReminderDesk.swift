@@ -97,13 +97,9 @@ public actor ReminderDesk: Service {
         }
     }
 
-    /// Tickets before `t` at the open window that would call it soonest; nil when no open window serves it.
+    /// Calls before `t` at the open window that would call it soonest (`HallState.callsBefore`).
     public nonisolated static func ahead(of t: Ticket, state: HallState, setup: HallSetup) -> Int? {
-        setup.windows.compactMap { w -> Int? in
-            let s = state.window(w.number)
-            guard s.clerk != nil, !s.paused else { return nil }
-            return state.candidates(for: w).firstIndex { $0.id == t.id }
-        }.min()
+        state.callsBefore(t, setup: setup)
     }
 
     nonisolated static func text(_ template: String, hall: String, ticket t: Ticket, ahead: Int, setup: HallSetup) -> String {

@@ -52,10 +52,10 @@ public struct APIError: HTTPResponseError, Sendable {
     static func awaitingRating(_ r: RatingSkipRefused, now: Date) -> APIError {
         let left = max(1, Int(r.deadline.timeIntervalSince(now).rounded(.up)))
         let what: (zh: String, en: String) = switch r.attempted {
-        case "sign_out": ("签退", "sign out")
-        case "call_back": ("叫回挂起的号", "call a hung-up ticket back")
-        case "sign_in": ("换人签到", "hand the window to another clerk")
-        case "park": ("挂起", "hang up the ticket")
+        case .signOut: ("签退", "sign out")
+        case .callBack: ("叫回挂起的号", "call a hung-up ticket back")
+        case .signIn: ("换人签到", "hand the window to another clerk")
+        case .park: ("挂起", "hang up the ticket")
         default: ("叫下一号", "call the next number")
         }
         return APIError(.conflict, code: "awaiting_rating",

@@ -85,11 +85,10 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
         guard let issued = events.issued else {
             throw APIError(.internalServerError, code: "internal", zh: "服务器内部错误", en: "no ticket was issued")
         }
-        let setup = await deps.hall.setup
-        let state = await deps.hall.state
+        let (setup, state, _) = await deps.hall.snapshot()
         let category = setup.category(body.category)
         let id = issued.ticket
-        let ahead = state.waiting.prefix { $0.id != id }.filter { $0.category == body.category }.count
+        let ahead = state.ahead(of: id, category: body.category)
         return try JSON.response(IssuedTicketView(
             ticket: id, number: issued.number, category: body.category, categoryName: category?.name ?? "",
             priority: issued.priority, issuedAt: issued.issuedAt, waitingAhead: ahead,
@@ -106,8 +105,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
             if let refused = events.lazy.compactMap({ if case .ratingSkipRefused(let r) = $0.event { r } else { nil } }).first {
                 throw APIError.awaitingRating(refused, now: await deps.hall.now)
             }
-            let setup = await deps.hall.setup
-            let state = await deps.hall.state
+            let (setup, state, _) = await deps.hall.snapshot()
             return try JSON.response(CommandResult(
                 events: events.map(EventView.init),
                 window: setup.window(number).map { WindowView($0, state.window(number), setup: setup) }))
@@ -175,11 +173,11 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
                                                   levelName: level.chineseName, events: events.map(EventView.init),
                                                   reasonsUntil: rated.reasonsUntil), status: .created)
         }
-        let reason = events.ignoredRating?.reason ?? "nothing_awaited"
+        let reason = events.ignoredRating?.reason ?? .nothingAwaited
         switch reason {
-        case "duplicate":
+        case .duplicate:
             throw APIError(.conflict, code: "rating_duplicate", zh: "该号码已评价，本次评价不计入", en: "this ticket is already rated; the press was not counted")
-        case "no_clerk":
+        case .noClerk:
             throw APIError(.conflict, code: "rating_no_clerk", zh: "窗口无人签到，评价不计入", en: "no clerk is signed in; the press was not counted")
         default:
             throw APIError(.conflict, code: "rating_not_awaited", zh: "当前没有待评价的办件", en: "no service is awaiting a rating at this window")

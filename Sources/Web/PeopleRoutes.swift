@@ -310,7 +310,7 @@ private func servedTicket(_ r: TicketRecord) -> ServedTicket? {
 }
 
 private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRecord?) async -> RateView {
-    let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+    let (setup, state, now) = await deps.hall.snapshot()
     let number = record?.number ?? String(ticket.split(separator: "/").last ?? "")
     let categoryName = record.flatMap { setup.category($0.category)?.name } ?? ""
     let window = record?.windowNo
@@ -333,7 +333,7 @@ private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRec
 }
 
 private func kioskView(_ deps: WebDependencies, principal: Principal) async -> KioskView {
-    let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+    let (setup, state, now) = await deps.hall.snapshot()
     let counts = state.waitingCounts
     let guides = await deps.kiosk?.guides ?? [:]
     let categories = setup.categories.map { c -> KioskCategoryView in
@@ -367,7 +367,7 @@ private func kioskView(_ deps: WebDependencies, principal: Principal) async -> K
 }
 
 private func consoleView(_ deps: WebDependencies, window n: Int) async throws -> ConsoleView {
-    let (setup, state, now) = await (deps.hall.setup, deps.hall.state, deps.hall.now)
+    let (setup, state, now) = await deps.hall.snapshot()
     let today = await deps.hall.engine.calendar.day(of: now)
     let config = setup.window(n)!
     let ws = state.window(n)

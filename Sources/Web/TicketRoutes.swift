@@ -76,7 +76,7 @@ enum TicketWords {
             return parts.isEmpty ? "" : "（" + parts.joined(separator: "，") + "）"
         }
         let channel: [RatingChannel: String] = [.evaluator: "评价器按键", .tablet: "评价平板", .qr: "手机扫码"]
-        let attempted = ["call_next": "叫下一号", "sign_out": "签退", "park": "挂起", "call_back": "叫回", "sign_in": "换人签到", "call_ticket": "指定叫号"]
+        let attempted: [SkipAttempt: String] = [.callNext: "叫下一号", .signOut: "签退", .park: "挂起", .callBack: "叫回", .signIn: "换人签到", .callTicket: "指定叫号"]
         switch e {
         case .ticketIssued(let p): return "取号（\(cat(p.category))\(p.priority ? "，优先" : "")）"
         case .ticketReserved: return "取号机出票中"
@@ -93,15 +93,15 @@ enum TicketWords {
         case .ticketCalledBack(let p): return "\(p.window) 号窗口叫回"
         case .ticketFinished(let p): return "办结（\(p.outcome.chineseName)，办件编号 \(p.projectNo ?? "-")）"
         case .ticketRated(let p):
-            return "评价：\(p.level.chineseName)（\(channel[p.via] ?? "")\(p.reason == "late" ? "，离开窗口后补评" : "")）" + said(p.reasons, p.comment, p.phone)
+            return "评价：\(p.level.chineseName)（\(channel[p.via] ?? "")\(p.reason == .late ? "，离开窗口后补评" : "")）" + said(p.reasons, p.comment, p.phone)
         case .ratingReasonsAdded(let p): return "补充评价原因" + said(p.reasons, p.comment, p.phone)
         case .ratingReasonsExtended: return "群众仍在填写评价原因，填写时间延长"
         case .ratingSkipRefused(let p): return "评价未完成，拒绝\(attempted[p.attempted] ?? "操作")（须等群众评价或评价超时）"
         case .ratingIgnored(let p):
-            return "评价按键未计入（" + (["duplicate": "该号已评价", "nothing_awaited": "当时没有待评价的号", "no_clerk": "窗口无人签到"][p.reason] ?? "其他") + "）"
+            return "评价按键未计入（" + ([IgnoredReason.duplicate: "该号已评价", .nothingAwaited: "当时没有待评价的号", .noClerk: "窗口无人签到"][p.reason] ?? "其他") + "）"
         case .caseAssigned(let p): return "差评工单指派给 \(p.assignee)，期限 \(p.dueDay)（\(p.manager)）"
         case .ratingNotGiven(let p):
-            return "未评价（" + (["timeout": "超时", "next_call": "已叫下一号", "sign_out": "签退"][p.reason] ?? p.reason) + "）"
+            return "未评价（" + ([NotGivenReason.timeout: "超时", .nextCall: "已叫下一号", .signOut: "签退"][p.reason] ?? p.reason.rawValue) + "）"
         case .caseOpened: return "生成差评工单"
         case .caseContacted(let p): return "差评回访（\(p.manager)）"
         case .caseRectified(let p): return "差评整改（\(p.manager)）"

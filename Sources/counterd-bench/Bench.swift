@@ -390,7 +390,7 @@ struct Bench: AsyncParsableCommand {
                         window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, level: level))))
                 } else {
                     events.append(EventRecord(at: after, day: day, .ratingNotGiven(RatingNotGiven(
-                        window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, reason: "timeout"))))
+                        window: w, ticket: id, number: number, clerk: clerk, category: "a", servedDay: day, reason: .timeout))))
                 }
                 clock = clock.addingTimeInterval(service)
             }

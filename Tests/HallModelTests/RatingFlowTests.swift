@@ -66,7 +66,7 @@ import Testing
                 Issue.record("\(command): \(e.map(\.kind))")
                 continue
             }
-            #expect(r.attempted == attempted && r.ticket == "2026-11-23/A001" && r.clerk == "c1")
+            #expect(r.attempted.rawValue == attempted && r.ticket == "2026-11-23/A001" && r.clerk == "c1")
         }
         #expect(d.state.window(1).awaiting?.ticket == "2026-11-23/A001")
         // The citizen rates: the call goes through at once.

@@ -12,7 +12,7 @@ import Testing
         let e = EventRecord(at: StoreFixture.nine, day: "2026-11-23", .ticketIssued(TicketIssued(
             ticket: "2026-11-23/A001", number: "A001", category: "hukou", priority: false, issuedAt: StoreFixture.nine, sequence: 1)))
         let f = EventRecord(at: StoreFixture.nine.addingTimeInterval(1.234), day: "2026-11-23", .ratingIgnored(RatingIgnored(
-            window: 3, level: .dissatisfied, reason: "nothing_awaited")))
+            window: 3, level: .dissatisfied, reason: .nothingAwaited)))
         let stored = try await store.append([e, f])
         #expect(stored.map(\.seq) == [1, 2])
         let more = try await store.append([f])

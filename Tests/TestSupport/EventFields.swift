@@ -15,9 +15,9 @@ extension EventRecord {
         case .ticketVoided(let e): e.reason
         case .clerkSignedOut(let e): e.reason
         case .ticketNoShow(let e): e.reason
-        case .ticketRated(let e): e.reason
-        case .ratingNotGiven(let e): e.reason
-        case .ratingIgnored(let e): e.reason
+        case .ticketRated(let e): e.reason?.rawValue
+        case .ratingNotGiven(let e): e.reason.rawValue
+        case .ratingIgnored(let e): e.reason.rawValue
         case .alertRaised(let e), .alertCleared(let e): e.reason
         case .deviceConnected(let e), .deviceLost(let e): e.reason
         default: nil

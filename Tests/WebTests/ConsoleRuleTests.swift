@@ -23,7 +23,7 @@ import Testing
             #expect(out.status == 409 && out.errorCode == "awaiting_rating")
             // Both attempts are in the log, with what was tried.
             let refused = try s.hall.store.events(after: 0).compactMap { e -> String? in
-                if case .ratingSkipRefused(let r) = e.record.event { r.attempted } else { nil }
+                if case .ratingSkipRefused(let r) = e.record.event { r.attempted.rawValue } else { nil }
             }
             #expect(refused == ["call_next", "sign_out"])
             #expect(await s.hall.state.window(1).awaiting?.number == "A001")

@@ -71,7 +71,7 @@ enum EvaluatorPress {
                 context.logger.debug("rating stored", metadata: ["device": "\(context.binding.id)", "window": "\(window)",
                                                                 "ticket": "\(rated.ticket)", "level": "\(level.rawValue)"])
             } else {
-                outcome = events.ignoredRating?.reason ?? "ignored"
+                outcome = events.ignoredRating?.reason.rawValue ?? "ignored"
                 context.logger.info("rating press not stored", metadata: ["device": "\(context.binding.id)", "window": "\(window)",
                                                                         "reason": "\(outcome)", "level": "\(level.rawValue)"])
             }

@@ -14,8 +14,8 @@ public struct TicketRated: TicketAtWindowPayload {
     /// The business day the service was finished on: the rating counts there.
     public var servedDay: String
     public var level: RatingLevel
-    /// "late": given by ticket after the window's wait ended; it replaces that rating_not_given in the figures.
-    public var reason: String?
+    /// `.late`: given by ticket after the window's wait ended; it replaces that rating_not_given in the figures.
+    public var reason: RatedReason?
     /// The 评价指标 codes the citizen chose (absent from a keypad, and in older logs).
     public var reasons: [String]?
     /// 文字评价, at most 200 characters.
@@ -28,7 +28,7 @@ public struct TicketRated: TicketAtWindowPayload {
     public var reasonsUntil: Date?
 
     /// The channel, for logs that predate the field.
-    public var via: RatingChannel { channel ?? (reason == "late" ? .qr : .evaluator) }
+    public var via: RatingChannel { channel ?? (reason == .late ? .qr : .evaluator) }
 
     /// The same rating with what the citizen added on the tablet or the phone.
     func with(_ d: RatingDetail?, channel fallback: RatingChannel) -> TicketRated {
@@ -41,7 +41,7 @@ public struct TicketRated: TicketAtWindowPayload {
         return r
     }
 
-    public init(window: Int, ticket: String, number: String, clerk: String, category: String, servedDay: String, level: RatingLevel, reason: String? = nil) {
+    public init(window: Int, ticket: String, number: String, clerk: String, category: String, servedDay: String, level: RatingLevel, reason: RatedReason? = nil) {
         self.window = window
         self.ticket = ticket
         self.number = number
@@ -114,10 +114,9 @@ public struct RatingNotGiven: TicketAtWindowPayload {
     public var clerk: String
     public var category: String
     public var servedDay: String
-    /// "timeout", "next_call" or "sign_out".
-    public var reason: String
+    public var reason: NotGivenReason
 
-    public init(window: Int, ticket: String, number: String, clerk: String, category: String, servedDay: String, reason: String) {
+    public init(window: Int, ticket: String, number: String, clerk: String, category: String, servedDay: String, reason: NotGivenReason) {
         self.window = window
         self.ticket = ticket
         self.number = number
@@ -132,14 +131,13 @@ public struct RatingNotGiven: TicketAtWindowPayload {
 public struct RatingIgnored: EventPayload {
     public var window: Int
     public var level: RatingLevel
-    /// "duplicate", "nothing_awaited" or "no_clerk".
-    public var reason: String
+    public var reason: IgnoredReason
     /// The ticket already rated, for a duplicate.
     public var ticket: String?
     /// Its number, for a duplicate by ticket.
     public var number: String?
 
-    public init(window: Int, level: RatingLevel, reason: String, ticket: String? = nil, number: String? = nil) {
+    public init(window: Int, level: RatingLevel, reason: IgnoredReason, ticket: String? = nil, number: String? = nil) {
         self.window = window
         self.level = level
         self.reason = reason
@@ -162,12 +160,11 @@ public struct RatingSkipRefused: TicketAtWindowPayload {
     /// The clerk who tried.
     public var clerk: String
     public var category: String
-    /// "call_next", "sign_out", "park", "call_back" or "sign_in" (another clerk taking the window).
-    public var attempted: String
+    public var attempted: SkipAttempt
     /// When the wait for the rating ends of itself.
     public var deadline: Date
 
-    public init(window: Int, ticket: String, number: String, clerk: String, category: String, attempted: String, deadline: Date) {
+    public init(window: Int, ticket: String, number: String, clerk: String, category: String, attempted: SkipAttempt, deadline: Date) {
         self.window = window
         self.ticket = ticket
         self.number = number
