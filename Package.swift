@@ -220,7 +220,7 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DistrictTests", dependencies: ["District", "LogFormat", "Store", "HallModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
             dependencies: ["TestSupport", "HallModel", "LogFormat", "Store", "Exports", "HallConfig", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],

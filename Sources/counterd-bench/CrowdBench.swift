@@ -36,31 +36,17 @@ enum CrowdBench {
         var masters: [Int32] = []
         var drivers: [Task<Void, Never>] = []
         for w in 1...devices {
-            var m: Int32 = 0, s: Int32 = 0
-            var name = [CChar](repeating: 0, count: 128)
-            guard openpty(&m, &s, &name, nil, nil) == 0 else { throw POSIXError(.EMFILE) }
-            let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let connection = try await SerialLink(path: slavePath).open()
-            close(s)
+            let (m, driver) = try await BenchRig.keypad(window: w, profile: profile, gateway: gateway)
             masters.append(m)
-            let binding = DeviceBinding(id: "eval-\(w)", role: .evaluator, window: w, transport: .evdev)
-            let context = DriverContext(binding: binding, logger: Logger(label: "bench")) { _ in }
-            let driver = KeyEvaluatorDriver(profile: profile, window: w, hall: gateway)
-            drivers.append(Task { try? await driver.run(connection, context: context) })
+            drivers.append(driver)
         }
         defer {
             for d in drivers { d.cancel() }
             for m in masters { close(m) }
         }
 
-        let deps = WebDependencies(hall: hall, access: AccessControl(tokens: [TokenEntry(role: .display, sha256: AccessControl.hash("bench"))]),
-                                   reports: Reports(store: store, setup: setup))
-        let (ports, portFeed) = AsyncStream<Int>.makeStream()
-        let app = makeWebApplication(deps, host: "127.0.0.1", port: 0, logger: Logger(label: "bench")) { portFeed.yield($0) }
-        let server = Task { try await app.run() }
+        guard let (port, server) = await BenchRig.server(hall: hall, store: store, setup: setup) else { return }
         defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { return }
         let fleet = try SSEFleet(port: port, path: "/api/events?token=bench", readers: clients, slow: slow)
         let attached = ContinuousClock.now
         while hall.hub.subscriberCount < clients + slow && ContinuousClock.now - attached < .seconds(30) {

@@ -32,14 +32,8 @@ enum DisplayBench {
         let devices = Task { await supervisor.run(udev: nil) }
         defer { devices.cancel() }
 
-        let deps = WebDependencies(hall: hall, access: AccessControl(tokens: [TokenEntry(role: .display, sha256: AccessControl.hash("bench"))]),
-                                   reports: Reports(store: store, setup: setup))
-        let (ports, portFeed) = AsyncStream<Int>.makeStream()
-        let app = makeWebApplication(deps, host: "127.0.0.1", port: 0, logger: Logger(label: "bench")) { portFeed.yield($0) }
-        let server = Task { try await app.run() }
+        guard let (port, server) = await BenchRig.server(hall: hall, store: store, setup: setup) else { return }
         defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { return }
         let sse = try SSEReader(port: port, path: "/api/events?token=bench")
         try await Task.sleep(for: .seconds(1))
 

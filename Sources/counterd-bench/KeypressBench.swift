@@ -43,18 +43,10 @@ enum KeypressBench {
         var drivers: [Task<Void, Never>] = []
         let board = HealthBoard()
         for w in 1...n {
-            var m: Int32 = 0, s: Int32 = 0
-            var name = [CChar](repeating: 0, count: 128)
-            guard openpty(&m, &s, &name, nil, nil) == 0 else { throw POSIXError(.EMFILE) }
-            let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let connection = try await SerialLink(path: slavePath).open()
-            close(s)
+            let (m, driver) = try await BenchRig.keypad(window: w, profile: profile, gateway: gateway, report: { board.apply($0, $1) },
+                                                        register: { binding, path in board.register(DeviceHealth(binding: binding, address: path, now: Date())) })
             masters.append(m)
-            let binding = DeviceBinding(id: "eval-\(w)", role: .evaluator, window: w, transport: .evdev)
-            board.register(DeviceHealth(binding: binding, address: slavePath, now: Date()))
-            let context = DriverContext(binding: binding, logger: Logger(label: "bench")) { board.apply("eval-\(w)", $0) }
-            let driver = KeyEvaluatorDriver(profile: profile, window: w, hall: gateway)
-            drivers.append(Task { try? await driver.run(connection, context: context) })
+            drivers.append(driver)
         }
         let committed = Mutex<[Int: ContinuousClock.Instant]>([:])
         let events = hall.hub.subscribe()

@@ -1,3 +1,4 @@
+import HallModel
 import Testing
 @testable import Codecs
 
@@ -105,17 +106,5 @@ import Testing
         var noise = CallerFrameDecoder()
         for _ in 0..<256 { _ = noise.feed((0..<4096).map { _ in UInt8(truncatingIfNeeded: rng.next()) }) }
         #expect(noise.buffered < 80)
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
