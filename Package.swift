@@ -91,11 +91,37 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // 8b. Delivery beside the hall, never in its path: the 好差评 push (record builder, pusher), the district
+        //     shipper, the alert webhook, 叫号提醒 — each on the outbox or the event hub, retrying on its own.
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "HallModel", "LogFormat", "Store", "HallConfig", "HallRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // 8c. The demo: one planner for the live traffic and the seeded history. Linked by the daemon for --demo.
+        .target(
+            name: "Demo",
+            dependencies: [
+                "HallModel", "Store", "HallRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // 9. HTTP: the JSON API (openapi.yaml), server-sent events, the pages (Pages/).
         .target(
             name: "Web",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -117,7 +143,7 @@ let package = Package(
         .target(
             name: "HallApp",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Delivery", "Demo", "Web", "Simulators", "Codecs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -142,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "counterctl",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Codecs",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Delivery", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -185,7 +211,8 @@ let package = Package(
         .executableTarget(
             name: "counterd-bench",
             dependencies: [
-                "HallModel", "LogFormat", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Codecs", "Simulators", "Web", "District", "PostgresHarness",
+                "HallModel", "LogFormat", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Delivery", "Demo", "Codecs", "Simulators", "Web", "District",
+                "PostgresHarness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -223,7 +250,8 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["TestSupport", "HallModel", "LogFormat", "Store", "Exports", "HallConfig", "HallRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TestSupport", "HallModel", "LogFormat", "Store", "Exports", "HallConfig", "HallRuntime", "Delivery",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -233,7 +261,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HallRuntimeTests",
-            dependencies: ["TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Devices", "Codecs", "Simulators",
+            dependencies: ["TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Delivery", "Demo", "Devices", "Codecs", "Simulators",
                            .product(name: "Clocks", package: "swift-clocks"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import Codecs
+import Demo
 import Devices
 import HallModel
 import HallRuntime

@@ -1,4 +1,6 @@
 import Access
+import Delivery
+import Demo
 import Devices
 import Foundation
 import HallConfig

@@ -92,5 +92,5 @@ public final class PlatformHealth: Sendable {
 
     public var status: PlatformStatus { state.withLock { $0 } }
 
-    func set(_ s: PlatformStatus) { state.withLock { $0 = s } }
+    public func set(_ s: PlatformStatus) { state.withLock { $0 = s } }
 }

@@ -1,4 +1,5 @@
 import Access
+import Delivery
 import Devices
 import Foundation
 import HallModel

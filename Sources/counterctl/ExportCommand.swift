@@ -1,4 +1,5 @@
 import ArgumentParser
+import Delivery
 import Exports
 import Foundation
 import HallConfig

@@ -1,5 +1,6 @@
 import Access
 import AsyncHTTPClient
+import Delivery
 import District
 import Foundation
 import HallModel

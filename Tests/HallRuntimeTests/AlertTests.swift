@@ -1,4 +1,5 @@
 import Clocks
+@testable import Delivery
 import Foundation
 import HallModel
 @testable import HallRuntime

@@ -1,3 +1,4 @@
+@testable import Demo
 import Foundation
 import HallModel
 @testable import HallRuntime

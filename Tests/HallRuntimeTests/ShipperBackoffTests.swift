@@ -1,3 +1,4 @@
+@testable import Delivery
 import Foundation
 import HallModel
 @testable import HallRuntime

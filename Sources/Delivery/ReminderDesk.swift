@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HallConfig
 import HallModel
+import HallRuntime
 import Logging
 import Metrics
 import NIOCore

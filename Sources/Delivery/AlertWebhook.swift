@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HallModel
+import HallRuntime
 import Logging
 import Metrics
 import NIOCore

@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import HallRuntime
 import Logging
 import ServiceLifecycle
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HallRuntime
 
 extension HTTPClient {
     /// The client for everything the hall sends upstream (district, 好差评 platform, webhook). AsyncHTTPClient's

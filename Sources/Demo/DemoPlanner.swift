@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import HallRuntime
 
 /// What the demo's citizens and clerks do next.
 public enum DemoAction: Sendable, Equatable {
