@@ -53,21 +53,26 @@ public actor ReminderDesk: Service {
         return digits
     }
 
-    /// Keeps `phone` (sealed) for `ticket`'s reminder.
-    public func add(ticket: String, phone: String) throws {
+    /// Keeps `phone` (sealed) for `ticket`'s reminder, and checks at once whether it is already due: when this
+    /// returns, the kiosk's answer comes after that decision.
+    public func add(ticket: String, phone: String) async throws {
         let sealed = try AES.GCM.seal(Data(phone.utf8), using: key)
         guard let combined = sealed.combined else { throw CocoaError(.coderInvalidValue) }
         try store.addReminder(ReminderRecord(ticket: ticket, day: String(ticket.split(separator: "/").first ?? ""), sealedPhone: combined,
                                              createdAt: Date()))
         Counter(label: "counterd_reminders_total", dimensions: [("result", "registered")]).increment()
         mayHavePending = true
-        Task { await self.check() }
+        await check()
     }
 
     public func run() async throws {
         await check()
         await cancelWhenGracefulShutdown {
-            for await _ in self.events { await self.check() }
+            for await e in self.events {
+                await self.check()
+                // How far the reminders have looked: what a test (or a person) waits on before saying none was due.
+                Gauge(label: "counterd_reminders_checked_seq").record(e.seq)
+            }
         }
     }
 
@@ -92,6 +97,7 @@ public actor ReminderDesk: Service {
             let ahead = Self.ahead(of: t, state: state, setup: setup)
             guard let ahead, ahead <= settings.ahead else { continue }
             sending.insert(r.ticket)
+            Counter(label: "counterd_reminders_total", dimensions: [("result", "due")]).increment()
             let text = Self.text(settings.template, hall: setup.name, ticket: t, ahead: ahead, setup: setup)
             let sealed = r.sealedPhone
             Task { await self.deliver(ticket: t, sealed: sealed, text: text, hall: setup.name) }

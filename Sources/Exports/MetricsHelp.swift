@@ -27,6 +27,8 @@ public enum MetricsHelp {
         "counterd_district_ship_failures_total": "Failed shipments to the district, by reason.",
         "counterd_evaluator_duplicate_presses_total": "Evaluator presses repeated by the device and dropped.",
         "counterd_evaluator_presses_total": "Evaluator key presses read.",
+        "counterd_reminders_checked_seq": "The last hall event the turn-near reminders (叫号提醒) were checked against.",
+        "counterd_reminders_total": "Turn-near reminders (叫号提醒), by result: registered, due, sent, failed, not_needed.",
         "counterd_event_stream_cutoffs_total": "Event-stream clients cut off for reading too slowly.",
         "counterd_kiosk_reprints_total": "Tickets reprinted at the kiosk by staff.",
         "counterd_login_failures_total": "Failed sign-ins, by reason (wrong_password, throttled).",

@@ -134,8 +134,10 @@ import Testing
         peer.send("jump 2 3 4")
         #expect(await eventually(3) { (try? events(.ticketRated).count) == 2 })
         // A restarted keypad (counter back to 0) is not a press.
+        let readsBefore = await unit(1).reads
         peer.send("restart 1")
-        try await Task.sleep(for: .milliseconds(400))
+        // The barrier: two more reads of keypad 1, so the driver has seen the counter back at 0.
+        #expect(await eventually(5) { await unit(1).reads >= readsBefore + 2 })
         #expect(try events(.ticketRated).count == 2 && events(.ticketRated).last?.level == .satisfied)
         #expect(try events(.ratingIgnored).count == 2)
 
@@ -196,7 +198,10 @@ extension ModbusPeerTests {
         #expect(await eventually(3) { (sup.board.get("bus-a")?.bytesIn ?? 0) > before })
         peer.send("press 1 4")
         #expect(await eventually(3) { (try? rated().count) == 1 })
-        try await Task.sleep(for: .milliseconds(300))
+        // The barrier: keypad 1 answered another read (at the idle pace, up to a few seconds), so a press counted twice
+        // would be in the log by now.
+        let reads = (try? await offload { peer.unit(1) })?.reads ?? 0
+        #expect(await eventually(10) { ((try? await offload { peer.unit(1) })?.reads ?? 0) >= reads + 1 })
         #expect(try rated().count == 1 && rated().first?.level == .satisfied)
     }
 

@@ -96,16 +96,18 @@ import Testing
         try await hall.execute(.recall(window: 3))
         // Refused: window 12 is serving. Nothing may be spoken for it.
         await #expect(throws: HallError.self) { try await hall.execute(.callNext(window: 12)) }
-        let played = await eventually(10) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count >= 3 }
+        // The barrier: a recall at window 12, committed after the refusal, is spoken after anything the refusal
+        // could have caused (announcements follow commit order). Once it is played, the log is complete.
+        try await hall.execute(.recall(window: 12))
+        let played = await eventually(10) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count >= 4 }
         #expect(played)
-        try await Task.sleep(for: .milliseconds(300))
         let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
-        #expect(lines.count == 3, "\(lines)")
+        #expect(lines.count == 4, "\(lines)")
         let seqs = lines.compactMap { $0.split(separator: "announce-").last?.split(separator: ".").first.flatMap { Int($0) } }
-        #expect(seqs == seqs.sorted() && Set(seqs).count == 3, "not in commit order: \(seqs)")
-        // The recall repeats the first call word for word; the call at window 12 is a different utterance.
+        #expect(seqs == seqs.sorted() && Set(seqs).count == 4, "not in commit order: \(seqs)")
+        // A recall repeats its call word for word; the call at window 12 is a different utterance from window 3's.
         let sizes = lines.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
-        #expect(sizes.count == 3 && sizes[0] == sizes[2] && sizes[1] != sizes[0], "\(sizes)")
+        #expect(sizes.count == 4 && sizes[0] == sizes[2] && sizes[1] == sizes[3] && sizes[1] != sizes[0], "\(sizes)")
         #expect(board.get(VoiceAnnouncer.healthID)?.state == .connected)
     }
 

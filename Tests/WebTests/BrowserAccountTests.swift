@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The managers' and supervisors' flow in headless Chromium against the real daemon: sign in → dashboard
@@ -13,7 +14,7 @@ import Testing
             Issue.record("no test virtualenv: run `make test`")
             return nil
         }
-        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        _ = BrowserDisplayTests.Browser.parse(try await offload { browser.line() })
         return browser
     }
 

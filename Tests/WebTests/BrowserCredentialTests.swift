@@ -1,5 +1,6 @@
 import Foundation
 import Access
+import TestSupport
 import Testing
 
 /// A wrong or withdrawn token says so on the page — never "connection lost": the dashboard (status line
@@ -21,7 +22,7 @@ import Testing
             Issue.record("no test virtualenv: run `make test`")
             return
         }
-        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        _ = BrowserDisplayTests.Browser.parse(try await offload { browser.line() })
         let base = "http://127.0.0.1:\(port)"
         for (path, text) in [("/dashboard?token=withdrawn", "管理令牌无效"), ("/display/tv?token=withdrawn", "显示令牌无效"), ("/kiosk?token=withdrawn", "取号机令牌无效")] {
             _ = try await browser.send("open \(base)\(path) 1366 768")

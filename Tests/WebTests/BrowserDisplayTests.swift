@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The window, hall and TV pages in headless Chromium (Debian package chromium), driven over the DevTools
@@ -38,7 +39,7 @@ import Testing
         }
 
         func send(_ command: String) async throws -> [String: Any] {
-            let text = try await RawHTTP.blocking {
+            let text = try await offload {
                 self.input.fileHandleForWriting.write(Data((command + "\n").utf8))
                 return self.line()
             }
@@ -80,7 +81,7 @@ import Testing
             Issue.record("no test virtualenv (.venv with websocket-client): run `make test`")
             return
         }
-        let ready = Browser.parse(try await RawHTTP.blocking { browser.line() })
+        let ready = Browser.parse(try await offload { browser.line() })
         #expect(ready["ready"] as? Bool == true, "chromium did not start")
         let base = "http://127.0.0.1:\(http)"
         _ = try await browser.send("open \(base)/display/hall?token=t-display 1920 1080")
@@ -99,7 +100,7 @@ import Testing
         // itself, fetches the whole state again, and shows the call made meanwhile.
         kill(daemon.processIdentifier, SIGTERM)
         let first = daemon
-        try await RawHTTP.blocking { first.waitUntilExit() }
+        try await offload { first.waitUntilExit() }
         let down = try await browser.send(#"wait 5 document.getElementById("status").className === "down""#)
         #expect(down["ok"] as? Bool == true, "the page does not show the lost connection")
         (daemon, http) = try await start("127.0.0.1:\(http)")

@@ -22,7 +22,7 @@ import Testing
             Issue.record("no test virtualenv with pymodbus at .venv: run `make test`, which creates it")
             return
         }
-        let devicePort = try await RawHTTP.blocking { keypads.line() }
+        let devicePort = try await offload { keypads.line() }
         let pty = ((try? JSONSerialization.jsonObject(with: Data(devicePort.utf8))) as? [String: String])?["port"] ?? ""
         try #require(pty.hasPrefix("/dev/pts/"))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("keypad-reasons-\(UUID().uuidString)")
@@ -46,7 +46,7 @@ import Testing
             Issue.record("no test virtualenv (.venv with websocket-client): run `make test`")
             return
         }
-        let ready = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        let ready = BrowserDisplayTests.Browser.parse(try await offload { browser.line() })
         try #require(ready["ready"] as? Bool == true, "chromium did not start")
 
         #expect(try await post("/api/windows/1/sign-in", "t-w1", #"{"clerk":"c1"}"#).status == 200)
@@ -58,7 +58,7 @@ import Testing
         let img = try await browser.send(##"wait 5 document.querySelector("#who img") && document.querySelector("#who img").naturalWidth === 2"##)
         #expect(img["ok"] as? Bool == true, "the clerk's photo did not load: \(img)")
         #expect(try await post("/api/windows/1/finish", "t-w1", #"{"outcome":"immediate"}"#).status == 200)
-        func prompts() async -> [Int] { (try? await RawHTTP.blocking { keypads.prompts() }) ?? [] }
+        func prompts() async -> [Int] { (try? await offload { keypads.prompts() }) ?? [] }
         #expect(await eventually(5) { await prompts().last == 1 }, "the evaluator was not asked to rate")
 
         // 不满意 on the keypad: the tablet asks for its reasons.
@@ -86,6 +86,6 @@ import Testing
         let again = try await post("/api/windows/1/rating/reasons", "t-w1", #"{"ticket":"\#(rated.first?.ticket ?? "")","reasons":["213"]}"#)
         #expect(again.status == 409 && again.errorCode == "reasons_not_awaited", "\(again.text)")
         kill(daemon.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        try await offload { daemon.waitUntilExit() }
     }
 }

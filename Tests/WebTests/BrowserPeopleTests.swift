@@ -47,7 +47,7 @@ import Testing
                 kill(daemon.processIdentifier, SIGKILL)
                 return nil
             }
-            let ready = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+            let ready = BrowserDisplayTests.Browser.parse(try await offload { browser.line() })
             #expect(ready["ready"] as? Bool == true, "chromium did not start")
             return Hall(dir: dir, daemon: daemon, http: http, printer: printer, browser: browser)
         }

@@ -29,7 +29,7 @@ import Testing
             Issue.record("no test virtualenv (.venv with websocket-client): run `make test`")
             return
         }
-        let ready = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        let ready = BrowserDisplayTests.Browser.parse(try await offload { browser.line() })
         try #require(ready["ready"] as? Bool == true, "chromium did not start")
         let store = try EventStore.readOnly(path: dir.appendingPathComponent("hall.sqlite").path)
         func events() throws -> [StoredEvent] { try store.events(after: 0) }
@@ -100,6 +100,6 @@ import Testing
         #expect(log.filter { if case .caseOpened = $0.event { true } else { false } }.count == 2, "the walk-away 差评 opened no case")
         #expect(!log.contains { if case .ratingNotGiven = $0.event { true } else { false } }, "a tapped ticket was recorded as not rated")
         kill(daemon.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        try await offload { daemon.waitUntilExit() }
     }
 }

@@ -69,7 +69,7 @@ import TestSupport
         #expect(try await post("/api/windows/1/finish", "t-w1").status == 200)
         #expect(await eventually(8) { (try? await window())?["awaiting_rating"] == nil })
         kill(daemon.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        try await offload { daemon.waitUntilExit() }
 
         let events = try EventStore(path: database).events(after: 0)
         let times = events.map(\.record.at)

@@ -131,7 +131,7 @@ import Testing
 
         // After a stop the status file is gone and status says so.
         kill(daemon.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        try await offload { daemon.waitUntilExit() }
         let after = try await ctl(["status", "--json"])
         #expect(after.status == 3)
         #expect((try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as? [String: Any])?["running"] as? Bool == false)
@@ -235,7 +235,7 @@ import Testing
         let report = try await Command.run(CounterctlTests.counterctl, ["report", "windows", "--json", "--config", config])
         #expect(report.status == 0, "\(report)")
         kill(daemon.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        try await offload { daemon.waitUntilExit() }
         let after = try await Command.run(CounterctlTests.counterctl, ["rebuild", "--config", config])
         #expect(after.status == 0 && after.out.contains("rebuilt projections"), "\(after)")
     }

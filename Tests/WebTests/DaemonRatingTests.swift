@@ -58,7 +58,7 @@ import Testing
             Issue.record("no test virtualenv with pymodbus at .venv: run `make test`, which creates it")
             return
         }
-        let devicePort = try await RawHTTP.blocking { keypads.line() }
+        let devicePort = try await offload { keypads.line() }
         let port = ((try? JSONSerialization.jsonObject(with: Data(devicePort.utf8))) as? [String: String])?["port"] ?? ""
         try #require(port.hasPrefix("/dev/pts/"))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rating-\(UUID().uuidString)")
@@ -78,7 +78,7 @@ import Testing
         #expect(try await post("/api/tickets", "t-kiosk", #"{"category":"a"}"#) == 201)
         #expect(try await post("/api/windows/1/call-next", "t-w1") == 200)
         #expect(try await post("/api/windows/1/finish", "t-w1") == 200)
-        func prompts() async -> [Int] { (try? await RawHTTP.blocking { keypads.prompts() }) ?? [] }
+        func prompts() async -> [Int] { (try? await offload { keypads.prompts() }) ?? [] }
         let asked = await eventually(5) { await prompts().last == 1 }
         #expect(asked, "the evaluator was not asked to rate")
 
@@ -86,7 +86,7 @@ import Testing
         keypads.send("press 1 5")
         let thanked = await eventually(5) { await prompts().last == 2 }
         kill(first.processIdentifier, SIGKILL)
-        try await RawHTTP.blocking { first.waitUntilExit() }
+        try await offload { first.waitUntilExit() }
         #expect(thanked, "no thank-you prompt")
 
         let (daemon, secondPort) = try await Self.startDaemon(config: config, dir: dir)
@@ -106,7 +106,7 @@ import Testing
         let again = try await RawHTTP.request(port: http, "GET", "/api/reports/windows", token: "t-manager")
         #expect((again.json["rows"] as? [[String: Any]])?.first?["rated"] as? Int == 1)
         kill(daemon.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        try await offload { daemon.waitUntilExit() }
         #expect(daemon.terminationStatus == 0)
     }
 }

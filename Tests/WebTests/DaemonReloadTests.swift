@@ -18,7 +18,7 @@ import Testing
             Issue.record("no test virtualenv with pymodbus at .venv: run `make test`, which creates it")
             return
         }
-        let announced = try await RawHTTP.blocking { keypads.line() }
+        let announced = try await offload { keypads.line() }
         let port = ((try? JSONSerialization.jsonObject(with: Data(announced.utf8))) as? [String: String])?["port"] ?? ""
         try #require(port.hasPrefix("/dev/pts/"))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString)")
@@ -83,11 +83,11 @@ import Testing
         // 4. SIGTERM: the evaluator is told "out of service" (3) and the process exits 0 within 5 s.
         let start = Date()
         kill(daemon.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        try await offload { daemon.waitUntilExit() }
         let took = Date().timeIntervalSince(start)
         #expect(daemon.terminationStatus == 0 && daemon.terminationReason == .exit)
         #expect(took < 5, "stop took \(took) s")
-        let prompts = try await RawHTTP.blocking { keypads.prompts() }
+        let prompts = try await offload { keypads.prompts() }
         #expect(prompts.last == 3, "the evaluator's last prompt was \(prompts), not out of service")
         #expect(log.all.contains("evaluators set out of service"))
     }

@@ -1,6 +1,7 @@
 import Access
 import Foundation
 import Synchronization
+import TestSupport
 
 /// Starting the real counterd binary and learning the port it bound (it prints its URLs on stdout).
 enum Daemon {
@@ -29,7 +30,7 @@ enum Daemon {
         p.standardError = out
         try p.run()
         let log = DaemonLog()
-        let port = try await RawHTTP.blocking { () -> Int in
+        let port = try await offload { () -> Int in
             while true {
                 let chunk = out.fileHandleForReading.availableData
                 if chunk.isEmpty { return 0 }
@@ -75,7 +76,7 @@ enum Command {
 
     /// Runs `executable`, in `directory` when given (else the test's own working directory).
     static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, input: String? = nil) async throws -> Output {
-        try await RawHTTP.blocking {
+        try await offload {
             let p = Process()
             p.executableURL = executable
             p.arguments = arguments

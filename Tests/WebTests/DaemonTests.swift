@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real counterd binary: demo mode end to end, shutdown on SIGTERM, refusal of a bad config.
@@ -41,7 +42,7 @@ import Testing
 
         let start = Date()
         kill(p.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { p.waitUntilExit() }
+        try await offload { p.waitUntilExit() }
         #expect(p.terminationStatus == 0 && p.terminationReason == .exit)
         #expect(Date().timeIntervalSince(start) < 5)
     }

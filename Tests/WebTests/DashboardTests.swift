@@ -86,7 +86,7 @@ import Testing
             Issue.record("no test virtualenv: run `make test`")
             return
         }
-        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        _ = BrowserDisplayTests.Browser.parse(try await offload { browser.line() })
         let base = "http://127.0.0.1:\(http)"
         _ = try await browser.send("open \(base)/dashboard?token=t-manager&from=\(Self.from)&to=\(Self.to) 1366 768")
         let loaded = try await browser.send(##"wait 10 document.body.dataset.loaded === "2026-10-01/2026-10-31" && document.querySelectorAll("#ranking tbody tr[data-key]").length"##)

@@ -84,7 +84,7 @@ import TestSupport
         evaluators.press(unit: 1, key: 4)
         #expect(await eventually(5) { evaluators.unit(1)?.prompt == 2 }, "no thank-you after space was freed")
         kill(daemon.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { daemon.waitUntilExit() }
+        try await offload { daemon.waitUntilExit() }
 
         // The log: every acknowledged ticket once, one rating (the 4 after the space came back), no gap.
         let store = try EventStore(path: database)

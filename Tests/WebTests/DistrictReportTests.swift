@@ -154,7 +154,7 @@ import Testing
             Issue.record("no test virtualenv: run `make test`")
             return
         }
-        _ = BrowserDisplayTests.Browser.parse(try await RawHTTP.blocking { browser.line() })
+        _ = BrowserDisplayTests.Browser.parse(try await offload { browser.line() })
         _ = try await browser.send("open http://127.0.0.1:\(dport)/?from=\(yesterday)&to=\(today)#token=t-district 1366 768")
         let loaded = try await browser.send(##"wait 15 document.body.dataset.loaded && document.querySelectorAll("#halls tr[data-hall]").length"##)
         #expect(loaded["value"] as? Int == 1, "street level: one hall \(loaded)")

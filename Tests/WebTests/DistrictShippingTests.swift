@@ -26,7 +26,7 @@ import Testing
         p.standardError = err
         try p.run()
         let log = DaemonLog()
-        let port = try await RawHTTP.blocking { () -> Int in
+        let port = try await offload { () -> Int in
             while true {
                 let chunk = err.fileHandleForReading.availableData
                 if chunk.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A deliberately small HTTP/1.1 client on a plain POSIX socket, so the API is tested over a real
 /// 127.0.0.1 connection by code that shares nothing with the server's HTTP stack. Blocking calls run
@@ -118,17 +119,10 @@ final class RawSocket: @unchecked Sendable {
 }
 
 enum RawHTTP {
-    static let queue = DispatchQueue(label: "raw-http", attributes: .concurrent)
-
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { c in
-            queue.async { c.resume(with: Result { try work() }) }
-        }
-    }
 
     static func request(port: Int, _ method: String, _ path: String, token: String? = nil, body: [UInt8]? = nil,
                         contentType: String? = "application/json", extraHeaders: [String: String] = [:]) async throws -> HTTPResult {
-        try await blocking {
+        try await offload {
             let s = try RawSocket(port: port)
             var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
             if let token { head += "Authorization: Bearer \(token)\r\n" }
@@ -158,7 +152,7 @@ enum RawHTTP {
 
     /// Opens an event stream and returns the first `count` messages (comments skipped).
     static func events(port: Int, path: String, token: String?, lastEventID: Int64? = nil, count: Int) async throws -> (Int, [SSEMessage]) {
-        try await blocking {
+        try await offload {
             let s = try RawSocket(port: port, timeoutSeconds: 10)
             var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
             if let token { head += "Authorization: Bearer \(token)\r\n" }

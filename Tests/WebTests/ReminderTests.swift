@@ -37,9 +37,14 @@ import Testing
         #expect(mine.status == 201 && mine.json["number"] as? String == "A003" && !mine.text.contains(phone), "\(mine.text)")
         let bad = try await post("/api/kiosk/tickets", "t-kiosk", #"{"category":"a","phone":"12345"}"#)
         #expect(bad.status == 400 && bad.errorCode == "invalid_phone")
-        // Two ahead: nothing yet. One served → one ahead → the message (after one gateway error, a retry).
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(gateway.requests.isEmpty, "sent with two ahead")
+        // Two ahead: nothing yet. The kiosk answered after the reminder was checked (the barrier), so nothing is due.
+        func metric(_ line: String) async -> Double? {
+            let text = (try? await RawHTTP.request(port: port, "GET", "/metrics", token: nil, body: nil).text) ?? ""
+            return text.split(separator: "\n").first { $0.hasPrefix(line + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        #expect(await metric(#"counterd_reminders_total{result="registered"}"#) == 1)
+        #expect(await metric(#"counterd_reminders_total{result="due"}"#) == nil && gateway.requests.isEmpty, "sent with two ahead")
+        // One served → one ahead → the message (after one gateway error, a retry).
         #expect(try await post("/api/windows/1/call-next", "t-w1").status == 200)
         #expect(await eventually(8) { gateway.requests.count >= 2 }, "\(gateway.requests)")
         let sent = gateway.requests.last ?? ""
@@ -47,9 +52,13 @@ import Testing
         #expect(sent.contains(#""phone":"13912345678""#) && sent.contains("A003") && sent.contains("前面还有 1 人") && sent.contains("1 号窗口"), "\(sent)")
         // Once: more calls send nothing more.
         #expect(try await post("/api/windows/1/finish", "t-w1", #"{"outcome":"immediate"}"#).status == 200)
-        #expect(try await post("/api/windows/1/call-next", "t-w1").status == 200)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(gateway.requests.count == 2)
+        let called = try await post("/api/windows/1/call-next", "t-w1")
+        #expect(called.status == 200)
+        let calledSeq = Double((called.json["events"] as? [[String: Any]])?.compactMap { $0["seq"] as? Int }.max() ?? 0)
+        #expect(calledSeq > 0)
+        // The barrier: the reminders were checked against this call.
+        #expect(await eventually(5) { (await metric("counterd_reminders_checked_seq") ?? 0) >= calledSeq })
+        #expect(await metric(#"counterd_reminders_total{result="due"}"#) == 1 && gateway.requests.count == 2)
         let metrics = try await RawHTTP.request(port: port, "GET", "/metrics", token: nil, body: nil).text
         #expect(metrics.contains(#"counterd_reminders_total{result="sent"} 1"#), "\(metrics.split(separator: "\n").filter { $0.contains("reminder") })")
         // The number is nowhere in the clear: not in the log, not in the files.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// No secret reaches the log: the daemon runs at debug level while tokens (in the header and in ?token=),
@@ -45,11 +46,14 @@ import Testing
         #expect(try await call("POST", "/api/windows/1/sign-in", token: "t-w1", json: #"{"clerk":"c1","pin":"135790"}"#).status == 403)
         #expect(try await call("POST", "/api/windows/1/sign-in", token: "t-w1", json: #"{"clerk":"c1","pin":"864213"}"#).status == 200)
         #expect(try await call("GET", "/api/audit", headers: ["Cookie": cookie]).status == 200)
-        try await Task.sleep(for: .milliseconds(200))
+        // The barrier: a second wrong PIN, whose warning is logged after everything above; once it is in the log, the
+        // log is complete.
+        #expect(try await call("POST", "/api/windows/1/sign-in", token: "t-w1", json: #"{"clerk":"c1","pin":"135791"}"#).status == 403)
+        #expect(await eventually(5) { log.count("wrong sign-in PIN") >= 2 }, "the daemon did not log the second wrong PIN")
         let text = log.all
         #expect(text.contains("debug") || text.contains("trace"), "the daemon did not log at debug level")
         for secret in ["t-w1", "t-kiosk", "t-not-a-token-4711", "t-not-a-token-4712", "Secret-Pass-9x", "Wrong-Pass-7y", cookieValue, csrf,
-                       "864213", "135790"] {
+                       "864213", "135790", "135791"] {
             #expect(!text.contains(secret), "the log holds \(secret)")
             #expect(secret == csrf || !answers.contains { $0.contains(secret) }, "an answer holds \(secret)")
         }

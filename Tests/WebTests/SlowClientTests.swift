@@ -53,7 +53,7 @@ import Testing
             #expect(connections <= 3, "the reading client kept up: \(connections) connections")
             #expect(growth < 64 * 1024, "resident memory grew by \(growth) KiB")
             // The slow client was cut off: reading now, it gets what was queued and then the end of its stream.
-            let text = try await RawHTTP.blocking { () throws -> String in
+            let text = try await offload { () throws -> String in
                 var data = [UInt8]()
                 while let chunk = try slow.readChunk() { data += chunk }
                 return String(decoding: data, as: UTF8.self)

@@ -101,7 +101,7 @@ import TestSupport
             // The kill comes at a random moment of the traffic: that moment is the test's input, not a wait.
             try await Task.sleep(for: .milliseconds(Int.random(in: 700...2_500, using: &generator)))
             kill(daemon.processIdentifier, SIGKILL)
-            try await RawHTTP.blocking { daemon.waitUntilExit() }
+            try await offload { daemon.waitUntilExit() }
             totalKills += 1
             clients.cancel()
             await clients.value
@@ -113,7 +113,7 @@ import TestSupport
         let state = try await RawHTTP.request(port: port, "GET", "/api/state", token: "t-manager")
         #expect(state.status == 200)
         kill(last.processIdentifier, SIGTERM)
-        try await RawHTTP.blocking { last.waitUntilExit() }
+        try await offload { last.waitUntilExit() }
 
         let acks = box.acks.withLock { $0 }
         let store = try EventStore(path: database)

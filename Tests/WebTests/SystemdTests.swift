@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The unit file under systemd-analyze, and sd_notify from the real binary.
@@ -96,7 +97,7 @@ import Testing
         p.standardError = try FileHandle(forWritingTo: journal)
         try p.run()
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        let messages = try await RawHTTP.blocking { () -> [String] in
+        let messages = try await offload { () -> [String] in
             var got: [String] = []
             var buffer = [UInt8](repeating: 0, count: 4096)
             while got.filter({ $0 == "WATCHDOG=1" }).count < 3 {
@@ -110,7 +111,7 @@ import Testing
         #expect(messages.first?.contains("windows open") == true)
         #expect(messages.filter { $0 == "WATCHDOG=1" }.count == 3)
         kill(p.processIdentifier, SIGTERM)
-        let stopping = try await RawHTTP.blocking { () -> String in
+        let stopping = try await offload { () -> String in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 4096, 0) }
@@ -119,7 +120,7 @@ import Testing
                 if m.hasPrefix("STOPPING=1") { return m }
             }
         }
-        try await RawHTTP.blocking { p.waitUntilExit() }
+        try await offload { p.waitUntilExit() }
         #expect(stopping.hasPrefix("STOPPING=1"))
         #expect(p.terminationStatus == 0)
         // Journald form: every line starts with a syslog priority, none with a timestamp of our own.
