@@ -246,7 +246,8 @@ let package = Package(
             path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HallModelTests", dependencies: ["HallModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "DistrictTests", dependencies: ["District", "LogFormat", "Store", "HallModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DistrictTests", dependencies: ["District", "LogFormat", "Store", "HallModel", "TestSupport",
+                                                       .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: strict),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "HallModel", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",

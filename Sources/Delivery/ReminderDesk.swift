@@ -94,7 +94,7 @@ public actor ReminderDesk: Service {
                 }
                 continue
             }
-            let ahead = Self.ahead(of: t, state: state, setup: setup)
+            let ahead = state.callsBefore(t, setup: setup)
             guard let ahead, ahead <= settings.ahead else { continue }
             sending.insert(r.ticket)
             Counter(label: "counterd_reminders_total", dimensions: [("result", "due")]).increment()
@@ -102,11 +102,6 @@ public actor ReminderDesk: Service {
             let sealed = r.sealedPhone
             Task { await self.deliver(ticket: t, sealed: sealed, text: text, hall: setup.name) }
         }
-    }
-
-    /// Calls before `t` at the open window that would call it soonest (`HallState.callsBefore`).
-    public nonisolated static func ahead(of t: Ticket, state: HallState, setup: HallSetup) -> Int? {
-        state.callsBefore(t, setup: setup)
     }
 
     nonisolated static func text(_ template: String, hall: String, ticket t: Ticket, ahead: Int, setup: HallSetup) -> String {

@@ -18,19 +18,24 @@ enum Deadline {
             once.set(continuation)
             let task = Task {
                 do { once.resume(.success(try await work())) } catch { once.resume(.failure(error)) }
+                // Answered in time: the timer goes too, rather than sleeping out its seconds for every request.
+                once.timer.withLock { $0 }?.cancel()
             }
-            Task {
-                try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            let timer = Task {
+                guard (try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))) != nil else { return }
                 if once.resume(.failure(HTTPError(.serviceUnavailable, message: "区级数据库 \(Int(seconds)) 秒内没有回应，请稍后重试"))) {
                     task.cancel()
                 }
             }
+            once.timer.withLock { $0 = timer }
         }
     }
 
     /// Resumes a continuation at most once; says whether this call did.
     private final class Once<T: Sendable>: Sendable {
         private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, done: Bool)>((nil, false))
+        /// The deadline's timer, cancelled when the work answers first.
+        let timer = Mutex<Task<Void, Never>?>(nil)
 
         func set(_ c: CheckedContinuation<T, any Error>) {
             state.withLock { $0.continuation = c }
