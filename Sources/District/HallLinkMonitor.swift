@@ -90,7 +90,8 @@ public struct HallLinkMonitor: Sendable {
     public func run(logger: Logger) async {
         var silent = Set<String>()
         while !Task.isCancelled {
-            if let links = try? await links() {
+            // Bounded like the requests: a read stuck after a PostgreSQL restart must not hold the stop.
+            if let links = try? await Deadline.answered(within: Deadline.readSeconds, { try await self.links() }) {
                 for l in links {
                     Gauge(label: "counterd_district_hall_lag_events", dimensions: [("hall", l.hallId)]).record(Int(l.lagEvents))
                     Gauge(label: "counterd_district_hall_lag_seconds", dimensions: [("hall", l.hallId)]).record(l.lagSeconds)
