@@ -31,6 +31,11 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", exact: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", exact: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", exact: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", exact: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
     // Layers, lowest first; a target imports only targets above it (ARCHITECTURE.md says the same).
     targets: [
@@ -117,11 +122,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // 9. HTTP: the JSON API (openapi.yaml), server-sent events, the pages (Pages/).
+        // 9. HTTP. The API contract (openapi.yaml) and what swift-openapi-generator makes of it: types, server
+        //    stubs, a client for the tests.
+        .target(
+            name: "HallAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            resources: [.embedInCode("openapi.yaml")],
+            // Only generated code and one constant here: the generator's unused `public import`s are its warnings, not ours.
+            swiftSettings: strict + [.unsafeFlags(["-suppress-warnings"])],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        //    The JSON API's handlers, server-sent events, the pages (Pages/).
         .target(
             name: "Web",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Delivery",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Delivery", "HallAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -133,7 +151,7 @@ let package = Package(
             ],
             // The pages and the API contract are compiled into the binary: an installed counterd serves them
             // with no files on disk.
-            resources: [.embedInCode("Pages"), .embedInCode("openapi.yaml")],
+            resources: [.embedInCode("Pages")],
             swiftSettings: strict
         ),
         // Simulated devices speaking the real wire protocols on pseudo-terminals and TCP: demo and tests.
@@ -282,7 +300,11 @@ let package = Package(
             name: "WebTests",
             dependencies: [
                 "TestSupport", "HallModel", "LogFormat", "Store", "Access", "HallConfig", "HallRuntime", "Web", "Simulators", "Codecs", "District",
-                "PostgresHarness",
+                "PostgresHarness", "HallAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -94,6 +94,13 @@ final class LiveSettings: Sendable {
 enum JSON {
     static let encoder = WireCoding.apiEncoder()
     static let decoder = WireCoding.apiDecoder()
+    /// The generated operations' bodies carry their keys from the contract; only the dates need saying (as
+    /// `HallAPIService.configuration` says them to the generated server).
+    static let contractDecoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }()
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)

@@ -33,14 +33,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(code: code, messageZh: messageZh, messageEn: messageEn))
-        let data = (try? JSON.encoder.encode(body)) ?? Data("{}".utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        if let allow { headers[.allow] = allow }
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(status: status, headers: httpHeaderFields, body: .init(byteBuffer: ByteBuffer(bytes: bodyData)))
     }
 
     static func rejected(_ r: Rejection) -> APIError {

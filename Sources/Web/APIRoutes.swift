@@ -57,7 +57,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
 
     addPeopleRoutes(router, deps)
     addPeoplePages(router, deps)
-    addCaseRoutes(router, deps)
+    HallAPIService.register(on: router, deps)
     addDashboardRoutes(router, deps)
     addReasonRoutes(router, deps)
     addAccountRoutes(router, deps)

@@ -57,7 +57,6 @@ struct DashboardView: Encodable {
 func addDashboardRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
     let forReports = router.requiring(deps, .reports, under: "api")
     router.get("/dashboard") { _, _ in Page.response(Page.dashboard) }
-    let api = router.group("api")
     forReports.get("dashboard") { request, _ in
         let (from, to) = try await range(request, deps)
         return try JSON.response(try await dashboard(deps, from: from, to: to))

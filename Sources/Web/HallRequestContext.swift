@@ -28,8 +28,15 @@ public struct HallRequestContext: RequestContext {
 struct Authorize: RouterMiddleware {
     typealias Context = HallRequestContext
     let deps: WebDependencies
-    /// The permission a request needs; most groups need one fixed permission, window routes the path's window.
-    let permission: @Sendable (Request, HallRequestContext) async throws -> Permission
+    /// The permission a request needs; most groups need one fixed permission, window routes the path's window;
+    /// nil: the generated operations, whose permission `OperationAccess` checks by operation.
+    let permission: (@Sendable (Request, HallRequestContext) async throws -> Permission)?
+
+    /// Authentication only: the generated operations' group.
+    init(_ deps: WebDependencies) {
+        self.deps = deps
+        self.permission = nil
+    }
 
     init(_ deps: WebDependencies, _ permission: Permission) {
         self.deps = deps
@@ -46,8 +53,8 @@ struct Authorize: RouterMiddleware {
         // Who is asking first: a stranger learns nothing from the permission step (not even whether a window exists).
         let principal = try deps.authenticate(request)
         context.authenticated = principal
-        try deps.check(principal, try await permission(request, context))
-        return try await next(request, context)
+        if let permission { try deps.check(principal, try await permission(request, context)) }
+        return try await RequestPrincipal.$current.withValue(principal) { try await next(request, context) }
     }
 }
 

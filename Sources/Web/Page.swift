@@ -1,4 +1,5 @@
 import Foundation
+import HallAPI
 import Hummingbird
 import HTTPTypes
 import NIOCore
@@ -16,7 +17,7 @@ enum Page {
     static let commonCSS = PackageResources.common_css
     static let commonJS = PackageResources.common_js
     static let displayTemplate = String(decoding: PackageResources.display_mustache, as: UTF8.self)
-    static let openAPI = PackageResources.openapi_yaml
+    static let openAPI = HallAPIDocument.yaml
     /// Each page's script, at /assets/NAME.js: no page has an inline script, so the policy forbids them.
     static let scripts: [String: [UInt8]] = [
         "common.js": PackageResources.common_js, "kiosk.js": PackageResources.kiosk_js, "console.js": PackageResources.console_js,

@@ -35,19 +35,6 @@ enum Bodies {
     struct SetupSection: Decodable, Sendable { var toml: String }
     // AdminRoutes
     struct ClerkPIN: Decodable, Sendable { var pin: String }
-    // CaseRoutes
-    struct CaseContact: Decodable, Sendable {
-        var at: Date?
-        var method: String
-        var citizenSaid: String
-    }
-    // CaseRoutes
-    struct CaseRectify: Decodable, Sendable { var note: String }
-    // CaseRoutes
-    struct CaseClose: Decodable, Sendable {
-        var note: String?
-        var verdict: String?
-    }
     // APIRoutes
     struct IssueTicket: Decodable, Sendable {
         var category: String
@@ -79,10 +66,6 @@ enum Bodies {
         var role: String
         var window: Int?
         var label: String?
-    }
-    struct CaseAssign: Decodable, Sendable {
-        var assignee: String
-        var dueDay: String?
     }
     struct ReasonsExtend: Decodable, Sendable {
         var ticket: String

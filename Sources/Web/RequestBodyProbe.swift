@@ -1,4 +1,5 @@
 import Foundation
+import HallAPI
 import HallModel
 import HallRuntime
 
@@ -31,9 +32,20 @@ public enum RequestBodyProbe {
         attempt(Bodies.CheckIn.self)
         attempt(Bodies.SetupSection.self)
         attempt(Bodies.ClerkPIN.self)
-        attempt(Bodies.CaseContact.self)
-        attempt(Bodies.CaseRectify.self)
-        attempt(Bodies.CaseClose.self) { if let v = $0.verdict { _ = CaseVerdict(rawValue: v) } }
+        // The generated operations' bodies, decoded as the generated server does (keys from the contract), and the
+        // refusal's words built as `APIErrorMapping` builds them.
+        func generated<T: Decodable>(_ type: T.Type, _ operation: String) {
+            do {
+                _ = try JSON.contractDecoder.decode(type, from: data)
+                decoded += 1
+            } catch {
+                _ = ContractFields.shared.describe(error, operation: operation)
+            }
+        }
+        generated(Operations.CaseContact.Input.Body.JsonPayload.self, "caseContact")
+        generated(Operations.CaseRectify.Input.Body.JsonPayload.self, "caseRectify")
+        generated(Operations.CaseClose.Input.Body.JsonPayload.self, "caseClose")
+        generated(Operations.CaseAssign.Input.Body.JsonPayload.self, "caseAssign")
         attempt(Bodies.IssueTicket.self)
         attempt(Bodies.SignIn.self)
         attempt(Bodies.CallBack.self)

@@ -142,7 +142,6 @@ enum TicketWords {
 /// who did it).
 func addTicketRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
     let forReports = router.requiring(deps, .reports, under: "api")
-    let api = router.group("api")
     // ?from=&to= (days) and any of window=, clerk=, category=, number=; at most 2 000, newest first.
     forReports.get("tickets") { request, _ in
         let (from, to) = try await range(request, deps)

@@ -200,7 +200,7 @@ import Testing
         _ = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/contact", token: "t-manager", json: #"{"method":"电话","citizen_said":"窗口人员态度差"}"#)
         _ = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/rectify", token: "t-manager", json: #"{"note":"已批评教育"}"#)
         let badVerdict = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/close", token: "t-manager", json: #"{"verdict":"happy"}"#)
-        #expect(badVerdict.status == 400 && badVerdict.text.contains("invalid_verdict") && badVerdict.text.contains("基本满意"), "\(badVerdict.text)")
+        #expect(badVerdict.status == 400 && badVerdict.errorCode == "malformed_json" && badVerdict.text.contains("basically_satisfied") && badVerdict.text.contains("基本满意"), "\(badVerdict.text)")
         let withVerdict = try await RawHTTP.request(port: http, "POST", "/api/cases/\(second)/close", token: "t-manager", json: #"{"verdict":"basically_satisfied"}"#)
         #expect(withVerdict.status == 200 && withVerdict.json["citizen_verdict_name"] as? String == "基本满意", "\(withVerdict.text)")
         // 回访率 and 整改率: two of the month's cases called back and rectified.

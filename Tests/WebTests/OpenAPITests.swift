@@ -1,32 +1,29 @@
 import Foundation
 import HallModel
 import Testing
+import Yams
 
 @Suite struct OpenAPITests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// (method, path) pairs listed under `paths:` in the document.
-    static func operations(_ yaml: String) -> [(String, String)] {
-        var out: [(String, String)] = []
-        var path: String?
-        for line in yaml.split(separator: "\n") {
-            if line.hasPrefix("  /") && line.hasSuffix(":") {
-                path = String(line.dropFirst(2).dropLast())
-            } else if let p = path, line.hasPrefix("    "), !line.hasPrefix("     "),
-                      let m = ["get", "post", "put", "delete"].first(where: { line == "    \($0):" }) {
-                out.append((m.uppercased(), p))
-            } else if line.hasPrefix("components:") {
-                break
-            }
-        }
-        return out
+    /// The document as a YAML parser reads it.
+    static func document(_ yaml: String) throws -> [String: Any] {
+        try #require(try Yams.load(yaml: yaml) as? [String: Any], "openapi.yaml is not a YAML mapping")
+    }
+
+    /// (method, path) pairs under `paths:`, as a parser reads them (anchors and aliases resolved).
+    static func operations(_ yaml: String) throws -> [(String, String)] {
+        let paths = try #require(try document(yaml)["paths"] as? [String: Any])
+        return paths.flatMap { path, item in
+            ((item as? [String: Any]) ?? [:]).keys.filter { ["get", "post", "put", "patch", "delete"].contains($0) }.map { ($0.uppercased(), path) }
+        }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
     }
 
     @Test func everyDocumentedOperationIsRouted() async throws {
         try await TestServer.with { s in
             let doc = try await s.call("GET", "/openapi.yaml", token: nil)
             #expect(doc.status == 200 && doc.headers["content-type"]?.hasPrefix("application/yaml") == true)
-            let ops = Self.operations(doc.text)
+            let ops = try Self.operations(doc.text)
             #expect(ops.count == 69)
             for (method, path) in ops where path != "/api/events" {
                 let concrete = path.replacingOccurrences(of: "{window}", with: "1").replacingOccurrences(of: "{scope}", with: "windows")
@@ -48,11 +45,10 @@ import Testing
     /// The event kinds the document promises are exactly the kinds there are: a client that switches on
     /// them meets none it was not told of.
     @Test func theDocumentedEventKindsAreTheModelsKinds() throws {
-        let text = try String(contentsOf: Self.repo.appendingPathComponent("Sources/Web/openapi.yaml"), encoding: .utf8)
-        let start = try #require(text.range(of: "    Event:\n"))
-        let enumStart = try #require(text.range(of: "enum: [", range: start.upperBound..<text.endIndex))
-        let enumEnd = try #require(text.range(of: "]", range: enumStart.upperBound..<text.endIndex))
-        let documented = text[enumStart.upperBound..<enumEnd.lowerBound].split(whereSeparator: { ", \n".contains($0) }).map(String.init)
+        let text = try String(contentsOf: Self.repo.appendingPathComponent("Sources/HallAPI/openapi.yaml"), encoding: .utf8)
+        let schemas = try #require((try Self.document(text)["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let kind = try #require(((schemas["Event"] as? [String: Any])?["properties"] as? [String: Any])?["kind"] as? [String: Any])
+        let documented = try #require(kind["enum"] as? [String])
         #expect(Set(documented) == Set(EventKind.allCases.map(\.rawValue)))
     }
 

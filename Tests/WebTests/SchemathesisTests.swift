@@ -27,7 +27,7 @@ import Testing
         }
         // In its own working directory: schemathesis writes .hypothesis/ where it runs.
         let out = try await Command.run(Self.schemathesis, [
-            "run", DaemonTests.repo.appendingPathComponent("Sources/Web/openapi.yaml").path,
+            "run", DaemonTests.repo.appendingPathComponent("Sources/HallAPI/openapi.yaml").path,
             "--url", "http://127.0.0.1:\(http)", "-H", "Authorization: Bearer \(token)",
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             "--max-examples", "25", "--exclude-path", "/api/events", "--seed", "2026", "--no-color",
