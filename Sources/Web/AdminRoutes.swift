@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import HallAPI
 import HallModel
 import Hummingbird
 import Store
@@ -77,21 +78,11 @@ public protocol SetupEditing: Sendable {
     func tokens() async -> [TokenEntry]
 }
 
-/// A token as the setup pages list it: what it is for, never its secret.
-struct TokenView: Encodable {
-    var role: String
-    var roleZh: String
-    var window: Int?
-    var label: String
-    /// The first 12 hex digits of its SHA-256: enough to tell tokens apart and to revoke one.
-    var fingerprint: String
-
+extension Components.Schemas.Token {
+    /// A token as the setup pages list it: what it is for, never its secret.
     init(_ t: TokenEntry) {
-        role = t.role.rawValue
-        roleZh = t.role.zh
-        window = t.window
-        label = t.label
-        fingerprint = String(t.sha256.prefix(12))
+        self.init(role: RolePayload(rawValue: t.role.rawValue) ?? .display, roleZh: t.role.zh, window: t.window, label: t.label,
+                  fingerprint: String(t.sha256.prefix(12)))
     }
 
     /// The `[[tokens]]` section for a list of tokens (TOML basic strings accept JSON's string escapes).
@@ -112,7 +103,6 @@ struct TokenView: Encodable {
 func addAdminRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencies) {
     let forAdministerAdmin = router.requiring(deps, .administer, under: "api/admin")
     router.get("/admin") { _, _ in Page.response(Page.admin) }
-    let api = router.group("api/admin")
     forAdministerAdmin.get("setup") { request, _ in
         guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
         return try JSON.response(await editor.overview())
@@ -141,84 +131,6 @@ func addAdminRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependencie
         return try await edit(request, context, toml: body.toml)
     }
     forAdministerAdmin.delete("setup/:section") { request, context in try await edit(request, context, toml: nil) }
-    addTokenRoutes(api, deps)
-    // A clerk's new sign-in PIN: {"pin"}; stored only as its slow hash, in the clerks section the pages own.
-    forAdministerAdmin.post("clerks/:clerk/pin") { request, context in
-        let principal = try context.principal
-        guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
-        let pin = try await JSON.body(Bodies.ClerkPIN.self, request).pin
-        guard ClerkPIN.isWellFormed(pin) else {
-            throw APIError.badRequest("invalid_pin", zh: "PIN 须为 4 到 8 位数字", en: "a PIN is 4 to 8 digits")
-        }
-        let clerk = context.parameters.get("clerk") ?? ""
-        let (refused, summary) = await editor.resetPIN(clerk: clerk, hash: ClerkPIN.hash(pin), by: principal)
-        if !refused.isEmpty {
-            deps.audit(principal, "setup_pin", target: clerk, detail: "未执行：" + refused.joined(separator: "；"), ok: false)
-            throw APIError(.conflict, code: "setup_refused", zh: "PIN 未重设：" + refused.joined(separator: "；"), en: "the PIN was not reset: " + refused.joined(separator: "; "))
-        }
-        deps.audit(principal, "setup_pin", target: clerk, detail: "重设签到 PIN")
-        struct Done: Encodable { var reset: Bool; var summary: String }
-        return try JSON.response(Done(reset: true, summary: summary))
-    }
-}
-
-/// Device tokens from the setup pages: made (the secret shown once), listed (never the secret), revoked at once.
-func addTokenRoutes(_ api: RouterGroup<HallRequestContext>, _ deps: WebDependencies) {
-    let forAdminister = api.requiring(deps, .administer)
-    forAdminister.get("tokens") { request, _ in
-        guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
-        struct List: Encodable { var tokens: [TokenView] }
-        return try JSON.response(List(tokens: await editor.tokens().map(TokenView.init)))
-    }
-    forAdminister.post("tokens") { request, context in
-        let principal = try context.principal
-        guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
-        let body = try await JSON.body(Bodies.NewToken.self, request)
-        guard let role = Role(rawValue: body.role), Role.tokenRoles.contains(role) else {
-            throw APIError.badRequest("invalid_role", zh: "令牌用途须为取号机、窗口设备、显示屏或管理脚本之一", en: "role must be kiosk, window, display or manager")
-        }
-        let setup = await deps.hall.setup
-        if role == .window {
-            guard let w = body.window, setup.window(w) != nil else {
-                throw APIError.badRequest("invalid_window", zh: "窗口设备的令牌须指明一个已有的窗口号（现有：\(setup.windows.map { String($0.number) }.joined(separator: "、"))）",
-                                          en: "a window token needs an existing window number")
-            }
-        } else if body.window != nil {
-            throw APIError.badRequest("invalid_window", zh: "只有窗口设备的令牌属于某个窗口", en: "only a window token has a window")
-        }
-        let label = (body.label ?? "").trimmingCharacters(in: .whitespaces)
-        guard label.count <= 40 else { throw APIError.badRequest("invalid_label", zh: "备注不超过 40 个字", en: "label is at most 40 characters") }
-        var bytes = [UInt8](repeating: 0, count: 24)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        let token = bytes.map { String(format: "%02x", $0) }.joined()
-        let entry = TokenEntry(role: role, window: role == .window ? body.window : nil, sha256: AccessControl.hash(token), label: label)
-        let (refused, _) = await editor.edit(section: "tokens", toml: TokenView.toml(await editor.tokens() + [entry]), by: principal)
-        if !refused.isEmpty {
-            deps.audit(principal, "token_new", target: role.zh, detail: "未执行：" + refused.joined(separator: "；"), ok: false)
-            throw APIError(.conflict, code: "setup_refused", zh: "令牌未生成：" + refused.joined(separator: "；"), en: "no token was made: " + refused.joined(separator: "; "))
-        }
-        deps.audit(principal, "token_new", target: role.zh + (entry.window.map { " \($0) 号窗口" } ?? ""), detail: "新令牌 \(entry.sha256.prefix(12))" + (label.isEmpty ? "" : "（\(label)）"))
-        struct Made: Encodable { var token: String; var made: TokenView }
-        return try JSON.response(Made(token: token, made: TokenView(entry)), status: .created)
-    }
-    forAdminister.delete("tokens/:fingerprint") { request, context in
-        let principal = try context.principal
-        guard let editor = deps.setupEditor else { throw APIError.setupUnavailable }
-        let fingerprint = (context.parameters.get("fingerprint") ?? "").lowercased()
-        let all = await editor.tokens()
-        let matching = all.filter { fingerprint.count >= 8 && $0.sha256.hasPrefix(fingerprint) }
-        guard matching.count == 1, let gone = matching.first else {
-            throw APIError(.notFound, code: "unknown_token", zh: "没有这个令牌（按列表中的指纹撤销）", en: "no token with that fingerprint")
-        }
-        let (refused, _) = await editor.edit(section: "tokens", toml: TokenView.toml(all.filter { $0 != gone }), by: principal)
-        if !refused.isEmpty {
-            deps.audit(principal, "token_revoke", target: gone.role.zh, detail: "未执行：" + refused.joined(separator: "；"), ok: false)
-            throw APIError(.conflict, code: "setup_refused", zh: "令牌未撤销：" + refused.joined(separator: "；"), en: "the token was not revoked: " + refused.joined(separator: "; "))
-        }
-        deps.audit(principal, "token_revoke", target: gone.role.zh + (gone.window.map { " \($0) 号窗口" } ?? ""), detail: "撤销令牌 \(gone.sha256.prefix(12))")
-        struct Revoked: Encodable { var revoked: TokenView }
-        return try JSON.response(Revoked(revoked: TokenView(gone)))
-    }
 }
 
 extension APIError {

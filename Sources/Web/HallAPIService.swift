@@ -15,6 +15,7 @@ struct HallAPIService: APIProtocol {
         "cases": .reports,
         "caseContact": .cases, "caseRectify": .cases, "caseClose": .cases, "caseAssign": .cases,
         "casePhone": .revealPhone,
+        "listTokens": .administer, "newToken": .administer, "revokeToken": .administer, "resetClerkPIN": .administer,
     ]
 
     /// Adds the generated routes: `Authorize` finds who is asking (token or session cookie + CSRF) before the

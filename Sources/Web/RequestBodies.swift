@@ -33,8 +33,6 @@ enum Bodies {
     }
     // AdminRoutes
     struct SetupSection: Decodable, Sendable { var toml: String }
-    // AdminRoutes
-    struct ClerkPIN: Decodable, Sendable { var pin: String }
     // APIRoutes
     struct IssueTicket: Decodable, Sendable {
         var category: String
@@ -60,12 +58,6 @@ enum Bodies {
     struct Finish: Decodable, Sendable {
         var outcome: String?
         var projectNo: String?
-    }
-    // APIRoutes
-    struct NewToken: Decodable, Sendable {
-        var role: String
-        var window: Int?
-        var label: String?
     }
     struct ReasonsExtend: Decodable, Sendable {
         var ticket: String

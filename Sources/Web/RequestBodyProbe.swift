@@ -31,7 +31,6 @@ public enum RequestBodyProbe {
         attempt(Bodies.Notice.self) { _ = $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         attempt(Bodies.CheckIn.self)
         attempt(Bodies.SetupSection.self)
-        attempt(Bodies.ClerkPIN.self)
         // The generated operations' bodies, decoded as the generated server does (keys from the contract), and the
         // refusal's words built as `APIErrorMapping` builds them.
         func generated<T: Decodable>(_ type: T.Type, _ operation: String) {
@@ -46,6 +45,8 @@ public enum RequestBodyProbe {
         generated(Operations.CaseRectify.Input.Body.JsonPayload.self, "caseRectify")
         generated(Operations.CaseClose.Input.Body.JsonPayload.self, "caseClose")
         generated(Operations.CaseAssign.Input.Body.JsonPayload.self, "caseAssign")
+        generated(Operations.NewToken.Input.Body.JsonPayload.self, "newToken")
+        generated(Operations.ResetClerkPIN.Input.Body.JsonPayload.self, "resetClerkPIN")
         attempt(Bodies.IssueTicket.self)
         attempt(Bodies.SignIn.self)
         attempt(Bodies.CallBack.self)
