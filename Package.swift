@@ -69,10 +69,17 @@ let package = Package(
                                                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
                 swiftSettings: strict),
         // 6. counterd.toml and the device profiles: decoded, then validated with key paths and lines.
+        // TOML files through one path: parse, decode into `Decodable` sections, unknown keys, every problem with
+        // its key path and line. The hall's config and profiles and the district's config.
+        .target(
+            name: "TOMLSections",
+            dependencies: ["Codecs", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict
+        ),
         .target(
             name: "HallConfig",
             dependencies: [
-                "HallModel", "Codecs", "Store", "Devices", "Access",
+                "HallModel", "Codecs", "Store", "Devices", "Access", "TOMLSections",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.embedInCode("Data/indicators.toml")],
@@ -196,13 +203,12 @@ let package = Package(
         .target(
             name: "District",
             dependencies: [
-                "HallModel", "LogFormat", "Access", "Exports", "Codecs",
+                "HallModel", "LogFormat", "Access", "Exports", "TOMLSections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

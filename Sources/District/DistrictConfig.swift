@@ -1,6 +1,5 @@
-import Codecs
 import Foundation
-import TOMLKit
+import TOMLSections
 
 /// counterd-district.toml: where it listens, its PostgreSQL, the halls that may ship to it and the
 /// managers' tokens. Tokens are stored only as SHA-256 (`counterctl token hash TOKEN` makes the line).
@@ -47,62 +46,98 @@ public struct DistrictConfig: Sendable, Equatable {
         public var description: String { problems.joined(separator: "\n") }
     }
 
+    /// Reads the file through the hall's TOML path (`TOMLDocument`): a wrong type, an unknown section or key and
+    /// every value out of range are reported together, each with its key path and line.
     public static func parse(_ text: String) throws(Invalid) -> DistrictConfig {
-        let root: TOMLTable
-        if let problem = TOMLPrecheck.problem(in: text) { throw Invalid(problems: ["TOML syntax: \(problem)"]) }
-        do { root = try TOMLTable(string: text) } catch { throw Invalid(problems: ["TOML syntax: \(error)"]) }
-        var c = DistrictConfig()
-        var problems: [String] = []
-        let known: Set<String> = ["server", "database", "halls", "tokens", "alerts"]
-        for key in root.keys where !known.contains(key) { problems.append("\(key): unknown section (server, database, halls, tokens, alerts)") }
-        if let s = root["server"]?.table {
-            if let h = s["host"]?.string { c.host = h }
-            if let p = s["port"] { if let v = p.int, (1...65535).contains(v) { c.port = v } else { problems.append("server.port: must be 1–65535") } }
+        switch TOMLDocument.read(DistrictFile.self, text, validate: { file, report in file.config(report) }) {
+        case .success(let config): return config
+        case .failure(let issues): throw Invalid(problems: issues.issues.map(\.description))
         }
-        if let d = root["database"]?.table {
-            c.databaseSocketDirectory = d["socket_dir"]?.string
-            if let h = d["host"]?.string { c.databaseHost = h }
-            if let p = d["port"]?.int { c.databasePort = p }
-            if let u = d["user"]?.string { c.databaseUser = u }
-            if let n = d["name"]?.string { c.databaseName = n }
-            c.databasePasswordFile = d["password_file"]?.string
-        }
-        if let a = root["alerts"]?.table, let m = a["silent_after_minutes"] {
-            if let v = m.double ?? m.int.map(Double.init), v >= 0.05, v <= 1440 { c.silentAfterMinutes = v } else {
-                problems.append("alerts.silent_after_minutes: 0.05–1440 minutes")
-            }
-        }
-        var ids = Set<String>()
-        for (i, value) in (root["halls"]?.array ?? []).enumerated() {
-            let p = "halls[\(i)]"
-            guard let t = value.table else { problems.append("\(p): must be a table ([[halls]])"); continue }
-            guard let id = t["id"]?.string, !id.isEmpty, id.count <= 40,
-                  id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                problems.append("\(p).id: 1–40 ASCII letters, digits, - or _ (the hall's [district] hall_id)")
-                continue
-            }
-            if !ids.insert(id).inserted { problems.append("\(p).id: duplicate hall \"\(id)\"") }
-            let level = t["level"]?.string ?? "community"
-            if !["district", "street", "community"].contains(level) { problems.append("\(p).level: district, street or community") }
-            guard let sha = t["token_sha256"]?.string, sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
-                problems.append("\(p).token_sha256: the SHA-256 of the hall's token, 64 hex digits (counterctl token hash TOKEN)")
-                continue
-            }
-            c.halls.append(Hall(id: id, name: t["name"]?.string ?? id, level: level, parent: t["parent"]?.string, tokenSHA256: sha.lowercased()))
-        }
-        for (i, value) in (root["tokens"]?.array ?? []).enumerated() {
-            guard let sha = value.table?["sha256"]?.string, sha.count == 64, value.table?["role"]?.string == "manager" else {
-                problems.append("tokens[\(i)]: role = \"manager\" and sha256 = 64 hex digits")
-                continue
-            }
-            c.managerTokens.append(sha.lowercased())
-        }
-        if !problems.isEmpty { throw Invalid(problems: problems) }
-        return c
     }
 
     public static func load(path: String) throws(Invalid) -> DistrictConfig {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Invalid(problems: ["cannot read \(path)"]) }
         return try parse(text)
+    }
+}
+
+/// counterd-district.toml as TOML types (keys are the properties in snake_case); `config` checks the values.
+struct DistrictFile: Decodable {
+    struct Server: Decodable {
+        var host: String?
+        var port: Int?
+    }
+    struct Database: Decodable {
+        var socketDir: String?
+        var host: String?
+        var port: Int?
+        var user: String?
+        var name: String?
+        var passwordFile: String?
+    }
+    struct Alerts: Decodable {
+        var silentAfterMinutes: Double?
+    }
+    struct HallEntry: Decodable {
+        var id: String
+        var name: String?
+        var level: String?
+        var parent: String?
+        var tokenSha256: String
+    }
+    struct Token: Decodable {
+        var role: String
+        var sha256: String
+    }
+
+    var server: Server?
+    var database: Database?
+    var alerts: Alerts?
+    var halls: ConfigList<HallEntry>?
+    var tokens: ConfigList<Token>?
+
+    func config(_ report: TOMLReport) -> DistrictConfig? {
+        var c = DistrictConfig()
+        if let host = server?.host { c.host = host }
+        if let port = server?.port {
+            if (1...65535).contains(port) { c.port = port } else { report.fail("server.port", "must be 1–65535") }
+        }
+        if let d = database {
+            c.databaseSocketDirectory = d.socketDir
+            if let h = d.host { c.databaseHost = h }
+            if let p = d.port {
+                if (1...65535).contains(p) { c.databasePort = p } else { report.fail("database.port", "must be 1–65535") }
+            }
+            if let u = d.user { c.databaseUser = u }
+            if let n = d.name { c.databaseName = n }
+            c.databasePasswordFile = d.passwordFile
+        }
+        if let m = alerts?.silentAfterMinutes {
+            if m >= 0.05, m <= 1440 { c.silentAfterMinutes = m } else { report.fail("alerts.silent_after_minutes", "0.05–1440 minutes") }
+        }
+        var ids = Set<String>()
+        for (i, h) in halls?.items ?? [] {
+            let p = "halls[\(i)]"
+            guard !h.id.isEmpty, h.id.count <= 40, h.id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                report.fail("\(p).id", "1–40 ASCII letters, digits, - or _ (the hall's [district] hall_id)")
+                continue
+            }
+            if !ids.insert(h.id).inserted { report.fail("\(p).id", "duplicate hall \"\(h.id)\"") }
+            let level = h.level ?? "community"
+            if !["district", "street", "community"].contains(level) { report.fail("\(p).level", "district, street or community") }
+            guard h.tokenSha256.count == 64, h.tokenSha256.allSatisfy(\.isHexDigit) else {
+                report.fail("\(p).token_sha256", "the SHA-256 of the hall's token, 64 hex digits (counterctl token hash TOKEN)")
+                continue
+            }
+            c.halls.append(DistrictConfig.Hall(id: h.id, name: h.name ?? h.id, level: level, parent: h.parent, tokenSHA256: h.tokenSha256.lowercased()))
+        }
+        for (i, t) in tokens?.items ?? [] {
+            guard t.role == "manager", t.sha256.count == 64, t.sha256.allSatisfy(\.isHexDigit) else {
+                report.fail("tokens[\(i)]", "role = \"manager\" and sha256 = 64 hex digits")
+                continue
+            }
+            c.managerTokens.append(t.sha256.lowercased())
+        }
+        return report.issues.isEmpty ? c : nil
     }
 }

@@ -4,11 +4,9 @@ import Foundation
 import HallModel
 import Store
 import TOMLKit
+@_exported import TOMLSections
 
 /// A list of config problems, so it can travel in a `Result`.
-public struct ConfigIssues: Error, Sendable {
-    public var issues: [ConfigIssue]
-}
 
 /// Turns TOML text into a `CounterdConfig`: the sections are decoded (`TOMLSectionDecoder`, which records
 /// wrong types and unknown keys), then one validation pass checks every value and cross-reference. Every

@@ -1,4 +1,5 @@
 import Foundation
+import TOMLSections
 
 /// counterd.toml as TOML types, one struct per section (keys are the properties in snake_case). The
 /// validation pass (`ConfigParser`) turns them into `CounterdConfig`.

@@ -1,4 +1,5 @@
 import Foundation
+import TOMLSections
 
 /// A config problem in Chinese, for the people who edit the setup on `/admin`: the key path in words ("第 7 个窗口的
 /// 第 1 项业务"), the problem and, where the parser named them, the valid choices. `counterctl config check` keeps

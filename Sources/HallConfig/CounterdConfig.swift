@@ -4,6 +4,7 @@ import Foundation
 import TOMLKit
 import HallModel
 import Store
+import TOMLSections
 
 public struct ServerSettings: Sendable, Equatable {
     public var host: String

@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import TOMLSections
 
 /// Reads a 好差评 indicator list (`version`, then `[[indicator]] code, level, text`), checking every entry.
 public enum IndicatorList {

@@ -1,6 +1,7 @@
 import Foundation
 import HallModel
 import TOMLKit
+import TOMLSections
 
 /// Reads a 好差评 platform profile (`platforms/NAME.toml`): codes, date format, acceptance and one field
 /// map per record kind, every entry checked with its key path and line.

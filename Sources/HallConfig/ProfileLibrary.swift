@@ -3,6 +3,7 @@ import Devices
 import Foundation
 import HallModel
 import TOMLKit
+import TOMLSections
 
 /// The evaluator profiles in a directory (profiles/ in the repo, /usr/share/counterd/profiles installed).
 public struct ProfileLibrary: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import HallModel
 import TOMLKit
+import TOMLSections
 
 /// 办事指南 of one category, from `guides/CODE.toml`: what the citizen must bring (the 一次性告知
 /// checklist), the promised time limit, fees, the legal basis, where to go and where to complain.

@@ -2,6 +2,7 @@ import Codecs
 import Foundation
 import Store
 import TOMLKit
+import TOMLSections
 
 /// The admin pages' edits: whole sections of counterd.toml kept in `setup-edits.toml` beside the
 /// database. Which source wins is one rule, shown on the pages and by `counterctl config check`: a

@@ -3,8 +3,8 @@ import TOMLKit
 
 /// One TOML file through the shared path: parse, decode into sections (`TOMLSectionDecoder`), the
 /// unknown-key check, then the file's own validation; every problem with its key path and line.
-enum TOMLDocument {
-    static func read<File: Decodable, Value>(_ type: File.Type, _ text: String,
+public enum TOMLDocument {
+    public static func read<File: Decodable, Value>(_ type: File.Type, _ text: String,
                                              validate: (File, TOMLReport) -> Value?) -> Result<Value, ConfigIssues> {
         let root: TOMLTable
         do {

@@ -2,7 +2,7 @@
 /// scanning table headers and keys, because TOMLKit reports lines for syntax errors only. A dotted key
 /// (`a.b = 1`) is found by its full path or its first part; an element of an inline array of tables by
 /// counting its opening braces from the key's line.
-struct SourceLines {
+public struct SourceLines {
     private struct Section {
         var name: String
         var ordinal: Int?
@@ -12,7 +12,7 @@ struct SourceLines {
     private var sections: [Section] = []
     private var text: [Substring] = []
 
-    init(text: String) {
+    public init(text: String) {
         var current = 0
         sections = [Section(name: "", ordinal: nil, headerLine: 1)]
         var ordinals: [String: Int] = [:]
@@ -41,7 +41,7 @@ struct SourceLines {
     }
 
     /// Line of `path`, or of the nearest enclosing table when the key itself is absent.
-    func line(of path: String) -> Int? {
+    public func line(of path: String) -> Int? {
         // A key under a dotted table header ([kinds.rating.fields] a = …): the longest header that matches.
         let all = path.split(separator: ".").map(String.init)
         if !path.contains("["), all.count > 2 {

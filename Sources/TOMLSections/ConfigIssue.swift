@@ -30,3 +30,12 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
         issues.map { "\(file): \($0)" }.joined(separator: "\n")
     }
 }
+
+/// Every problem a file had, each with its key path and line.
+public struct ConfigIssues: Error, Sendable {
+    public var issues: [ConfigIssue]
+
+    public init(issues: [ConfigIssue]) {
+        self.issues = issues
+    }
+}
