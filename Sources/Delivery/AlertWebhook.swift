@@ -31,11 +31,14 @@ public actor AlertWebhook: Service {
     private let maxAttempts: Int
     private let firstPause: Double
     private let timeout: TimeAmount
+    private let clock: any Clock<Duration>
     private let logger: Logger
 
     /// Subscribes to `hub` at once, so no alert committed after this returns is missed.
     public init(target: Target, hub: EventHub, client: HTTPClient = .upstream, maxAttempts: Int = 8, firstPause: Double = 1,
-                timeout: TimeAmount = .seconds(5), logger: Logger = Logger(label: "counterd.alerts.webhook")) {
+                timeout: TimeAmount = .seconds(5), logger: Logger = Logger(label: "counterd.alerts.webhook"),
+                clock: any Clock<Duration> = ContinuousClock()) {
+        self.clock = clock
         self.target = target
         self.events = hub.subscribe()
         self.client = client
@@ -62,8 +65,8 @@ public actor AlertWebhook: Service {
     }
 
     private func deliver(_ body: Data, key: String) async {
-        var pause = firstPause
-        for attempt in 1...maxAttempts {
+        let retrying = Retrying(attempts: maxAttempts, backoff: Backoff(first: firstPause, max: 60), clock: clock)
+        let result = await retrying.run({ attempt in
             var request = HTTPClientRequest(url: target.url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
@@ -73,18 +76,17 @@ public actor AlertWebhook: Service {
                 let response = try await client.execute(request, timeout: timeout, logger: logger)
                 // The answer's body is not used; reading it frees the connection for the next alert.
                 _ = try? await response.body.collect(upTo: 64 * 1024)
-                if (200..<300).contains(response.status.code) {
-                    Counter(label: "counterd_alert_webhook_deliveries_total").increment()
-                    return
-                }
+                if (200..<300).contains(response.status.code) { return .delivered }
                 logger.warning("alert webhook answered \(response.status.code)", metadata: ["alert": "\(key)", "attempt": "\(attempt)"])
             } catch {
                 logger.warning("alert webhook unreachable: \(error)", metadata: ["alert": "\(key)", "attempt": "\(attempt)"])
             }
             Counter(label: "counterd_alert_webhook_retries_total").increment()
-            if attempt == maxAttempts || Task.isCancelled { break }
-            try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
-            pause = min(60, pause * 2)
+            return .failed
+        })
+        if result == .delivered {
+            Counter(label: "counterd_alert_webhook_deliveries_total").increment()
+            return
         }
         Counter(label: "counterd_alert_webhook_failures_total").increment()
         logger.error("alert webhook delivery given up", metadata: ["alert": "\(key)", "attempts": "\(maxAttempts)"])

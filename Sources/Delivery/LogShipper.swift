@@ -62,7 +62,9 @@ public actor LogShipper: Service {
     private let health: ShipHealth
     private let logger: Logger
     private let events: AsyncStream<StoredEvent>
-    private let bell = Doorbell()
+    private let bell: Doorbell
+    private let clock: any Clock<Duration>
+    private let wallClock: @Sendable () -> Date
     private let setup: (@Sendable () async -> ReportSetup)?
     private var failures = 0
     private var gaps = 0
@@ -70,7 +72,11 @@ public actor LogShipper: Service {
     /// - Parameter setup: the hall's report inputs (names, weights, hours), sent with each batch so the
     ///   district's reports for this hall read as the hall's own.
     public init(store: EventStore, target: Target, hub: EventHub, health: ShipHealth, client: HTTPClient = .upstream,
-                setup: (@Sendable () async -> ReportSetup)? = nil, logger: Logger = Logger(label: "counterd.district")) {
+                setup: (@Sendable () async -> ReportSetup)? = nil, logger: Logger = Logger(label: "counterd.district"),
+                clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Date = { Date() }) {
+        self.bell = Doorbell(clock: clock)
+        self.clock = clock
+        self.wallClock = wallClock
         self.setup = setup
         self.store = store
         self.target = target
@@ -92,7 +98,7 @@ public actor LogShipper: Service {
             if failures > 0 {
                 // After a failure the whole pause is kept: new events must not cut it short (in a busy hall they come
                 // many times a second, and every hall would hammer a district in trouble).
-                try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+                try? await clock.sleep(for: .milliseconds(Int(pause * 1000)))
             } else {
                 await bell.wait(seconds: pause)
             }
@@ -101,7 +107,7 @@ public actor LogShipper: Service {
 
     /// One batch, or nothing to send. Returns the pause before the next step (nil: go on at once).
     func step() async -> Double? {
-        let now = Date()
+        let now = wallClock()
         let cursor: Int64, batch: [RawEvent], last: Int64
         do {
             cursor = try store.shipCursor(Self.cursorName)
@@ -195,7 +201,7 @@ public actor LogShipper: Service {
         if failures <= 3 || failures % 50 == 0 {
             logger.warning("shipping to the district failed: \(problem)", metadata: ["status": "\(status)", "attempt": "\(failures)"])
         }
-        let pause = min(target.retryMax, target.retryFirst * pow(2, Double(min(failures - 1, 30)))) * Double.random(in: 0.9...1.1)
+        let pause = Backoff(first: target.retryFirst, max: target.retryMax).pause(afterFailures: failures)
         return slow ? max(pause, min(300, target.retryMax)) : pause
     }
 }

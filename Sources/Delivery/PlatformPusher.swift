@@ -26,6 +26,8 @@ public actor PlatformPusher: Service {
         public var timeout: TimeAmount
         public var retryFirst: Double
         public var retryMax: Double
+        /// The pause after each failed attempt of a record.
+        public var backoff: Backoff { Backoff(first: retryFirst, max: retryMax) }
         public var alertAfterMinutes: Double
 
         public init(url: String, authHeader: String = "Authorization", authTokenFile: String? = nil, timeout: TimeAmount = .seconds(10),
@@ -49,13 +51,18 @@ public actor PlatformPusher: Service {
     private let health: PlatformHealth
     private let logger: Logger
     private let events: AsyncStream<StoredEvent>
-    private let bell = Doorbell()
+    private let bell: Doorbell
+    /// Wall time for the outbox's attempt times (the pauses run on `clock`, inside the bell).
+    private let wallClock: @Sendable () -> Date
     private var problem: (PlatformStatus.Problem, String)?
 
     /// Subscribes to `hub` at once, so a record queued after this returns wakes the pusher.
     public init(store: EventStore, builder: PlatformRecordBuilder, target: Target, hub: EventHub, health: PlatformHealth,
                 client: HTTPClient = .upstream, logger: Logger = Logger(label: "counterd.platform"),
-                setup: (@Sendable () async -> HallSetup)? = nil) {
+                setup: (@Sendable () async -> HallSetup)? = nil, clock: any Clock<Duration> = ContinuousClock(),
+                wallClock: @escaping @Sendable () -> Date = { Date() }) {
+        self.bell = Doorbell(clock: clock)
+        self.wallClock = wallClock
         self.setup = setup
         self.store = store
         self.builder = builder
@@ -90,7 +97,7 @@ public actor PlatformPusher: Service {
 
     /// One record's attempt, or nothing due. Returns how long to wait before the next step (nil: go on).
     func step() async -> Double? {
-        let now = Date()
+        let now = wallClock()
         let head: OutboxRecord
         do {
             guard let h = try store.outboxPending(limit: 1).first else { return 30 }
@@ -143,7 +150,7 @@ public actor PlatformPusher: Service {
             request.headers.add(name: target.authHeader, value: token)
         }
         request.body = .bytes(ByteBuffer(bytes: built.body))
-        let started = Date()
+        let started = ContinuousClock.now
         var status = 0, answer = ""
         do {
             let response = try await client.execute(request, timeout: target.timeout, logger: logger)
@@ -153,8 +160,9 @@ public actor PlatformPusher: Service {
         } catch {
             answer = "\(error)"
         }
-        let now = Date()
-        Timer(label: "counterd_platform_push_seconds").recordNanoseconds(Int64(now.timeIntervalSince(started) * 1e9))
+        let now = wallClock()
+        let took = ContinuousClock.now - started
+        Timer(label: "counterd_platform_push_seconds").recordNanoseconds(took.components.seconds * 1_000_000_000 + took.components.attoseconds / 1_000_000_000)
         if status != 0 && builder.profile.accepts(status: status, body: Array(answer.utf8)) {
             try store.outboxAttempted(head.id, at: now, status: status, answer: answer, done: .accepted, next: nil, merged: merged)
             Counter(label: "counterd_platform_records_total", dimensions: [("result", "accepted")]).increment()
@@ -186,7 +194,7 @@ public actor PlatformPusher: Service {
                                                                           "answer": "\(answer.prefix(200))"])
             return nil
         }
-        let pause = min(target.retryMax, target.retryFirst * pow(2, Double(min(head.attempts, 30)))) * Double.random(in: 0.9...1.1)
+        let pause = target.backoff.pause(afterFailures: head.attempts + 1)
         try store.outboxAttempted(head.id, at: now, status: status, answer: answer, done: nil, next: now.addingTimeInterval(pause))
         Counter(label: "counterd_platform_retries_total", dimensions: [("problem", kind.rawValue)]).increment()
         // One warning per failing stretch at the first attempts; the status keeps the latest.
@@ -212,60 +220,5 @@ public actor PlatformPusher: Service {
         guard let u = URLComponents(string: url) else { return url }
         let base = "\(u.scheme ?? "http")://\(u.host ?? "")\(u.port.map { ":\($0)" } ?? "")"
         return path ? base + u.path : (u.host ?? url)
-    }
-}
-
-/// Wakes a waiting task early; a ring with nobody waiting is kept for the next wait.
-final class Doorbell: Sendable {
-    /// Runs `loop` until graceful shutdown, ringing `bell` for each committed event `wakes` picks.
-    static func run(_ bell: Doorbell, ringingOn events: AsyncStream<StoredEvent>, when wakes: @escaping @Sendable (StoredEvent) -> Bool,
-                    _ loop: @escaping @Sendable () async -> Void) async {
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { for await e in events where wakes(e) { bell.ring() } }
-                group.addTask { await loop() }
-                await group.next()
-                group.cancelAll()
-            }
-        }
-    }
-
-    private let state = Mutex<(rung: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
-
-    func ring() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if let w = s.waiter {
-                s.waiter = nil
-                return w
-            }
-            s.rung = true
-            return nil
-        }
-        waiter?.resume()
-    }
-
-    /// Returns on a ring, after `seconds`, or on cancellation.
-    func wait(seconds: Double) async {
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(Int(max(0.001, seconds) * 1000)))
-            self?.ring()
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { s -> Bool in
-                    if s.rung {
-                        s.rung = false
-                        return true
-                    }
-                    s.waiter = c
-                    return false
-                }
-                if now { c.resume() }
-            }
-        } onCancel: {
-            ring()
-        }
-        // A timer that fired as a ring resumed us leaves one spurious ring: one extra step, harmless.
-        timer.cancel()
     }
 }

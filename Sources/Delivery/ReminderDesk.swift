@@ -23,6 +23,7 @@ public actor ReminderDesk: Service {
     private let client: HTTPClient
     private let events: AsyncStream<StoredEvent>
     private let firstPause: Double
+    private let clock: any Clock<Duration>
     private let logger: Logger
     /// Tickets whose message is being sent now.
     private var sending: Set<String> = []
@@ -33,7 +34,9 @@ public actor ReminderDesk: Service {
 
     /// Subscribes to `hub` at once. `keyPath`: the 32-byte key file, made (0600) when missing.
     public init(hall: Hall, store: CitizenStore, settings: ReminderSettings, keyPath: String, client: HTTPClient = .shared,
-                firstPause: Double = 1, logger: Logger = Logger(label: "counterd.reminders")) throws {
+                firstPause: Double = 1, logger: Logger = Logger(label: "counterd.reminders"),
+                clock: any Clock<Duration> = ContinuousClock()) throws {
+        self.clock = clock
         self.hall = hall
         self.store = store
         self.settings = settings
@@ -59,7 +62,7 @@ public actor ReminderDesk: Service {
         let sealed = try AES.GCM.seal(Data(phone.utf8), using: key)
         guard let combined = sealed.combined else { throw CocoaError(.coderInvalidValue) }
         try store.addReminder(ReminderRecord(ticket: ticket, day: String(ticket.split(separator: "/").first ?? ""), sealedPhone: combined,
-                                             createdAt: Date()))
+                                             createdAt: await hall.now))
         Counter(label: "counterd_reminders_total", dimensions: [("result", "registered")]).increment()
         mayHavePending = true
         await check()
@@ -118,7 +121,7 @@ public actor ReminderDesk: Service {
         guard let box = try? AES.GCM.SealedBox(combined: sealed), let plain = try? AES.GCM.open(box, using: key),
               let phone = String(data: plain, encoding: .utf8) else {
             logger.error("reminder number cannot be unsealed (key file changed?): dropped", metadata: ["ticket": "\(t.number)"])
-            try? store.reminderDone(ticket: t.id, outcome: "failed", at: Date())
+            try? store.reminderDone(ticket: t.id, outcome: "failed", at: await hall.now)
             Counter(label: "counterd_reminders_total", dimensions: [("result", "failed")]).increment()
             return
         }
@@ -130,9 +133,8 @@ public actor ReminderDesk: Service {
             var hall: String
         }
         let body = (try? JSONEncoder().encode(Body(phone: phone, text: text, ticket: t.id, number: t.number, hall: name))) ?? Data()
-        var pause = firstPause
-        var outcome = "failed"
-        for attempt in 1...settings.attempts {
+        let retrying = Retrying(attempts: settings.attempts, backoff: Backoff(first: firstPause, max: 60), clock: clock)
+        let result = await retrying.run({ attempt in
             var request = HTTPClientRequest(url: settings.webhook)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
@@ -143,21 +145,22 @@ public actor ReminderDesk: Service {
                 let response = try await client.execute(request, timeout: .seconds(5), logger: logger)
                 _ = try? await response.body.collect(upTo: 64 * 1024)
                 let code = response.status.code
-                if (200..<300).contains(code) { outcome = "sent"; break }
+                if (200..<300).contains(code) { return .delivered }
                 if code == 401 || code == 403 {
                     // A credential problem is not a network fault: retrying will not help.
                     logger.error("reminder gateway refused our credential (\(code)): check [reminders] token", metadata: ["ticket": "\(t.number)"])
-                    outcome = "refused"
-                    break
+                    return .refused
                 }
                 logger.warning("reminder gateway answered \(code)", metadata: ["ticket": "\(t.number)", "attempt": "\(attempt)"])
             } catch {
                 logger.warning("reminder gateway unreachable: \(error)", metadata: ["ticket": "\(t.number)", "attempt": "\(attempt)"])
             }
-            if attempt == settings.attempts || Task.isCancelled { break }
-            Counter(label: "counterd_reminder_retries_total").increment()
-            try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
-            pause = min(60, pause * 2)
+            return .failed
+        }, retrying: { _, _ in Counter(label: "counterd_reminder_retries_total").increment() })
+        let outcome = switch result {
+        case .delivered: "sent"
+        case .refused: "refused"
+        case .failed: "failed"
         }
         Counter(label: "counterd_reminders_total", dimensions: [("result", outcome)]).increment()
         if outcome == "sent" {
@@ -165,7 +168,7 @@ public actor ReminderDesk: Service {
         } else {
             logger.error("turn-near reminder not delivered", metadata: ["ticket": "\(t.number)", "outcome": "\(outcome)"])
         }
-        try? store.reminderDone(ticket: t.id, outcome: outcome, at: Date())
+        try? store.reminderDone(ticket: t.id, outcome: outcome, at: await hall.now)
     }
 
     static func loadKey(_ path: String) throws -> SymmetricKey {
