@@ -143,7 +143,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Delivery", "HallAPI",
+                "HallModel", "LogFormat", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Delivery", "HallAPI",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Yams", package: "Yams"),

@@ -43,17 +43,6 @@ public actor LogShipper: Service {
         }
     }
 
-    /// The district's answer to a batch.
-    struct Answer: Decodable {
-        struct Problem: Decodable {
-            var code: String
-            var message: String?
-            var expected: Int64?
-            var seq: Int64?
-        }
-        var acked: Int64?
-        var error: Problem?
-    }
 
     public static let cursorName = "district"
     private let store: EventStore
@@ -141,14 +130,13 @@ public actor LogShipper: Service {
         guard let body = try? LogBatch(hallId: target.hallID, last: last, setup: reportSetup, events: batch).lines() else { return 5 }
         request.body = .bytes(ByteBuffer(bytes: body))
         var status = 0
-        var answer = Answer()
+        var answer = WireAnswer()
         do {
             let response = try await client.execute(request, timeout: target.timeout, logger: logger)
             status = Int(response.status.code)
             let data = try await response.body.collect(upTo: 1 << 20)
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            answer = (try? decoder.decode(Answer.self, from: Data(data.readableBytesView))) ?? Answer()
+            // The district's answer in the shape both sides share (`WireAnswer`): its keys are its own.
+            answer = (try? JSONDecoder().decode(WireAnswer.self, from: Data(data.readableBytesView))) ?? WireAnswer()
         } catch {
             return fail(now, "unreachable", "无法连接区级平台（\(target.url)）：\(String("\(error)".prefix(120)))。日志保存在本机，恢复后自动补传", status: 0)
         }

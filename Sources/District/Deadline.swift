@@ -23,7 +23,7 @@ enum Deadline {
             }
             let timer = Task {
                 guard (try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))) != nil else { return }
-                if once.resume(.failure(HTTPError(.serviceUnavailable, message: "区级数据库 \(Int(seconds)) 秒内没有回应，请稍后重试"))) {
+                if once.resume(.failure(DistrictError(.serviceUnavailable, code: "database_slow", zh: "区级数据库 \(Int(seconds)) 秒内没有回应，请稍后重试", en: "the district database did not answer within \(Int(seconds)) s; try again later"))) {
                     task.cancel()
                 }
             }

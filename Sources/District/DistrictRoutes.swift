@@ -12,17 +12,14 @@ import LogFormat
 
 /// The district's HTTP API: the halls' shipping endpoint and the managers' read-only view.
 public enum DistrictRoutes {
-    static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    static func answer(_ status: HTTPResponse.Status, _ answer: WireAnswer) -> Response {
+        let data = (try? WireCoding.apiEncoder().encode(answer)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func problem(_ status: HTTPResponse.Status, _ code: String, zh: String, en: String, extra: [String: Any] = [:]) -> Response {
-        var e: [String: Any] = ["code": code, "message": zh, "message_en": en]
-        for (k, v) in extra { e[k] = v }
-        var body: [String: Any] = ["error": e]
-        if let acked = extra["acked"] { body["acked"] = acked }
-        return json(status, body)
+    static func problem(_ status: HTTPResponse.Status, _ code: String, zh: String, en: String, expected: Int64? = nil, seq: Int64? = nil,
+                        acked: Int64? = nil) -> Response {
+        answer(status, WireAnswer(acked: acked, error: .init(code: code, zh: zh, en: en, expected: expected, seq: seq)))
     }
 
     static func encoded<T: Encodable>(_ value: T) throws -> Response {
@@ -38,6 +35,7 @@ public enum DistrictRoutes {
     public static func router(config: DistrictConfig, store: DistrictStore, registry: PrometheusCollectorRegistry? = nil,
                               logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
+        router.middlewares.add(DistrictErrorMiddleware())
         router.get("/metrics") { _, _ -> Response in
             var buffer: [UInt8] = []
             registry?.emit(into: &buffer)
@@ -45,7 +43,7 @@ public enum DistrictRoutes {
                             body: .init(byteBuffer: ByteBuffer(string: MetricsHelp.annotate(String(decoding: buffer, as: UTF8.self)))))
         }
         let halls = Dictionary(uniqueKeysWithValues: config.halls.map { ($0.id, $0) })
-        router.get("/healthz") { _, _ in json(.ok, ["ok": true]) }
+        router.get("/healthz") { _, _ in try encoded(["ok": true]) }
         // A hall ships its log: {"hall_id", "events": [{"seq", "payload", "hash"}]} → {"acked": N}.
         router.post("/api/v1/halls/:hall/events") { request, context -> Response in
             let id = context.parameters.get("hall") ?? ""
@@ -91,20 +89,20 @@ public enum DistrictRoutes {
             switch try await Deadline.answered(within: Deadline.readSeconds, { try await store.ingest(hall: id, events: batch.events, hallLast: batch.last, setup: batch.setup) }) {
             case .acked(let n):
                 Counter(label: "counterd_district_batches_total", dimensions: [("result", "acked")]).increment()
-                return json(.ok, ["acked": n])
+                return answer(.ok, WireAnswer(acked: n))
             case .gap(let expected):
                 Counter(label: "counterd_district_batches_total", dimensions: [("result", "gap")]).increment()
                 let detail = "batch starts at \(batch.events.map(\.seq).min() ?? 0), expected \(expected)"
                 await store.refuse(hall: id, reason: "gap", detail: detail)
                 logger.warning("refused a batch: gap", metadata: ["hall": "\(id)", "detail": "\(detail)"])
                 return problem(.conflict, "gap", zh: "日志不连续：应从 seq \(expected) 开始", en: "the batch leaves a gap: expected seq \(expected)",
-                             extra: ["expected": expected, "acked": expected - 1])
+                             expected: expected, acked: expected - 1)
             case .chainBroken(let seq, let acked):
                 Counter(label: "counterd_district_batches_total", dimensions: [("result", "chain_broken")]).increment()
                 await store.refuse(hall: id, reason: "chain_broken", detail: "seq \(seq)")
                 logger.error("hash chain broken: batch refused", metadata: ["hall": "\(id)", "seq": "\(seq)"])
                 return problem(.unprocessableContent, "chain_broken", zh: "大厅 \(id) 的日志哈希链在 seq \(seq) 断开", en: "the hash chain breaks at seq \(seq)",
-                             extra: ["seq": seq, "acked": acked])
+                             seq: seq, acked: acked)
             }
         }
         let reports = DistrictReports(store: store, config: config)
@@ -112,7 +110,7 @@ public enum DistrictRoutes {
         @Sendable func manager(_ request: Request) throws {
             guard let token = bearer(request) ?? request.uri.queryParameters.get("token"),
                   config.managerTokens.contains(AccessControl.hash(token)) else {
-                throw HTTPError(.unauthorized, message: "需要区级管理令牌（Authorization: Bearer …）")
+                throw DistrictError(.unauthorized, code: "unauthorized", zh: "需要区级管理令牌（Authorization: Bearer …）", en: "a district manager token is needed (Authorization: Bearer …)")
             }
         }
         @Sendable func range(_ request: Request) throws -> (String, String) {
@@ -122,7 +120,7 @@ public enum DistrictRoutes {
             let from = q.get("from") ?? String(today.prefix(8)) + "01", to = q.get("to") ?? today
             // The hall's own check: real dates, years 2000–2100, from ≤ to, at most three years; the message names the parameter.
             do { try DayRange.check(from: from, to: to, calendar: calendar) } catch {
-                throw HTTPError(.badRequest, message: error.messageZh)
+                throw DistrictError(.badRequest, code: "invalid_range", zh: error.messageZh, en: error.message(from: "from", to: "to"))
             }
             return (from, to)
         }
@@ -132,7 +130,7 @@ public enum DistrictRoutes {
             case "windows": .window
             case "clerks": .clerk
             case "categories": .category
-            default: throw HTTPError(.badRequest, message: "scope 须为 halls、windows、clerks 或 categories")
+            default: throw DistrictError(.badRequest, code: "invalid_scope", zh: "scope 须为 halls、windows、clerks 或 categories", en: "scope must be halls, windows, clerks or categories")
             }
         }
         // Each hall's link: what it shipped, its lag, and whether it has gone quiet in its opening hours.
@@ -151,7 +149,7 @@ public enum DistrictRoutes {
                 return try encoded(["rows": try await Deadline.answered(within: Deadline.readSeconds) { try await reports.halls(from: from, to: to) }])
             }
             if let hall {
-                guard config.hall(hall) != nil else { throw HTTPError(.notFound, message: "区级平台没有登记大厅 \(hall)") }
+                guard config.hall(hall) != nil else { throw DistrictError(.notFound, code: "unknown_hall", zh: "区级平台没有登记大厅 \(hall)", en: "hall \(hall) is not configured at the district") }
                 return try encoded(["rows": try await Deadline.answered(within: Deadline.readSeconds) {
                     try await reports.hallReport(scope, hall: hall, from: from, to: to)
                 }])
@@ -164,7 +162,7 @@ public enum DistrictRoutes {
             try manager(request)
             let (from, to) = try range(request)
             let q = request.uri.queryParameters
-            guard let hall = q.get("hall"), config.hall(hall) != nil else { throw HTTPError(.badRequest, message: "需要 hall=大厅编号") }
+            guard let hall = q.get("hall"), config.hall(hall) != nil else { throw DistrictError(.badRequest, code: "unknown_hall", zh: "需要 hall=大厅编号（区级平台已登记的大厅）", en: "hall= must name a hall configured at the district") }
             let scope = try scope(q.get("scope")) ?? .window
             return try encoded(["rows": try await Deadline.answered(within: Deadline.readSeconds) {
                 try await reports.hallReasons(scope, hall: hall, from: from, to: to)
@@ -196,7 +194,7 @@ public enum DistrictRoutes {
                                                        .contentDisposition: "attachment; filename=\"\(name).xlsx\""],
                                 body: .init(byteBuffer: ByteBuffer(bytes: table.xlsx())))
             default:
-                throw HTTPError(.notFound, message: "导出文件须为 assessment.csv 或 assessment.xlsx")
+                throw DistrictError(.notFound, code: "unknown_file", zh: "导出文件须为 assessment.csv 或 assessment.xlsx", en: "the export is assessment.csv or assessment.xlsx")
             }
         }
         router.get("/") { _, _ -> Response in

@@ -23,14 +23,6 @@ public struct APIError: HTTPResponseError, Sendable {
         self.messageEn = en
     }
 
-    struct Body: Encodable {
-        struct Inner: Encodable {
-            var code: String
-            var messageZh: String
-            var messageEn: String
-        }
-        var error: Inner
-    }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(status: status, headers: httpHeaderFields, body: .init(byteBuffer: ByteBuffer(bytes: bodyData)))

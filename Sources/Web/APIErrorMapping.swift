@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import LogFormat
 import Logging
 import OpenAPIRuntime
 
@@ -69,6 +70,6 @@ extension APIError: HTTPResponseConvertible {
 
     /// `{"error": {"code", "message_zh", "message_en"}}`.
     var bodyData: Data {
-        (try? JSON.encoder.encode(Body(error: .init(code: code, messageZh: messageZh, messageEn: messageEn)))) ?? Data("{}".utf8)
+        (try? JSON.encoder.encode(WireAnswer(error: .init(code: code, zh: messageZh, en: messageEn)))) ?? Data("{}".utf8)
     }
 }

@@ -22,8 +22,8 @@ import Testing
                 return 1
             }
             Issue.record("a late answer passed")
-        } catch let error as HTTPError {
-            #expect(error.status == .serviceUnavailable && (error.body ?? "").contains("秒内没有回应"), "\(error)")
+        } catch let error as DistrictError {
+            #expect(error.status == .serviceUnavailable && error.code == "database_slow" && error.messageZh.contains("秒内没有回应"), "\(error)")
         }
         #expect(await eventually(5) { cancelled.withLock { $0 } }, "the late work was not cancelled")
     }
