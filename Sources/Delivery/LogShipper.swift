@@ -136,7 +136,7 @@ public actor LogShipper: Service {
             status = Int(response.status.code)
             let data = try await response.body.collect(upTo: 1 << 20)
             // The district's answer in the shape both sides share (`WireAnswer`): its keys are its own.
-            answer = (try? JSONDecoder().decode(WireAnswer.self, from: Data(data.readableBytesView))) ?? WireAnswer()
+            answer = (try? WireCoding.plainDecoder().decode(WireAnswer.self, from: Data(data.readableBytesView))) ?? WireAnswer()
         } catch {
             return fail(now, "unreachable", "无法连接区级平台（\(target.url)）：\(String("\(error)".prefix(120)))。日志保存在本机，恢复后自动补传", status: 0)
         }

@@ -132,7 +132,7 @@ public actor ReminderDesk: Service {
             var number: String
             var hall: String
         }
-        let body = (try? JSONEncoder().encode(Body(phone: phone, text: text, ticket: t.id, number: t.number, hall: name))) ?? Data()
+        let body = (try? WireCoding.plainEncoder().encode(Body(phone: phone, text: text, ticket: t.id, number: t.number, hall: name))) ?? Data()
         let retrying = Retrying(attempts: settings.attempts, backoff: Backoff(first: firstPause, max: 60), clock: clock)
         let result = await retrying.run({ attempt in
             var request = HTTPClientRequest(url: settings.webhook)

@@ -69,7 +69,7 @@ public struct DistrictReports: Sendable {
     /// Each hall's report inputs as it last sent them; a hall that never shipped gets its config name.
     public func setups() async throws -> [String: ReportSetup] {
         var out: [String: ReportSetup] = [:]
-        let decoder = JSONDecoder()
+        let decoder = WireCoding.plainDecoder()
         for try await (id, json) in try await client.query("SELECT hall_id, setup FROM hall_setups", logger: logger).decode((String, String).self) {
             out[id] = try? decoder.decode(ReportSetup.self, from: Data(json.utf8))
         }

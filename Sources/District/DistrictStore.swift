@@ -186,7 +186,7 @@ public struct DistrictStore: Sendable {
         for e in sorted { parsed[e.seq] = Self.parse(e.payload, decoder: decoder) }
         let days = Set(parsed.values.map(\.day))
         try await ensurePartitions(days: days)
-        let setupJSON = setup.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        let setupJSON = setup.flatMap { try? WireCoding.plainEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         return try await client.withTransaction(logger: logger) { c in
             try await c.query("INSERT INTO hall_heads (hall_id) VALUES (\(hall)) ON CONFLICT (hall_id) DO NOTHING", logger: logger)
             var last: Int64 = 0

@@ -19,10 +19,7 @@ public enum ReportFormatter {
         case .table: return table(rows)
         case .csv: return keys ? csv(rows) : ExportTable.report(rows, scope: scope).csv(bom: false)
         case .json:
-            let e = JSONEncoder()
-            e.keyEncodingStrategy = .convertToSnakeCase
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try e.encode(rows), as: UTF8.self) + "\n"
+            return String(decoding: try WireCoding.reportEncoder().encode(rows), as: UTF8.self) + "\n"
         }
     }
 
@@ -44,10 +41,7 @@ public enum ReportFormatter {
             }
             return ExportTable.reasons(rows, scope: scope).csv(bom: false)
         case .json:
-            let e = JSONEncoder()
-            e.keyEncodingStrategy = .convertToSnakeCase
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try e.encode(rows), as: UTF8.self) + "\n"
+            return String(decoding: try WireCoding.reportEncoder().encode(rows), as: UTF8.self) + "\n"
         }
     }
 

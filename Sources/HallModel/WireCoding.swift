@@ -51,4 +51,33 @@ public enum WireCoding {
         e.outputFormatting = [.sortedKeys]
         return e
     }
+
+    /// Shapes whose keys are their own (a `CodingKeys` in the type, or a peer's format): the shipping batch's header,
+    /// `WireAnswer`, the report setup the district keeps, the reminder gateway's body, the display page's settings.
+    /// No key or date strategy: the type says it all.
+    public static func plainEncoder() -> JSONEncoder { JSONEncoder() }
+
+    public static func plainDecoder() -> JSONDecoder { JSONDecoder() }
+
+    /// A person's export on a terminal (`counterctl report --format json`): the API's keys, indented.
+    public static func reportEncoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// One stored record per line (`counterctl export … --format jsonl`): the store's own keys, sorted.
+    public static func recordLineEncoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// A JSON string value as a 好差评 platform's record carries it (slashes as they are).
+    public static func platformValueEncoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }
 }

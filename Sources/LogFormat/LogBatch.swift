@@ -38,7 +38,7 @@ public struct LogBatch: Sendable, Equatable {
     public func lines() throws -> [UInt8] {
         var out = Array(Self.magic.utf8)
         out.append(0x0A)
-        out += try JSONEncoder().encode(Header(hallId: hallId, last: last, setup: setup, events: nil))
+        out += try WireCoding.plainEncoder().encode(Header(hallId: hallId, last: last, setup: setup, events: nil))
         out.append(0x0A)
         for e in events {
             out += Array(String(e.seq).utf8)
@@ -59,7 +59,7 @@ public struct LogBatch: Sendable, Equatable {
     /// Reads either body; `lineFormat` from the request's content type.
     public static func parse(_ body: [UInt8], lineFormat: Bool) throws(Invalid) -> LogBatch {
         guard lineFormat else {
-            guard let h = try? JSONDecoder().decode(Header.self, from: Data(body)), let events = h.events else {
+            guard let h = try? WireCoding.plainDecoder().decode(Header.self, from: Data(body)), let events = h.events else {
                 throw Invalid(description: "not a JSON batch ({\"events\": [{\"seq\", \"payload\", \"hash\"}]})")
             }
             return LogBatch(hallId: h.hallId, last: h.last, setup: h.setup, events: events)
@@ -69,7 +69,7 @@ public struct LogBatch: Sendable, Equatable {
         guard lines.count >= 2, String(decoding: lines[0], as: UTF8.self) == magic else {
             throw Invalid(description: "the first line is not \"\(magic)\"")
         }
-        guard let h = try? JSONDecoder().decode(Header.self, from: Data(lines[1])) else {
+        guard let h = try? WireCoding.plainDecoder().decode(Header.self, from: Data(lines[1])) else {
             throw Invalid(description: "line 2 is not the batch header (a JSON object)")
         }
         var events: [RawEvent] = []

@@ -97,7 +97,7 @@ enum JSON {
     /// The generated operations' bodies carry their keys from the contract; only the dates need saying (as
     /// `HallAPIService.configuration` says them to the generated server).
     static let contractDecoder: JSONDecoder = {
-        let d = JSONDecoder()
+        let d = WireCoding.plainDecoder()
         d.dateDecodingStrategy = .iso8601
         return d
     }()

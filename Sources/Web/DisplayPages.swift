@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import HallModel
 import Mustache
 
 /// The browser displays counterd serves: a window screen, a hall screen and a TV layout. One page, three
@@ -25,7 +26,7 @@ enum DisplayPages {
         }
         let config = Config(layout: layout.rawValue, window: window, calls: calls, call: templates.call, idle: templates.idle,
                             closed: templates.closed)
-        let json = (try? JSONEncoder().encode(config)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let json = (try? WireCoding.plainEncoder().encode(config)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         // "</" must not close the script element early.
         let safe = json.replacingOccurrences(of: "</", with: "<\\/")
         return template.render(["config": safe])

@@ -135,8 +135,7 @@ struct ExportCommand: AsyncParsableCommand {
             if format == .csv {
                 sink.write(ExportTable.cases(records, setup: cfg.setup, today: Self.today(cfg.setup), indicators: cfg.ratings.indicators).csv(bom: false))
             } else {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                let encoder = WireCoding.recordLineEncoder()
                 // The callback phone stays masked here too: the dashboard's 显示号码 is the one audited way to read it.
                 for var r in records {
                     r.phone = r.phone.map(CallbackPhone.masked)
@@ -200,8 +199,7 @@ struct ExportCommand: AsyncParsableCommand {
                         String(t.recalls), String(t.transfers), t.ratingState ?? "", t.rating.map(String.init) ?? "",
                         level?.chineseName ?? "", time(t.ratedAtMs), t.id]))
                 } else {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    let encoder = WireCoding.recordLineEncoder()
                     sink.write(String(decoding: try encoder.encode(t), as: UTF8.self) + "\n")
                 }
             }

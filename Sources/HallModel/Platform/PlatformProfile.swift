@@ -116,8 +116,7 @@ public struct PlatformProfile: Sendable, Equatable {
 /// JSON text of a rendered record, its fields in the profile's order.
 public enum PlatformJSON {
     public static func object(_ fields: [(String, PlatformValue)]) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let encoder = WireCoding.platformValueEncoder()
         var out: [UInt8] = Array("{".utf8)
         for (i, (k, v)) in fields.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
