@@ -33,7 +33,7 @@ extension ExportTable {
             [.text(c.number), .text(c.day), text(c.windowNo.flatMap { setup.window($0)?.name } ?? c.windowNo.map(String.init)),
              text(c.clerk.flatMap { setup.clerk($0)?.name } ?? c.clerk), text(c.category.flatMap { setup.category($0)?.name } ?? c.category),
              text(RatingLevel(rawValue: c.level)?.chineseName), reasons(c.reasons), text(c.comment), phone(c.phone), time(c.openedAtMs), .text(c.dueDay),
-             .text(CaseState(rawValue: c.state)?.chineseName ?? c.state), .text(c.model.overdue(today: today) ? "是" : "否"),
+             .text(c.state.chineseName), .text(c.model.overdue(today: today) ? "是" : "否"),
              text(c.assignee), text(c.assigneeDueDay), time(c.contactedAtMs), text(c.contactedBy), text(c.contactMethod), text(c.citizenSaid),
              time(c.rectifiedAtMs), text(c.rectifiedBy), text(c.rectifyNote), time(c.closedAtMs), text(c.closedBy), text(c.closeNote)]
         }

@@ -110,8 +110,8 @@ enum Outbox {
             // The citizen is still typing: the rating waits for its reasons a while longer.
             if case .ratingReasonsExtended(let x) = e.event {
                 try db.cachedStatement(sql: """
-                    UPDATE outbox SET not_before_ms = max(not_before_ms, ?) WHERE state = 'pending' AND kind = 'rating' AND ticket = ?
-                    """).execute(arguments: [EventCoding.ms(x.until) + 2_000, x.ticket])
+                    UPDATE outbox SET not_before_ms = max(not_before_ms, ?) WHERE state = ? AND kind = ? AND ticket = ?
+                    """).execute(arguments: [EventCoding.ms(x.until) + 2_000, OutboxRecord.State.pending.rawValue, OutboxRecord.Kind.rating.rawValue, x.ticket])
                 continue
             }
             guard let kind = OutboxRecord.kind(of: e.event), let ticket = e.event.ticket else { continue }
@@ -131,7 +131,8 @@ extension EventStore {
     /// The first pending records in delivery order.
     public func outboxPending(limit: Int = 1) throws -> [OutboxRecord] {
         try reader.read { db in
-            try OutboxRecord.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?", arguments: [limit])
+            try OutboxRecord.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id LIMIT ?",
+                                      arguments: [OutboxRecord.State.pending.rawValue, limit])
         }
     }
 
@@ -139,8 +140,8 @@ extension EventStore {
     public func outboxPendingReasons(ticket: String, after id: Int64) throws -> [OutboxRecord] {
         try reader.read { db in
             try OutboxRecord.fetchAll(db, sql: """
-                SELECT * FROM outbox WHERE state = 'pending' AND kind = 'reasons' AND ticket = ? AND id > ? ORDER BY id
-                """, arguments: [ticket, id])
+                SELECT * FROM outbox WHERE state = ? AND kind = ? AND ticket = ? AND id > ? ORDER BY id
+                """, arguments: [OutboxRecord.State.pending.rawValue, OutboxRecord.Kind.reasons.rawValue, ticket, id])
         }
     }
 
@@ -164,12 +165,12 @@ extension EventStore {
             try db.execute(sql: """
                 UPDATE outbox SET attempts = attempts + 1, last_attempt_ms = ?, last_status = ?, last_answer = ?,
                     state = COALESCE(?, state), done_at_ms = CASE WHEN ? IS NULL THEN NULL ELSE ? END, next_attempt_ms = ?
-                WHERE id = ? AND state = 'pending'
-                """, arguments: [ms, status, answer, done?.rawValue, done?.rawValue, ms, next.map(EventCoding.ms), id])
+                WHERE id = ? AND state = ?
+                """, arguments: [ms, status, answer, done?.rawValue, done?.rawValue, ms, next.map(EventCoding.ms), id, OutboxRecord.State.pending.rawValue])
             if done == .accepted {
                 for m in merged {
-                    try db.execute(sql: "UPDATE outbox SET state = 'merged', merged_into = ?, done_at_ms = ? WHERE id = ? AND state = 'pending'",
-                                   arguments: [id, ms, m])
+                    try db.execute(sql: "UPDATE outbox SET state = ?, merged_into = ?, done_at_ms = ? WHERE id = ? AND state = ?",
+                                   arguments: [OutboxRecord.State.merged.rawValue, id, ms, m, OutboxRecord.State.pending.rawValue])
                 }
             }
         }
@@ -181,11 +182,12 @@ extension EventStore {
         try writer.write { db in
             if let ids {
                 for id in ids {
-                    try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_ms = NULL WHERE id = ? AND state = 'rejected'",
-                                   arguments: [id])
+                    try db.execute(sql: "UPDATE outbox SET state = ?, next_attempt_ms = NULL WHERE id = ? AND state = ?",
+                                   arguments: [OutboxRecord.State.pending.rawValue, id, OutboxRecord.State.rejected.rawValue])
                 }
             } else {
-                try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_ms = NULL WHERE state = 'rejected'")
+                try db.execute(sql: "UPDATE outbox SET state = ?, next_attempt_ms = NULL WHERE state = ?",
+                               arguments: [OutboxRecord.State.pending.rawValue, OutboxRecord.State.rejected.rawValue])
             }
             return db.changesCount
         }
@@ -205,8 +207,10 @@ extension EventStore {
             }
             func date(_ ms: Int64?) -> Date? { ms.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
             // Delivery order is creation order: the first pending row by id is the oldest (an index seek).
-            s.oldestPendingAt = date(try Int64.fetchOne(db, sql: "SELECT created_at_ms FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1"))
-            s.lastAcceptedAt = date(try Int64.fetchOne(db, sql: "SELECT MAX(done_at_ms) FROM outbox WHERE state = 'accepted'"))
+            s.oldestPendingAt = date(try Int64.fetchOne(db, sql: "SELECT created_at_ms FROM outbox WHERE state = ? ORDER BY id LIMIT 1",
+                                                        arguments: [OutboxRecord.State.pending.rawValue]))
+            s.lastAcceptedAt = date(try Int64.fetchOne(db, sql: "SELECT MAX(done_at_ms) FROM outbox WHERE state = ?",
+                                                       arguments: [OutboxRecord.State.accepted.rawValue]))
             if let row = try Row.fetchOne(db, sql: """
                 SELECT last_attempt_ms, last_status, last_answer FROM outbox WHERE last_attempt_ms IS NOT NULL
                 ORDER BY last_attempt_ms DESC LIMIT 1

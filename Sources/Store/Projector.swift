@@ -53,40 +53,41 @@ struct Projector {
             try run("""
                 INSERT INTO tickets (id, day, number, category, priority, status, issued_at_ms, recalls, transfers,
                                      priority_reason, appointment, estimated_wait_seconds)
-                VALUES (?, ?, ?, ?, ?, 'waiting', ?, 0, 0, ?, ?, ?)
-                """, [e.ticket, r.day, e.number, e.category, e.priority, EventCoding.ms(e.issuedAt),
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)
+                """, [e.ticket, r.day, e.number, e.category, e.priority, TicketRecordStatus.waiting, EventCoding.ms(e.issuedAt),
                       e.priorityReason, e.appointment, e.estimatedWaitSeconds])
         case .ticketCalled(let e):
             try run("""
-                UPDATE tickets SET status = 'called', window_no = ?, clerk = ?,
+                UPDATE tickets SET status = ?, window_no = ?, clerk = ?,
                     called_at_ms = COALESCE(called_at_ms, ?) WHERE id = ?
-                """, [e.window, e.clerk, at, e.ticket])
+                """, [TicketRecordStatus.called, e.window, e.clerk, at, e.ticket])
         case .ticketRecalled(let e):
             try run("UPDATE tickets SET recalls = ? WHERE id = ?", [e.recalls, e.ticket])
         case .ticketNoShow(let e):
-            try run("UPDATE tickets SET status = 'no_show', window_no = ?, clerk = ?, finished_at_ms = ? WHERE id = ?",
-                    [e.window, e.clerk, at, e.ticket])
+            try run("UPDATE tickets SET status = ?, window_no = ?, clerk = ?, finished_at_ms = ? WHERE id = ?",
+                    [TicketRecordStatus.noShow, e.window, e.clerk, at, e.ticket])
         case .ticketTransferred(let e):
-            try run("UPDATE tickets SET status = 'waiting', category = ?, transfers = transfers + 1 WHERE id = ?",
-                    [e.toCategory, e.ticket])
+            try run("UPDATE tickets SET status = ?, category = ?, transfers = transfers + 1 WHERE id = ?",
+                    [TicketRecordStatus.waiting, e.toCategory, e.ticket])
         case .ticketRequeued(let e):
-            try run("UPDATE tickets SET status = 'waiting', finished_at_ms = NULL WHERE id = ?", [e.ticket])
+            try run("UPDATE tickets SET status = ?, finished_at_ms = NULL WHERE id = ?", [TicketRecordStatus.waiting, e.ticket])
         case .ticketMoved(let e):
             try run("UPDATE tickets SET category = ? WHERE id = ?", [e.toCategory, e.ticket])
         case .ticketFinished(let e):
             try run("""
-                UPDATE tickets SET status = 'served', window_no = ?, clerk = ?, category = ?, finished_at_ms = ?,
-                    outcome = ?, wait_seconds = ?, service_seconds = ?, rating_state = 'awaiting', project_no = ? WHERE id = ?
-                """, [e.window, e.clerk, e.category, at, e.outcome.rawValue, e.waitSeconds, e.serviceSeconds, e.projectNo, e.ticket])
+                UPDATE tickets SET status = ?, window_no = ?, clerk = ?, category = ?, finished_at_ms = ?,
+                    outcome = ?, wait_seconds = ?, service_seconds = ?, rating_state = ?, project_no = ? WHERE id = ?
+                """, [TicketRecordStatus.served, e.window, e.clerk, e.category, at, e.outcome.rawValue, e.waitSeconds, e.serviceSeconds,
+                      RatingRecordState.awaiting, e.projectNo, e.ticket])
         case .ticketParked(let e):
-            try run("UPDATE tickets SET status = 'parked' WHERE id = ?", [e.ticket])
+            try run("UPDATE tickets SET status = ? WHERE id = ?", [TicketRecordStatus.parked, e.ticket])
         case .ticketCalledBack(let e):
-            try run("UPDATE tickets SET status = 'called' WHERE id = ?", [e.ticket])
+            try run("UPDATE tickets SET status = ? WHERE id = ?", [TicketRecordStatus.called, e.ticket])
         case .ticketRated(let e):
             try run("""
-                UPDATE tickets SET rating_state = 'rated', rating = ?, rated_at_ms = ?, rating_reasons = ?, rating_comment = ?, rating_phone = ?
+                UPDATE tickets SET rating_state = ?, rating = ?, rated_at_ms = ?, rating_reasons = ?, rating_comment = ?, rating_phone = ?
                 WHERE id = ?
-                """, [e.level.rawValue, at, e.reasons.flatMap { $0.isEmpty ? nil : $0.joined(separator: ",") }, e.comment, e.phone, e.ticket])
+                """, [RatingRecordState.rated, e.level.rawValue, at, e.reasons.flatMap { $0.isEmpty ? nil : $0.joined(separator: ",") }, e.comment, e.phone, e.ticket])
             try countReasons(r)
         case .ratingReasonsAdded(let e):
             let reasons = e.reasons.isEmpty ? nil : e.reasons.joined(separator: ",")
@@ -101,32 +102,32 @@ struct Projector {
         case .ratingReasonsExtended:
             break
         case .ratingNotGiven(let e):
-            try run("UPDATE tickets SET rating_state = 'not_rated' WHERE id = ?", [e.ticket])
+            try run("UPDATE tickets SET rating_state = ? WHERE id = ?", [RatingRecordState.notRated, e.ticket])
         case .dayStarted(let e):
             for id in e.expired {
-                try run("UPDATE tickets SET status = 'expired' WHERE id = ?", [id])
+                try run("UPDATE tickets SET status = ? WHERE id = ?", [TicketRecordStatus.expired, id])
             }
         case .caseOpened(let e):
             try run("""
                 INSERT OR IGNORE INTO cases (id, number, day, window_no, clerk, category, level, opened_at_ms, due_day, state,
                                              reasons, comment, phone)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', t.rating_reasons, t.rating_comment, t.rating_phone
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, t.rating_reasons, t.rating_comment, t.rating_phone
                 FROM (SELECT 1) LEFT JOIN tickets t ON t.id = ?
-                """, [e.ticket, e.number, r.day, e.window, e.clerk, e.category, e.level.rawValue, at, e.dueDay, e.ticket])
+                """, [e.ticket, e.number, r.day, e.window, e.clerk, e.category, e.level.rawValue, at, e.dueDay, CaseState.open, e.ticket])
         case .caseAssigned(let e):
             try run("UPDATE cases SET assignee = ?, assignee_due_day = ?, assigned_by = ?, assigned_at_ms = ? WHERE id = ?",
                     [e.assignee, e.dueDay, e.manager, at, e.ticket])
         case .caseContacted(let e):
             try run("""
-                UPDATE cases SET state = 'contacted', contacted_at_ms = ?, contacted_by = ?, contact_method = ?, citizen_said = ?
+                UPDATE cases SET state = ?, contacted_at_ms = ?, contacted_by = ?, contact_method = ?, citizen_said = ?
                 WHERE id = ?
-                """, [EventCoding.ms(e.contactedAt), e.manager, e.method, e.note, e.ticket])
+                """, [CaseState.contacted, EventCoding.ms(e.contactedAt), e.manager, e.method, e.note, e.ticket])
         case .caseRectified(let e):
-            try run("UPDATE cases SET state = 'rectified', rectified_at_ms = ?, rectified_by = ?, rectify_note = ? WHERE id = ?",
-                    [at, e.manager, e.note, e.ticket])
+            try run("UPDATE cases SET state = ?, rectified_at_ms = ?, rectified_by = ?, rectify_note = ? WHERE id = ?",
+                    [CaseState.rectified, at, e.manager, e.note, e.ticket])
         case .caseClosed(let e):
-            try run("UPDATE cases SET state = 'closed', closed_at_ms = ?, closed_by = ?, close_note = ?, citizen_verdict = ? WHERE id = ?",
-                    [at, e.manager, e.note, e.verdict?.rawValue, e.ticket])
+            try run("UPDATE cases SET state = ?, closed_at_ms = ?, closed_by = ?, close_note = ?, citizen_verdict = ? WHERE id = ?",
+                    [CaseState.closed, at, e.manager, e.note, e.verdict?.rawValue, e.ticket])
         case .clerkSignedIn, .clerkSignedOut, .windowPaused, .windowResumed, .ratingIgnored, .deviceConnected, .deviceLost, .chainAnchored, .ratingSkipRefused,
              .ticketReserved, .ticketVoided, .alertRaised, .alertCleared, .noticePosted, .setupChanged:
             break

@@ -28,8 +28,7 @@ public struct TicketRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     public var number: String
     public var category: String
     public var priority: Bool
-    /// waiting, called, served, no_show, expired
-    public var status: String
+    public var status: TicketRecordStatus
     public var issuedAtMs: Int64
     public var calledAtMs: Int64?
     public var finishedAtMs: Int64?
@@ -40,8 +39,8 @@ public struct TicketRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     public var serviceSeconds: Double?
     public var recalls: Int
     public var transfers: Int
-    /// awaiting, rated, not_rated (nil before the service ends)
-    public var ratingState: String?
+    /// nil before the service ends.
+    public var ratingState: RatingRecordState?
     public var rating: Int?
     public var ratedAtMs: Int64?
     /// 办件编号 (v8; nil for tickets finished before it).
@@ -168,8 +167,7 @@ public struct CaseRecord: Codable, FetchableRecord, PersistableRecord, Sendable,
     public var level: Int
     public var openedAtMs: Int64
     public var dueDay: String
-    /// open, contacted, rectified, closed
-    public var state: String
+    public var state: CaseState
     public var contactedAtMs: Int64?
     public var contactedBy: String?
     public var contactMethod: String?
@@ -202,7 +200,7 @@ public struct CaseRecord: Codable, FetchableRecord, PersistableRecord, Sendable,
 
     /// The case as the engine needs it to decide the next step.
     public var model: BadRatingCase {
-        BadRatingCase(id: id, state: CaseState(rawValue: state) ?? .open, window: windowNo, clerk: clerk,
+        BadRatingCase(id: id, state: state, window: windowNo, clerk: clerk,
                       level: RatingLevel(rawValue: level) ?? .veryDissatisfied, openedDay: day, dueDay: dueDay)
     }
 }

@@ -134,7 +134,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
         let id = try await JSON.body(Bodies.Requeue.self, request).ticket
         let stored = try deps.hall.store.ticket(id)
         let noShow = stored.flatMap { t in
-            t.status == "no_show"
+            t.status == .noShow
                 ? Ticket(id: t.id, number: t.number, day: t.day, category: t.category, priority: t.priority,
                          issuedAt: Date(timeIntervalSince1970: Double(t.issuedAtMs) / 1000))
                 : nil

@@ -144,8 +144,8 @@ extension HallAPIService {
 extension Components.Schemas.Case {
     init(_ c: CaseRecord, setup: HallSetup, today: String, indicators: RatingIndicators) throws {
         func date(_ ms: Int64?) -> Date? { ms.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
-        guard let state = StatePayload(rawValue: c.state) else {
-            throw APIError(.internalServerError, code: "internal", zh: "差评工单 \(c.id) 的状态无法识别", en: "case \(c.id) has an unknown state \(c.state)")
+        guard let state = StatePayload(rawValue: c.state.rawValue) else {
+            throw APIError(.internalServerError, code: "internal", zh: "差评工单 \(c.id) 的状态无法识别", en: "case \(c.id) has a state the API does not name")
         }
         self.init(
             id: c.id.replacingOccurrences(of: "/", with: "-"), ticket: c.id, number: c.number, day: c.day,
@@ -154,7 +154,7 @@ extension Components.Schemas.Case {
             category: c.category, categoryName: c.category.flatMap { setup.category($0)?.name },
             level: c.level, levelName: RatingLevel(rawValue: c.level)?.chineseName ?? "",
             openedAt: date(c.openedAtMs) ?? Date(timeIntervalSince1970: 0), dueDay: c.dueDay,
-            state: state, stateName: CaseState(rawValue: c.state)?.chineseName ?? c.state,
+            state: state, stateName: c.state.chineseName,
             overdue: c.model.overdue(today: today),
             workingDaysLeft: setup.rules.workingCalendar.workingDays(from: today, to: c.dueDay),
             contactedAt: date(c.contactedAtMs), contactedBy: c.contactedBy, contactMethod: c.contactMethod, citizenSaid: c.citizenSaid,

@@ -187,7 +187,7 @@ private func dashboard(_ deps: WebDependencies, from: String, to: String) async 
     var byHour = [Int](repeating: 0, count: 24)
     let calendar = BusinessCalendar(identifier: setup.rules.timeZone)
     try store.forEachTicket(fromDay: from, toDay: to) { rows in
-        for t in rows where t.status == "served" {
+        for t in rows where t.status == .served {
             guard let ms = t.finishedAtMs else { continue }
             byHour[calendar.hour(of: Date(timeIntervalSince1970: Double(ms) / 1000))] += 1
         }

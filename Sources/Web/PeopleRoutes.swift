@@ -304,10 +304,10 @@ private func ratedTicket(_ deps: WebDependencies, _ context: HallRequestContext)
 }
 
 private func servedTicket(_ r: TicketRecord) -> ServedTicket? {
-    guard r.status == "served", let window = r.windowNo, let finished = r.finishedAtMs else { return nil }
+    guard r.status == .served, let window = r.windowNo, let finished = r.finishedAtMs else { return nil }
     return ServedTicket(ticket: r.id, number: r.number, window: window, clerk: r.clerk ?? "", category: r.category,
                         servedDay: r.day, finishedAt: Date(timeIntervalSince1970: Double(finished) / 1000),
-                        rated: r.ratingState == "rated")
+                        rated: r.ratingState == .rated)
 }
 
 private func rateView(_ deps: WebDependencies, ticket: String, record: TicketRecord?) async -> RateView {
@@ -379,7 +379,7 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
     }
     let tickets = (try? deps.hall.store.tickets(day: today)) ?? []
     let mine = tickets.filter { $0.windowNo == n }
-    let ratings = mine.filter { $0.ratingState == "rated" && $0.rating != nil }
+    let ratings = mine.filter { $0.ratingState == .rated && $0.rating != nil }
         .sorted { ($0.ratedAtMs ?? 0) > ($1.ratedAtMs ?? 0) }
         .prefix(10)
         .map { r in
@@ -389,7 +389,7 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
     let current = ws.serving.flatMap { setup.category($0.ticket.category) }
     // Today's no-shows here that are not back in the queue already.
     let back = Set(state.waiting.map(\.id))
-    let noShows = mine.filter { $0.status == "no_show" && !back.contains($0.id) }.map {
+    let noShows = mine.filter { $0.status == .noShow && !back.contains($0.id) }.map {
         Ticket(id: $0.id, number: $0.number, day: $0.day, category: $0.category, priority: $0.priority,
                issuedAt: Date(timeIntervalSince1970: Double($0.issuedAtMs) / 1000))
     }
@@ -398,7 +398,7 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
         window: WindowView(config, ws, setup: setup), checklist: current?.checklist ?? [], categoryName: current?.name,
         waiting: config.categories.compactMap { setup.category($0) }.map(categoryView),
         candidates: state.candidates(for: config).count, ratingsToday: Array(ratings),
-        servedToday: mine.filter { $0.status == "served" }.count,
+        servedToday: mine.filter { $0.status == .served }.count,
         clerks: setup.clerks.map { ClerkView(id: $0.id, setup: setup) },
         categories: setup.categories.map(categoryView), windows: setup.windows.map(\.number).filter { $0 != n },
         outcomes: Outcome.allCases.map(\.rawValue),

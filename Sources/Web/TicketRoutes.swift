@@ -32,8 +32,8 @@ struct TicketListItem: Encodable {
         number = t.number
         category = t.category
         categoryName = setup.category(t.category)?.name ?? t.category
-        status = t.status
-        statusZh = TicketWords.status[t.status] ?? t.status
+        status = t.status.rawValue
+        statusZh = TicketWords.status[t.status.rawValue] ?? t.status.rawValue
         window = t.windowNo
         clerk = t.clerk
         clerkName = t.clerk.map { setup.clerk($0)?.name ?? $0 }

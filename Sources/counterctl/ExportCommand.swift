@@ -192,11 +192,11 @@ struct ExportCommand: AsyncParsableCommand {
                 let level = t.rating.flatMap(RatingLevel.init(rawValue:))
                 if format == .csv {
                     sink.write(CSV.line([
-                        t.day, t.number, t.category, setup.category(t.category)?.name ?? "", t.priority ? "1" : "0", t.status,
+                        t.day, t.number, t.category, setup.category(t.category)?.name ?? "", t.priority ? "1" : "0", t.status.rawValue,
                         time(t.issuedAtMs), time(t.calledAtMs), time(t.finishedAtMs), t.windowNo.map(String.init) ?? "",
                         t.clerk ?? "", t.clerk.flatMap { setup.clerk($0)?.name } ?? "", t.outcome ?? "",
                         t.waitSeconds.map { String(format: "%.0f", $0) } ?? "", t.serviceSeconds.map { String(format: "%.0f", $0) } ?? "",
-                        String(t.recalls), String(t.transfers), t.ratingState ?? "", t.rating.map(String.init) ?? "",
+                        String(t.recalls), String(t.transfers), t.ratingState?.rawValue ?? "", t.rating.map(String.init) ?? "",
                         level?.chineseName ?? "", time(t.ratedAtMs), t.id]))
                 } else {
                     let encoder = WireCoding.recordLineEncoder()

@@ -22,7 +22,7 @@ import Testing
         #expect(back[0].record == e && back[1].record == f)
         #expect(try store.check().isEmpty)
         let ticket = try #require(try store.ticket("2026-11-23/A001"))
-        #expect(ticket.status == "waiting" && ticket.number == "A001")
+        #expect(ticket.status == .waiting && ticket.number == "A001")
         // WAL mode and FULL sync by default.
         let (mode, sync) = try await store.writer.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode")!, try Int.fetchOne(db, sql: "PRAGMA synchronous")!)

@@ -77,8 +77,8 @@ import Testing
 
         // The tickets projection.
         let tickets = try store.tickets(day: "2026-11-23")
-        #expect(tickets.map(\.status) == ["served", "served", "no_show", "served"])
-        #expect(tickets.map(\.ratingState) == ["rated", "not_rated", nil, "rated"])
+        #expect(tickets.map(\.status) == [.served, .served, .noShow, .served])
+        #expect(tickets.map(\.ratingState) == [.rated, .notRated, nil, .rated])
         #expect(tickets[0].rating == 5 && tickets[3].rating == 2)
 
         // And the table a manager reads.

@@ -207,7 +207,7 @@ extension Result where Failure == any Error {
             #expect(future.status == 400 && future.errorCode == "invalid_contact_time", "\(future.text)")
             let early = try await contact(#""2026-11-22T09:00:00Z""#)
             #expect(early.status == 400 && early.errorCode == "invalid_contact_time", "\(early.text)")
-            #expect(try s.hall.store.badRatingCase("2026-11-23/A001")?.state == "open", "nothing stored by a refused step")
+            #expect(try s.hall.store.badRatingCase("2026-11-23/A001")?.state == .open, "nothing stored by a refused step")
             // 09:30 Beijing, after the rating at 09:00 and before now (10:00).
             let ok = try await contact(#""2026-11-23T01:30:00Z""#)
             #expect(ok.status == 200, "\(ok.text)")
