@@ -12,6 +12,8 @@ public enum DemoHistory {
     /// `seed`: the traffic's random seed (the district demo gives each hall its own, so their figures differ).
     public static func seed(store: EventStore, setup: HallSetup, days: Int, now: Date, step: Double = 10, load: Double = 0.8,
                             seed: UInt64 = 20_261_201, logger: Logger = Logger(label: "counterd.demo")) async throws -> Int {
+        // Seeding runs before the hall opens: the appender goes back to the store when this returns.
+        let appender = try store.claimAppender()
         let calendar = BusinessCalendar(identifier: setup.rules.timeZone)
         let engine = HallEngine(setup: setup)
         var state = HallState(setup: setup)
@@ -77,7 +79,7 @@ public enum DemoHistory {
                     }
                 }
             }
-            written += try await store.append(events).count
+            written += try await appender.append(events).count
         }
         logger.notice("demo history seeded", metadata: ["days": "\(days)", "events": "\(written)"])
         return written

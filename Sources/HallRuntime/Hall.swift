@@ -23,6 +23,7 @@ public actor Hall {
     }
     public nonisolated let hub: EventHub
     public nonisolated let store: EventStore
+    private let appender: LogAppender
     private let clock: any HallClock
     private var lastCheckpoint = ContinuousClock.now
     private let logger: Logger
@@ -46,6 +47,8 @@ public actor Hall {
         self.setup = setup
         self.engine = HallEngine(setup: setup)
         self.store = store
+        // The log's one appender: held here for the Hall's life, so nothing else in the process appends.
+        self.appender = try store.claimAppender()
         self.clock = clock
         self.hub = hub
         self.logger = logger
@@ -181,7 +184,7 @@ public actor Hall {
                 for e in events { StageTrace.shared.mark("commit starts", e.event.window) }
             }
             do {
-                let stored = try await store.append(events)
+                let stored = try await appender.append(events)
                 if StageTrace.shared.enabled { for e in events { StageTrace.shared.mark("commit done (fsync)", e.event.window) } }
                 commitTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
                 commitBatch.record(events.count)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import HallModel
 import LogFormat
 
@@ -46,6 +47,8 @@ public struct EventStore: Sendable {
     public var reader: any DatabaseReader { writer }
     public let path: String
     /// Opened by `readOnly(path:)`.
+    /// Whether a `LogAppender` is out (`claimAppender`), shared by every copy of this store.
+    private let appenderClaimed = AppenderClaim()
     public let isReadOnly: Bool
     private let lock: WriterLock?
 
@@ -121,24 +124,19 @@ public struct EventStore: Sendable {
 
     // MARK: Writing
 
-    /// Appends events and updates the projections in one transaction. Returns them with their sequence
-    /// numbers once the transaction is committed.
-    public func append(_ events: [EventRecord]) async throws -> [StoredEvent] {
-        guard !events.isEmpty else { return [] }
-        return try await writer.write { db in
-            let trace = StageTrace.shared.enabled
-            if trace { for e in events { StageTrace.shared.mark("writer queue starts the transaction", e.event.window) } }
-            let stored = try Self.append(events, in: db)
-            if trace { for e in events { StageTrace.shared.mark("rows written, commit next", e.event.window) } }
-            return stored
+    /// The one way onto the log: the Hall claims it when it opens (a demo's seeding or a benchmark's loading before
+    /// it). While one appender lives, another claim is refused, so nothing else in the process can append.
+    public func claimAppender() throws(LogAppender.Claimed) -> LogAppender {
+        let ok = appenderClaimed.flag.withLock { claimed in
+            guard !claimed else { return false }
+            claimed = true
+            return true
         }
+        guard ok else { throw LogAppender.Claimed() }
+        return LogAppender(store: self)
     }
 
-    /// Synchronous `append`, for tools and benchmarks.
-    public func appendNow(_ events: [EventRecord]) throws -> [StoredEvent] {
-        guard !events.isEmpty else { return [] }
-        return try writer.write { db in try Self.append(events, in: db) }
-    }
+    func releaseAppender() { appenderClaimed.flag.withLock { $0 = false } }
 
     static func append(_ events: [EventRecord], in db: Database) throws -> [StoredEvent] {
         var (seq, previous) = try HashChain.last(db)
@@ -336,4 +334,8 @@ public struct ProjectionSnapshot: Equatable, Sendable {
     public var cases: [CaseRecord] = []
     public var dayStats: [DayStatsRecord]
     public var monthStats: [DayStatsRecord]
+}
+
+final class AppenderClaim: Sendable {
+    let flag = Mutex(false)
 }

@@ -348,7 +348,7 @@ struct Bench: AsyncParsableCommand {
         let calendar = BusinessCalendar(identifier: "Asia/Shanghai")
         var rng = SplitMix(seed: 2026)
         for d in 0..<days {
-            _ = try store.appendNow(dayEvents(start: yearStart.addingTimeInterval(Double(d) * 86_400), calendar: calendar, windows: windows,
+            _ = try store.claimAppender().appendNow(dayEvents(start: yearStart.addingTimeInterval(Double(d) * 86_400), calendar: calendar, windows: windows,
                                               perWindowDay: perWindowDay, rng: &rng))
         }
     }

@@ -80,7 +80,7 @@ enum DistrictBench {
             var rng = SplitMix(seed: UInt64(7 + i))
             for d in 0..<offlineDays {
                 let start = todayStart.addingTimeInterval(-Double(offlineDays - d) * 86_400)
-                _ = try store.appendNow(Bench.dayEvents(start: start, calendar: calendar, windows: shape(i).shape.windows,
+                _ = try store.claimAppender().appendNow(Bench.dayEvents(start: start, calendar: calendar, windows: shape(i).shape.windows,
                                                         perWindowDay: shape(i).shape.perWindowDay, rng: &rng))
             }
             total += try store.lastSeq()
@@ -153,7 +153,7 @@ enum DistrictBench {
                     while ContinuousClock.now < end {
                         n += 1
                         let number = Ticket.number(prefix: "S", sequence: n)
-                        let stored = try store.appendNow([EventRecord(at: Date(), day: day, .ticketIssued(TicketIssued(
+                        let stored = try store.claimAppender().appendNow([EventRecord(at: Date(), day: day, .ticketIssued(TicketIssued(
                             ticket: "\(day)/\(number)", number: number, category: "a", priority: false, issuedAt: Date(), sequence: n)))])
                         hub.publish(stored)
                         try await Task.sleep(for: .seconds(interval))

@@ -30,7 +30,7 @@ enum PusherBench {
             events.append(EventRecord(at: at.addingTimeInterval(Double(i)), day: day, .ticketRated(r)))
         }
         for chunk in stride(from: 0, to: events.count, by: 5_000) {
-            _ = try store.appendNow(Array(events[chunk..<min(events.count, chunk + 5_000)]))
+            _ = try store.claimAppender().appendNow(Array(events[chunk..<min(events.count, chunk + 5_000)]))
         }
         guard case .success(let profile) = PlatformProfileFile.load("offline-report-json", directory: platforms) else {
             print("(h) pusher: no offline-report-json profile in \(platforms)")

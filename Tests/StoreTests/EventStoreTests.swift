@@ -13,9 +13,9 @@ import Testing
             ticket: "2026-11-23/A001", number: "A001", category: "hukou", priority: false, issuedAt: StoreFixture.nine, sequence: 1)))
         let f = EventRecord(at: StoreFixture.nine.addingTimeInterval(1.234), day: "2026-11-23", .ratingIgnored(RatingIgnored(
             window: 3, level: .dissatisfied, reason: .nothingAwaited)))
-        let stored = try await store.append([e, f])
+        let stored = try await store.claimAppender().append([e, f])
         #expect(stored.map(\.seq) == [1, 2])
-        let more = try await store.append([f])
+        let more = try await store.claimAppender().append([f])
         #expect(more.map(\.seq) == [3])
         let back = try store.events(after: 0)
         #expect(back.map(\.seq) == [1, 2, 3])
@@ -37,7 +37,7 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let store = try EventStore(path: dir.path("a.sqlite"))
-        _ = try store.appendNow([Self.dayStarted])
+        _ = try store.claimAppender().appendNow([Self.dayStarted])
         #expect(throws: DatabaseError.self) { try store.writer.write { try $0.execute(sql: "DELETE FROM events") } }
         #expect(throws: DatabaseError.self) { try store.writer.write { try $0.execute(sql: "UPDATE events SET kind = 'x'") } }
         #expect(try store.lastSeq() == 1)
@@ -58,7 +58,7 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let store = try EventStore(path: dir.path("a.sqlite"))
-        _ = try store.appendNow([Self.dayStarted])
+        _ = try store.claimAppender().appendNow([Self.dayStarted])
         try store.writer.write { db in
             try db.execute(sql: """
                 INSERT INTO events (seq, at_ms, day, kind, payload) VALUES
@@ -82,7 +82,7 @@ import Testing
         defer { dir.remove() }
         do {
             let store = try EventStore(path: dir.path("a.sqlite"))
-            _ = try store.appendNow([Self.dayStarted])
+            _ = try store.claimAppender().appendNow([Self.dayStarted])
         }
         let again = try EventStore(path: dir.path("a.sqlite"))
         #expect(try again.lastSeq() == 1)

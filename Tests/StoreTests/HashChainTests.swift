@@ -31,7 +31,7 @@ import Testing
         #expect(before.intact && before.checked == 64 && before.lastSeq == 64 && before.dayAnchors.count == 3)
         let e = EventRecord(at: Date(timeIntervalSince1970: 1_795_600_000), day: "2026-11-26", source: "test",
                             .alertRaised(AlertChange(alert: "long_wait:x", reason: "long_wait", note: "测试")))
-        _ = try store.appendNow([e, e])
+        _ = try store.claimAppender().appendNow([e, e])
         let after = try store.verifyChain()
         #expect(after.intact && after.lastSeq == 66)
         // The chain is the documented one: anyone can recompute it from the rows.

@@ -132,7 +132,7 @@ import Testing
         let lastHash = try #require(try store.eventHash(seq: last.seq))
         let next = EventRecord(at: StoreFixture.at("09:00").addingTimeInterval(86_400), day: "2026-11-24", .ticketRated(TicketRated(
             window: 1, ticket: "2026-11-24/A001", number: "A001", clerk: "c1", category: "hukou", servedDay: "2026-11-24", level: .satisfied)))
-        let stored = try store.appendNow([next])
+        let stored = try store.claimAppender().appendNow([next])
         let builder = PlatformRecordBuilder(store: store, setup: setup, profile: try Self.profile("offline-report-json"), indicators: IndicatorList.national)
         let body = try #require(try builder.build(stored[0]))
         let json = try #require(JSONSerialization.jsonObject(with: Data(body.body)) as? [String: Any])

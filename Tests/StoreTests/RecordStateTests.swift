@@ -13,7 +13,7 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let store = try EventStore(path: dir.path("s.sqlite"))
-        _ = try await store.append([EventRecord(at: StoreFixture.nine, day: "2026-11-23", .ticketIssued(TicketIssued(
+        _ = try await store.claimAppender().append([EventRecord(at: StoreFixture.nine, day: "2026-11-23", .ticketIssued(TicketIssued(
             ticket: "2026-11-23/A001", number: "A001", category: "hukou", priority: false, issuedAt: StoreFixture.nine, sequence: 1)))])
         let raw = try await store.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM tickets") }
         let ticket = try store.ticket("2026-11-23/A001")
@@ -24,7 +24,7 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let store = try EventStore(path: dir.path("s.sqlite"))
-        _ = try await store.append([EventRecord(at: StoreFixture.nine, day: "2026-11-23", .ticketIssued(TicketIssued(
+        _ = try await store.claimAppender().append([EventRecord(at: StoreFixture.nine, day: "2026-11-23", .ticketIssued(TicketIssued(
             ticket: "2026-11-23/A001", number: "A001", category: "hukou", priority: false, issuedAt: StoreFixture.nine, sequence: 1)))])
         try await store.writer.write { db in try db.execute(sql: "UPDATE tickets SET status = 'teleported'") }
         #expect(throws: (any Error).self) { try store.ticket("2026-11-23/A001") }

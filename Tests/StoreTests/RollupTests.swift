@@ -27,7 +27,7 @@ import Testing
                     window: window, ticket: ticket, number: "A\(i)", clerk: clerk, category: "hukou", servedDay: day,
                     level: RatingLevel(rawValue: Int.random(in: 1...5, using: &rng))!))))
             }
-            _ = try store.appendNow(events)
+            _ = try store.claimAppender().appendNow(events)
         }
         let first = calendar.day(of: start)
         let last = calendar.day(of: start.addingTimeInterval(99 * 86_400))

@@ -49,7 +49,7 @@ import Testing
             try run(.tick)
             try run(.signOut(window: 1))
             try run(.signOut(window: 2))
-            _ = try store.appendNow(events)
+            _ = try store.claimAppender().appendNow(events)
         }
     }
 
