@@ -132,7 +132,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
     // 恢复过号: {"ticket": id}; the store says whether it is a no-show, the engine whether it may come back.
     windowAction("requeue") { _, request in
         let id = try await JSON.body(Bodies.Requeue.self, request).ticket
-        let stored = try deps.hall.store.ticket(id)
+        let stored = try await StoreReads.run { try deps.hall.store.ticket(id) }
         let noShow = stored.flatMap { t in
             t.status == .noShow
                 ? Ticket(id: t.id, number: t.number, day: t.day, category: t.category, priority: t.priority,
@@ -227,7 +227,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
         let from = request.uri.queryParameters.get("from") ?? today
         let to = request.uri.queryParameters.get("to") ?? from
         try validateRange(deps, from: from, to: to)
-        let rows = try deps.reports.rows(scope, from: from, to: to)
+        let rows = try await StoreReads.run { try deps.reports.rows(scope, from: from, to: to) }
         return try JSON.response(ReportView(scope: scopeText, from: from, to: to, rows: rows))
     }
     table.fill(from: router)

@@ -152,7 +152,8 @@ private func auditEntries(_ request: Request, _ deps: WebDependencies) async thr
     guard let start = calendar.start(of: from), let lastDay = calendar.start(of: to) else { throw APIError.notFound }
     let end = calendar.nextMidnight(after: lastDay)
     do {
-        return try accounts.audit(from: start, to: end, actor: request.uri.queryParameters.get("actor"))
+        let actor = request.uri.queryParameters.get("actor")
+        return try await StoreReads.run { try accounts.audit(from: start, to: end, actor: actor) }
     } catch {
         throw APIError.storage("\(error)")
     }

@@ -95,7 +95,7 @@ extension HallAPIService {
     /// 显示号码: the callback phone in full, for a person allowed to see it; each reveal is an audit record.
     func casePhone(_ input: Operations.CasePhone.Input) async throws -> Operations.CasePhone.Output {
         let principal = try RequestPrincipal.required
-        guard let id = Components.Schemas.Case.ticketID(input.path.id), let stored = try deps.hall.store.badRatingCase(id) else {
+        guard let id = Components.Schemas.Case.ticketID(input.path.id), let stored = try await StoreReads.run({ try deps.hall.store.badRatingCase(id) }) else {
             throw Self.unknownCase
         }
         guard let phone = stored.phone else {
@@ -112,7 +112,7 @@ extension HallAPIService {
     private func step(_ name: String, pathID: String, _ make: (Date, CaseRecord?) async throws -> CaseAction) async throws -> Components.Schemas.Case {
         let principal = try RequestPrincipal.required
         guard let id = Components.Schemas.Case.ticketID(pathID) else { throw Self.unknownCase }
-        let stored = try deps.hall.store.badRatingCase(id)
+        let stored = try await StoreReads.run { try deps.hall.store.badRatingCase(id) }
         let action = try await make(await deps.hall.now, stored)
         // The Hall looks the case up itself, inside its actor: a check against `stored` here would let two
         // identical steps sent at once both pass.
@@ -120,7 +120,7 @@ extension HallAPIService {
                                source: principal.source)
         if principal.account != nil { deps.audit(principal, "case_\(name)", target: stored?.number ?? id, detail: "差评工单 \(id)") }
         let setup = await deps.hall.setup
-        guard let record = try deps.hall.store.badRatingCase(id) else { throw APIError.notFound }
+        guard let record = try await StoreReads.run({ try deps.hall.store.badRatingCase(id) }) else { throw APIError.notFound }
         return try Components.Schemas.Case(record, setup: setup, today: await deps.today(), indicators: deps.ratingRules.indicators)
     }
 
@@ -130,10 +130,12 @@ extension HallAPIService {
                    assignee: String? = nil) async throws -> [Components.Schemas.Case] {
         let setup = await deps.hall.setup
         let today = await deps.today()
-        let records: [CaseRecord]
-        switch filter {
-        case .open, .overdue: records = try deps.hall.store.unclosedCases()
-        case .all: records = try deps.hall.store.cases(fromDay: from, toDay: to)
+        let store = deps.hall.store
+        let records: [CaseRecord] = try await StoreReads.run {
+            switch filter {
+            case .open, .overdue: try store.unclosedCases()
+            case .all: try store.cases(fromDay: from, toDay: to)
+            }
         }
         let views = try records.filter { assignee == nil || $0.assignee == assignee }
             .map { try Components.Schemas.Case($0, setup: setup, today: today, indicators: deps.ratingRules.indicators) }

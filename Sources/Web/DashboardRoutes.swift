@@ -78,9 +78,10 @@ func addDashboardRoutes(_ router: Router<HallRequestContext>, _ deps: WebDepende
         let table: ExportTable
         if file == "workbook.xlsx" {
             // The monthly 考核 workbook: every report with its 合计, the cases and the reasons, formatted.
-            let book = try AssessmentBook.make(reports: deps.reports, store: deps.hall.store, indicators: deps.ratingRules.indicators,
-                                               from: from, to: to, today: today, madeAt: WorkbookTime.now(setup.rules.timeZone),
-                                               revealPhones: revealPhones)
+            let madeAt = WorkbookTime.now(setup.rules.timeZone)
+            let book = try await StoreReads.run { try AssessmentBook.make(reports: deps.reports, store: deps.hall.store, indicators: deps.ratingRules.indicators,
+                                               from: from, to: to, today: today, madeAt: madeAt,
+                                               revealPhones: revealPhones) }
             if revealPhones { deps.audit(principal, "export_phones", target: file, detail: "\(from) 至 \(to) 的差评回访电话（完整号码）") }
             var headers = HTTPFields()
             headers[.contentDisposition] = "attachment; filename=\"assessment-\(from)-\(to).xlsx\""
@@ -88,17 +89,17 @@ func addDashboardRoutes(_ router: Router<HallRequestContext>, _ deps: WebDepende
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: book.xlsx())))
         }
         switch parts[0] {
-        case "windows": table = .report(try deps.reports.rows(.window, from: from, to: to, today: today), scope: .window)
-        case "clerks": table = .report(try deps.reports.rows(.clerk, from: from, to: to, today: today), scope: .clerk)
-        case "categories": table = .report(try deps.reports.rows(.category, from: from, to: to, today: today), scope: .category)
+        case "windows": table = .report(try await StoreReads.run { try deps.reports.rows(.window, from: from, to: to, today: today) }, scope: .window)
+        case "clerks": table = .report(try await StoreReads.run { try deps.reports.rows(.clerk, from: from, to: to, today: today) }, scope: .clerk)
+        case "categories": table = .report(try await StoreReads.run { try deps.reports.rows(.category, from: from, to: to, today: today) }, scope: .category)
         case "cases":
-            table = .cases(try deps.hall.store.cases(fromDay: from, toDay: to), setup: setup, today: today, indicators: deps.ratingRules.indicators,
-                           revealPhones: revealPhones)
+            table = .cases(try await StoreReads.run { try deps.hall.store.cases(fromDay: from, toDay: to) }, setup: setup, today: today,
+                           indicators: deps.ratingRules.indicators, revealPhones: revealPhones)
             if revealPhones { deps.audit(principal, "export_phones", target: file, detail: "\(from) 至 \(to) 的差评回访电话（完整号码）") }
         case "reasons":
             // ?by=windows (default), clerks or categories.
             let by = ["windows": StatsScope.window, "clerks": .clerk, "categories": .category][request.uri.queryParameters.get("by") ?? "windows"] ?? .window
-            table = .reasons(try deps.reports.reasonRows(by, from: from, to: to, indicators: deps.ratingRules.indicators), scope: by)
+            table = .reasons(try await StoreReads.run { try deps.reports.reasonRows(by, from: from, to: to, indicators: deps.ratingRules.indicators) }, scope: by)
         default: throw APIError.notFound
         }
         var headers = HTTPFields()
@@ -115,7 +116,7 @@ func addDashboardRoutes(_ router: Router<HallRequestContext>, _ deps: WebDepende
     forReports.get("platform") { request, _ in
         // The counts always come from the outbox table now, never from the pusher's last report (zeros before its first).
         let summary: OutboxSummary
-        do { summary = try deps.hall.store.outboxSummary() } catch {
+        do { summary = try await StoreReads.run { try deps.hall.store.outboxSummary() } } catch {
             throw APIError(.serviceUnavailable, code: "storage_unavailable", zh: "暂时读不到好差评推送记录（数据库不可用），请稍后再试",
                            en: "the outbox cannot be read now (database unavailable); try again")
         }
@@ -145,7 +146,8 @@ func addDashboardRoutes(_ router: Router<HallRequestContext>, _ deps: WebDepende
         let active = await deps.alerts?.active.values.sorted { $0.key < $1.key } ?? []
         var today: [TodayAlert] = []
         var open: [String: Int] = [:]
-        for e in try deps.hall.store.events(day: await deps.today(), kinds: [.alertRaised, .alertCleared]) {
+        let day = await deps.today()
+        for e in try await StoreReads.run({ try deps.hall.store.events(day: day, kinds: [.alertRaised, .alertCleared]) }) {
             switch e.event {
             case .alertRaised(let a):
                 open[a.alert] = today.count
@@ -162,6 +164,11 @@ func addDashboardRoutes(_ router: Router<HallRequestContext>, _ deps: WebDepende
 private func dashboard(_ deps: WebDependencies, from: String, to: String) async throws -> DashboardView {
     let setup = await deps.hall.setup
     let today = await deps.today()
+    return try await StoreReads.run { try dashboard(deps, setup: setup, today: today, from: from, to: to) }
+}
+
+/// The dashboard's figures: every query of the store, run off the cooperative threads (`StoreReads`).
+private func dashboard(_ deps: WebDependencies, setup: HallSetup, today: String, from: String, to: String) throws -> DashboardView {
     let reports = deps.reports
     let store = deps.hall.store
     let weights = setup.rules.scoreWeights
@@ -236,6 +243,6 @@ func addReasonRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependenci
             var rows: [ReasonRow]
         }
         return try JSON.response(Reasons(scope: name, from: from, to: to, version: deps.ratingRules.indicators.version,
-                                         rows: try ReasonView.rows(deps, scope: scope, from: from, to: to)))
+                                         rows: try await StoreReads.run { try ReasonView.rows(deps, scope: scope, from: from, to: to) }))
     }
 }

@@ -299,7 +299,7 @@ private func ratedTicket(_ deps: WebDependencies, _ context: HallRequestContext)
     guard let links = deps.links, let token = context.parameters.get("token"), let ticket = links.ticket(for: token) else {
         throw APIError(.notFound, code: "unknown_link", zh: "评价链接无效", en: "this rating link is not valid")
     }
-    let record = try? deps.hall.store.ticket(ticket)
+    let record = try? await StoreReads.run { try deps.hall.store.ticket(ticket) }
     return (ticket, record ?? nil)
 }
 
@@ -377,7 +377,7 @@ private func consoleView(_ deps: WebDependencies, window n: Int) async throws ->
         CategoryView(code: c.code, name: c.name, prefix: c.prefix, waiting: counts[c.code, default: 0], checklist: c.checklist,
                      timeLimitMinutes: c.timeLimitMinutes)
     }
-    let tickets = (try? deps.hall.store.tickets(day: today)) ?? []
+    let tickets = (try? await StoreReads.run { try deps.hall.store.tickets(day: today) }) ?? []
     let mine = tickets.filter { $0.windowNo == n }
     let ratings = mine.filter { $0.ratingState == .rated && $0.rating != nil }
         .sorted { ($0.ratedAtMs ?? 0) > ($1.ratedAtMs ?? 0) }

@@ -149,17 +149,20 @@ func addTicketRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependenci
         let window = q.get("window").flatMap { Int($0) }, clerk = q.get("clerk")
         let category = q.get("category"), number = q.get("number")?.uppercased()
         let setup = await deps.hall.setup
-        var items: [TicketListItem] = []
-        var total = 0
-        try deps.hall.store.forEachTicket(fromDay: from, toDay: to) { rows in
-            for t in rows {
-                if let window, t.windowNo != window { continue }
-                if let clerk, t.clerk != clerk { continue }
-                if let category, t.category != category { continue }
-                if let number, t.number != number { continue }
-                total += 1
-                items.append(TicketListItem(t, setup: setup))
+        var (items, total): ([TicketListItem], Int) = try await StoreReads.run {
+            var items: [TicketListItem] = []
+            var total = 0
+            try deps.hall.store.forEachTicket(fromDay: from, toDay: to) { rows in
+                for t in rows {
+                    if let window, t.windowNo != window { continue }
+                    if let clerk, t.clerk != clerk { continue }
+                    if let category, t.category != category { continue }
+                    if let number, t.number != number { continue }
+                    total += 1
+                    items.append(TicketListItem(t, setup: setup))
+                }
             }
+            return (items, total)
         }
         items.sort { $0.issuedAt > $1.issuedAt }
         struct List: Encodable {
@@ -173,11 +176,11 @@ func addTicketRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependenci
     // One ticket's whole history: /api/tickets/2026-11-23%2FA055/history
     forReports.get("tickets/:ticket/history") { request, context in
         let id = (context.parameters.get("ticket") ?? "").removingPercentEncoding ?? ""
-        guard let ticket = try deps.hall.store.ticket(id) else {
+        guard let ticket = try await StoreReads.run({ try deps.hall.store.ticket(id) }) else {
             throw APIError(.notFound, code: "unknown_ticket", zh: "没有号码 \(id)：请核对日期和号码（如 2026-11-23 的 A055）", en: "no ticket \(id)")
         }
         let setup = await deps.hall.setup
-        let history = try deps.hall.store.events(ticket: id).map { s in
+        let history = try await StoreReads.run { try deps.hall.store.events(ticket: id) }.map { s in
             TicketHistoryItem(seq: s.seq, at: s.record.at, kind: s.record.kind.rawValue,
                               what: TicketWords.what(s.record.event, setup: setup, indicators: deps.ratingRules.indicators),
                               window: s.record.event.window, clerk: s.record.event.clerk.map { setup.clerk($0)?.name ?? $0 },
