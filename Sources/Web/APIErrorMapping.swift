@@ -31,10 +31,14 @@ struct APIErrorMapping: ServerMiddleware {
         case 400..<500 where error.underlyingError is DecodingError:
             // The generated code decodes query parameters and the body alike; the contract tells which was refused.
             let query = error.request.path.flatMap { $0.split(separator: "?", maxSplits: 1).dropFirst().first }.map(String.init) ?? ""
-            if let (name, field) = ContractFields.shared.refusedParameter(operation: operationID, query: query) {
+            if let (name, field) = ContractFields.shared.refusedPathParameter(operation: operationID, values: error.requestMetadata.pathParameters) {
+                // A path outside the contract's values names nothing there is.
+                mapped = APIError(.notFound, code: "not_found", zh: "没有这个地址：路径中的 \(name) 须为 \(field.allowed.joined(separator: "、")) 之一",
+                                  en: "no such resource: \(name) must be one of \(field.allowed.joined(separator: ", "))")
+            } else if let (name, field) = ContractFields.shared.refusedParameter(operation: operationID, query: query) {
                 mapped = APIError.badRequest("invalid_parameter", zh: "参数 \(name) 须为 \(field.allowed.joined(separator: "、")) 之一",
                                              en: "\(name) must be one of \(field.allowed.joined(separator: ", "))")
-            } else if ["", "0"].contains(error.request.headerFields[.contentLength] ?? "") {
+            } else if ContractFields.shared.hasBody(operation: operationID), ["", "0"].contains(error.request.headerFields[.contentLength] ?? "") {
                 mapped = APIError.badRequest("malformed_json", zh: "缺少请求内容：此操作需要 JSON 请求体（见 /openapi.yaml）",
                                              en: "the body is missing: this operation needs a JSON body (see /openapi.yaml)")
             } else {

@@ -14,7 +14,6 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
     let router = Router(context: HallRequestContext.self)
     let table = RouteTable()
     let forRead = router.requiring(deps, .read, under: "api")
-    let forReports = router.requiring(deps, .reports, under: "api")
     let forTakeTicket = router.requiring(deps, .takeTicket, under: "api")
     router.middlewares.add(JSONErrorMiddleware(routes: table, authFailures: deps.authFailures, now: deps.wallClock))
 
@@ -211,25 +210,6 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
                                               levelName: want.level.chineseName, events: events.map(EventView.init)), status: .created)
     }
 
-    forReports.get("reports/:scope") { request, context in
-        guard let scopeText = context.parameters.get("scope") else { throw APIError.notFound }
-        let scope: StatsScope? = switch scopeText {
-        case "windows": .window
-        case "clerks": .clerk
-        case "categories": .category
-        default: nil
-        }
-        guard let scope else {
-            throw APIError(.notFound, code: "unknown_report", zh: "报表须为 windows、clerks 或 categories",
-                           en: "report must be windows, clerks or categories")
-        }
-        let today = await deps.hall.engine.calendar.day(of: deps.hall.now)
-        let from = request.uri.queryParameters.get("from") ?? today
-        let to = request.uri.queryParameters.get("to") ?? from
-        try validateRange(deps, from: from, to: to)
-        let rows = try await StoreReads.run { try deps.reports.rows(scope, from: from, to: to) }
-        return try JSON.response(ReportView(scope: scopeText, from: from, to: to, rows: rows))
-    }
     table.fill(from: router)
     return router
 }

@@ -14,6 +14,8 @@ struct ContractFields: Sendable {
     private let fields: [String: [String: Field]]
     /// operationId → query parameter → its enum and description.
     private let queries: [String: [String: Field]]
+    /// operationId → path parameter → its enum.
+    private let paths: [String: [String: Field]]
 
     static let shared = ContractFields(yaml: String(decoding: HallAPIDocument.yaml, as: UTF8.self))
 
@@ -21,6 +23,7 @@ struct ContractFields: Sendable {
         guard let doc = (try? Yams.load(yaml: yaml)) as? [String: Any] else {
             fields = [:]
             queries = [:]
+            paths = [:]
             return
         }
         let parameters = ((doc["components"] as? [String: Any])?["parameters"] as? [String: Any]) ?? [:]
@@ -45,19 +48,23 @@ struct ContractFields: Sendable {
         }
         var found: [String: [String: Field]] = [:]
         var queryFound: [String: [String: Field]] = [:]
+        var pathFound: [String: [String: Field]] = [:]
         for case let (_, item as [String: Any]) in (doc["paths"] as? [String: Any]) ?? [:] {
             let shared = (item["parameters"] as? [[String: Any]]) ?? []
             for case let (_, op as [String: Any]) in item {
                 guard let id = op["operationId"] as? String else { continue }
                 var query: [String: Field] = [:]
+                var path: [String: Field] = [:]
                 for var parameter in shared + ((op["parameters"] as? [[String: Any]]) ?? []) {
                     if let ref = parameter["$ref"] as? String, let name = ref.split(separator: "/").last,
                        let target = parameters[String(name)] as? [String: Any] { parameter = target }
-                    guard parameter["in"] as? String == "query", let name = parameter["name"] as? String,
+                    guard let place = parameter["in"] as? String, let name = parameter["name"] as? String,
                           let values = (parameter["schema"] as? [String: Any])?["enum"] as? [Any] else { continue }
-                    query[name] = Field(allowed: values.map { "\($0)" }, description: parameter["description"] as? String)
+                    let field = Field(allowed: values.map { "\($0)" }, description: parameter["description"] as? String)
+                    if place == "query" { query[name] = field } else if place == "path" { path[name] = field }
                 }
                 queryFound[id] = query
+                pathFound[id] = path
                 guard let body = op["requestBody"] as? [String: Any],
                       let json = (body["content"] as? [String: Any])?["application/json"] as? [String: Any],
                       let schema = json["schema"] as? [String: Any] else { continue }
@@ -67,11 +74,23 @@ struct ContractFields: Sendable {
             }
         }
         queries = queryFound
+        paths = pathFound
         fields = found
     }
 
     func field(operation: String, path: [String]) -> Field? {
         fields[operation]?[path.joined(separator: ".")]
+    }
+
+    /// Whether the operation takes a JSON body.
+    func hasBody(operation: String) -> Bool { fields[operation] != nil }
+
+    /// The first path parameter whose value is outside the enum the contract gives it.
+    func refusedPathParameter(operation: String, values: [String: Substring]) -> (name: String, field: Field)? {
+        for (name, field) in paths[operation] ?? [:] {
+            if let value = values[name], !field.allowed.contains(String(value)) { return (name, field) }
+        }
+        return nil
     }
 
     /// The first query parameter of `query` whose value is outside the enum the contract gives it.

@@ -176,10 +176,3 @@ struct ReasonsExtendResult: Encodable {
     var ticket: String
     var until: Date
 }
-
-struct ReportView: Encodable {
-    var scope: String
-    var from: String
-    var to: String
-    var rows: [ReportRow]
-}

@@ -112,21 +112,6 @@ func addDashboardRoutes(_ router: Router<HallRequestContext>, _ deps: WebDepende
         headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: table.xlsx())))
     }
-    // The push to the 好差评 platform: outbox depth, oldest pending record, last success, the problem if any.
-    forReports.get("platform") { request, _ in
-        // The counts always come from the outbox table now, never from the pusher's last report (zeros before its first).
-        let summary: OutboxSummary
-        do { summary = try await StoreReads.run { try deps.hall.store.outboxSummary() } } catch {
-            throw APIError(.serviceUnavailable, code: "storage_unavailable", zh: "暂时读不到好差评推送记录（数据库不可用），请稍后再试",
-                           en: "the outbox cannot be read now (database unavailable); try again")
-        }
-        if let live = deps.platform?.status, live.transport == "http" {
-            return try JSON.response(live.counted(summary, now: await deps.hall.now))
-        }
-        return try JSON.response(PlatformStatus(configured: deps.platform != nil, transport: deps.platform == nil ? nil : "file", summary: summary,
-                                                message: deps.platform == nil ? "未配置好差评平台（[platform]）：记录保存在本机，可用 counterctl export haocaiping 导出"
-                                                                              : "手工上报（transport = \"file\"）：用 counterctl export haocaiping 导出后上传"))
-    }
     forReports.get("alerts") { request, _ in
         /// One condition of today, from the log: raised when, cleared when (nil: still holds).
         struct TodayAlert: Encodable {

@@ -16,6 +16,7 @@ struct HallAPIService: APIProtocol {
         "caseContact": .cases, "caseRectify": .cases, "caseClose": .cases, "caseAssign": .cases,
         "casePhone": .revealPhone,
         "listTokens": .administer, "newToken": .administer, "revokeToken": .administer, "resetClerkPIN": .administer,
+        "report": .reports, "platform": .reports,
     ]
 
     /// Adds the generated routes: `Authorize` finds who is asking (token or session cookie + CSRF) before the

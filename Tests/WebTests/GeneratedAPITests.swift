@@ -62,6 +62,16 @@ import Yams
             #expect(after.summary.contacted == 1 && after.summary.rectified == 1 && after.summary.closed == 1 && after.summary.callbackRate == 100
                     && after.summary.verdicts.additionalProperties == ["satisfied": 1], "\(after.summary)")
 
+            // The reports and the push's status through the generated client: the served and rated ticket is in window 1's row.
+            let report = try await manager.report(path: .init(scope: .windows)).ok.body.json
+            let window = try #require(report.rows.first { $0.key == "1" }, "\(report)")
+            #expect(report.scope == .windows && window.scope == .window && window.served == 1 && window.rated == 1 && window.ratings == [1, 0, 0, 0, 0]
+                    && window.cases == 1, "\(window)")
+            let platform = try await manager.platform().ok.body.json
+            // No platform configured: the outbox keeps the rating and the three case steps for a later export; their age is on the hall's clock.
+            #expect(platform.configured == false && platform.pending == 4 && (platform.oldestPendingSeconds ?? -1) >= 0
+                    && (platform.oldestPendingSeconds ?? .infinity) < 3600 && platform.message?.contains("未配置好差评平台") == true, "\(platform)")
+
             // The kiosk's token may read the hall, not the cases; no token at all is a 401.
             guard case .forbidden = try await Self.client(s.port, token: "t-kiosk").cases(query: .init()) else {
                 Issue.record("the kiosk's token read the cases")
@@ -88,6 +98,8 @@ import Yams
                 ("GET", "/api/cases?state=bogus", nil, 400, "invalid_parameter", "all、open、overdue"),
                 ("GET", "/api/cases?mine=maybe", nil, 400, "invalid_parameter", "mine"),
                 ("POST", "/api/cases/not-a-case/rectify", #"{"note": "x"}"#, 404, "unknown_case", "差评工单"),
+                ("GET", "/api/reports/weeks", nil, 404, "not_found", "windows、clerks、categories"),
+                ("GET", "/api/reports/windows?from=2026-13-40", nil, 400, "invalid_range", "from"),
             ]
             for (method, path, json, status, code, names) in cases {
                 let r = try await s.call(method, path, token: "t-manager", json: json)
