@@ -103,6 +103,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // 8a. The kiosk's desk (print before issue, appointment check-in, guides), appointment intake, the citizens'
+        //     report: what the kiosk and the appointment pages need beside the Hall.
+        .target(
+            name: "Kiosk",
+            dependencies: [
+                "HallModel", "Codecs", "Store", "Devices", "Access", "HallConfig", "HallRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         // 8b. Delivery beside the hall, never in its path: the 好差评 push (record builder, pusher), the district
         //     shipper, the alert webhook, 叫号提醒 — each on the outbox or the event hub, retrying on its own.
         .target(
@@ -143,7 +154,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "HallModel", "LogFormat", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Delivery", "HallAPI",
+                "HallModel", "LogFormat", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Kiosk", "Delivery", "HallAPI",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Yams", package: "Yams"),
@@ -168,7 +179,7 @@ let package = Package(
         .target(
             name: "HallApp",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Delivery", "Demo", "Web", "Simulators", "Codecs",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Kiosk", "Delivery", "Demo", "Web", "Simulators", "Codecs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -193,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "counterctl",
             dependencies: [
-                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Delivery", "Codecs",
+                "HallModel", "Store", "Devices", "Access", "HallConfig", "Exports", "HallRuntime", "Kiosk", "Delivery", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -235,7 +246,7 @@ let package = Package(
         .executableTarget(
             name: "counterd-bench",
             dependencies: [
-                "HallModel", "LogFormat", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Delivery", "Demo", "Codecs", "Simulators", "Web", "District",
+                "HallModel", "LogFormat", "Store", "Devices", "Access", "HallConfig", "HallRuntime", "Kiosk", "Delivery", "Demo", "Codecs", "Simulators", "Web", "District",
                 "PostgresHarness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -286,7 +297,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HallRuntimeTests",
-            dependencies: ["TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Delivery", "Demo", "Devices", "Codecs", "Simulators",
+            dependencies: ["TestSupport", "HallModel", "Store", "Access", "HallConfig", "HallRuntime", "Kiosk", "Delivery", "Demo", "Devices", "Codecs", "Simulators",
                            .product(name: "Clocks", package: "swift-clocks"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),

@@ -4,6 +4,7 @@ import Foundation
 import HallConfig
 import HallModel
 import HallRuntime
+import Kiosk
 import Logging
 import ServiceLifecycle
 import UnixSignals

@@ -1,6 +1,7 @@
 import Foundation
 import HallModel
 import HallRuntime
+import Kiosk
 import Logging
 import Store
 

@@ -7,6 +7,7 @@ import HallConfig
 import HallModel
 import HallRuntime
 import Hummingbird
+import Kiosk
 import Logging
 import Metrics
 import Prometheus

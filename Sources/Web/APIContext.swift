@@ -5,6 +5,7 @@ import Foundation
 import HallModel
 import HallRuntime
 import Hummingbird
+import Kiosk
 import Logging
 import NIOCore
 import Prometheus

@@ -4,6 +4,7 @@ import HallConfig
 import HallModel
 import HallRuntime
 import Hummingbird
+import Kiosk
 import NIOCore
 import Store
 

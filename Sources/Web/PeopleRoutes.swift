@@ -4,6 +4,7 @@ import Devices
 import Foundation
 import HallModel
 import HallRuntime
+import Kiosk
 import Hummingbird
 import NIOCore
 import Store

@@ -2,6 +2,7 @@ import Foundation
 import HallAPI
 import HallModel
 import HallRuntime
+import Kiosk
 
 /// Every JSON body the API reads, decoded from one byte string the way its route decodes it, with the
 /// route's own checks where they need no database: what the fuzzer (`counterd-fuzz json`) and its corpus

@@ -3,6 +3,7 @@ import Foundation
 import HallConfig
 import HallModel
 import HallRuntime
+import Kiosk
 import Store
 
 /// `counterctl appointments import FILE.csv | list`: the booking system's appointments (预约), into the

@@ -5,6 +5,7 @@ import Foundation
 import HallConfig
 import HallModel
 import HallRuntime
+import Kiosk
 import Simulators
 import Store
 import TestSupport

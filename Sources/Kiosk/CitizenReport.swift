@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import HallRuntime
 import Store
 
 /// 群众服务 figures over a period: 绿色通道 tickets by reason, appointments (booked, arrived, late, no-show,

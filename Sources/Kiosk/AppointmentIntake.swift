@@ -1,5 +1,6 @@
 import Foundation
 import HallModel
+import HallRuntime
 import Store
 
 /// One appointment as the booking system sends it (API body or a CSV row).

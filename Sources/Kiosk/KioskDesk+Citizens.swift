@@ -4,6 +4,7 @@ import Devices
 import Foundation
 import HallConfig
 import HallModel
+import HallRuntime
 import Logging
 import Metrics
 import Store
