@@ -24,7 +24,8 @@ public actor Hall {
     public nonisolated let hub: EventHub
     public nonisolated let store: EventStore
     private let appender: LogAppender
-    private let clock: any HallClock
+    /// The hall's time, for the edges that need it without a hop into the actor (sessions, the audit record).
+    public nonisolated let clock: any HallClock
     private var lastCheckpoint = ContinuousClock.now
     private let logger: Logger
 

@@ -39,8 +39,8 @@ public struct WebDependencies: Sendable {
     let eventFrames = EventStream.Frames()
     /// How long a sign-in lasts.
     public var sessionSeconds: Double = 10 * 3600
-    /// Wall time for sessions and the audit record (tests pass their own).
-    public var wallClock: @Sendable () -> Date = { Date() }
+    /// The hall's clock, for sessions and the audit record: one time for the whole hall (a test's manual clock too).
+    public var wallClock: @Sendable () -> Date { { [hall] in hall.clock.now() } }
     /// Applies an admin's setup edit like a reload (the daemon's reloader); nil: setup edits are not offered.
     public var setupEditor: (any SetupEditing)?
     /// 叫号提醒; nil: the kiosk takes no mobile numbers.

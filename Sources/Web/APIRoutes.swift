@@ -15,7 +15,8 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
     let table = RouteTable()
     let forRead = router.requiring(deps, .read, under: "api")
     let forTakeTicket = router.requiring(deps, .takeTicket, under: "api")
-    router.middlewares.add(JSONErrorMiddleware(routes: table, authFailures: deps.authFailures, now: deps.wallClock))
+    // The throttle of wrong credentials measures real elapsed time, whatever time the hall keeps.
+    router.middlewares.add(JSONErrorMiddleware(routes: table, authFailures: deps.authFailures, now: { Date() }))
 
     router.get("/healthz") { _, _ in
         try JSON.response(["status": "ok"])
