@@ -62,7 +62,7 @@ public actor ReminderDesk: Service {
         let sealed = try AES.GCM.seal(Data(phone.utf8), using: key)
         guard let combined = sealed.combined else { throw CocoaError(.coderInvalidValue) }
         try store.addReminder(ReminderRecord(ticket: ticket, day: String(ticket.split(separator: "/").first ?? ""), sealedPhone: combined,
-                                             createdAt: await hall.now))
+                                             createdAt: hall.now))
         Counter(label: "counterd_reminders_total", dimensions: [("result", "registered")]).increment()
         mayHavePending = true
         await check()
@@ -81,7 +81,7 @@ public actor ReminderDesk: Service {
 
     /// Sends what is due and forgets what is over; runs after every commit.
     public func check() async {
-        let (state, setup, now) = (await hall.state, await hall.setup, await hall.now)
+        let (state, setup, now) = (await hall.state, await hall.setup, hall.now)
         let today = await hall.engine.calendar.day(of: now)
         if cleaned != today, let gone = try? store.deleteReminders(before: today) {
             cleaned = today
@@ -121,7 +121,7 @@ public actor ReminderDesk: Service {
         guard let box = try? AES.GCM.SealedBox(combined: sealed), let plain = try? AES.GCM.open(box, using: key),
               let phone = String(data: plain, encoding: .utf8) else {
             logger.error("reminder number cannot be unsealed (key file changed?): dropped", metadata: ["ticket": "\(t.number)"])
-            try? store.reminderDone(ticket: t.id, outcome: "failed", at: await hall.now)
+            try? store.reminderDone(ticket: t.id, outcome: "failed", at: hall.now)
             Counter(label: "counterd_reminders_total", dimensions: [("result", "failed")]).increment()
             return
         }
@@ -168,7 +168,7 @@ public actor ReminderDesk: Service {
         } else {
             logger.error("turn-near reminder not delivered", metadata: ["ticket": "\(t.number)", "outcome": "\(outcome)"])
         }
-        try? store.reminderDone(ticket: t.id, outcome: outcome, at: await hall.now)
+        try? store.reminderDone(ticket: t.id, outcome: outcome, at: hall.now)
     }
 
     static func loadKey(_ path: String) throws -> SymmetricKey {

@@ -80,12 +80,12 @@ public struct DemoTraffic: Sendable {
         for (w, clerk) in staff where await hall.state.window(w).clerk == nil {
             _ = try? await hall.execute(.signIn(window: w, clerk: clerk), source: "demo")
         }
-        let started = await hall.now
+        let started = hall.now
         var done = 0
         while !Task.isCancelled, steps.map({ done < $0 }) ?? true {
             await tick()
             done += 1
-            let (state, setup, now) = (await hall.state, await hall.setup, await hall.now)
+            let (state, setup, now) = (await hall.state, await hall.setup, hall.now)
             let minute = Self.demoMinute(elapsed: now.timeIntervalSince(started), speed: speed)
             for action in planner.step(state: state, setup: setup, now: now, minute: minute, dt: Self.step) {
                 switch action {

@@ -76,7 +76,7 @@ public struct SystemdService: Service {
                 try? await Task.sleep(for: min(ping, .seconds(10)))
                 // The hall must answer within the ping interval for the ping to go out.
                 let alive = await withTaskGroup(of: Bool.self) { group in
-                    group.addTask { _ = await hall.now; return true }
+                    group.addTask { _ = hall.now; return true }
                     group.addTask { try? await Task.sleep(for: ping); return false }
                     let first = await group.next() ?? false
                     group.cancelAll()

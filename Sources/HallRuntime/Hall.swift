@@ -133,7 +133,8 @@ public actor Hall {
         }
     }
 
-    public var now: Date { clock.now() }
+    /// The hall's time now: no hop into the actor (the clock is its own).
+    public nonisolated var now: Date { clock.now() }
 
     /// Setup, state and time at one moment: one actor hop, so an answer built from them never mixes moments.
     public func snapshot() -> (setup: HallSetup, state: HallState, now: Date) { (setup, state, clock.now()) }

@@ -80,11 +80,11 @@ extension KioskDesk {
         let notice: CheckInNotice
         switch result {
         case .success(let t):
-            notice = CheckInNotice(id: checkInSerial, at: await hall.now, ticket: t, code: nil, messageZh: "预约签到成功")
+            notice = CheckInNotice(id: checkInSerial, at: hall.now, ticket: t, code: nil, messageZh: "预约签到成功")
             logger.info("appointment checked in", metadata: ["ticket": "\(t.number)", "kiosk": "\(kiosk)", "via": "\(via)"])
         case .failure(let e):
             let (zh, c) = Self.words(e)
-            notice = CheckInNotice(id: checkInSerial, at: await hall.now, ticket: nil, code: c, messageZh: zh)
+            notice = CheckInNotice(id: checkInSerial, at: hall.now, ticket: nil, code: c, messageZh: zh)
             // The code itself is not logged: it is the citizen's credential for the ticket.
             logger.notice("appointment check-in refused", metadata: ["reason": "\(c)", "kiosk": "\(kiosk)", "via": "\(via)"])
         }
@@ -123,7 +123,7 @@ extension KioskDesk {
         let appointment: AppointmentRecord?
         do { appointment = try citizens.appointment(code) } catch { return .failure(.storage("\(error)")) }
         guard let a = appointment else { return .failure(.appointment(.unknown)) }
-        let (now, setup) = (await hall.now, await hall.setup)
+        let (now, setup) = (hall.now, await hall.setup)
         let today = await hall.engine.calendar.day(of: now)
         let state = await hall.state
         if let ticket = a.ticket ?? state.appointmentsUsed[code] {
@@ -165,7 +165,7 @@ extension KioskDesk {
             guard let a = try? citizens.appointment(code), a.ticket == nil else { continue }
             let t = state.waiting.first { $0.id == ticket } ?? state.reserved.first { $0.id == ticket }
             let end = Self.instant(day: a.day, time: a.slotEnd, timeZone: setup.rules.timeZone) ?? .distantFuture
-            let now = await hall.now
+            let now = hall.now
             let at = t?.issuedAt ?? now
             _ = try? citizens.arrived(code: code, ticket: ticket, at: at, late: at > end)
         }

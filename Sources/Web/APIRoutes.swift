@@ -103,7 +103,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
             let command = try await make(number, request)
             let events = try await deps.run(command, source: "console:\(number)")
             if let refused = events.lazy.compactMap({ if case .ratingSkipRefused(let r) = $0.event { r } else { nil } }).first {
-                throw APIError.awaitingRating(refused, now: await deps.hall.now)
+                throw APIError.awaitingRating(refused, now: deps.hall.now)
             }
             let (setup, state, _) = await deps.hall.snapshot()
             return try JSON.response(CommandResult(
@@ -219,7 +219,7 @@ public func makeRouter(_ deps: WebDependencies) -> Router<HallRequestContext> {
 /// and, five within ten minutes, lock that window's sign-in for five minutes.
 private func checkPIN(_ deps: WebDependencies, window w: Int, clerk: String, pin: String?) async throws {
     guard let stored = deps.access.clerkPINs[clerk] else { return }
-    let now = await deps.hall.now
+    let now = deps.hall.now
     if let left = deps.pinGuard.locked(window: w, now: now) {
         let minutes = Int((left / 60).rounded(.up))
         throw APIError(.tooManyRequests, code: "pin_locked",

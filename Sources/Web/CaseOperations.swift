@@ -113,7 +113,7 @@ extension HallAPIService {
         let principal = try RequestPrincipal.required
         guard let id = Components.Schemas.Case.ticketID(pathID) else { throw Self.unknownCase }
         let stored = try await StoreReads.run { try deps.hall.store.badRatingCase(id) }
-        let action = try await make(await deps.hall.now, stored)
+        let action = try await make(deps.hall.now, stored)
         // The Hall looks the case up itself, inside its actor: a check against `stored` here would let two
         // identical steps sent at once both pass.
         _ = try await deps.run(.caseAction(case: id, action: action, manager: principal.account ?? principal.label, current: nil),

@@ -96,7 +96,7 @@ func addCitizenRoutes(_ router: Router<HallRequestContext>, _ deps: WebDependenc
 
     forReports.get("reports/citizens") { request, _ in
         let (from, to) = try await range(request, deps)
-        let (setup, now) = (await deps.hall.setup, await deps.hall.now)
+        let (setup, now) = (await deps.hall.setup, deps.hall.now)
         let late = await deps.kiosk?.currentSettings.appointmentLateMinutes ?? 15
         do {
             return try JSON.response(try CitizenReport.make(store: deps.hall.store, citizens: deps.kiosk?.citizens, setup: setup,

@@ -26,7 +26,7 @@ extension HallAPIService {
             throw APIError(.serviceUnavailable, code: "storage_unavailable", zh: "暂时读不到好差评推送记录（数据库不可用），请稍后再试",
                            en: "the outbox cannot be read now (database unavailable); try again")
         }
-        let now = await deps.hall.now
+        let now = deps.hall.now
         let status: PlatformStatus
         if let live = deps.platform?.status, live.transport == "http" {
             status = live.counted(summary, now: now)

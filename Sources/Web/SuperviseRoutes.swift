@@ -17,7 +17,7 @@ func addSuperviseRoutes(_ router: Router<HallRequestContext>, _ deps: WebDepende
         do {
             let events = try await deps.run(command, source: principal.source)
             if let refused = events.lazy.compactMap({ if case .ratingSkipRefused(let r) = $0.event { r } else { nil } }).first {
-                throw APIError.awaitingRating(refused, now: await deps.hall.now)
+                throw APIError.awaitingRating(refused, now: deps.hall.now)
             }
             deps.audit(principal, action, target: target, detail: detail)
             let (setup, state, now) = await deps.hall.snapshot()
