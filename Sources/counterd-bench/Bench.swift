@@ -21,7 +21,7 @@ struct Bench: AsyncParsableCommand {
             """)
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case ingest, report, display, ticket, keypress, idle, pusher, district, waits, crowd
+        case ingest, report, display, ticket, keypress, idle, pusher, district, waits, crowd, matters
     }
 
     @Option(help: "Directory for the benchmark databases.")
@@ -90,6 +90,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "(district) days of the generated year for the district report.")
     var yearDays = 365
 
+    @Option(help: "(matters) open matters for the deadline function and the 电子监察 sweep.")
+    var openMatters = 100_000
+
+    @Option(help: "(matters) windows of the hall whose year of matters is counted.")
+    var matterWindows = 100
+
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -118,6 +124,7 @@ struct Bench: AsyncParsableCommand {
         if runs(.crowd) {
             try await CrowdBench.run(dir: dir, clients: sseClients, slow: slowClients, devices: crowdDevices, calls: calls, burst: 2_000)
         }
+        if runs(.matters) { MatterBench.run(openMatters: openMatters, windows: matterWindows) }
         if runs(.pusher) { try await PusherBench.run(dir: dir, records: records, platforms: "platforms") }
         if runs(.idle) {
             // What one poll costs this machine at the least, then: no devices; 4 evaluators on one line; 40 on

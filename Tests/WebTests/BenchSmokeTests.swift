@@ -19,6 +19,7 @@ import Testing
         (["crowd", "--sse-clients", "10", "--slow-clients", "2", "--crowd-devices", "6", "--calls", "5"], [#"call committed → event at every reading client: samples [1-9][0-9]*"#]),
         (["pusher", "--records", "20"], [#"20 POSTs accepted"#]),
         (["idle", "--idle-devices", "2", "--idle-lines", "1", "--idle-seconds", "2"], [#"\(idle\) floor on this machine"#, #"\(idle\) counterd with 2 evaluators on 1 lines"#]),
+        (["matters", "--open-matters", "500", "--matter-windows", "2"], [#"\(matters\) the 电子监察 sweep over 500 open matters"#, #"受理 [1-9][0-9]*, 即办率"#]),
         (["district", "--halls", "3", "--offline-days", "1", "--steady-seconds", "2", "--year-days", "2"], [#"held \["4003", "4003"\]"#, #"served agree: 2000 = 2000 ✓"#]),
     ]
 

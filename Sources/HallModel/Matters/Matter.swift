@@ -58,6 +58,14 @@ public struct Matter: Sendable, Equatable, Codable {
         public var by: String
         public var result: Result
         public var reason: String?
+
+        public init(at: Date, day: String, by: String, result: Result, reason: String?) {
+            self.at = at
+            self.day = day
+            self.by = by
+            self.result = result
+            self.reason = reason
+        }
     }
 
     /// 办件编号.
