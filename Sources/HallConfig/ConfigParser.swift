@@ -107,6 +107,7 @@ private struct Reader {
         // A category with a wrong value is still a category a window may name: one error, not a cascade of "unknown category".
         let declared = Set((f.categories?.items ?? []).compactMap { $0.1.code })
         let windows = windows(f.windows, categories: categories, declared: declared)
+        let items = items(f.items, declared: declared)
         let tokens = tokens(f.tokens, windows: windows)
         var devices = devices(f.devices, windows: windows)
         let display = display(f.display)
@@ -151,6 +152,7 @@ private struct Reader {
                               server: server, database: database, tokens: tokens, clerkPINs: clerkPINs, devices: devices, display: display,
                               voice: voice, kiosk: kiosk, alerts: alerts, ratings: ratings, platform: platform, district: district)
         config.monthlyWorkbookDirectory = monthly
+        config.items = items
         return config
     }
 
@@ -364,6 +366,69 @@ private struct Reader {
         }
         if let token = t.token, !token.isEmpty { r.token = token }
         return r
+    }
+
+    /// `[[items]]`: each 事项 under a declared category, with its limits: a 即办件 has none, any other class a promised
+    /// limit of 1–365 days, and a legal limit (if given) no shorter than the promised one in the same unit.
+    func items(_ list: ConfigList<ItemSection>?, declared: Set<String>) -> [MatterItem] {
+        var out: [MatterItem] = []
+        var codes = Set<String>()
+        for (i, t) in list?.items ?? [] {
+            let p = "items[\(i)]"
+            let code = required(t.code, "\(p).code", "a string (事项编码)")
+            let name = required(t.name, "\(p).name", "a string (事项名称)")
+            let category = required(t.category, "\(p).category", "a category code")
+            if let code {
+                if code.isEmpty || code.count > 64 {
+                    fail("\(p).code", "must be 1–64 characters (事项编码), found \"\(code)\"")
+                } else if !codes.insert(code).inserted {
+                    fail("\(p).code", "duplicate item code \"\(code)\"")
+                }
+            }
+            if let category, !declared.contains(category) {
+                fail("\(p).category", "unknown category \"\(category)\" (known: \(declared.sorted().joined(separator: ", ")))")
+            }
+            var outcome = Outcome.promised
+            if let text = t.outcome {
+                if let o = Outcome(rawValue: text) { outcome = o } else {
+                    fail("\(p).outcome", "must be one of \(Outcome.allCases.map(\.rawValue).joined(separator: ", ")) (即办件, 承诺件, 联办件, 上报件, 答复件), found \"\(text)\"")
+                }
+            }
+            func unit(_ text: String?, _ key: String) -> MatterLimit.Unit? {
+                guard let text else { return .workingDays }
+                guard let u = MatterLimit.Unit(rawValue: text) else {
+                    fail("\(p).\(key)", "must be working_days (工作日) or natural_days (自然日), found \"\(text)\"")
+                    return nil
+                }
+                return u
+            }
+            let promisedUnit = unit(t.promisedUnit, "promised_unit")
+            let legalUnit = unit(t.legalUnit, "legal_unit")
+            var limit = MatterLimit(0)
+            if outcome == .immediate {
+                if let d = t.promisedDays, d != 0 { fail("\(p).promised_days", "a 即办件 (outcome = \"immediate\") has no promised limit: leave it out or set 0") }
+            } else if let days = required(t.promisedDays, "\(p).promised_days", "an integer (承诺办结时限)") {
+                if (1...365).contains(days) { limit = MatterLimit(days, promisedUnit ?? .workingDays) } else {
+                    fail("\(p).promised_days", "must be 1–365, found \(days)")
+                }
+            }
+            var legal: MatterLimit?
+            if let days = t.legalDays {
+                if !(1...3650).contains(days) {
+                    fail("\(p).legal_days", "must be 1–3650, found \(days)")
+                } else {
+                    legal = MatterLimit(days, legalUnit ?? .workingDays)
+                    if legal?.unit == limit.unit, days < limit.amount {
+                        fail("\(p).legal_days", "the legal limit (\(days)) is shorter than the promised one (\(limit.amount)): a promise is at most the law's limit")
+                    }
+                }
+            }
+            if let code, let name, let category {
+                out.append(MatterItem(code: code, implementationCode: t.implementationCode, name: name, category: category, outcome: outcome,
+                                      limit: limit, legalLimit: legal))
+            }
+        }
+        return out
     }
 
     func categories(_ list: ConfigList<CategorySection>?) -> [ServiceCategory] {

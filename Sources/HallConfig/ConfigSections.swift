@@ -8,6 +8,7 @@ struct ConfigFile: Decodable {
     var server: ServerSection?
     var database: DatabaseSection?
     var categories: ConfigList<CategorySection>?
+    var items: ConfigList<ItemSection>?
     var windows: ConfigList<WindowSection>?
     var clerks: ConfigList<ClerkSection>?
     var tokens: ConfigList<TokenSection>?
@@ -101,6 +102,19 @@ struct CategorySection: Decodable {
     var defaultOutcome: String?
     var taskCode: String?
     var taskName: String?
+}
+
+/// `[[items]]`: the 事项 catalogue.
+struct ItemSection: Decodable {
+    var code: String?
+    var implementationCode: String?
+    var name: String?
+    var category: String?
+    var outcome: String?
+    var promisedDays: Int?
+    var promisedUnit: String?
+    var legalDays: Int?
+    var legalUnit: String?
 }
 
 struct WindowSection: Decodable {

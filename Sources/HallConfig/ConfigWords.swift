@@ -96,9 +96,11 @@ public enum ConfigWords {
         "silent_after_minutes": "无数据预警时长（分钟）", "display": "显示屏文字", "cases": "差评工单", "deadline_working_days": "办结期限（工作日）",
         "ratings": "评价", "reasons_window_seconds": "补充原因时长（秒）", "kiosk": "取号机", "tokens": "令牌", "devices": "设备",
         "window": "窗口号", "role": "用途", "sha256": "散列", "label": "备注", "printer": "打印机",
+        "items": "事项", "implementation_code": "实施编码", "category": "业务类别", "outcome": "办件类型",
+        "promised_days": "承诺办结时限", "promised_unit": "承诺时限单位", "legal_days": "法定办结时限", "legal_unit": "法定时限单位",
     ]
     /// Counters and nouns for the items of a list ("第 7 个窗口", "第 1 项业务").
-    static let counters: [String: String] = ["windows": "个", "clerks": "位", "categories": "项", "tokens": "个", "devices": "台", "holidays": "个", "workdays": "个"]
+    static let counters: [String: String] = ["windows": "个", "clerks": "位", "categories": "项", "tokens": "个", "devices": "台", "holidays": "个", "workdays": "个", "items": "项"]
     static let itemNouns: [String: String] = ["windows": "窗口", "clerks": "工作人员", "categories": "业务", "tokens": "令牌", "devices": "设备",
-                                              "holidays": "节假日", "workdays": "调休工作日"]
+                                              "holidays": "节假日", "workdays": "调休工作日", "items": "事项"]
 }

@@ -150,6 +150,8 @@ public struct CounterdConfig: Sendable {
     public var district: DistrictSettings?
     /// `[exports] monthly_dir`: where last month's 考核 workbook is written once the month is over; nil: nowhere.
     public var monthlyWorkbookDirectory: String?
+    /// `[[items]]`: the 事项 catalogue (empty: matters are recorded by their category alone).
+    public var items: [MatterItem] = []
     /// The sections that come from the setup pages' edits file instead of counterd.toml (`SetupEdits`).
     public var editedSections: [String] = []
 

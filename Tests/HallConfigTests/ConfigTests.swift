@@ -12,6 +12,8 @@ import Testing
     @Test func theDemoConfigIsValid() throws {
         let cfg = try CounterdConfig.load(path: Self.repo.appendingPathComponent("config/demo.toml").path)
         #expect(cfg.setup.categories.count == 5 && cfg.setup.windows.count == 6)
+        #expect(cfg.items.count == 5 && cfg.items.filter { $0.outcome == .immediate }.count == 2
+                && cfg.items.first { $0.code == "330102-SW-0001" }?.limit == MatterLimit(10, .naturalDays))
         #expect(cfg.setup.rules.timeZone == "Asia/Shanghai" && cfg.setup.rules.ratingTimeoutSeconds == 30)
         #expect(cfg.server.host == "127.0.0.1" && cfg.database.sync == .full)
         #expect(cfg.setup.rules.ratingBlocksNext && cfg.setup.category("business")?.defaultOutcome == .promised
