@@ -82,7 +82,7 @@ let package = Package(
                 "HallModel", "Codecs", "Store", "Devices", "Access", "TOMLSections",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
-            resources: [.embedInCode("Data/indicators.toml")],
+            resources: [.embedInCode("Data/indicators.toml"), .embedInCode("Data/supervision-rules.toml")],
             swiftSettings: strict
         ),
         // 7. Report and export formats (text tables, CSV, XLSX): pure, no I/O.
