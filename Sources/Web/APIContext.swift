@@ -127,20 +127,13 @@ enum JSON {
         do {
             return try decoder.decode(T.self, from: data)
         } catch {
-            throw APIError.badRequest("malformed_json", zh: "请求内容不是有效的 JSON 或缺少字段", en: "malformed JSON body: \(Self.describe(error))")
+            let said = ContractFields.shared.describe(error, operation: "")
+            throw APIError.badRequest("malformed_json", zh: "请求内容有误：\(said.zh)", en: "malformed JSON body: \(said.en)")
         }
     }
 
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing field \(key.stringValue)"
-        case DecodingError.typeMismatch(_, let c): "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.valueNotFound(_, let c): "null at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.dataCorrupted(let c):
-            c.codingPath.isEmpty ? "not JSON" : "invalid value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        default: "unreadable"
-        }
-    }
+    /// A body's decoding failure in English, as the generated operations word it (`ContractFields.describe`).
+    static func describe(_ error: any Error) -> String { ContractFields.shared.describe(error, operation: "").en }
 }
 
 extension WebDependencies {

@@ -14,9 +14,8 @@ struct APIErrorMapping: ServerMiddleware {
         do {
             return try await next(request, body, metadata)
         } catch let error as ServerError {
+            // The runtime wraps whatever the handlers and inner middlewares throw (an `APIError` too) in a `ServerError`.
             return Self.answer(error, operationID: operationID)
-        } catch let error as APIError {
-            return (HTTPResponse(status: error.status, headerFields: error.httpHeaderFields), error.httpBody)
         }
     }
 
@@ -46,7 +45,7 @@ struct APIErrorMapping: ServerMiddleware {
                 mapped = APIError.badRequest("malformed_json", zh: "请求内容有误：\(said.zh)", en: "malformed JSON body: \(said.en)")
             }
         case 400..<500:
-            // A missing body, a parameter outside its enum, an unreadable header: the runtime's own words name it.
+            // A missing required header or parameter, an unreadable Accept: the runtime's own words name it.
             mapped = APIError(error.httpStatus, code: "invalid_request", zh: "请求无效（缺少内容或参数不合规定）：\(error.causeDescription)",
                               en: "invalid request: \(error.causeDescription)")
         default:

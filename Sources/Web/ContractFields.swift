@@ -103,16 +103,20 @@ struct ContractFields: Sendable {
         return nil
     }
 
-    /// A `DecodingError` of an operation's body in words a caller can act on, in Chinese and English.
+    /// A `DecodingError` of an operation's body in words a caller can act on, in Chinese and English; an enum value
+    /// it refused is answered with the values the contract allows for that operation (none for a hand-routed body).
     func describe(_ error: any Error, operation: String) -> (zh: String, en: String) {
         func dotted(_ c: DecodingError.Context) -> [String] { c.codingPath.map(\.stringValue).filter { Int($0) == nil } }
         switch error {
         case DecodingError.keyNotFound(let key, let c):
             let path = (dotted(c) + [key.stringValue]).joined(separator: ".")
             return ("缺少字段 \(path)", "missing field \(path)")
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+        case DecodingError.typeMismatch(_, let c):
             let path = dotted(c).joined(separator: ".")
             return ("字段 \(path) 的类型不对", "wrong type at \(path)")
+        case DecodingError.valueNotFound(_, let c):
+            let path = dotted(c).joined(separator: ".")
+            return ("字段 \(path) 不能为空", "null at \(path)")
         case DecodingError.dataCorrupted(let c) where c.codingPath.isEmpty:
             return ("请求内容不是有效的 JSON", "not JSON")
         case DecodingError.dataCorrupted(let c):

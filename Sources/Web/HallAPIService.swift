@@ -10,7 +10,7 @@ struct HallAPIService: APIProtocol {
     let deps: WebDependencies
 
     /// Who may call each generated operation. One table instead of a check in each handler; a generated
-    /// operation missing from it is refused for everyone (and `OperationAccessTests` fails).
+    /// operation missing from it is refused for everyone (and `GeneratedAPITests.everyGeneratedOperationHasItsPermission` fails).
     static let access: [String: Permission] = [
         "cases": .reports,
         "caseContact": .cases, "caseRectify": .cases, "caseClose": .cases, "caseAssign": .cases,
@@ -27,7 +27,7 @@ struct HallAPIService: APIProtocol {
         do {
             try HallAPIService(deps: deps).registerHandlers(
                 on: group, configuration: HallAPIService.configuration,
-                middlewares: [APIErrorMapping(), OperationAccess(deps: deps, table: access)])
+                middlewares: [APIErrorMapping(), OperationAccess(deps: deps, table: access), BodyLimit()])
         } catch {
             // registerHandlers throws only for a server URL it cannot parse; ours is "/".
             preconditionFailure("the generated API could not be registered: \(error)")

@@ -106,6 +106,10 @@ import Yams
                 #expect(r.status == status && r.errorCode == code && r.text.contains(names) && r.headers["content-type"]?.hasPrefix("application/json") == true,
                         "\(method) \(path) \(json ?? "-"): \(r.status) \(r.text)")
             }
+            // A body over 64 KiB is refused before it is read into memory, as on the hand-routed operations.
+            let huge = try await s.call("POST", "/api/cases/\(id)/rectify", token: "t-manager",
+                                        json: #"{"note": ""# + String(repeating: "长", count: 30_000) + #""}"#)
+            #expect(huge.status == 413 && huge.errorCode == "body_too_large", "\(huge.status) \(huge.text.prefix(200))")
             let plain = try await RawHTTP.request(port: s.port, "POST", "/api/cases/\(id)/rectify", token: "t-manager", body: Array("note".utf8),
                                                   contentType: "text/plain")
             #expect(plain.status == 415 && plain.errorCode == "unsupported_media_type", "\(plain.status) \(plain.text)")
