@@ -62,7 +62,7 @@ public actor LogShipper: Service {
     ///   district's reports for this hall read as the hall's own.
     public init(store: EventStore, target: Target, hub: EventHub, health: ShipHealth, client: HTTPClient = .upstream,
                 setup: (@Sendable () async -> ReportSetup)? = nil, logger: Logger = Logger(label: "counterd.district"),
-                clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Date) {
         self.bell = Doorbell(clock: clock)
         self.clock = clock
         self.wallClock = wallClock

@@ -60,7 +60,7 @@ public actor PlatformPusher: Service {
     public init(store: EventStore, builder: PlatformRecordBuilder, target: Target, hub: EventHub, health: PlatformHealth,
                 client: HTTPClient = .upstream, logger: Logger = Logger(label: "counterd.platform"),
                 setup: (@Sendable () async -> HallSetup)? = nil, clock: any Clock<Duration> = ContinuousClock(),
-                wallClock: @escaping @Sendable () -> Date = { Date() }) {
+                wallClock: @escaping @Sendable () -> Date) {
         self.bell = Doorbell(clock: clock)
         self.wallClock = wallClock
         self.setup = setup

@@ -310,7 +310,7 @@ struct HallBuilder {
         let pusher = PlatformPusher(store: store, builder: builder, target: .init(
             url: url, authHeader: p.authHeader, authTokenFile: p.authTokenFile, timeout: .milliseconds(Int64(p.timeoutSeconds * 1000)),
             retryFirst: p.retryFirstSeconds, retryMax: p.retryMaxSeconds, alertAfterMinutes: p.alertAfterMinutes),
-            hub: hall.hub, health: health, setup: { await hall.setup })
+            hub: hall.hub, health: health, setup: { await hall.setup }, wallClock: { hall.now })
         return (pusher, health)
     }
 
@@ -324,7 +324,7 @@ struct HallBuilder {
                                  hub: hall.hub, health: health,
                                  setup: { [indicators = cfg.ratings.indicators, rules = cfg.alerts.rules] in
                                      await hall.setup.reportSetup(indicators: indicators, opensAt: rules.opensAt, closesAt: rules.closesAt)
-                                 })
+                                 }, wallClock: { hall.now })
         return (shipper, health)
     }
 

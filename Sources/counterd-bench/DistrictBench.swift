@@ -101,7 +101,7 @@ enum DistrictBench {
             let hub = EventHub(), health = ShipHealth(ShipStatus(url: "http://127.0.0.1:\(port)", hallId: id))
             let shipper = LogShipper(store: stores[i], target: .init(url: "http://127.0.0.1:\(port)", hallID: id, tokenFile: root + "/\(id).token",
                                                                      batchSize: batch, retryFirst: 0.05, retryMax: 1, heartbeat: 5),
-                                     hub: hub, health: health, client: client)
+                                     hub: hub, health: health, client: client, wallClock: { SystemClock().now() })
             hubs.append(hub)
             healths.append(health)
             shipping.append(Task { try await shipper.run() })

@@ -56,7 +56,8 @@ enum PusherBench {
 
         let health = PlatformHealth()
         let pusher = PlatformPusher(store: store, builder: PlatformRecordBuilder(store: store, setup: setup, profile: profile, indicators: IndicatorList.national),
-                                    target: .init(url: "http://127.0.0.1:\(await port.value)/api/evaluation"), hub: EventHub(), health: health)
+                                    target: .init(url: "http://127.0.0.1:\(await port.value)/api/evaluation"), hub: EventHub(), health: health,
+                                    wallClock: { SystemClock().now() })
         let start = ContinuousClock.now
         let push = Task { try await pusher.run() }
         while try store.outboxSummary().pending > 0 { try await Task.sleep(for: .milliseconds(20)) }

@@ -12,13 +12,13 @@ import Testing
         #expect(json["acked"] as? Int == 41 && Set(error.keys) == ["code", "message_zh", "message_en", "expected"] && error["expected"] as? Int == 42)
         // Its keys are its own: the API's encoder (snake_case strategy) and a plain decoder agree.
         let data = try WireCoding.apiEncoder().encode(gap)
-        #expect(try JSONDecoder().decode(WireAnswer.self, from: data) == gap)
+        #expect(try WireCoding.plainDecoder().decode(WireAnswer.self, from: data) == gap)
     }
 
     @Test func anOlderDistrictsMessageIsRead() throws {
         let old = Data(#"{"acked":7,"error":{"code":"chain_broken","message":"哈希链断开","message_en":"chain breaks","seq":8}}"#.utf8)
-        let answer = try JSONDecoder().decode(WireAnswer.self, from: old)
+        let answer = try WireCoding.plainDecoder().decode(WireAnswer.self, from: old)
         #expect(answer.acked == 7 && answer.error?.code == "chain_broken" && answer.error?.messageZh == "哈希链断开" && answer.error?.seq == 8)
-        #expect(try JSONDecoder().decode(WireAnswer.self, from: Data(#"{"acked":12}"#.utf8)) == WireAnswer(acked: 12))
+        #expect(try WireCoding.plainDecoder().decode(WireAnswer.self, from: Data(#"{"acked":12}"#.utf8)) == WireAnswer(acked: 12))
     }
 }

@@ -57,7 +57,7 @@ import Testing
         let target = LogShipper.Target(url: "http://127.0.0.1:\(port)", hallID: "h1", tokenFile: token, retryFirst: first, retryMax: 0.6,
                                        timeout: .milliseconds(500))
         let health = ShipHealth(ShipStatus(url: target.url, hallId: "h1"))
-        let shipper = LogShipper(store: store, target: target, hub: hall.hub, health: health)
+        let shipper = LogShipper(store: store, target: target, hub: hall.hub, health: health, wallClock: { hall.now })
         let running = Task { try await shipper.run() }
         defer { running.cancel() }
         // Events keep coming (each one rings the shipper's doorbell) while it fails.
