@@ -35,6 +35,7 @@ import Testing
         m = try m.applying(.completed(by: "c1", result: .denied, reason: "材料不符合法定形式"), at: Self.at(96), day: "2026-11-24", now: now)
         #expect(m.efficiency(calendar: Self.calendar) == .early && m.signal(calendar: Self.calendar, today: "2026-11-30") == nil)
         #expect(throws: MatterRefusal.alreadyCompleted) { try m.applying(.stage(.init(name: "审核", handler: "c2", start: Self.at(97))), at: Self.at(97), day: "2026-11-24", now: now) }
+        #expect(throws: MatterRefusal.beforeCompletion(field: "at")) { try m.applying(.delivered(.window), at: Self.at(95), day: "2026-11-24", now: now) }
         m = try m.applying(.delivered(.express(tracking: "SF1234567890")), at: Self.at(100), day: "2026-11-24", now: now)
         #expect(throws: MatterRefusal.alreadyDelivered) { try m.applying(.delivered(.window), at: Self.at(101), day: "2026-11-24", now: now) }
     }

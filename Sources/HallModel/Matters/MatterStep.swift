@@ -12,6 +12,7 @@ public enum MatterStep: Sendable, Equatable, Codable {
 /// Why a step was refused; nothing of it is kept. Each names the field and says how to put it right.
 public enum MatterRefusal: Error, Sendable, Equatable {
     case beforeAcceptance(field: String)
+    case beforeCompletion(field: String)
     case inTheFuture(field: String)
     case alreadyCompleted
     case notCompleted
@@ -25,6 +26,7 @@ public enum MatterRefusal: Error, Sendable, Equatable {
     public var code: String {
         switch self {
         case .beforeAcceptance: "before_acceptance"
+        case .beforeCompletion: "before_completion"
         case .inTheFuture: "time_in_future"
         case .alreadyCompleted: "already_completed"
         case .notCompleted: "not_completed"
@@ -40,6 +42,7 @@ public enum MatterRefusal: Error, Sendable, Equatable {
     public var messageZh: String {
         switch self {
         case .beforeAcceptance(let f): "\(f) 早于受理时间：请核对时间"
+        case .beforeCompletion(let f): "\(f) 早于办结时间：出件须在办结之后"
         case .inTheFuture(let f): "\(f) 晚于现在：请核对时间"
         case .alreadyCompleted: "该办件已办结，不能再记录办理步骤"
         case .notCompleted: "该办件尚未办结，不能出件：请先记录办结"
@@ -55,6 +58,7 @@ public enum MatterRefusal: Error, Sendable, Equatable {
     public var messageEn: String {
         switch self {
         case .beforeAcceptance(let f): "\(f) is before the matter was accepted"
+        case .beforeCompletion(let f): "\(f) is before the matter was completed"
         case .inTheFuture(let f): "\(f) is in the future"
         case .alreadyCompleted: "the matter is completed already"
         case .notCompleted: "the matter is not completed yet: record 办结 first"
@@ -102,7 +106,7 @@ extension Matter {
         case .delivered(let delivery):
             guard let c = completion else { throw .notCompleted }
             guard self.delivery == nil else { throw .alreadyDelivered }
-            if at < c.at { throw .beforeAcceptance(field: "at") }
+            if at < c.at { throw .beforeCompletion(field: "at") }
             m.delivery = delivery
             m.deliveredAt = at
         }
